@@ -1,0 +1,70 @@
+import { awscdk, DependencyType, javascript } from 'projen';
+
+/** The version of aws-cdk-lib that cdk-nag 3 needs at the very least. */
+const CDK_MIN_VERSION = '2.257.0';
+/** projen is a peer dependency with a wide range; the devDependency is pinned at its minimum. */
+const PROJEN_PEER_RANGE = '>=0.103.0 <1.0.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: '@vw/mlops-blueprint',
+  description:
+    'One secure, standard path from a notebook to a production SageMaker endpoint across a six-account AWS platform: L3 constructs, a validated blueprint and projen project types.',
+  author: 'VW MLOps Platform Team',
+  authorAddress: 'mlops-platform@example.com',
+  repositoryUrl: 'https://github.com/vw/mlops-blueprint.git',
+  license: 'Apache-2.0',
+  keywords: ['aws-cdk', 'sagemaker', 'mlops', 'projen', 'cdk-nag', 'multi-account'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.16.0',
+  projenrcTs: true,
+
+  // toolchain: jsii and TypeScript pinned to the same minor line (TypeScript 7 breaks jsii).
+  jsiiVersion: '~6.0',
+  typescriptVersion: '~6.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+  cdkVersion: CDK_MIN_VERSION,
+  constructsVersion: '10.5.1',
+
+  srcdir: 'src',
+  testdir: 'test',
+  // runtime code (AWS SDK v3 clients, CLI, Lambda handlers) is bundled with esbuild, never compiled by jsii.
+  excludeTypescript: ['src/runtime/**'],
+
+  peerDeps: [`projen@${PROJEN_PEER_RANGE}`, 'cdk-nag@^3.0.2'],
+  // every peer also gets a devDependency pinned at the minimum of its range (projen's and jsii's
+  // convention): we build and test against the oldest versions we claim to support.
+  bundledDeps: ['yaml@^2.8.0'],
+
+  publishToPypi: {
+    distName: 'vw-mlops-blueprint',
+    module: 'vw_mlops_blueprint',
+  },
+
+  // lint src and test against tsconfig.dev.json (the project service only finds tsconfig.json, which covers src/)
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'projenrc', '.projenrc.ts'], projectService: false, tsconfigPath: './tsconfig.dev.json' },
+
+  docgen: true,
+  github: false,
+  release: false,
+  sampleCode: false,
+
+  jestOptions: {
+    // CI compares snapshots, it never rewrites them; `npx projen test:update` is the explicit way to update.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      setupFilesAfterEnv: ['<rootDir>/test/setup/collect-templates.ts'],
+      testTimeout: 120_000,
+    },
+  },
+
+  gitignore: ['/.venv/', '/.cfn-templates/', '/.tmp/', '__pycache__/', '*.pyc', '.pytest_cache/'],
+});
+
+// .projenrc.ts is a dot-file, which the `**/*.ts` include of tsconfig.dev.json does not match
+project.tsconfigDev.addInclude('.projenrc.ts');
+// the CDK construct-library component drops a devDependency on constructs; pin it like aws-cdk-lib.
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+project.npmignore?.exclude('/.ci/', '/scripts/', '/bench/', '/.cfn-templates/', '/.venv/', '/.tmp/');
+
+project.synth();

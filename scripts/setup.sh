@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, on a fresh machine: npm packages (npm ci) and a
+# Python venv (.venv) with cfn-lint, pytest and the packaging tools jsii-pacmak's Python target uses.
+# Idempotent: a second run only checks that things are in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
+
+log() { printf '\n==> %s\n' "$*"; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+if [ ! -x .venv/bin/python ] || [ requirements-dev.txt -nt .venv/.installed ]; then
+  log "python venv (.venv) from requirements-dev.txt"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --upgrade pip
+  .venv/bin/pip install --quiet -r requirements-dev.txt
+  touch .venv/.installed
+fi

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: install, build (jsii, API.md, eslint, Jest), package for
+# JavaScript and Python (jsii-pacmak), cfn-lint over every template the Jest suite synthesized, and the
+# Python tests against the wheel installed into a fresh venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
+log() { printf '\n==> %s\n' "$*"; }
+
+bash scripts/setup.sh
+# jsii-pacmak's Python target needs python with setuptools/build/twine first on PATH
+export PATH="$ROOT/.venv/bin:$PATH"
+
+log "clean previous outputs"
+rm -rf .cfn-templates dist lib .jsii tsconfig.tsbuildinfo
+
+tree_state() { { git status --porcelain=v1 --untracked-files=all; git diff; } 2>/dev/null | sha256sum; }
+before="$(tree_state)"
+
+log "projen build (jsii, docgen, jest, eslint, jsii-pacmak js + python)"
+# `package` only builds every target when CI is unset; jest still runs with --ci (snapshots are never written)
+CI= npx projen build
+
+log "the build must not change the work tree (API.md, snapshots, projen-managed files are committed as built)"
+if [ "$(tree_state)" != "$before" ]; then
+  git status --short
+  echo "error: the build changed files in the work tree; run 'npx projen build' and commit the result" >&2
+  exit 1
+fi
+
+log "cfn-lint over every template the test suite synthesized"
+bash scripts/cfn-lint.sh
+
+log "python tests against the wheel in a fresh venv"
+bash scripts/python-test.sh
+
+log "all tests passed"

@@ -1,0 +1,275 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { Problems } from './problems';
+import { PLATFORM_ACCOUNT_NAMES, validatePlatformConfig } from './validation';
+
+/**
+ * The six accounts of the platform.
+ */
+export enum PlatformAccount {
+  /** the governed data lake (Glue Data Catalog, Lake Formation) */
+  DATA = 'data',
+  /** experimentation: SageMaker Studio, model-build pipelines, model registry */
+  EXP = 'exp',
+  /** resources and CI/CD: ECR, the model event bus, model-deployment pipelines, Service Catalog */
+  RES = 'res',
+  /** the first deployment target */
+  DEV = 'dev',
+  /** staging */
+  INT = 'int',
+  /** production */
+  PROD = 'prod',
+}
+
+/**
+ * Network settings of one account: either create an isolated VPC with `cidr`, or import the
+ * existing VPC `vpcId` (whose CIDR is `cidr`) with its isolated `subnetIds`.
+ */
+export interface NetworkConfig {
+  /**
+   * The IPv4 CIDR of the VPC: the block of the VPC to create, or the primary block of the VPC to
+   * import. Must be a /16 to /24 and must not overlap the block of any other account.
+   */
+  readonly cidr: string;
+
+  /**
+   * The number of availability zones to spread the isolated subnets over (2 to 6).
+   * @default 2
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * The id of an existing VPC to import instead of creating one (`vpc-` and 8 or 17 hex digits).
+   * @default - a new isolated VPC is created with `cidr`
+   */
+  readonly vpcId?: string;
+
+  /**
+   * The private (isolated) subnets of the imported VPC, at least two, in different availability zones.
+   * Required with `vpcId`, forbidden without it.
+   * @default - none (a VPC is created)
+   */
+  readonly subnetIds?: string[];
+
+  /**
+   * The availability zones of `subnetIds`, in the same order. Required with `vpcId`.
+   * @default - none (a VPC is created)
+   */
+  readonly availabilityZones?: string[];
+}
+
+/**
+ * One AWS account of the platform.
+ */
+export interface AccountConfig {
+  /** The 12-digit AWS account id. */
+  readonly accountId: string;
+
+  /** The AWS region the account's stacks are deployed to, for example `eu-central-1`. */
+  readonly region: string;
+
+  /**
+   * The account's network. Required for EXP, DEV, INT and PROD (jobs, Studio and endpoints run in a
+   * VPC); optional for RES and DATA.
+   * @default - no VPC in this account (allowed for RES and DATA only)
+   */
+  readonly network?: NetworkConfig;
+}
+
+/**
+ * The six accounts of the platform.
+ */
+export interface PlatformAccountsConfig {
+  /** DATA: the governed data lake. */
+  readonly data: AccountConfig;
+  /** EXP: experimentation, model building and the model registry. */
+  readonly exp: AccountConfig;
+  /** RES: CI/CD, images, events and the Service Catalog portfolio. */
+  readonly res: AccountConfig;
+  /** DEV: the first deployment target. */
+  readonly dev: AccountConfig;
+  /** INT: staging. */
+  readonly int: AccountConfig;
+  /** PROD: production. */
+  readonly prod: AccountConfig;
+}
+
+/**
+ * The whole platform configuration, as written in `platform.json` (or YAML).
+ */
+export interface PlatformConfigProps {
+  /**
+   * The name prefix of every resource: 2 to 12 characters, lowercase letters, digits and single
+   * hyphens, starting with a letter. It is kept short because it feeds S3 bucket names and
+   * SageMaker resource names (63 characters at most) together with use-case names.
+   */
+  readonly prefix: string;
+
+  /**
+   * The CDK bootstrap qualifier of all six accounts (1 to 10 lowercase letters and digits).
+   * @default - the prefix without hyphens, cut to 10 characters
+   */
+  readonly qualifier?: string;
+
+  /**
+   * The AWS Organizations id (`o-` and 10 to 32 lowercase letters or digits). When set, resource
+   * policies are additionally scoped with `aws:PrincipalOrgID`.
+   * @default - no organization conditions
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Allow DEV, INT and PROD to share an account with each other or with EXP or RES. Sharing weakens
+   * the isolation between stages; this exists for sandboxes only.
+   * @default false
+   */
+  readonly allowSharedAccounts?: boolean;
+
+  /** The six accounts. */
+  readonly accounts: PlatformAccountsConfig;
+
+  /**
+   * Tags applied to every stack of the platform and of every use case.
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * A validated platform configuration.
+ *
+ * Construct it with `PlatformConfig.fromFile(path)` (JSON or YAML) or `PlatformConfig.fromObject(props)`.
+ * Invalid input throws one `Error` whose message lists every problem, one per line, as
+ * `<field path>: <what is wrong and what to write instead>`.
+ *
+ * @example
+ * const config = PlatformConfig.fromFile('platform.json');
+ * const prodRegion = config.account(PlatformAccount.PROD).region;
+ */
+export class PlatformConfig {
+  /**
+   * Reads and validates a configuration file. `.yaml`/`.yml` files are read as YAML, everything else as JSON.
+   * @param file the path of the configuration file
+   */
+  public static fromFile(file: string): PlatformConfig {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf-8');
+    } catch (e) {
+      throw new Error(`${file}: cannot read the platform configuration (${(e as Error).message})`);
+    }
+    const yaml = /\.ya?ml$/i.test(file);
+    let data: unknown;
+    try {
+      data = yaml ? YAML.parse(text, { uniqueKeys: true }) : JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${file}: not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    }
+    return PlatformConfig.fromUnknown(data, path.basename(file));
+  }
+
+  /**
+   * Validates a configuration given as an object.
+   * @param props the configuration
+   */
+  public static fromObject(props: PlatformConfigProps): PlatformConfig {
+    return PlatformConfig.fromUnknown(props, 'platform configuration');
+  }
+
+  /**
+   * Returns every problem of a configuration (empty when it is valid), one string per problem,
+   * formatted `<field path>: <message>`. Never throws.
+   * @param input the configuration as parsed from JSON or YAML
+   */
+  public static validate(input: any): string[] {
+    const problems = new Problems();
+    validatePlatformConfig(input, problems);
+    return problems.list;
+  }
+
+  /**
+   * The built-in sample configuration: six distinct placeholder accounts in eu-central-1, prefix
+   * `vwml`, qualifier `vwml`. It validates, and is what the project types write as `platform.json`.
+   */
+  public static sample(): PlatformConfig {
+    return PlatformConfig.fromObject(samplePlatformConfigProps());
+  }
+
+  private static fromUnknown(input: unknown, what: string): PlatformConfig {
+    const problems = new Problems();
+    validatePlatformConfig(input, problems);
+    problems.throwIfAny(what);
+    return new PlatformConfig(input as PlatformConfigProps);
+  }
+
+  /** The name prefix of every resource. */
+  public readonly prefix: string;
+  /** The CDK bootstrap qualifier of every account. */
+  public readonly qualifier: string;
+  /** The AWS Organizations id, if configured. */
+  public readonly organizationId?: string;
+  /** Whether DEV, INT and PROD may share accounts. */
+  public readonly allowSharedAccounts: boolean;
+  /** The six accounts. */
+  public readonly accounts: PlatformAccountsConfig;
+  /** Tags for every stack. */
+  public readonly tags: { [key: string]: string };
+
+  private constructor(props: PlatformConfigProps) {
+    const copy = JSON.parse(JSON.stringify(props)) as PlatformConfigProps;
+    this.prefix = copy.prefix;
+    this.qualifier = copy.qualifier ?? defaultQualifier(copy.prefix);
+    this.organizationId = copy.organizationId;
+    this.allowSharedAccounts = copy.allowSharedAccounts ?? false;
+    this.accounts = copy.accounts;
+    this.tags = copy.tags ?? {};
+  }
+
+  /**
+   * The settings of one account.
+   * @param account which account
+   */
+  public account(account: PlatformAccount): AccountConfig {
+    return this.accounts[account];
+  }
+
+  /** The configuration as a plain JSON object, defaults filled in. */
+  public toJson(): any {
+    const out: Record<string, unknown> = {
+      prefix: this.prefix,
+      qualifier: this.qualifier,
+    };
+    if (this.organizationId) out.organizationId = this.organizationId;
+    if (this.allowSharedAccounts) out.allowSharedAccounts = true;
+    out.accounts = Object.fromEntries(PLATFORM_ACCOUNT_NAMES.map((n) => [n, this.accounts[n]]));
+    if (Object.keys(this.tags).length > 0) out.tags = this.tags;
+    return JSON.parse(JSON.stringify(out));
+  }
+}
+
+/** The qualifier used when none is configured. @internal */
+export function defaultQualifier(prefix: string): string {
+  return prefix.replace(/-/g, '').slice(0, 10);
+}
+
+/**
+ * The props of the built-in sample configuration (see `PlatformConfig.sample()`).
+ * @internal
+ */
+export function samplePlatformConfigProps(): PlatformConfigProps {
+  const region = 'eu-central-1';
+  return {
+    prefix: 'vwml',
+    qualifier: 'vwml',
+    accounts: {
+      data: { accountId: '111111111111', region },
+      exp: { accountId: '222222222222', region, network: { cidr: '10.10.0.0/16' } },
+      res: { accountId: '333333333333', region, network: { cidr: '10.20.0.0/16' } },
+      dev: { accountId: '444444444444', region, network: { cidr: '10.30.0.0/16' } },
+      int: { accountId: '555555555555', region, network: { cidr: '10.40.0.0/16' } },
+      prod: { accountId: '666666666666', region, network: { cidr: '10.50.0.0/16', maxAzs: 3 } },
+    },
+    tags: { 'cost-center': 'mlops-platform', 'managed-by': 'mlops-blueprint' },
+  };
+}
