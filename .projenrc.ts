@@ -35,6 +35,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // every peer also gets a devDependency pinned at the minimum of its range (projen's and jsii's
   // convention): we build and test against the oldest versions we claim to support.
   bundledDeps: ['yaml@^2.8.0'],
+  devDeps: [
+    // runtime code (src/runtime) is bundled with esbuild; the AWS SDK is never a dependency of the package
+    'esbuild@^0.28.0',
+    '@aws-sdk/client-sagemaker@^3.1142.0',
+    '@aws-sdk/client-sagemaker-runtime@^3.1142.0',
+    '@types/aws-lambda@^8.10.0',
+    // IAM policy simulation of the guardrails in tests
+    '@cloud-copilot/iam-simulate@^0.1.173',
+  ],
 
   publishToPypi: {
     distName: 'vw-mlops-blueprint',

@@ -73,7 +73,14 @@ export class ComplianceReport {
   public readonly acknowledgements: ComplianceAcknowledgement[];
   private readonly failOnWarnings: boolean;
 
-  /** @internal */
+  /**
+   * Reports are made by `ComplianceCheck.run`; this constructor is not meant to be called directly.
+   * @param findings every unacknowledged finding
+   * @param packs the packs that were run
+   * @param resourceCount the number of CloudFormation resources checked
+   * @param failOnWarnings whether warnings count as failures
+   * @param acknowledgements every acknowledgement in the checked tree
+   */
   constructor(
     findings: ComplianceFinding[],
     packs: CompliancePack[],
