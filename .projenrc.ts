@@ -67,13 +67,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['/.venv/', '/.cfn-templates/', '/.tmp/', '__pycache__/', '*.pyc', '.pytest_cache/'],
+  bin: { 'mlops-blueprint': 'bin/mlops-blueprint' },
+
+  gitignore: ['/assets/runtime/', '/.venv/', '/.cfn-templates/', '/.tmp/', '__pycache__/', '*.pyc', '.pytest_cache/'],
 });
 
 // .projenrc.ts is a dot-file, which the `**/*.ts` include of tsconfig.dev.json does not match
 project.tsconfigDev.addInclude('.projenrc.ts');
 // the CDK construct-library component drops a devDependency on constructs; pin it like aws-cdk-lib.
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+// runtime bundles (AWS SDK v3 inside) are built after jsii and shipped in the package
+const bundle = project.addTask('bundle:runtime', {
+  description: 'Bundle src/runtime (CLI, Lambda handlers) with esbuild into assets/runtime and print their sizes',
+  exec: 'node scripts/bundle-runtime.mjs',
+});
+project.postCompileTask.spawn(bundle);
+project.npmignore?.include('/assets/', '/bin/');
 project.npmignore?.exclude('/.ci/', '/scripts/', '/bench/', '/.cfn-templates/', '/.venv/', '/.tmp/');
 
 project.synth();

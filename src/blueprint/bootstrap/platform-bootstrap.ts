@@ -1,0 +1,218 @@
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { partitionOf } from '../config/regions';
+import { PLATFORM_ACCOUNT_NAMES } from '../config/validation';
+
+/**
+ * What it takes to bootstrap one account of the platform for the CDK.
+ */
+export interface AccountBootstrap {
+  /** Which account. */
+  readonly account: PlatformAccount;
+  /** The 12-digit account id. */
+  readonly accountId: string;
+  /** The region to bootstrap. */
+  readonly region: string;
+  /** The accounts trusted to deploy into this one (RES for DEV, INT and PROD). */
+  readonly trustedAccountIds: string[];
+  /** The name of the least-privilege CloudFormation execution policy. */
+  readonly executionPolicyName: string;
+  /** The ARN of that policy, as passed to `--cloudformation-execution-policies`. */
+  readonly executionPolicyArn: string;
+  /** The policy document of the execution policy (JSON object). */
+  readonly executionPolicyDocument: any;
+  /** The file name the policy document is written to by `mlops-blueprint bootstrap --out-dir`. */
+  readonly executionPolicyFile: string;
+  /** The command that creates the execution policy (`aws iam create-policy ...`). */
+  readonly createPolicyCommand: string;
+  /** The exact `cdk bootstrap` command. */
+  readonly bootstrapCommand: string;
+}
+
+/** The AWS services whose resources the stacks of each account create. */
+const SERVICES: Record<PlatformAccount, string[]> = {
+  [PlatformAccount.DATA]: ['cloudformation', 'config', 'glue', 'kms', 'lakeformation', 'logs', 's3', 'securityhub', 'ssm'],
+  [PlatformAccount.EXP]: [
+    'cloudformation', 'cloudwatch', 'codeartifact', 'config', 'ec2', 'events', 'kms', 'lambda', 'logs', 's3',
+    'sagemaker', 'scheduler', 'securityhub', 'sqs', 'ssm', 'states',
+  ],
+  [PlatformAccount.RES]: [
+    'cloudformation', 'cloudwatch', 'codebuild', 'codeconnections', 'codepipeline', 'codestar-connections', 'config', 'ec2',
+    'ecr', 'events', 'kms', 'lambda', 'logs', 's3', 'sagemaker', 'securityhub', 'servicecatalog', 'sns', 'sqs', 'ssm',
+  ],
+  [PlatformAccount.DEV]: stageServices(),
+  [PlatformAccount.INT]: stageServices(),
+  [PlatformAccount.PROD]: stageServices(),
+};
+
+function stageServices(): string[] {
+  return [
+    'apigateway', 'application-autoscaling', 'cloudformation', 'cloudwatch', 'cognito-idp', 'config', 'ec2', 'events', 'kms',
+    'lambda', 'logs', 's3', 'sagemaker', 'scheduler', 'securityhub', 'sns', 'sqs', 'ssm', 'states', 'wafv2',
+  ];
+}
+
+/** IAM actions CloudFormation needs to manage the roles and policies of our stacks. */
+const IAM_ROLE_ACTIONS = [
+  'iam:AttachRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:GetRole',
+  'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:PutRolePolicy', 'iam:TagRole',
+  'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:PassRole',
+];
+const IAM_POLICY_ACTIONS = [
+  'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:GetPolicy',
+  'iam:GetPolicyVersion', 'iam:ListPolicyVersions', 'iam:TagPolicy', 'iam:UntagPolicy',
+];
+
+/**
+ * The CDK bootstrap of the platform's accounts: for each account, a least-privilege CloudFormation
+ * execution policy (never AdministratorAccess) and the exact `cdk bootstrap` command with the
+ * configured qualifier. DEV, INT and PROD trust RES, whose deployment pipelines deploy into them.
+ *
+ * Every role the platform and use-case stacks create carries the permissions boundary
+ * `<prefix>-permissions-boundary`; the execution policy only lets CloudFormation create roles with it.
+ *
+ * @example
+ * for (const b of PlatformBootstrap.forConfig(PlatformConfig.fromFile('platform.json'))) {
+ *   console.log(b.createPolicyCommand);
+ *   console.log(b.bootstrapCommand);
+ * }
+ */
+export class PlatformBootstrap {
+  /**
+   * The bootstrap of every account, in deployment order (DATA, EXP, RES, DEV, INT, PROD).
+   * @param config the platform configuration
+   */
+  public static forConfig(config: PlatformConfig): AccountBootstrap[] {
+    return PLATFORM_ACCOUNT_NAMES.map((name) => PlatformBootstrap.forAccount(config, name as PlatformAccount));
+  }
+
+  /**
+   * The bootstrap of one account.
+   * @param config the platform configuration
+   * @param account which account
+   */
+  public static forAccount(config: PlatformConfig, account: PlatformAccount): AccountBootstrap {
+    const { accountId, region } = config.account(account);
+    const partition = partitionOf(region);
+    const res = config.account(PlatformAccount.RES).accountId;
+    const trusted = [PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD].includes(account) && res !== accountId ? [res] : [];
+    const executionPolicyName = `${config.prefix}-cdk-cfn-exec`;
+    const executionPolicyArn = `arn:${partition}:iam::${accountId}:policy/${executionPolicyName}`;
+    const executionPolicyFile = `${account}-${accountId}-cfn-exec-policy.json`;
+    const document = executionPolicyDocument(config, account);
+
+    const bootstrap = [
+      'npx cdk bootstrap',
+      `aws://${accountId}/${region}`,
+      `--qualifier ${config.qualifier}`,
+      `--toolkit-stack-name ${toolkitStackName(config)}`,
+      `--cloudformation-execution-policies ${executionPolicyArn}`,
+      ...trusted.map((t) => `--trust ${t}`),
+      '--termination-protection',
+      ...Object.entries(config.tags).map(([k, v]) => `--tags ${shellQuote(`${k}=${v}`)}`),
+    ].join(' ');
+
+    return {
+      account,
+      accountId,
+      region,
+      trustedAccountIds: trusted,
+      executionPolicyName,
+      executionPolicyArn,
+      executionPolicyDocument: document,
+      executionPolicyFile,
+      createPolicyCommand: `aws iam create-policy --policy-name ${executionPolicyName} --policy-document file://${executionPolicyFile} --description ${shellQuote(
+        `Least-privilege CloudFormation execution policy of the ${config.prefix} MLOps platform (${account.toUpperCase()})`,
+      )}`,
+      bootstrapCommand: bootstrap,
+    };
+  }
+
+  /**
+   * A shell script that bootstraps every account in order, one section per account; run each section
+   * with credentials for that account (e.g. `AWS_PROFILE`).
+   * @param config the platform configuration
+   */
+  public static script(config: PlatformConfig): string {
+    const lines = ['#!/usr/bin/env bash', `# CDK bootstrap of the ${config.prefix} MLOps platform (qualifier ${config.qualifier}).`, 'set -euo pipefail', ''];
+    for (const b of PlatformBootstrap.forConfig(config)) {
+      lines.push(`# ${b.account.toUpperCase()} ${b.accountId} ${b.region}: run with credentials for this account`);
+      lines.push(b.createPolicyCommand);
+      lines.push(b.bootstrapCommand);
+      lines.push('');
+    }
+    return lines.join('\n');
+  }
+}
+
+/** The name of the CDK toolkit stack in every account. @internal */
+export function toolkitStackName(config: PlatformConfig): string {
+  return `${config.prefix}-cdk-toolkit`;
+}
+
+/** The name of the permissions boundary every role of the platform carries. @internal */
+export function permissionsBoundaryName(prefix: string): string {
+  return `${prefix}-permissions-boundary`;
+}
+
+function executionPolicyDocument(config: PlatformConfig, account: PlatformAccount): any {
+  const { accountId, region } = config.account(account);
+  const partition = partitionOf(region);
+  const boundaryArn = `arn:${partition}:iam::${accountId}:policy/${permissionsBoundaryName(config.prefix)}`;
+  const services = SERVICES[account];
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ManagePlatformServicesInTheRegion',
+        Effect: 'Allow',
+        Action: services.map((s) => `${s}:*`),
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': region } },
+      },
+      {
+        Sid: 'CreateRolesOnlyWithThePermissionsBoundary',
+        Effect: 'Allow',
+        Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
+        Resource: `arn:${partition}:iam::${accountId}:role/*`,
+        Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+      },
+      {
+        Sid: 'ManageRolesAndPolicies',
+        Effect: 'Allow',
+        Action: [...IAM_ROLE_ACTIONS, ...IAM_POLICY_ACTIONS],
+        Resource: [`arn:${partition}:iam::${accountId}:role/*`, `arn:${partition}:iam::${accountId}:policy/*`],
+      },
+      {
+        Sid: 'ServiceLinkedRoles',
+        Effect: 'Allow',
+        Action: ['iam:CreateServiceLinkedRole', 'iam:GetServiceLinkedRoleDeletionStatus'],
+        Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/*`,
+      },
+      {
+        Sid: 'NeverTouchTheBoundaryOrTheExecutionPolicy',
+        Effect: 'Deny',
+        Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+        Resource: [boundaryArn, `arn:${partition}:iam::${accountId}:policy/${config.prefix}-cdk-cfn-exec`],
+      },
+      {
+        Sid: 'NeverRemoveABoundary',
+        Effect: 'Deny',
+        Action: ['iam:DeleteRolePermissionsBoundary'],
+        Resource: '*',
+      },
+      {
+        Sid: 'NoLongTermCredentialsOrAccountChanges',
+        Effect: 'Deny',
+        Action: [
+          'iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:AttachUserPolicy',
+          'iam:PutUserPolicy', 'iam:CreateSAMLProvider', 'organizations:*', 'account:*',
+        ],
+        Resource: '*',
+      },
+    ],
+  };
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
