@@ -1,3 +1,4 @@
 export * from './config';
 export * from './compliance';
 export * from './bootstrap';
+export * from './naming';
