@@ -1,0 +1,606 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { parseIpv4Cidr } from './cidr';
+import { acknowledgeRules } from '../core/acknowledge';
+import { EncryptedLogGroup } from '../core/encrypted-log-group';
+
+/**
+ * A VPC endpoint that an `IsolatedNetwork` provides, so that workloads without internet access reach
+ * the AWS service. Use the static members; pass them in `IsolatedNetworkProps.existingEndpoints` to say
+ * that an imported VPC already has an endpoint for that service.
+ */
+export class NetworkEndpoint {
+  /** SageMaker API (`com.amazonaws.<region>.sagemaker.api`). */
+  public static readonly SAGEMAKER_API = new NetworkEndpoint('sagemaker.api', 'SageMakerApi', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_API);
+  /** SageMaker Runtime, for invoking endpoints (`com.amazonaws.<region>.sagemaker.runtime`). */
+  public static readonly SAGEMAKER_RUNTIME = new NetworkEndpoint('sagemaker.runtime', 'SageMakerRuntime', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME);
+  /**
+   * SageMaker Studio (`aws.sagemaker.<region>.studio`): lets browsers reach Studio through the VPC.
+   * Only created with `studioEndpoints: true`.
+   */
+  public static readonly SAGEMAKER_STUDIO = new NetworkEndpoint('sagemaker.studio', 'SageMakerStudio', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_STUDIO);
+  /**
+   * SageMaker notebooks (`aws.sagemaker.<region>.notebook`): lets browsers reach notebook instances and
+   * Studio Classic through the VPC. Only created with `studioEndpoints: true`.
+   */
+  public static readonly SAGEMAKER_NOTEBOOK = new NetworkEndpoint('sagemaker.notebook', 'SageMakerNotebook', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_NOTEBOOK);
+  /** AWS STS (`com.amazonaws.<region>.sts`). */
+  public static readonly STS = new NetworkEndpoint('sts', 'Sts', ec2.InterfaceVpcEndpointAwsService.STS);
+  /** CloudWatch Logs (`com.amazonaws.<region>.logs`). */
+  public static readonly CLOUDWATCH_LOGS = new NetworkEndpoint('logs', 'CloudWatchLogs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS);
+  /** CloudWatch metrics (`com.amazonaws.<region>.monitoring`). */
+  public static readonly CLOUDWATCH_MONITORING = new NetworkEndpoint('monitoring', 'CloudWatchMonitoring', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING);
+  /** ECR API (`com.amazonaws.<region>.ecr.api`). */
+  public static readonly ECR_API = new NetworkEndpoint('ecr.api', 'EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR);
+  /** ECR image pulls (`com.amazonaws.<region>.ecr.dkr`); image layers then come from S3 through the S3 endpoint. */
+  public static readonly ECR_DOCKER = new NetworkEndpoint('ecr.dkr', 'EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER);
+  /** AWS KMS (`com.amazonaws.<region>.kms`). */
+  public static readonly KMS = new NetworkEndpoint('kms', 'Kms', ec2.InterfaceVpcEndpointAwsService.KMS);
+  /** Systems Manager (`com.amazonaws.<region>.ssm`), e.g. for parameters. */
+  public static readonly SSM = new NetworkEndpoint('ssm', 'Ssm', ec2.InterfaceVpcEndpointAwsService.SSM);
+  /** CodeArtifact API, e.g. `GetAuthorizationToken` (`com.amazonaws.<region>.codeartifact.api`). */
+  public static readonly CODEARTIFACT_API = new NetworkEndpoint('codeartifact.api', 'CodeArtifactApi', ec2.InterfaceVpcEndpointAwsService.CODEARTIFACT_API);
+  /** CodeArtifact repositories, used by pip and npm (`com.amazonaws.<region>.codeartifact.repositories`). */
+  public static readonly CODEARTIFACT_REPOSITORIES = new NetworkEndpoint(
+    'codeartifact.repositories',
+    'CodeArtifactRepositories',
+    ec2.InterfaceVpcEndpointAwsService.CODEARTIFACT_REPOSITORIES,
+  );
+  /** EventBridge (`com.amazonaws.<region>.events`). */
+  public static readonly EVENTBRIDGE = new NetworkEndpoint('events', 'EventBridge', ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE);
+  /** Step Functions (`com.amazonaws.<region>.states`). */
+  public static readonly STEP_FUNCTIONS = new NetworkEndpoint('states', 'StepFunctions', ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS);
+  /** S3, as a gateway endpoint on the route tables of the isolated subnets (`com.amazonaws.<region>.s3`). */
+  public static readonly S3 = new NetworkEndpoint('s3', 'S3', undefined);
+
+  /** The interface endpoints every `IsolatedNetwork` provides (without the Studio ones). */
+  public static readonly CORE_INTERFACE_ENDPOINTS: NetworkEndpoint[] = Object.freeze([
+    NetworkEndpoint.SAGEMAKER_API,
+    NetworkEndpoint.SAGEMAKER_RUNTIME,
+    NetworkEndpoint.STS,
+    NetworkEndpoint.CLOUDWATCH_LOGS,
+    NetworkEndpoint.CLOUDWATCH_MONITORING,
+    NetworkEndpoint.ECR_API,
+    NetworkEndpoint.ECR_DOCKER,
+    NetworkEndpoint.KMS,
+    NetworkEndpoint.SSM,
+    NetworkEndpoint.CODEARTIFACT_API,
+    NetworkEndpoint.CODEARTIFACT_REPOSITORIES,
+    NetworkEndpoint.EVENTBRIDGE,
+    NetworkEndpoint.STEP_FUNCTIONS,
+  ]) as NetworkEndpoint[];
+
+  /** The interface endpoints that `studioEndpoints: true` adds. */
+  public static readonly STUDIO_INTERFACE_ENDPOINTS: NetworkEndpoint[] = Object.freeze([
+    NetworkEndpoint.SAGEMAKER_STUDIO,
+    NetworkEndpoint.SAGEMAKER_NOTEBOOK,
+  ]) as NetworkEndpoint[];
+
+  /** The service's short name, e.g. `sagemaker.api` or `s3`. */
+  public readonly name: string;
+  /** Whether this is a gateway endpoint (S3) rather than an interface endpoint. */
+  public readonly isGateway: boolean;
+  /** @internal */
+  public readonly _constructId: string;
+  /** @internal */
+  public readonly _service?: ec2.InterfaceVpcEndpointAwsService;
+
+  private constructor(name: string, constructId: string, service: ec2.InterfaceVpcEndpointAwsService | undefined) {
+    this.name = name;
+    this.isGateway = service === undefined;
+    this._constructId = constructId;
+    this._service = service;
+  }
+
+  /** The short name, e.g. `sagemaker.api`. */
+  public toString(): string {
+    return this.name;
+  }
+}
+
+/**
+ * Props of an `IsolatedNetwork`.
+ *
+ * The network is either **created** (give `cidr`, and optionally `maxAzs` or `availabilityZones`) or
+ * an existing VPC is **imported** (give `vpcId`, `cidr`, `subnetIds`, `availabilityZones`, and
+ * `routeTableIds` unless the VPC already has an S3 gateway endpoint). Props of the other mode are
+ * refused at synth time.
+ */
+export interface IsolatedNetworkProps {
+  /**
+   * The IPv4 CIDR block of the VPC, e.g. `10.20.0.0/16` (a prefix from /16 to /28).
+   *
+   * Create mode: the block of the new VPC. It is split evenly into one isolated subnet per
+   * availability zone: each subnet's prefix is the VPC prefix plus ceil(log2(number of AZs)) bits,
+   * so a /16 over 2 AZs gives two /17s, over 3 AZs three /18s (the fourth /18 stays free).
+   *
+   * Import mode: the (primary) block of the existing VPC; the endpoint security group admits HTTPS
+   * from it and workload security groups may send HTTPS to it. Workloads in subnets of a secondary
+   * CIDR block are not admitted.
+   */
+  readonly cidr: string;
+
+  /**
+   * Create mode: how many availability zones the VPC spans (at least 2). Not allowed together with
+   * `availabilityZones` or with `vpcId`.
+   * @default 2
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * The availability zone names, e.g. `['eu-central-1a', 'eu-central-1b']`.
+   *
+   * Create mode: optional, the zones of the new VPC (at least 2); use it instead of `maxAzs` to pin
+   * the zones without a context lookup.
+   * Import mode: required, the zones of `subnetIds`, in the same order (subnet i is in zone
+   * i modulo the number of zones).
+   * @default - create mode: the first `maxAzs` zones of the stack's region; import mode: required
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * Import mode: the id of the existing VPC, e.g. `vpc-0123456789abcdef0`. Setting it switches the
+   * construct to import mode: no VPC, subnet or route is created, only the endpoints (and, unless
+   * `flowLogs` is false, the flow log). The VPC must have DNS support and DNS hostnames enabled, which
+   * the endpoints' private DNS names need.
+   * @default - a new VPC is created
+   */
+  readonly vpcId?: string;
+
+  /**
+   * Import mode: the subnets where SageMaker jobs, Studio and endpoints run and where the interface
+   * endpoints are placed (at most one endpoint network interface per zone). A multiple of the number
+   * of `availabilityZones`, ordered like them.
+   * @default - create mode only: the created isolated subnets; required in import mode
+   */
+  readonly subnetIds?: string[];
+
+  /**
+   * Import mode: the route table of each subnet in `subnetIds` (same order and length); the S3
+   * gateway endpoint is added to them. Not needed when `existingEndpoints` lists `NetworkEndpoint.S3`.
+   * @default - create mode only: the created subnets' route tables
+   */
+  readonly routeTableIds?: string[];
+
+  /**
+   * Import mode: endpoints the VPC already has, so that only the missing ones are created. An interface
+   * endpoint with private DNS cannot be created twice in one VPC, and a route table takes only one S3
+   * gateway endpoint, so list every endpoint that exists.
+   * @default - none: every endpoint is created
+   */
+  readonly existingEndpoints?: NetworkEndpoint[];
+
+  /**
+   * Also create the SageMaker Studio (`aws.sagemaker.<region>.studio`) and notebook
+   * (`aws.sagemaker.<region>.notebook`) interface endpoints. They are only used when people reach
+   * Studio or notebook instances through this VPC (a corporate network connected by VPN or Direct
+   * Connect, with presigned URLs restricted to the endpoint); Studio apps inside the VPC need only the
+   * SageMaker API and runtime endpoints. Leave it off in accounts without Studio.
+   * @default false
+   */
+  readonly studioEndpoints?: boolean;
+
+  /**
+   * Whether to create a VPC flow log (all traffic) to a KMS-encrypted log group. A created VPC always
+   * has one: `false` is only accepted in import mode, for a VPC whose owner already logs its traffic.
+   * @default true
+   */
+  readonly flowLogs?: boolean;
+
+  /**
+   * The customer-managed key of the flow-log group. When it is a `kms.Key` of this app, its policy is
+   * extended to let CloudWatch Logs of this account and region use it; an imported key's policy must
+   * already allow that.
+   * @default - none; required unless `flowLogs` is false
+   */
+  readonly flowLogKey?: kms.IKey;
+
+  /**
+   * How long flow-log events are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * The id of the AWS-managed S3 prefix list of this region (`com.amazonaws.<region>.s3`), used by
+   * `createWorkloadSecurityGroup` for the egress rule to S3. Set it to avoid the context lookup.
+   * @default - looked up (`ec2.PrefixList.fromLookup`) the first time a workload security group is
+   *   created; that needs a stack with a concrete account and region
+   */
+  readonly s3PrefixListId?: string;
+}
+
+/**
+ * The VPC where SageMaker jobs, Studio and endpoints run: isolated subnets only (no internet gateway,
+ * no NAT, no public subnet), VPC flow logs to a KMS-encrypted log group, and VPC endpoints for every
+ * AWS service the platform's workloads call.
+ *
+ * - Interface endpoints (private DNS on, in the isolated subnets, one per zone): SageMaker API and
+ *   Runtime, STS, CloudWatch Logs and Monitoring, ECR API and Docker, KMS, SSM, CodeArtifact API and
+ *   repositories, EventBridge, Step Functions; optionally SageMaker Studio and notebook.
+ *   The CodeArtifact repositories endpoint is created after the API endpoint: both serve private DNS
+ *   names under `codeartifact.<region>.amazonaws.com`, and creating both at once fails with a
+ *   conflicting-DNS-domain error.
+ * - An S3 gateway endpoint on the isolated subnets' route tables.
+ * - One endpoint security group: ingress TCP 443 from the VPC CIDR only, no egress (interface
+ *   endpoints only answer connections; security groups are stateful).
+ * - A created VPC also has its default security group stripped of all rules (CDK's
+ *   `restrictDefaultSecurityGroup` custom resource).
+ *
+ * Either creates the VPC from `cidr` or imports one from `vpcId` (see `IsolatedNetworkProps`).
+ *
+ * @example
+ * const key = new kms.Key(this, 'NetworkKey', { enableKeyRotation: true });
+ * const network = new IsolatedNetwork(this, 'Network', { cidr: '10.20.0.0/16', flowLogKey: key });
+ * const jobs = network.createWorkloadSecurityGroup(this, 'TrainingJobs', 'SageMaker training jobs');
+ * // use network.vpc, network.subnetIds and jobs.securityGroupId in a SageMaker VpcConfig
+ */
+export class IsolatedNetwork extends Construct {
+  /** The VPC (created or imported). */
+  public readonly vpc: ec2.IVpc;
+  /** The isolated subnets where workloads and interface endpoints run. */
+  public readonly subnetSelection: ec2.SubnetSelection;
+  /** The ids of the isolated subnets (tokens in create mode). */
+  public readonly subnetIds: string[];
+  /** The security group of the interface endpoints (HTTPS from the VPC CIDR only). */
+  public readonly endpointSecurityGroup: ec2.ISecurityGroup;
+  /** The IPv4 CIDR block of the VPC. */
+  public readonly vpcCidr: string;
+  /** Whether the VPC was imported (`vpcId`) rather than created. */
+  public readonly imported: boolean;
+  /** The flow-log group, when this construct created a flow log. */
+  public readonly flowLogGroup?: logs.ILogGroup;
+  /** The flow log, when this construct created one. */
+  public readonly flowLog?: ec2.FlowLog;
+
+  private readonly endpoints = new Map<NetworkEndpoint, ec2.IVpcEndpoint>();
+  private readonly s3PrefixListIdProp?: string;
+  private s3PrefixList?: string;
+
+  /**
+   * Creates the network, or adds endpoints (and a flow log) to an imported VPC.
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props creation or import settings; bad combinations throw at synth time
+   */
+  constructor(scope: Construct, id: string, props: IsolatedNetworkProps) {
+    super(scope, id);
+    const fail = (message: string): never => {
+      throw new Error(`IsolatedNetwork ${this.node.path}: ${message}`);
+    };
+    const imported = props.vpcId !== undefined;
+    this.imported = imported;
+    validateCommon(props, imported, Stack.of(this).region, fail);
+
+    this.vpcCidr = props.cidr;
+    this.s3PrefixListIdProp = props.s3PrefixListId;
+
+    if (imported) {
+      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+        vpcId: props.vpcId!,
+        vpcCidrBlock: props.cidr,
+        availabilityZones: props.availabilityZones!,
+        isolatedSubnetIds: props.subnetIds!,
+        isolatedSubnetRouteTableIds: props.routeTableIds,
+      });
+      if (props.availabilityZones!.length < 2) {
+        Annotations.of(this).addWarningV2(
+          '@vw/mlops-blueprint:network-single-az',
+          'The imported VPC spans one availability zone: its interface endpoints and SageMaker endpoints have no zone redundancy',
+        );
+      }
+    } else {
+      const azCount = props.availabilityZones?.length ?? props.maxAzs ?? 2;
+      const cidr = parseIpv4Cidr(props.cidr) as { prefix: number };
+      this.vpc = new ec2.Vpc(this, 'Vpc', {
+        ipAddresses: ec2.IpAddresses.cidr(props.cidr),
+        maxAzs: props.availabilityZones ? undefined : azCount,
+        availabilityZones: props.availabilityZones,
+        natGateways: 0,
+        createInternetGateway: false,
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        restrictDefaultSecurityGroup: true,
+        subnetConfiguration: [
+          { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: isolatedSubnetPrefix(cidr.prefix, azCount) },
+        ],
+      });
+    }
+
+    this.subnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    this.subnetIds = this.vpc.isolatedSubnets.map((s) => s.subnetId);
+
+    // flow logs: every created VPC; imported ones unless the caller says the VPC is already logged
+    if (props.flowLogs ?? true) {
+      const logGroup = new EncryptedLogGroup(this, 'FlowLogGroup', {
+        encryptionKey: props.flowLogKey!,
+        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      }).logGroup;
+      this.flowLogGroup = logGroup;
+      const role = this.createFlowLogRole();
+      // a customer-managed policy (no inline policy) that lets the role write to this log group only
+      const policy = new iam.ManagedPolicy(this, 'FlowLogPolicy', {
+        description: 'VPC flow logs: write log streams of the flow-log group',
+        roles: [role],
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            resources: [logGroup.logGroupArn],
+          }),
+        ],
+      });
+      this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
+        resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc),
+        trafficType: ec2.FlowLogTrafficType.ALL,
+        // the policy above grants the permissions; CDK must not add an inline default policy
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup, role.withoutPolicyUpdates()),
+      });
+      this.flowLog.node.addDependency(policy);
+    }
+
+    // endpoint security group: HTTPS from the VPC only; no egress at all
+    const endpointSg = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'VPC interface endpoints: HTTPS from the VPC CIDR only, no egress',
+      allowAllOutbound: false,
+    });
+    endpointSg.addIngressRule(ec2.Peer.ipv4(props.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC to the AWS service endpoints');
+    this.endpointSecurityGroup = endpointSg;
+
+    const existing = new Set(props.existingEndpoints ?? []);
+    const wanted = [...NetworkEndpoint.CORE_INTERFACE_ENDPOINTS, ...(props.studioEndpoints ? NetworkEndpoint.STUDIO_INTERFACE_ENDPOINTS : [])];
+    for (const endpoint of wanted) {
+      if (existing.has(endpoint)) continue;
+      const created = new ec2.InterfaceVpcEndpoint(this, endpoint._constructId, {
+        vpc: this.vpc,
+        service: endpoint._service!,
+        privateDnsEnabled: true,
+        subnets: this.subnetSelection,
+        securityGroups: [endpointSg],
+        open: false,
+      });
+      this.endpoints.set(endpoint, created);
+    }
+    // both CodeArtifact endpoints serve names under codeartifact.<region>.amazonaws.com: create them one after the other
+    const caApi = this.endpoints.get(NetworkEndpoint.CODEARTIFACT_API);
+    const caRepos = this.endpoints.get(NetworkEndpoint.CODEARTIFACT_REPOSITORIES);
+    if (caApi && caRepos) caRepos.node.addDependency(caApi);
+
+    if (!existing.has(NetworkEndpoint.S3)) {
+      this.endpoints.set(
+        NetworkEndpoint.S3,
+        new ec2.GatewayVpcEndpoint(this, 'S3', {
+          vpc: this.vpc,
+          // the region spelled out where the stack has one (CDK's S3 service would always write Ref AWS::Region)
+          service: { name: `com.amazonaws.${Stack.of(this).region}.s3` },
+          subnets: [this.subnetSelection],
+        }),
+      );
+    }
+  }
+
+  /**
+   * The endpoint this construct created for a service.
+   * @param endpoint the service, e.g. `NetworkEndpoint.S3`
+   * @returns the endpoint, or undefined when it was not created here (listed in `existingEndpoints`,
+   *   or a Studio endpoint without `studioEndpoints`)
+   */
+  public findEndpoint(endpoint: NetworkEndpoint): ec2.IVpcEndpoint | undefined {
+    return this.endpoints.get(endpoint);
+  }
+
+  /**
+   * Creates a security group for SageMaker workloads (processing and training jobs, Studio apps,
+   * endpoints) in this network: egress HTTPS to the VPC CIDR (the interface endpoints) and to the
+   * S3 prefix list (the gateway endpoint), and all traffic within the group itself (distributed
+   * training and inter-container traffic encryption need it). No other ingress or egress.
+   *
+   * @param scope where the security group is created (e.g. a use-case stack of the same account)
+   * @param id the construct id of the security group in `scope`
+   * @param description the security group description
+   * @returns the security group
+   */
+  public createWorkloadSecurityGroup(scope: Construct, id: string, description?: string): ec2.SecurityGroup {
+    const fail = (message: string): never => {
+      throw new Error(`IsolatedNetwork ${this.node.path}: createWorkloadSecurityGroup(${JSON.stringify(id)}): ${message}`);
+    };
+    const here = Stack.of(this);
+    const there = Stack.of(scope);
+    for (const attr of ['account', 'region'] as const) {
+      if (!Token.isUnresolved(here[attr]) && !Token.isUnresolved(there[attr]) && here[attr] !== there[attr]) {
+        fail(`the scope is in ${attr} ${there[attr]}, the network in ${here[attr]}; create the security group in a stack of the network's account and region`);
+      }
+    }
+    if (description !== undefined && !Token.isUnresolved(description) && !SG_DESCRIPTION.test(description)) {
+      fail(
+        `the description ${JSON.stringify(description)} is not a valid security group description; use at most 255 of the characters a-z A-Z 0-9 space and ._-:/()#,@[]+=&;{}!$*`,
+      );
+    }
+    const prefixListId = this.resolveS3PrefixList();
+    const sg = new ec2.SecurityGroup(scope, id, {
+      vpc: this.vpc,
+      description: description ?? 'SageMaker workloads: HTTPS to the VPC endpoints and S3, all traffic within this group',
+      allowAllOutbound: false,
+    });
+    sg.addEgressRule(ec2.Peer.ipv4(this.vpcCidr), ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
+    sg.addEgressRule(ec2.Peer.prefixList(prefixListId), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
+    sg.connections.allowInternally(ec2.Port.allTraffic(), 'All traffic between the instances and containers of one workload');
+    // the self-referencing rule admits members of this group only, never an address range
+    for (const child of sg.node.children) {
+      if (child instanceof ec2.CfnSecurityGroupIngress) acknowledgeRules(child, SELF_INGRESS_ACKS);
+    }
+    return sg;
+  }
+
+  private resolveS3PrefixList(): string {
+    if (this.s3PrefixListIdProp !== undefined) return this.s3PrefixListIdProp;
+    if (this.s3PrefixList === undefined) {
+      const stack = Stack.of(this);
+      if (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account)) {
+        throw new Error(
+          `IsolatedNetwork ${this.node.path}: the S3 prefix list id is needed for a workload security group; set props.s3PrefixListId (e.g. "pl-6ea54007" in eu-central-1, see 'aws ec2 describe-managed-prefix-lists'), or give the stack a concrete account and region so that it can be looked up`,
+        );
+      }
+      this.s3PrefixList = ec2.PrefixList.fromLookup(this, 'S3PrefixList', { prefixListName: `com.amazonaws.${stack.region}.s3` }).prefixListId;
+    }
+    return this.s3PrefixList;
+  }
+
+  private createFlowLogRole(): iam.Role {
+    const stack = Stack.of(this);
+    // confused-deputy protection: only flow logs of this account may assume the role
+    return new iam.Role(this, 'FlowLogRole', {
+      description: 'VPC flow logs delivery to CloudWatch Logs',
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc-flow-log/*` },
+        },
+      }),
+    });
+  }
+}
+
+const SELF_INGRESS_REASON =
+  'All-protocol ingress only from members of this same security group: SageMaker distributed training (EFA, NCCL) and inter-container traffic encryption (IPsec: UDP 500 and ESP) need it; no address range is admitted.';
+const SELF_INGRESS_ACKS = {
+  'NIST.800.53.R5-EC2RestrictedCommonPorts': SELF_INGRESS_REASON,
+  'HIPAA.Security-EC2RestrictedCommonPorts': SELF_INGRESS_REASON,
+};
+
+/** The prefix of each isolated subnet: the VPC prefix plus enough bits for one subnet per zone. */
+function isolatedSubnetPrefix(vpcPrefix: number, azCount: number): number {
+  return vpcPrefix + Math.ceil(Math.log2(azCount));
+}
+
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const PREFIX_LIST_ID = /^pl-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
+const SG_DESCRIPTION = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+
+function validateCommon(props: IsolatedNetworkProps, imported: boolean, region: string, fail: (message: string) => never): void {
+  // cidr (both modes)
+  if (props.cidr === undefined || props.cidr === null) {
+    fail('props.cidr is missing; give the VPC CIDR block, e.g. "10.20.0.0/16"');
+  }
+  let vpcPrefix: number | undefined;
+  if (!Token.isUnresolved(props.cidr)) {
+    const parsed = parseIpv4Cidr(props.cidr);
+    if (typeof parsed === 'string') fail(`props.cidr: ${parsed}`);
+    const prefix = (parsed as { prefix: number }).prefix;
+    if (prefix < 16 || prefix > 28) {
+      fail(`props.cidr ${JSON.stringify(props.cidr)}: a VPC CIDR block has a prefix from /16 to /28; write e.g. "10.20.0.0/16"`);
+    }
+    vpcPrefix = prefix;
+  } else if (!imported) {
+    fail('props.cidr is a token; a created VPC needs a literal CIDR block such as "10.20.0.0/16" to plan its subnets');
+  }
+
+  // availability zones (both modes)
+  const azs = props.availabilityZones;
+  if (azs !== undefined) {
+    if (azs.length !== new Set(azs).size) fail(`props.availabilityZones lists a zone twice (${azs.join(', ')}); list each zone once`);
+    for (const az of azs) {
+      if (Token.isUnresolved(az)) continue;
+      if (!AZ_NAME.test(az)) fail(`props.availabilityZones: ${JSON.stringify(az)} is not an availability zone name; write e.g. "eu-central-1a"`);
+      if (!Token.isUnresolved(region) && !az.startsWith(region)) {
+        fail(`props.availabilityZones: ${JSON.stringify(az)} is not a zone of the stack's region ${region}; use zones such as "${region}a"`);
+      }
+    }
+  }
+
+  if (props.flowLogs !== false && props.flowLogKey === undefined) {
+    fail('props.flowLogKey is missing; give the customer-managed KMS key that encrypts the flow-log group (e.g. a PlatformKey\'s key)');
+  }
+  if (props.s3PrefixListId !== undefined && !Token.isUnresolved(props.s3PrefixListId) && !PREFIX_LIST_ID.test(props.s3PrefixListId)) {
+    fail(`props.s3PrefixListId ${JSON.stringify(props.s3PrefixListId)} is not a prefix list id; write e.g. "pl-6ea54007" (aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.s3)`);
+  }
+
+  if (imported) {
+    validateImport(props, fail);
+  } else {
+    validateCreate(props, vpcPrefix!, fail);
+  }
+}
+
+function validateCreate(props: IsolatedNetworkProps, vpcPrefix: number, fail: (message: string) => never): void {
+  const importOnly: Array<[keyof IsolatedNetworkProps, string]> = [
+    ['subnetIds', 'subnets are created from props.cidr'],
+    ['routeTableIds', 'route tables are created with the subnets'],
+    ['existingEndpoints', 'a new VPC has no endpoints yet'],
+  ];
+  for (const [prop, why] of importOnly) {
+    if (props[prop] !== undefined) {
+      fail(`props.${prop} only applies to an imported VPC (${why}); set props.vpcId to import an existing VPC, or remove props.${prop}`);
+    }
+  }
+  if (props.flowLogs === false) {
+    fail('props.flowLogs is false, but a created VPC always has flow logs; remove props.flowLogs (it may only be false for an imported VPC that is already logged)');
+  }
+  if (props.maxAzs !== undefined && props.availabilityZones !== undefined) {
+    fail('props.maxAzs and props.availabilityZones are both set; give either the number of zones or the zone names');
+  }
+  const azCount = props.availabilityZones?.length ?? props.maxAzs ?? 2;
+  if (props.maxAzs !== undefined && (!Number.isInteger(props.maxAzs) || props.maxAzs < 2)) {
+    fail(`props.maxAzs is ${props.maxAzs}; an isolated network spans at least 2 availability zones, set a whole number >= 2`);
+  }
+  if (props.availabilityZones !== undefined && props.availabilityZones.length < 2) {
+    fail(`props.availabilityZones lists ${props.availabilityZones.length} zone(s); an isolated network spans at least 2 availability zones`);
+  }
+  const subnetPrefix = isolatedSubnetPrefix(vpcPrefix, azCount);
+  if (subnetPrefix > 28) {
+    fail(
+      `props.cidr ${props.cidr} is too small for ${azCount} availability zones: each subnet would be a /${subnetPrefix}, and AWS subnets are at most /28; use a block of /${28 - Math.ceil(Math.log2(azCount))} or larger, or fewer zones`,
+    );
+  }
+}
+
+function validateImport(props: IsolatedNetworkProps, fail: (message: string) => never): void {
+  if (props.maxAzs !== undefined) {
+    fail('props.maxAzs only applies to a created VPC; for an imported VPC (props.vpcId) give the zones of props.subnetIds in props.availabilityZones and remove props.maxAzs');
+  }
+  if (!Token.isUnresolved(props.vpcId) && !VPC_ID.test(props.vpcId!)) {
+    fail(`props.vpcId ${JSON.stringify(props.vpcId)} is not a VPC id; write e.g. "vpc-0123456789abcdef0"`);
+  }
+  const azs = props.availabilityZones;
+  if (azs === undefined || azs.length === 0) {
+    fail('props.availabilityZones is missing; an imported VPC needs the zone names of props.subnetIds, in the same order, e.g. ["eu-central-1a", "eu-central-1b"]');
+  }
+  const subnets = props.subnetIds;
+  if (subnets === undefined || subnets.length === 0) {
+    fail('props.subnetIds is missing; an imported VPC needs the ids of the isolated subnets where workloads and endpoints run');
+  }
+  if (Token.isUnresolved(subnets)) {
+    fail('props.subnetIds is a token list; give a literal list of subnet ids (each id may be a token) so that the subnets can be matched to their zones');
+  }
+  for (const id of subnets!) {
+    if (!Token.isUnresolved(id) && !SUBNET_ID.test(id)) fail(`props.subnetIds: ${JSON.stringify(id)} is not a subnet id; write e.g. "subnet-0123456789abcdef0"`);
+  }
+  if (new Set(subnets).size !== subnets!.length) fail('props.subnetIds lists a subnet twice; list each subnet once');
+  if (subnets!.length % azs!.length !== 0) {
+    fail(
+      `props.subnetIds has ${subnets!.length} subnets for ${azs!.length} availability zones; give the same number of subnets in every zone, ordered like props.availabilityZones`,
+    );
+  }
+  const existing = props.existingEndpoints ?? [];
+  if (new Set(existing).size !== existing.length) fail('props.existingEndpoints lists an endpoint twice; list each endpoint once');
+  const routeTables = props.routeTableIds;
+  if (routeTables !== undefined) {
+    if (routeTables.length !== subnets!.length) {
+      fail(`props.routeTableIds has ${routeTables.length} entries for ${subnets!.length} subnets; give the route table of each subnet of props.subnetIds, in the same order`);
+    }
+    for (const id of routeTables) {
+      if (!Token.isUnresolved(id) && !ROUTE_TABLE_ID.test(id)) fail(`props.routeTableIds: ${JSON.stringify(id)} is not a route table id; write e.g. "rtb-0123456789abcdef0"`);
+    }
+  } else if (!existing.includes(NetworkEndpoint.S3)) {
+    fail(
+      'props.routeTableIds is missing; the S3 gateway endpoint is added to the route tables of the imported subnets, so give them, or list NetworkEndpoint.S3 in props.existingEndpoints if the VPC already has an S3 gateway endpoint',
+    );
+  }
+}
