@@ -53,8 +53,9 @@ export interface NetworkConfig {
   readonly subnetIds?: string[];
 
   /**
-   * The availability zones of `subnetIds`, in the same order. Required with `vpcId`.
-   * @default - none (a VPC is created)
+   * The availability zones: with `vpcId`, the zone of each of `subnetIds` in the same order (required);
+   * for a created VPC, the zones to use (as many as `maxAzs`).
+   * @default - for a created VPC, the first `maxAzs` zones of the region (`<region>a`, `<region>b`, ...)
    */
   readonly availabilityZones?: string[];
 }

@@ -248,7 +248,13 @@ function validateNetwork(network: unknown, path: string, region: string | undefi
   const azs = stringList(network, path, 'availabilityZones', problems);
   if (vpcId === undefined) {
     if (subnets !== undefined) problems.add(`${path}.subnetIds`, 'is only used to import an existing VPC; add "vpcId", or remove "subnetIds" to create a new VPC from "cidr"');
-    if (azs !== undefined) problems.add(`${path}.availabilityZones`, 'is only used to import an existing VPC; add "vpcId", or remove "availabilityZones" to create a new VPC from "cidr"');
+    if (azs !== undefined) {
+      // a created VPC may name its zones (otherwise the first maxAzs zones of the region, a, b, c, ...)
+      if (network.maxAzs !== undefined && azs.length !== maxAzs) {
+        problems.add(`${path}.availabilityZones`, `lists ${azs.length} zone(s) but maxAzs is ${maxAzs}; list ${maxAzs} zones, or remove maxAzs`);
+      }
+      checkZones(azs, path, region, problems);
+    }
     return block;
   }
 
@@ -267,14 +273,18 @@ function validateNetwork(network: unknown, path: string, region: string | undefi
     if (subnets !== undefined && azs.length !== subnets.length) {
       problems.add(`${path}.availabilityZones`, `lists ${azs.length} zone(s) for ${subnets.length} subnet(s); list the zone of each subnet, in the same order`);
     }
-    azs.forEach((az, i) => {
-      if (region !== undefined && !new RegExp(`^${region}[a-z]$`).test(az)) {
-        problems.add(`${path}.availabilityZones[${i}]`, `${show(az)} is not an availability zone of ${region}; write it as "${region}a", "${region}b", ...`);
-      }
-    });
-    if (new Set(azs).size < 2) problems.add(`${path}.availabilityZones`, 'names fewer than two distinct zones; the subnets must span at least two availability zones');
+    checkZones(azs, path, region, problems);
   }
   return block;
+}
+
+function checkZones(azs: string[], path: string, region: string | undefined, problems: Problems): void {
+  azs.forEach((az, i) => {
+    if (region !== undefined && !new RegExp(`^${region}[a-z]$`).test(az)) {
+      problems.add(`${path}.availabilityZones[${i}]`, `${show(az)} is not an availability zone of ${region}; write it as "${region}a", "${region}b", ...`);
+    }
+  });
+  if (new Set(azs).size < 2) problems.add(`${path}.availabilityZones`, 'names fewer than two distinct zones; the subnets must span at least two availability zones');
 }
 
 function stringList(obj: Obj, path: string, key: string, problems: Problems): string[] | undefined {

@@ -41,6 +41,11 @@ export class EncryptedLogGroup extends Construct {
   /** The log group. */
   public readonly logGroup: logs.LogGroup;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the log group's settings
+   */
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
     allowCloudWatchLogs(props.encryptionKey);

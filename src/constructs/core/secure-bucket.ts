@@ -59,6 +59,11 @@ export class SecureBucket extends Construct {
   /** The bucket that receives the access logs. */
   public readonly accessLogsBucket: s3.IBucket;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the bucket's settings
+   */
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;

@@ -207,9 +207,10 @@ export interface IsolatedNetworkProps {
 
   /**
    * The id of the AWS-managed S3 prefix list of this region (`com.amazonaws.<region>.s3`), used by
-   * `createWorkloadSecurityGroup` for the egress rule to S3. Set it to avoid the context lookup.
-   * @default - looked up (`ec2.PrefixList.fromLookup`) the first time a workload security group is
-   *   created; that needs a stack with a concrete account and region
+   * `createWorkloadSecurityGroup` to limit the HTTPS egress rule for S3 to S3's addresses.
+   * @default - HTTPS egress to any IPv4 address: the isolated subnets have no internet gateway and no
+   *   NAT, so their only routes are the VPC itself and the S3 gateway endpoint (no context lookup, so the
+   *   app synthesizes without AWS credentials)
    */
   readonly s3PrefixListId?: string;
 }
@@ -259,7 +260,6 @@ export class IsolatedNetwork extends Construct {
 
   private readonly endpoints = new Map<NetworkEndpoint, ec2.IVpcEndpoint>();
   private readonly s3PrefixListIdProp?: string;
-  private s3PrefixList?: string;
 
   /**
    * Creates the network, or adds endpoints (and a flow log) to an imported VPC.
@@ -420,34 +420,24 @@ export class IsolatedNetwork extends Construct {
         `the description ${JSON.stringify(description)} is not a valid security group description; use at most 255 of the characters a-z A-Z 0-9 space and ._-:/()#,@[]+=&;{}!$*`,
       );
     }
-    const prefixListId = this.resolveS3PrefixList();
     const sg = new ec2.SecurityGroup(scope, id, {
       vpc: this.vpc,
       description: description ?? 'SageMaker workloads: HTTPS to the VPC endpoints and S3, all traffic within this group',
       allowAllOutbound: false,
     });
     sg.addEgressRule(ec2.Peer.ipv4(this.vpcCidr), ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
-    sg.addEgressRule(ec2.Peer.prefixList(prefixListId), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
+    if (this.s3PrefixListIdProp !== undefined) {
+      sg.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListIdProp), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
+    } else {
+      // no internet gateway and no NAT: the only route for these addresses is the S3 gateway endpoint
+      sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint (the only route out of the isolated subnets)');
+    }
     sg.connections.allowInternally(ec2.Port.allTraffic(), 'All traffic between the instances and containers of one workload');
     // the self-referencing rule admits members of this group only, never an address range
     for (const child of sg.node.children) {
       if (child instanceof ec2.CfnSecurityGroupIngress) acknowledgeRules(child, SELF_INGRESS_ACKS);
     }
     return sg;
-  }
-
-  private resolveS3PrefixList(): string {
-    if (this.s3PrefixListIdProp !== undefined) return this.s3PrefixListIdProp;
-    if (this.s3PrefixList === undefined) {
-      const stack = Stack.of(this);
-      if (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account)) {
-        throw new Error(
-          `IsolatedNetwork ${this.node.path}: the S3 prefix list id is needed for a workload security group; set props.s3PrefixListId (e.g. "pl-6ea54007" in eu-central-1, see 'aws ec2 describe-managed-prefix-lists'), or give the stack a concrete account and region so that it can be looked up`,
-        );
-      }
-      this.s3PrefixList = ec2.PrefixList.fromLookup(this, 'S3PrefixList', { prefixListName: `com.amazonaws.${stack.region}.s3` }).prefixListId;
-    }
-    return this.s3PrefixList;
   }
 
   private createFlowLogRole(): iam.Role {

@@ -269,22 +269,36 @@ describe('IsolatedNetwork: create mode', () => {
     ComplianceCheck.assertCompliant(app);
   });
 
-  test('without s3PrefixListId the S3 prefix list is looked up once; an environment-agnostic stack must give it', () => {
+  test('without s3PrefixListId: HTTPS egress to any IPv4 address, and no context lookup (synthesizes offline)', () => {
     const { app, stack } = testStack();
-    const network = new IsolatedNetwork(stack, 'Network', { cidr: '10.20.0.0/16', flowLogKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
+    // the zones of the account are known (as the blueprint knows them from the platform config)
+    stack.node.setContext('availability-zones:account=222222222222:region=eu-central-1', ['eu-central-1a', 'eu-central-1b', 'eu-central-1c']);
+    const network = new IsolatedNetwork(stack, 'Network', {
+      cidr: '10.20.0.0/16',
+      availabilityZones: ['eu-central-1a', 'eu-central-1b'],
+      flowLogKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    });
     network.createWorkloadSecurityGroup(stack, 'A');
-    network.createWorkloadSecurityGroup(stack, 'B');
-    const missing = app.synth().manifest.missing ?? [];
-    const lookups = missing.filter((m) => (m.props as any).typeName === 'AWS::EC2::PrefixList');
-    expect(lookups).toHaveLength(1);
-    expect(lookups[0].props).toMatchObject({ propertyMatch: { PrefixListName: `com.amazonaws.${REGION}.s3` }, account: '222222222222', region: REGION });
-    const egress = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupEgress')).map((r: any) => r.Properties.DestinationPrefixListId);
-    expect(egress.filter((id) => id !== undefined)).toEqual(['pl-xxxxxxxx', 'pl-xxxxxxxx']); // CDK's placeholder until the lookup has run
+    // explicit zones and no prefix list: nothing to look up
+    expect(app.synth().manifest.missing ?? []).toEqual([]);
+    const egress = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupEgress')).map((r: any) => r.Properties);
+    expect(egress.filter((e) => e.DestinationPrefixListId !== undefined)).toEqual([]);
+    const inline = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^SageMaker workloads') } });
+    expect(Object.values(inline).map((r: any) => r.Properties.SecurityGroupEgress)).toEqual([
+      [
+        { CidrIp: '10.20.0.0/16', Description: 'HTTPS to the VPC interface endpoints', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+        { CidrIp: '0.0.0.0/0', Description: 'HTTPS to S3 through the gateway endpoint (the only route out of the isolated subnets)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+      ],
+    ]);
+    // the subnets have no route to the internet, whatever the security group allows
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::InternetGateway', 0);
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::NatGateway', 0);
 
+    // an environment-agnostic stack works the same way
     const agnosticApp = new App();
     const agnostic = new Stack(agnosticApp, 'Agnostic');
     const net = new IsolatedNetwork(agnostic, 'Network', { cidr: '10.20.0.0/16', flowLogKey: new kms.Key(agnostic, 'Key', { enableKeyRotation: true }) });
-    expect(() => net.createWorkloadSecurityGroup(agnostic, 'Jobs')).toThrow(/set props\.s3PrefixListId .* or give the stack a concrete account and region/);
+    expect(() => net.createWorkloadSecurityGroup(agnostic, 'Jobs')).not.toThrow();
   });
 
   test('workload security groups: a stack of another account or region, or a bad description, is refused', () => {
