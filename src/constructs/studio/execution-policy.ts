@@ -241,7 +241,16 @@ export function createStudioPolicy(
     statements,
     roles: [role],
   });
-  acknowledgeWildcards(policy, statements);
+  // acknowledged once the app is prepared, so that references to a domain in another stack are
+  // named the way the compliance packs see them (as imports)
+  let acknowledged = false;
+  policy.node.addValidation({
+    validate: () => {
+      if (!acknowledged) acknowledgeWildcards(policy, statements);
+      acknowledged = true;
+      return [];
+    },
+  });
   return policy;
 }
 
