@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { studioFixtures } from './fixtures';
 import { ComplianceCheck, SecureBucket } from '../../../src';
@@ -125,6 +125,19 @@ describe('DataScientistProfile', () => {
     const profileAcks = report.acknowledgements.filter((a) => /^Test\/(Alice|Bob)/.test(a.constructPath));
     expect(new Set(profileAcks.map((a) => a.constructPath))).toEqual(new Set(['Test/Alice/ExecutionPolicy', 'Test/Bob/ExecutionPolicy']));
     expect(profileAcks.every((a) => a.ruleId.startsWith('AwsSolutions-IAM5['))).toBe(true);
+  });
+
+  test('a profile in another stack than its domain passes the compliance packs too (its wildcards are named as imports)', () => {
+    const app = new App();
+    const env = { account: '222222222222', region: 'eu-central-1' };
+    const platform = new Stack(app, 'Platform', { env });
+    const people = new Stack(app, 'People', { env });
+    const f = studioFixtures(platform);
+    const domain = new StudioDomain(platform, 'Studio', { domainName: 'mlops-exp', vpc: f.vpc, encryptionKey: f.key, permissionsBoundary: f.boundary });
+    new DataScientistProfile(people, 'Alice', { domain, userProfileName: 'alice' });
+    Template.fromStack(people).hasResourceProperties('AWS::SageMaker::UserProfile', { DomainId: { 'Fn::ImportValue': Match.stringLikeRegexp('^Platform:') } });
+    const report = ComplianceCheck.assertCompliant(app);
+    expect(report.acknowledgements.map((a) => a.ruleId)).toContainEqual(expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:aws:sagemaker:eu-central-1:222222222222:space\/Platform:ExportsOutput/));
   });
 
   describe('refuses bad props', () => {
