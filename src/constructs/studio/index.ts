@@ -1,2 +1,3 @@
 // Constructs of the studio concern; each construct lives in its own file and is exported here.
-export {};
+export * from './studio-domain';
+export * from './data-scientist-profile';

@@ -1,0 +1,155 @@
+import { RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { createStudioPolicy, createStudioRole } from './execution-policy';
+import { StudioAuthMode, StudioDomain } from './studio-domain';
+
+/** SageMaker user profile names: letters, digits and hyphens inside, at most 63 characters. */
+const USER_PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** Tag keys SageMaker and AWS reserve. */
+const RESERVED_TAG_KEY = /^aws:/i;
+
+/**
+ * Props of a `DataScientistProfile`.
+ */
+export interface DataScientistProfileProps {
+  /** The Studio domain the profile belongs to. */
+  readonly domain: StudioDomain;
+
+  /**
+   * The user profile name: 1 to 63 letters, digits and hyphens, starting and ending with a letter
+   * or digit. It is also the `sts:SourceIdentity` of every call the user's apps make.
+   */
+  readonly userProfileName: string;
+
+  /**
+   * The IAM Identity Center user name the profile is bound to. Required when the domain signs in
+   * with `StudioAuthMode.IAM_IDENTITY_CENTER`, refused when it signs in with IAM.
+   * @default - none (IAM sign-in)
+   */
+  readonly identityCenterUserName?: string;
+
+  /**
+   * Who owns the profile (e.g. an e-mail address); tagged as `Owner` on the profile, its role and
+   * its security group, and propagated to the apps and jobs the profile starts.
+   * @default - the Identity Center user name, or else the user profile name
+   */
+  readonly owner?: string;
+
+  /**
+   * More tags for the profile, its role and its security group.
+   * @default - only `Owner`
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What happens to the user profile when it leaves the stack (deleting it needs its apps and
+   * spaces deleted first).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A SageMaker Studio user profile for one data scientist, with its own execution role (inside the
+ * domain's permissions boundary, with the domain's guardrail policy) and its own security group
+ * (in addition to the domain's), tagged with its owner.
+ *
+ * @example
+ * const alice = new DataScientistProfile(this, 'Alice', {
+ *   domain,
+ *   userProfileName: 'alice',
+ *   owner: 'alice@example.com',
+ * });
+ * database.connections.allowDefaultPortFrom(alice.securityGroup);
+ */
+export class DataScientistProfile extends Construct {
+  /** The execution role of the profile's apps and jobs. */
+  public readonly role: iam.IRole;
+  /** The profile's own security group; the domain's security group applies as well. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The user profile name. */
+  public readonly userProfileName: string;
+  /** The user profile ARN. */
+  public readonly userProfileArn: string;
+  /** The CloudFormation user profile. */
+  public readonly cfnUserProfile: sagemaker.CfnUserProfile;
+
+  /**
+   * @param scope the construct that contains it
+   * @param id the construct id, unique within the scope
+   * @param props the profile settings
+   */
+  constructor(scope: Construct, id: string, props: DataScientistProfileProps) {
+    super(scope, id);
+    const domain = props.domain;
+    const name = props.userProfileName;
+    if (!Token.isUnresolved(name) && !USER_PROFILE_NAME.test(name)) {
+      throw new Error(
+        `DataScientistProfile ${this.node.path}: userProfileName ${JSON.stringify(name)} is invalid; use 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (e.g. "jane-doe")`,
+      );
+    }
+    const sso = domain.authMode === StudioAuthMode.IAM_IDENTITY_CENTER;
+    const ssoUser = props.identityCenterUserName;
+    if (sso && ssoUser === undefined) {
+      throw new Error(
+        `DataScientistProfile ${this.node.path}: identityCenterUserName is required because the domain signs in with IAM Identity Center; set it to the user's Identity Center user name`,
+      );
+    }
+    if (!sso && ssoUser !== undefined) {
+      throw new Error(
+        `DataScientistProfile ${this.node.path}: identityCenterUserName is set but the domain signs in with IAM; remove it, or create the domain with authMode StudioAuthMode.IAM_IDENTITY_CENTER`,
+      );
+    }
+    if (ssoUser !== undefined && !Token.isUnresolved(ssoUser) && (ssoUser.length < 1 || ssoUser.length > 256)) {
+      throw new Error(`DataScientistProfile ${this.node.path}: identityCenterUserName must be 1 to 256 characters long`);
+    }
+    const owner = props.owner ?? ssoUser ?? name;
+    if (!Token.isUnresolved(owner) && (owner.length < 1 || owner.length > 256)) {
+      throw new Error(`DataScientistProfile ${this.node.path}: owner must be 1 to 256 characters long`);
+    }
+    for (const key of Object.keys(props.tags ?? {})) {
+      if (RESERVED_TAG_KEY.test(key) || key.length < 1 || key.length > 128) {
+        throw new Error(`DataScientistProfile ${this.node.path}: tags has the key ${JSON.stringify(key)}; use 1 to 128 characters not starting with "aws:"`);
+      }
+    }
+
+    const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: domain.vpc,
+      allowAllOutbound: false,
+      description: `SageMaker Studio user profile ${name}: identifies the apps of this user, the domain security group grants the network access`,
+    });
+    this.securityGroup = sg;
+
+    const role = createStudioRole(
+      this,
+      'ExecutionRole',
+      `Execution role of the SageMaker Studio user profile ${name}`,
+      domain.permissionsBoundary,
+      domain.guardrailPolicy,
+    );
+    this.role = role;
+
+    this.cfnUserProfile = new sagemaker.CfnUserProfile(this, 'Resource', {
+      domainId: domain.domainId,
+      userProfileName: name,
+      singleSignOnUserIdentifier: sso ? 'UserName' : undefined,
+      singleSignOnUserValue: sso ? ssoUser : undefined,
+      userSettings: {
+        executionRole: role.roleArn,
+        // aggregated with the domain's default security group by SageMaker
+        securityGroups: [sg.securityGroupId],
+      },
+    });
+    this.cfnUserProfile.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.userProfileName = name;
+    this.userProfileArn = this.cfnUserProfile.attrUserProfileArn;
+
+    createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, domain._access);
+
+    Tags.of(this).add('Owner', owner);
+    for (const [k, v] of Object.entries(props.tags ?? {})) Tags.of(this).add(k, v);
+  }
+}

@@ -1,0 +1,163 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { studioFixtures } from './fixtures';
+import { ComplianceCheck, SecureBucket } from '../../../src';
+import { DataScientistProfile, DataScientistProfileProps, StudioAuthMode, StudioDomain } from '../../../src/constructs/studio';
+import { testStack } from '../../helpers/stacks';
+
+function setup(authMode = StudioAuthMode.IAM) {
+  const { app, stack } = testStack();
+  const f = studioFixtures(stack);
+  const artifacts = new SecureBucket(stack, 'Artifacts', { encryptionKey: f.key });
+  const domain = new StudioDomain(stack, 'Studio', {
+    domainName: 'mlops-exp',
+    vpc: f.vpc,
+    encryptionKey: f.key,
+    permissionsBoundary: f.boundary,
+    guardrailPolicy: f.guardrails,
+    authMode,
+    artifactBuckets: [artifacts.bucket],
+  });
+  return { app, stack, f, domain, artifacts };
+}
+
+function id(stack: Stack, c: any): string {
+  return stack.getLogicalId(c.node.defaultChild);
+}
+
+describe('DataScientistProfile', () => {
+  test('a user profile in the domain with its own role and security group, tagged with its owner', () => {
+    const { stack, domain } = setup();
+    const alice = new DataScientistProfile(stack, 'Alice', { domain, userProfileName: 'alice', owner: 'alice@example.com', tags: { CostCenter: 'ml-42' } });
+    const t = Template.fromStack(stack);
+    const roleId = id(stack, alice.role);
+    const sgId = id(stack, alice.securityGroup);
+    t.hasResource('AWS::SageMaker::UserProfile', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        DomainId: { 'Fn::GetAtt': [stack.getLogicalId(domain.cfnDomain), 'DomainId'] },
+        UserProfileName: 'alice',
+        UserSettings: {
+          ExecutionRole: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          SecurityGroups: [{ 'Fn::GetAtt': [sgId, 'GroupId'] }],
+        },
+        Tags: [{ Key: 'CostCenter', Value: 'ml-42' }, { Key: 'Owner', Value: 'alice@example.com' }],
+      },
+    });
+    // no Identity Center binding for an IAM domain
+    const profile = Object.values(t.findResources('AWS::SageMaker::UserProfile'))[0] as any;
+    expect(profile.Properties.SingleSignOnUserIdentifier).toBeUndefined();
+    expect(profile.Properties.SingleSignOnUserValue).toBeUndefined();
+    // the domain security group applies as well: SageMaker aggregates it from the domain's default user settings
+    t.hasResourceProperties('AWS::SageMaker::Domain', {
+      DefaultUserSettings: { SecurityGroups: [{ 'Fn::GetAtt': [id(stack, domain.securityGroup), 'GroupId'] }] },
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^SageMaker Studio user profile alice'),
+      VpcId: { Ref: stack.getLogicalId(domain.vpc.node.defaultChild as any) },
+      Tags: Match.arrayWith([{ Key: 'Owner', Value: 'alice@example.com' }]),
+    });
+    t.hasResourceProperties('AWS::IAM::Role', {
+      Description: 'Execution role of the SageMaker Studio user profile alice',
+      Tags: Match.arrayWith([{ Key: 'Owner', Value: 'alice@example.com' }]),
+    });
+    expect(alice.userProfileName).toBe('alice');
+    expect(stack.resolve(alice.userProfileArn)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(alice.cfnUserProfile), 'UserProfileArn'] });
+  });
+
+  test('the profile security group opens nothing by itself', () => {
+    const { stack, domain } = setup();
+    const alice = new DataScientistProfile(stack, 'Alice', { domain, userProfileName: 'alice' });
+    const t = Template.fromStack(stack);
+    const sg = t.findResources('AWS::EC2::SecurityGroup')[id(stack, alice.securityGroup)] as any;
+    expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(sg.Properties.SecurityGroupEgress).toEqual([
+      { CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 },
+    ]);
+    const sgRef = { 'Fn::GetAtt': [id(stack, alice.securityGroup), 'GroupId'] };
+    for (const type of ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']) {
+      expect(Object.values(t.findResources(type)).filter((r: any) => JSON.stringify(r.Properties.GroupId) === JSON.stringify(sgRef))).toEqual([]);
+    }
+  });
+
+  test('own execution role: the domain boundary and guardrail policy, its own least-privilege policy', () => {
+    const { stack, domain, f, artifacts } = setup();
+    const alice = new DataScientistProfile(stack, 'Alice', { domain, userProfileName: 'alice' });
+    const t = Template.fromStack(stack);
+    const roleId = id(stack, alice.role);
+    const role = t.findResources('AWS::IAM::Role')[roleId] as any;
+    expect(role.Properties.PermissionsBoundary).toEqual({ Ref: stack.getLogicalId(f.boundary.node.defaultChild as any) });
+    expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: stack.getLogicalId(f.guardrails.node.defaultChild as any) }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement.map((s: any) => s.Action)).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity']);
+    const policies = t.findResources('AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: roleId }] } });
+    expect(Object.keys(policies)).toHaveLength(1);
+    const statements = (Object.values(policies)[0] as any).Properties.PolicyDocument.Statement;
+    const pass = statements.find((s: any) => s.Sid === 'PassOnlyThisRoleOnlyToSageMaker');
+    // it passes itself, not the domain default role
+    expect(pass.Resource).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    const read = statements.find((s: any) => s.Sid === 'ReadArtifacts');
+    expect(read.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack, artifacts.bucket), 'Arn'] }, '/*']] });
+    t.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('IAM Identity Center: the profile is bound to the Identity Center user, the owner defaults to it', () => {
+    const { stack, domain } = setup(StudioAuthMode.IAM_IDENTITY_CENTER);
+    new DataScientistProfile(stack, 'Bob', { domain, userProfileName: 'bob', identityCenterUserName: 'bob@example.com' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::UserProfile', {
+      UserProfileName: 'bob',
+      SingleSignOnUserIdentifier: 'UserName',
+      SingleSignOnUserValue: 'bob@example.com',
+      Tags: [{ Key: 'Owner', Value: 'bob@example.com' }],
+    });
+  });
+
+  test('the owner defaults to the user profile name with IAM sign-in', () => {
+    const { stack, domain } = setup();
+    new DataScientistProfile(stack, 'Carol', { domain, userProfileName: 'carol-1' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::UserProfile', { Tags: [{ Key: 'Owner', Value: 'carol-1' }] });
+  });
+
+  test('several profiles pass the compliance packs with only the acknowledged Studio wildcards', () => {
+    const { app, stack, domain } = setup();
+    new DataScientistProfile(stack, 'Alice', { domain, userProfileName: 'alice' });
+    new DataScientistProfile(stack, 'Bob', { domain, userProfileName: 'bob' });
+    const report = ComplianceCheck.assertCompliant(app);
+    const profileAcks = report.acknowledgements.filter((a) => /^Test\/(Alice|Bob)/.test(a.constructPath));
+    expect(new Set(profileAcks.map((a) => a.constructPath))).toEqual(new Set(['Test/Alice/ExecutionPolicy', 'Test/Bob/ExecutionPolicy']));
+    expect(profileAcks.every((a) => a.ruleId.startsWith('AwsSolutions-IAM5['))).toBe(true);
+  });
+
+  test('a profile in another stack than its domain passes the compliance packs too (its wildcards are named as imports)', () => {
+    const app = new App();
+    const env = { account: '222222222222', region: 'eu-central-1' };
+    const platform = new Stack(app, 'Platform', { env });
+    const people = new Stack(app, 'People', { env });
+    const f = studioFixtures(platform);
+    const domain = new StudioDomain(platform, 'Studio', { domainName: 'mlops-exp', vpc: f.vpc, encryptionKey: f.key, permissionsBoundary: f.boundary });
+    new DataScientistProfile(people, 'Alice', { domain, userProfileName: 'alice' });
+    Template.fromStack(people).hasResourceProperties('AWS::SageMaker::UserProfile', { DomainId: { 'Fn::ImportValue': Match.stringLikeRegexp('^Platform:') } });
+    const report = ComplianceCheck.assertCompliant(app);
+    expect(report.acknowledgements.map((a) => a.ruleId)).toContainEqual(expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:aws:sagemaker:eu-central-1:222222222222:space\/Platform:ExportsOutput/));
+  });
+
+  describe('refuses bad props', () => {
+    const cases: Array<[string, StudioAuthMode, Partial<DataScientistProfileProps>, RegExp]> = [
+      ['a user name with a dot', StudioAuthMode.IAM, { userProfileName: 'jane.doe' }, /userProfileName "jane.doe" is invalid/],
+      ['a user name starting with a hyphen', StudioAuthMode.IAM, { userProfileName: '-jane' }, /userProfileName "-jane" is invalid/],
+      ['an empty user name', StudioAuthMode.IAM, { userProfileName: '' }, /userProfileName "" is invalid/],
+      ['a user name over 63 characters', StudioAuthMode.IAM, { userProfileName: 'j'.repeat(64) }, /userProfileName "j{64}" is invalid; use 1 to 63/],
+      ['an Identity Center user on an IAM domain', StudioAuthMode.IAM, { userProfileName: 'jane', identityCenterUserName: 'jane' }, /identityCenterUserName is set but the domain signs in with IAM/],
+      ['no Identity Center user on an Identity Center domain', StudioAuthMode.IAM_IDENTITY_CENTER, { userProfileName: 'jane' }, /identityCenterUserName is required because the domain signs in with IAM Identity Center/],
+      ['a reserved tag key', StudioAuthMode.IAM, { userProfileName: 'jane', tags: { 'aws:owner': 'x' } }, /tags has the key "aws:owner"/],
+    ];
+    test.each(cases)('%s', (_name, mode, extra, message) => {
+      const { stack, domain } = setup(mode);
+      expect(() => new DataScientistProfile(stack, 'Jane', { domain, userProfileName: 'jane', ...extra })).toThrow(message);
+    });
+
+    test('a 63-character name is accepted', () => {
+      const { stack, domain } = setup();
+      expect(() => new DataScientistProfile(stack, 'Long', { domain, userProfileName: `a${'-b'.repeat(31)}` })).not.toThrow();
+    });
+  });
+});
