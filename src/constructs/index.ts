@@ -1,6 +1,7 @@
 export * from './core';
 export * from './network';
 export * from './security';
+export * from './compliance';
 export * from './studio';
 export * from './artifacts';
 export * from './events';

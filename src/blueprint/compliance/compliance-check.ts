@@ -168,15 +168,18 @@ export class ComplianceCheck {
     }
     const all = scope.node.findAll();
     const resourceCount = all.filter((c) => CfnResource.isCfnResource(c)).length;
-    const acknowledgements: ComplianceAcknowledgement[] = [];
+    // each acknowledge() call records the construct's acknowledgements so far: keep one per construct and rule
+    const acknowledged = new Map<string, ComplianceAcknowledgement>();
     for (const c of all) {
       for (const entry of c.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
         for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
-          acknowledgements.push({ ruleId: id.replace(/^annotation::/i, ''), constructPath: c.node.path, reason: String(reason) });
+          const ruleId = id.replace(/^annotation::/i, '');
+          acknowledged.set(`${c.node.path}\n${ruleId}`, { ruleId, constructPath: c.node.path, reason: String(reason) });
         }
       }
     }
+    const acknowledgements = [...acknowledged.values()];
     return new ComplianceReport(findings, packs, resourceCount, options.failOnWarnings ?? false, acknowledgements);
   }
 

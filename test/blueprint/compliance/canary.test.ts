@@ -71,6 +71,10 @@ describe('the compliance harness', () => {
     expect(report.passed).toBe(true);
     expect(report.errors).toEqual([]);
     expect(report.resourceCount).toBeGreaterThanOrEqual(5);
+    // one entry per construct and rule, however many acknowledge() calls recorded it
+    const keys = report.acknowledgements.map((a) => `${a.constructPath} ${a.ruleId}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(report.acknowledgements.filter((a) => a.constructPath === 'Canary/AccessLogs')).toHaveLength(7);
     expect(report.acknowledgements).toContainEqual({
       ruleId: 'AwsSolutions-S1',
       constructPath: 'Canary/AccessLogs',
