@@ -16,6 +16,9 @@ import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 
+// the SDK's notice that future SDK releases need a newer Node.js is noise in test output
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** The repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 

@@ -114,6 +114,7 @@ export function classifyFailure(error: unknown): FailureInfo {
     const found = /\b(E[A-Z]{3,})\b/.exec(e.message)?.[1];
     if (found && TRANSIENT_CODES.has(found)) code = found;
   }
+  if (code === 'Error') code = undefined; // a plain Error says nothing more than its message
   const message = typeof e.message === 'string' && e.message.length > 0 && e.message !== 'UnknownError' ? e.message : undefined;
   let retryable = false;
   if (statusCode === 429 || (statusCode !== undefined && statusCode >= 500 && statusCode <= 599)) retryable = true;
