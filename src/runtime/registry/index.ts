@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './retry';
+export * from './model-registry-client';
