@@ -32,6 +32,8 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // prefer the ES module builds of dependencies (the AWS SDK v3): they tree-shake to half the size
+  mainFields: ['module', 'main'],
   minify: true,
   sourcemap: false,
   legalComments: 'none',

@@ -5,7 +5,6 @@
  */
 // the SDK is a devDependency on purpose: esbuild bundles it into assets/runtime, so it never becomes a
 // dependency of the published package (see scripts/bundle-runtime.mjs)
-// eslint-disable-next-line import/no-extraneous-dependencies
 import {
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
