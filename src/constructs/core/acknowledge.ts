@@ -24,6 +24,19 @@ export function acknowledgeRules(scope: IConstruct, rules: Record<string, string
         `acknowledgement of ${id} at ${scope.node.path}: the reason ${JSON.stringify(r)} is not specific; say in at least ${MIN_REASON_LENGTH} characters why the rule does not apply to this resource`,
       );
     }
-    Validations.of(scope).acknowledge({ id, reason: r });
+    if (id.split('::').length > 2) {
+      // Findings whose id contains an ARN with '::' (e.g. `AwsSolutions-IAM5[Resource::arn:aws:s3:::bucket/*]`)
+      // are refused by Validations.acknowledge, which reserves '::' for one prefix. Record them in the same
+      // metadata, under the same 'annotation::' qualifier, which is what the cdk-nag packs read.
+      recordAcknowledgement(scope, `annotation::${id}`, r);
+    } else {
+      Validations.of(scope).acknowledge({ id, reason: r });
+    }
   }
+}
+
+function recordAcknowledgement(scope: IConstruct, qualifiedId: string, reason: string): void {
+  const entries = scope.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  const latest = entries.length > 0 ? (entries[entries.length - 1].data as Record<string, string>) : {};
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { ...latest, [qualifiedId]: reason });
 }

@@ -1,5 +1,6 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ComplianceCheck, CompliancePack } from '../../../src';
@@ -102,6 +103,22 @@ describe('the compliance harness', () => {
     expect(() => ComplianceCheck.assertCompliant(app, { packs: [CompliancePack.AWS_SOLUTIONS], failOnWarnings: true })).toThrow(
       /\[warning\] AwsSolutions-DDB3 at Warn\/Table\/Resource/,
     );
+  });
+
+  test('acknowledges findings whose id contains an ARN with "::" (refused by Validations.acknowledge)', () => {
+    const findingId = 'AwsSolutions-IAM5[Resource::arn:aws:s3:::other-account-bucket/models/*]';
+    const build = (ack: boolean) => {
+      const app = new App();
+      const stack = new Stack(app, 'CrossAccount', { env: { account: '444444444444', region: 'eu-central-1' } });
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::other-account-bucket/models/*'] }));
+      if (ack) acknowledgeRules(role, { [findingId]: 'Models of the EXP account are read from its bucket under models/, which holds only model artifacts.' });
+      return ComplianceCheck.run(app, { packs: [CompliancePack.AWS_SOLUTIONS] });
+    };
+    expect(build(false).errors.map((f) => f.ruleId)).toContain(findingId);
+    const acked = build(true);
+    expect(acked.errors.map((f) => f.ruleId)).not.toContain(findingId);
+    expect(acked.acknowledgements.map((a) => a.ruleId)).toContain(findingId);
   });
 
   test('refuses a vague acknowledgement', () => {
