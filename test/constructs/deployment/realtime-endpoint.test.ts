@@ -620,6 +620,32 @@ describe('RealtimeEndpoint: compliance', () => {
   });
 });
 
+describe('RealtimeEndpoint: tokens and environment-agnostic stacks', () => {
+  test('an endpoint name from a parameter is used as is; its ARN comes from the resource', () => {
+    const { stack, vpc, key } = fixture();
+    const name = new CfnParameter(stack, 'EndpointName', { type: 'String' });
+    const ep = endpoint(stack, vpc, key, { endpointName: name.valueAsString });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SageMaker::Endpoint', { EndpointName: { Ref: 'EndpointName' } });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ResourceId: { 'Fn::Join': ['', ['endpoint/', { Ref: 'EndpointName' }, '/variant/AllTraffic']] },
+    });
+    expect(stack.resolve(ep.endpointArn)).toEqual({ 'Fn::GetAtt': [ref(t, 'AWS::SageMaker::Endpoint'), 'EndpointArn'] });
+  });
+
+  test('without a region, the partition stays a reference and the wildcard findings that cannot be acknowledged are warned about', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Agnostic');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    endpoint(stack, vpc, key);
+    Annotations.fromStack(stack).hasWarning(
+      '/Agnostic/Endpoint/ExecutionPolicy',
+      Match.stringLikeRegexp('AwsSolutions-IAM5\\[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/\\*\\] cannot be acknowledged'),
+    );
+  });
+});
+
 describe('RealtimeEndpoint: bad input fails at synth time', () => {
   const cases: Array<[string, Partial<RealtimeEndpointProps>, RegExp]> = [
     ['endpoint name with an underscore', { endpointName: 'churn_prod' }, /endpointName "churn_prod" is not a valid SageMaker name; use letters, digits and hyphens/],
