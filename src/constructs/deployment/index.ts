@@ -1,2 +1,5 @@
 // Constructs of the deployment concern; each construct lives in its own file and is exported here.
-export {};
+export * from './endpoint-instance-type';
+export * from './endpoint-model-source';
+export * from './traffic-shifting';
+export * from './realtime-endpoint';
