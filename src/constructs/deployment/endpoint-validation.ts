@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { acknowledgeRules } from '../core/acknowledge';
@@ -53,10 +53,6 @@ export function checkInteger(prop: string, value: number, min: number, max: numb
  * finding at a time, with the reason given for the statement's Sid. The finding ids are computed the
  * way cdk-nag flattens CloudFormation references (`<Logical.Attr>`, `<AWS::Partition>`).
  * Throws when a wildcard statement has no reason, so that no wildcard goes unexplained.
- *
- * A finding id with more than one `::` (an S3 ARN `arn:aws:s3:::bucket/*` of an imported bucket, or
- * `<AWS::Partition>` in a stack without a region) cannot be acknowledged through `Validations`; such
- * findings are left to the compliance check and explained in a warning on the policy.
  * @internal
  */
 export function acknowledgeWildcardResources(policy: iam.ManagedPolicy, reasonsBySid: Record<string, string>): void {
@@ -74,14 +70,6 @@ export function acknowledgeWildcardResources(policy: iam.ManagedPolicy, reasonsB
       const id = `AwsSolutions-IAM5[Resource::${flat}]`;
       acks[id] = acks[id] && !acks[id].includes(reason) ? `${acks[id]} ${reason}` : reason;
     }
-  }
-  const unacknowledgeable = Object.keys(acks).filter((id) => id.split('::').length > 2);
-  for (const id of unacknowledgeable) {
-    Annotations.of(policy).addWarningV2(
-      '@vw/mlops-blueprint:RealtimeEndpoint.wildcardNotAcknowledged',
-      `${id} cannot be acknowledged (the Validations API refuses ids with more than one '::'): ${acks[id]} Prefer exact object ARNs, buckets defined in this app and stacks with an explicit region.`,
-    );
-    delete acks[id];
   }
   acknowledgeRules(policy, acks);
 }
