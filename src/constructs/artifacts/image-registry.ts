@@ -1,4 +1,4 @@
-import { Duration, Lazy, RemovalPolicy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, Duration, RemovalPolicy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -51,8 +51,10 @@ export interface ImageRegistryProps {
 
   /**
    * The roles that may push images (the RES image builds), as role ARNs of this registry's account.
-   * Every other principal is explicitly denied pushing. Roles of this app can be added with `grantPush`.
-   * @default - only the roles given to `grantPush`; at least one pusher is required at synthesis
+   * Every other principal is explicitly denied pushing. Roles of this app can be added with `grantPush`
+   * or `addPusherRoleArn` (an `ImageBuildPipeline` adds its Promote role itself).
+   * @default - only the roles given to `grantPush` and `addPusherRoleArn`; a repository without any
+   * pusher denies every push (with a synthesis warning)
    */
   readonly pusherRoleArns?: string[];
 
@@ -79,7 +81,7 @@ export interface ImageRegistryProps {
  * - pull (`ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability`) by
  *   the consumer accounts, and by the SageMaker service principal on behalf of those accounts only;
  * - push only by the pusher roles: an explicit deny stops every other principal, including
- *   administrators of this account;
+ *   administrators of this account (a repository without pushers denies every push);
  * - repositories are retained when they leave the stack.
  *
  * Scanning: `scanOnPush` turns on basic scanning per repository. Enhanced scanning (Amazon Inspector,
@@ -103,6 +105,7 @@ export class ImageRegistry extends Construct {
   public readonly repositoryNames: string[];
   private readonly repositories = new Map<string, ecr.Repository>();
   private readonly pushers = new Map<string, string[]>();
+  private pushPoliciesRendered = false;
 
   /**
    * @param scope the parent construct
@@ -167,38 +170,13 @@ export class ImageRegistry extends Construct {
         }
       }
 
-      const pusherArns = Lazy.list({ produce: () => this.pushers.get(name) ?? [] });
-      repository.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowPushByPusherRoles',
-          principals: [new iam.AccountRootPrincipal()],
-          actions: PUSH_ACTIONS,
-          conditions: { ArnEquals: { 'aws:PrincipalArn': pusherArns } },
-        }),
-      );
-      repository.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'DenyPushByAnyoneElse',
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: PUSH_ACTIONS,
-          conditions: { ArnNotEquals: { 'aws:PrincipalArn': pusherArns } },
-        }),
-      );
     }
     this.repositoryNames = [...props.repositoryNames];
     this.repositoryArns = props.repositoryNames.map((n) => this.repository(n).repositoryArn);
 
-    this.node.addValidation({
-      validate: () => {
-        const without = [...this.pushers.entries()].filter(([, arns]) => arns.length === 0).map(([n]) => n);
-        return without.length === 0
-          ? []
-          : [
-            `ImageRegistry: no role may push to ${without.join(', ')}; pass pusherRoleArns or call grantPush(role, repositoryName) (pushes are denied to every principal that is not a pusher)`,
-          ];
-      },
-    });
+    // The push statements are rendered once every pusher is known (grantPush may come from constructs
+    // created after this one): an aspect on this construct renders them at synthesis.
+    Aspects.of(this).add({ visit: (node) => (node === this ? this.renderPushPolicies() : undefined) }, { priority: AspectPriority.MUTATING });
   }
 
   /**
@@ -211,6 +189,45 @@ export class ImageRegistry extends Construct {
       throw new Error(`ImageRegistry: there is no repository ${JSON.stringify(repositoryName)}; the registry has ${[...this.repositories.keys()].join(', ')}`);
     }
     return repository;
+  }
+
+  /**
+   * Adds the push statements to every repository policy: allow the pushers, deny everyone else.
+   * A repository without pushers denies every push (and the construct warns).
+   */
+  private renderPushPolicies(): void {
+    if (this.pushPoliciesRendered) return;
+    this.pushPoliciesRendered = true;
+    for (const [name, repository] of this.repositories) {
+      const pusherArns = this.pushers.get(name)!;
+      if (pusherArns.length === 0) {
+        repository.addToResourcePolicy(
+          new iam.PolicyStatement({ sid: 'DenyPushByAnyone', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: PUSH_ACTIONS }),
+        );
+        Annotations.of(repository).addWarningV2(
+          '@vw/mlops-blueprint:imageRegistryNoPusher',
+          `No role may push to ${name}: pushes are denied to every principal. Pass pusherRoleArns or call grantPush(role, '${name}') to let an image build push.`,
+        );
+        continue;
+      }
+      repository.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowPushByPusherRoles',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: PUSH_ACTIONS,
+          conditions: { ArnEquals: { 'aws:PrincipalArn': [...pusherArns] } },
+        }),
+      );
+      repository.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyPushByAnyoneElse',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: PUSH_ACTIONS,
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...pusherArns] } },
+        }),
+      );
+    }
   }
 
   /**
@@ -241,6 +258,9 @@ export class ImageRegistry extends Construct {
    * @param repositoryName the repository; every repository of the registry when omitted
    */
   public addPusherRoleArn(roleArn: string, repositoryName?: string): void {
+    if (this.pushPoliciesRendered) {
+      throw new Error('ImageRegistry: addPusherRoleArn was called after synthesis started; add pushers while the app is being built');
+    }
     validateRoleArn(this, 'addPusherRoleArn(roleArn)', roleArn);
     const names = repositoryName === undefined ? this.repositoryNames : [repositoryName];
     for (const name of names) {

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ComplianceCheck, ImageRegistry, ImageRegistryProps } from '../../../src';
@@ -140,9 +140,21 @@ describe('ImageRegistry', () => {
     expect(() => r.repository('mlops/unknown')).toThrow(/there is no repository "mlops\/unknown"; the registry has mlops\/training, mlops\/inference/);
   });
 
-  test('a registry nobody may push to fails at synthesis', () => {
-    const { app } = registry({ pusherRoleArns: undefined });
-    expect(() => app.synth()).toThrow(/no role may push to mlops\/training, mlops\/inference; pass pusherRoleArns or call grantPush/);
+  test('a repository nobody may push to denies every push, with a synthesis warning', () => {
+    const { stack, registry: r } = registry({ pusherRoleArns: undefined });
+    r.addPusherRoleArn(PUSHER, 'mlops/inference');
+    const t = Template.fromStack(stack);
+    expect(repositoryNamed(t, 'mlops/training').Properties.RepositoryPolicyText.Statement.slice(-1)).toEqual([
+      { Sid: 'DenyPushByAnyone', Effect: 'Deny', Principal: { AWS: '*' }, Action: PUSH },
+    ]);
+    expect(repositoryNamed(t, 'mlops/inference').Properties.RepositoryPolicyText.Statement.map((s: any) => s.Sid).slice(-2)).toEqual([
+      'AllowPushByPusherRoles',
+      'DenyPushByAnyoneElse',
+    ]);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('No role may push to mlops/training'));
+    expect(warnings).toHaveLength(1);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('No role may push to mlops/inference'))).toHaveLength(0);
+    expect(() => r.addPusherRoleArn(PUSHER)).toThrow(/after synthesis started/);
   });
 
   test.each([
