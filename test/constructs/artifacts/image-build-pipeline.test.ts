@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -282,6 +282,29 @@ describe('ImageBuildPipeline', () => {
     const deny = repo.Properties.RepositoryPolicyText.Statement.find((s: any) => s.Sid === 'DenyPushByAnyoneElse');
     expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': [arn] } });
     expect(stack.resolve(p.promoteRole.roleArn)).toEqual({ 'Fn::GetAtt': [resourceOf(t, 'AWS::IAM::Role', 'ImagesPromoteRole').id, 'Arn'] });
+  });
+
+  test('registry and key in one stack, pipeline in another: no dependency cycle, the registry lists the Promote role by name', () => {
+    const app = new App();
+    const env = { account: '222222222222', region: 'eu-central-1' };
+    const shared = new Stack(app, 'Registry', { env });
+    const key = new kms.Key(shared, 'Key', { enableKeyRotation: true });
+    const registry = new ImageRegistry(shared, 'Registry', { encryptionKey: key, repositoryNames: ['mlops/inference'] });
+    const builds = new Stack(app, 'Builds', { env });
+    new ImageBuildPipeline(builds, 'Images', {
+      encryptionKey: new kms.Key(builds, 'BuildKey', { enableKeyRotation: true }),
+      registry,
+      repositoryName: 'mlops/inference',
+      source: ImageSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'inference-image' }),
+      smokeTestCommands: [SMOKE],
+    });
+    const assembly = app.synth();
+    expect(builds.dependencies.map((d) => d.stackName)).toEqual(['Registry']);
+    expect(shared.dependencies).toEqual([]);
+    const registryTemplate = JSON.stringify(assembly.getStackByName('Registry').template);
+    expect(registryTemplate).toMatch(/:iam::222222222222:role\/Builds-Images-[0-9A-F]{8}-promote/);
+    expect(registryTemplate).not.toContain('Fn::ImportValue');
+    ComplianceCheck.assertCompliant(app);
   });
 
   test('the candidate repository: immutable tags, scan on push, KMS, candidates expire after 30 days', () => {
