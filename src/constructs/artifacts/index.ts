@@ -1,2 +1,4 @@
 // Constructs of the artifacts concern; each construct lives in its own file and is exported here.
-export {};
+export * from './package-mirror';
+export * from './image-registry';
+export * from './image-build-pipeline';

@@ -1,0 +1,726 @@
+import { CfnElement, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ImageRegistry } from './image-registry';
+import { literalNetworkInterfaceArn, ManagedPolicyRole } from './managed-policy-role';
+import { acknowledgeRules } from '../core/acknowledge';
+import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { SecureBucket } from '../core/secure-bucket';
+
+/** A CodeConnections (formerly CodeStar Connections) connection ARN. */
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
+
+const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+const PUSH_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
+
+/**
+ * A severity of an ECR image scan finding.
+ */
+export enum ScanSeverity {
+  /** CRITICAL */
+  CRITICAL = 'CRITICAL',
+  /** HIGH */
+  HIGH = 'HIGH',
+  /** MEDIUM */
+  MEDIUM = 'MEDIUM',
+  /** LOW */
+  LOW = 'LOW',
+  /** INFORMATIONAL */
+  INFORMATIONAL = 'INFORMATIONAL',
+  /** UNDEFINED (the scanner could not rate the finding) */
+  UNDEFINED = 'UNDEFINED',
+}
+
+/**
+ * Where the image's source (Dockerfile and build context) comes from, for the pipeline's connection source.
+ */
+export interface ConnectionSourceOptions {
+  /** The ARN of a CodeConnections connection (`arn:aws:codeconnections:...:connection/...` or the older `codestar-connections` form). */
+  readonly connectionArn: string;
+  /** The owner of the repository (user or organization), e.g. `vw-mlops`. */
+  readonly owner: string;
+  /** The repository name, e.g. `inference-image`. */
+  readonly repository: string;
+  /**
+   * The branch whose pushes start the pipeline.
+   * @default 'main'
+   */
+  readonly branch?: string;
+}
+
+/**
+ * Where the source of the image comes from: an object in S3 (a zip of the Dockerfile and its build
+ * context), or a Git repository reached through a CodeConnections connection. Each kind becomes the
+ * pipeline's Source action.
+ */
+export abstract class ImageSource {
+  /**
+   * A zip object in a versioned S3 bucket. The pipeline polls the object for new versions (the
+   * event-based trigger needs a CloudTrail trail that logs the bucket's data events, which is not
+   * assumed here).
+   * @param bucket the bucket (must be versioned)
+   * @param objectKey the key of the zip, e.g. `images/inference.zip`
+   */
+  public static fromS3(bucket: s3.IBucket, objectKey: string): ImageSource {
+    if (!Token.isUnresolved(objectKey) && (objectKey.length === 0 || objectKey.startsWith('/'))) {
+      throw new Error(`ImageSource.fromS3: objectKey ${JSON.stringify(objectKey)} is not an S3 key; write the key without a leading '/', e.g. 'images/inference.zip'`);
+    }
+    return new S3ImageSource(bucket, objectKey);
+  }
+
+  /**
+   * A branch of a Git repository (GitHub, GitLab, Bitbucket) reached through a CodeConnections
+   * connection; pushes to the branch start the pipeline.
+   * @param options the connection, repository and branch
+   */
+  public static fromConnection(options: ConnectionSourceOptions): ImageSource {
+    if (!Token.isUnresolved(options.connectionArn) && !CONNECTION_ARN.test(options.connectionArn)) {
+      throw new Error(
+        `ImageSource.fromConnection: connectionArn ${JSON.stringify(options.connectionArn)} is not a connection ARN; write e.g. 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-...'`,
+      );
+    }
+    for (const [prop, value] of [['owner', options.owner], ['repository', options.repository]] as const) {
+      if (!Token.isUnresolved(value) && !/^[A-Za-z0-9._-]+$/.test(value)) {
+        throw new Error(`ImageSource.fromConnection: ${prop} ${JSON.stringify(value)} is not a repository ${prop} name; write it without '/' or spaces, e.g. 'vw-mlops'`);
+      }
+    }
+    return new ConnectionImageSource(options);
+  }
+
+  /** What the source is, for humans (e.g. `s3://bucket/key` or `owner/repository@branch`). */
+  public abstract readonly description: string;
+
+  /**
+   * Creates the Source action that writes the source to `output`, run with `role`.
+   * @internal
+   */
+  public abstract _bind(output: codepipeline.Artifact, role: iam.IRole): codepipeline.IAction;
+}
+
+class S3ImageSource extends ImageSource {
+  public readonly description: string;
+  constructor(private readonly bucket: s3.IBucket, private readonly objectKey: string) {
+    super();
+    this.description = `s3://${bucket.bucketName}/${objectKey}`;
+  }
+  public _bind(output: codepipeline.Artifact, _role: iam.IRole): codepipeline.IAction {
+    return new actions.S3SourceAction({
+      actionName: 'Source',
+      bucket: this.bucket,
+      bucketKey: this.objectKey,
+      output,
+      trigger: actions.S3Trigger.POLL,
+    });
+  }
+}
+
+class ConnectionImageSource extends ImageSource {
+  public readonly description: string;
+  constructor(private readonly options: ConnectionSourceOptions) {
+    super();
+    this.description = `${options.owner}/${options.repository}@${options.branch ?? 'main'}`;
+  }
+  public _bind(output: codepipeline.Artifact, role: iam.IRole): codepipeline.IAction {
+    // CDK grants codestar-connections:UseConnection; connections created since the rename to
+    // CodeConnections are also authorized under the new service prefix.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['codeconnections:UseConnection'], resources: [this.options.connectionArn] }),
+    );
+    return new actions.CodeStarConnectionsSourceAction({
+      actionName: 'Source',
+      connectionArn: this.options.connectionArn,
+      owner: this.options.owner,
+      repo: this.options.repository,
+      branch: this.options.branch ?? 'main',
+      output,
+      triggerOnPush: true,
+    });
+  }
+}
+
+/**
+ * Props of an `ImageBuildPipeline`.
+ */
+export interface ImageBuildPipelineProps {
+  /** The customer-managed key for the artifact bucket, the candidate repository, the CodeBuild projects and their logs. */
+  readonly encryptionKey: kms.IKey;
+
+  /** Where the Dockerfile and build context come from. */
+  readonly source: ImageSource;
+
+  /** The registry that receives the promoted image. */
+  readonly registry: ImageRegistry;
+
+  /** The registry repository the image is promoted to (one of the registry's `repositoryNames`). */
+  readonly repositoryName: string;
+
+  /**
+   * The smoke test: shell commands run after the candidate image has been pulled, by digest, into
+   * the test project's Docker daemon; `$IMAGE_URI` names it (`<candidate repository>@sha256:...`).
+   * A command that exits non-zero fails the pipeline before promotion. Run containers with
+   * `--network none` unless the test needs the network.
+   *
+   * @example ['docker run --rm --network none "$IMAGE_URI" python -c "import sklearn, sagemaker_inference"']
+   */
+  readonly smokeTestCommands: string[];
+
+  /**
+   * The Dockerfile, relative to the source root.
+   * @default 'Dockerfile'
+   */
+  readonly dockerfilePath?: string;
+
+  /**
+   * The build context directory, relative to the source root.
+   * @default '.'
+   */
+  readonly buildContext?: string;
+
+  /**
+   * Scan findings of these severities fail the ScanGate stage.
+   * @default [ScanSeverity.CRITICAL, ScanSeverity.HIGH]
+   */
+  readonly failOnSeverities?: ScanSeverity[];
+
+  /**
+   * How long the ScanGate waits for the scan result before it fails (it fails closed).
+   * @default Duration.minutes(30)
+   */
+  readonly scanTimeout?: Duration;
+
+  /**
+   * Repositories the Dockerfile's base images come from (`FROM <account>.dkr.ecr...`); the build
+   * project logs in to their registries and may pull from them (a repository of another account must
+   * also allow this account in its repository policy). Builds without internet access cannot pull
+   * from Docker Hub.
+   * @default - no base-image repositories: the build only pushes to the candidate repository
+   */
+  readonly baseImageRepositories?: ecr.IRepository[];
+
+  /**
+   * The compute type of the Build project (ML images are large).
+   * @default codebuild.ComputeType.MEDIUM
+   */
+  readonly buildComputeType?: codebuild.ComputeType;
+
+  /**
+   * How long candidate images (built, possibly failed, never promoted) are kept in the candidate repository.
+   * @default Duration.days(30)
+   */
+  readonly candidateImageExpiry?: Duration;
+
+  /**
+   * The VPC the CodeBuild projects run in. It must reach ECR (api and dkr), S3, CloudWatch Logs, KMS
+   * and STS, through VPC endpoints when it has no internet egress. Use a stack with a concrete account
+   * and region: CodeBuild's network-interface permission is then written with literal ARNs, and its
+   * compliance finding is acknowledged by that exact ARN.
+   * @default - the projects run outside any VPC, in CodeBuild's network
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of the projects, when `vpc` is set.
+   * @default - the VPC's private subnets
+   */
+  readonly subnetSelection?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the projects, when `vpc` is set.
+   * @default - one security group with all outbound traffic allowed and no inbound rule
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * A permissions boundary applied to every role this construct creates (pipeline, actions, projects).
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * The pipeline name.
+   * @default - a name generated by CloudFormation
+   */
+  readonly pipelineName?: string;
+}
+
+/**
+ * The RES image build pipeline: a CodePipeline (V2) that builds a container image, scans it, tests it
+ * and promotes it, by digest, to a repository of the `ImageRegistry`.
+ *
+ * Stages, in order:
+ * 1. **Source**: the `ImageSource` (S3 object or CodeConnections repository).
+ * 2. **Build**: `docker build`, then push to this pipeline's own candidate repository (immutable
+ *    tags, scan on push, KMS); exports `IMAGE_DIGEST` (namespace `Build`).
+ * 3. **ScanGate**: waits for the candidate's ECR scan (`aws ecr describe-image-scan-findings`, starting
+ *    the scan if none exists) and fails on any finding of `failOnSeverities` (CRITICAL and HIGH by
+ *    default), on a failed scan and on a timeout: it fails closed.
+ * 4. **Test**: pulls the candidate by digest and runs `smokeTestCommands`.
+ * 5. **Promote**: copies the candidate, by digest, to the registry repository under the tag
+ *    `<pipeline execution id>`, never overwriting a tag (the repository's tags are immutable; a retry
+ *    whose tag already names the same digest passes), and checks that the registry now holds exactly
+ *    the scanned and tested digest. Exports `IMAGE_DIGEST`, `IMAGE_URI` (`<repository uri>@sha256:...`)
+ *    and `IMAGE_TAG` (namespace `Promote`) and writes them to the output artifact `image-detail.json`.
+ *
+ * Candidate images are never pulled by consumers: only promoted images reach the registry. Every
+ * CodeBuild project has its own role with access to the candidate repository only (and, for Promote,
+ * the one target repository), the artifact bucket and the key; projects are encrypted with the key and
+ * log to their own KMS-encrypted log group.
+ *
+ * @example
+ * new ImageBuildPipeline(this, 'InferenceImage', {
+ *   encryptionKey: key,
+ *   source: ImageSource.fromConnection({
+ *     connectionArn: 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+ *     owner: 'vw-mlops', repository: 'inference-image', branch: 'main',
+ *   }),
+ *   registry,
+ *   repositoryName: 'mlops/inference',
+ *   smokeTestCommands: ['docker run --rm --network none "$IMAGE_URI" python -c "import sagemaker_inference"'],
+ * });
+ */
+export class ImageBuildPipeline extends Construct {
+  /** The pipeline. */
+  public readonly pipeline: codepipeline.Pipeline;
+  /** The pipeline's artifact bucket (KMS-encrypted with the given key). */
+  public readonly artifactBucket: s3.IBucket;
+  /** The repository that holds images until they pass the ScanGate and Test stages. */
+  public readonly candidateRepository: ecr.IRepository;
+  /** The Build project. */
+  public readonly buildProject: codebuild.IProject;
+  /** The ScanGate project. */
+  public readonly scanProject: codebuild.IProject;
+  /** The Test project. */
+  public readonly testProject: codebuild.IProject;
+  /** The Promote project. */
+  public readonly promoteProject: codebuild.IProject;
+  /** The role of the Promote project: the only role of this pipeline that may push to the registry. */
+  public readonly promoteRole: iam.IRole;
+  /** The registry repository the image is promoted to. */
+  public readonly targetRepository: ecr.IRepository;
+  /** The promoted image's digest, as a pipeline variable (`#{Promote.IMAGE_DIGEST}`) for later actions. */
+  public readonly imageDigestVariable: string;
+  /** The promoted image's URI by digest, as a pipeline variable (`#{Promote.IMAGE_URI}`). */
+  public readonly imageUriVariable: string;
+  /** The output artifact of the Promote stage; it holds `image-detail.json`. */
+  public readonly imageDetailArtifact: codepipeline.Artifact;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the source, the target repository, the smoke test and the key
+   */
+  constructor(scope: Construct, id: string, props: ImageBuildPipelineProps) {
+    super(scope, id);
+    validatePipelineProps(props);
+    const stack = Stack.of(this);
+    const key = props.encryptionKey;
+    this.targetRepository = props.registry.repository(props.repositoryName);
+
+    const bucket = new SecureBucket(this, 'Artifacts', { encryptionKey: key });
+    this.artifactBucket = bucket.bucket;
+
+    // The wildcards CDK's artifact grants carry, all limited to this pipeline's bucket and key.
+    const bucketObjects = `Resource::<${stack.getLogicalId(this.artifactBucket.node.defaultChild as CfnElement)}.Arn>/*`;
+    const artifactAcks = (writes: boolean, logsInToDocker: boolean): Record<string, string> => {
+      const acks: Record<string, string> = {
+        'AwsSolutions-IAM5[Action::s3:GetObject*]': 'Read access to the objects of this pipeline\'s own artifact bucket only (CDK\'s artifact grant); the wildcard spans object and version reads.',
+        'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'Bucket metadata reads (location, versioning) on this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
+        'AwsSolutions-IAM5[Action::s3:List*]': 'Listing this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
+        [`AwsSolutions-IAM5[${bucketObjects}]`]: 'Pipeline artifacts are stored under keys generated per execution, so access is to the objects of this pipeline\'s own artifact bucket.',
+        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Limited to the one customer-managed key of this pipeline, which encrypts the artifact bucket and the build output.',
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Limited to the one customer-managed key of this pipeline; SSE-KMS uploads of artifacts generate data keys with it.',
+      };
+      if (writes) {
+        acks['AwsSolutions-IAM5[Action::s3:DeleteObject*]'] = 'Artifact writes (CDK\'s grant) on this pipeline\'s own artifact bucket only; the bucket is versioned, so nothing is lost.';
+        acks['AwsSolutions-IAM5[Action::s3:Abort*]'] = 'Aborting multipart uploads of artifacts to this pipeline\'s own artifact bucket only.';
+      }
+      if (logsInToDocker) {
+        acks['AwsSolutions-IAM5[Resource::*]'] = 'ecr:GetAuthorizationToken (the Docker login to ECR) has no resource-level permissions; every image action is limited to named repositories.';
+      }
+      return acks;
+    };
+
+    const candidateExpiry = props.candidateImageExpiry ?? Duration.days(30);
+    const candidates = new ecr.Repository(this, 'CandidateRepository', {
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      imageScanOnPush: true,
+      encryption: ecr.RepositoryEncryption.KMS,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { rulePriority: 1, description: `Expire candidate images ${candidateExpiry.toDays()} days after push`, tagStatus: ecr.TagStatus.ANY, maxImageAge: candidateExpiry },
+      ],
+    });
+    this.candidateRepository = candidates;
+
+    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject => {
+      const logs = new EncryptedLogGroup(this, `${name}Logs`, { encryptionKey: key });
+      const role =
+        options.role ??
+        new ManagedPolicyRole(this, `${name}Role`, {
+          assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+          description: options.description,
+          dropCodeBuildDefaultLogGroup: true,
+        });
+      const p = new codebuild.PipelineProject(this, `${name}Project`, {
+        description: options.description,
+        role,
+        encryptionKey: key,
+        environment: {
+          buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
+          computeType: options.computeType ?? codebuild.ComputeType.SMALL,
+          privileged: options.privileged,
+        },
+        environmentVariables: Object.fromEntries(Object.entries(options.variables).map(([k, v]) => [k, { value: v }])),
+        buildSpec: codebuild.BuildSpec.fromObject(options.buildSpec),
+        timeout: options.timeout,
+        logging: { cloudWatch: { logGroup: logs.logGroup } },
+        // the buildspecs publish no test reports
+        grantReportGroupPermissions: false,
+        vpc: props.vpc,
+        subnetSelection: props.vpc ? props.subnetSelection : undefined,
+        securityGroups: props.vpc ? props.securityGroups : undefined,
+      });
+      acknowledgeRules(p, {
+        'HIPAA.Security-CodeBuildProjectSourceRepoUrl':
+          'The project has the CODEPIPELINE source type: it receives the source as an encrypted pipeline artifact and never clones a GitHub or Bitbucket repository, so there is no repository credential to hold.',
+      });
+      if (options.privileged) {
+        acknowledgeRules(p, { 'AwsSolutions-CB3': options.privilegedReason! });
+      }
+      acknowledgeRules(role, artifactAcks(options.writesArtifacts ?? false, options.dockerLogin));
+      if (props.vpc) acknowledgeVpcPermissions(p, role);
+      return p;
+    };
+    const candidateVars = {
+      CANDIDATE_REPOSITORY_NAME: candidates.repositoryName,
+      CANDIDATE_REPOSITORY_URI: candidates.repositoryUri,
+    };
+
+    // Build: docker build, push to the candidate repository, export the digest.
+    const baseImages = props.baseImageRepositories ?? [];
+    const build = project('Build', {
+      description: `Builds the ${props.repositoryName} image and pushes it to the candidate repository`,
+      privileged: true,
+      dockerLogin: true,
+      privilegedReason: 'The Build project runs docker build and docker push, which need the Docker daemon that only privileged mode provides.',
+      computeType: props.buildComputeType ?? codebuild.ComputeType.MEDIUM,
+      timeout: Duration.hours(1),
+      variables: {
+        ...candidateVars,
+        DOCKERFILE: props.dockerfilePath ?? 'Dockerfile',
+        BUILD_CONTEXT: props.buildContext ?? '.',
+        ...(baseImages.length > 0 ? { BASE_IMAGE_REGISTRIES: baseImages.map((r) => r.registryUri).join(' ') } : {}),
+      },
+      buildSpec: buildSpec(['IMAGE_DIGEST', 'IMAGE_TAG'], [
+        ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
+        ...(baseImages.length > 0
+          ? [
+            'for REGISTRY in $BASE_IMAGE_REGISTRIES; do aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$REGISTRY" || exit 1; done',
+          ]
+          : []),
+        'IMAGE_TAG="${EXECUTION_ID}-${CODEBUILD_BUILD_NUMBER}"',
+        'docker build --file "$DOCKERFILE" --tag "$CANDIDATE_REPOSITORY_URI:$IMAGE_TAG" "$BUILD_CONTEXT"',
+        'docker push "$CANDIDATE_REPOSITORY_URI:$IMAGE_TAG"',
+        'IMAGE_DIGEST=$(aws ecr describe-images --repository-name "$CANDIDATE_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" --query \'imageDetails[0].imageDigest\' --output text)',
+        'case "$IMAGE_DIGEST" in sha256:*) echo "Built $CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" ;; *) echo "Build: no digest for $IMAGE_TAG in the candidate repository"; exit 1 ;; esac',
+      ]),
+    });
+    grantEcr(build, candidates, [...PULL_ACTIONS, ...PUSH_ACTIONS, 'ecr:DescribeImages']);
+    for (const base of baseImages) grantEcr(build, base, PULL_ACTIONS);
+
+    // ScanGate: wait for the candidate's scan and fail on the blocking severities.
+    const severities = props.failOnSeverities ?? [ScanSeverity.CRITICAL, ScanSeverity.HIGH];
+    const scanTimeout = props.scanTimeout ?? Duration.minutes(30);
+    const scan = project('ScanGate', {
+      description: `Fails when the candidate image has ${severities.join(' or ')} scan findings`,
+      privileged: false,
+      dockerLogin: false,
+      timeout: scanTimeout.plus(Duration.minutes(10)),
+      variables: { ...candidateVars, FAIL_ON_SEVERITIES: severities.join(' '), SCAN_TIMEOUT_SECONDS: String(scanTimeout.toSeconds()) },
+      buildSpec: buildSpec([], scanGateCommands()),
+    });
+    grantEcr(scan, candidates, ['ecr:DescribeImageScanFindings', 'ecr:StartImageScan'], false);
+
+    // Test: pull the candidate by digest and run the smoke test.
+    const test = project('Test', {
+      description: `Runs the smoke test of the ${props.repositoryName} image`,
+      privileged: true,
+      dockerLogin: true,
+      privilegedReason: 'The Test project pulls the candidate image and runs it with docker run, which needs the Docker daemon that only privileged mode provides.',
+      timeout: Duration.minutes(30),
+      variables: candidateVars,
+      buildSpec: buildSpec([], [
+        ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
+        'IMAGE_URI="$CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST"',
+        'docker pull "$IMAGE_URI"',
+        ...props.smokeTestCommands,
+      ]),
+    });
+    grantEcr(test, candidates, PULL_ACTIONS);
+
+    // Promote: copy the candidate by digest to the registry; the role's name is fixed so that the
+    // registry (possibly in another stack) can list it as a pusher without a cross-stack reference.
+    const promoteRoleName = `${Names.uniqueResourceName(this, { maxLength: 50, separator: '-' })}-promote`;
+    this.promoteRole = new ManagedPolicyRole(this, 'PromoteRole', {
+      roleName: promoteRoleName,
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: `Promotes scanned and tested images to ${props.repositoryName}`,
+      dropCodeBuildDefaultLogGroup: true,
+    });
+    const promote = project('Promote', {
+      description: `Promotes the candidate image, by digest, to ${props.repositoryName}`,
+      role: this.promoteRole,
+      privileged: true,
+      dockerLogin: true,
+      writesArtifacts: true,
+      privilegedReason: 'The Promote project copies the image with docker pull and docker push, which need the Docker daemon that only privileged mode provides.',
+      timeout: Duration.minutes(30),
+      variables: {
+        ...candidateVars,
+        TARGET_REPOSITORY_NAME: this.targetRepository.repositoryName,
+        TARGET_REPOSITORY_URI: this.targetRepository.repositoryUri,
+      },
+      buildSpec: {
+        ...buildSpec(['IMAGE_DIGEST', 'IMAGE_URI', 'IMAGE_TAG'], promoteCommands()),
+        artifacts: { files: ['image-detail.json'] },
+      },
+    });
+    grantEcr(promote, candidates, PULL_ACTIONS);
+    grantEcr(promote, this.targetRepository, [...PULL_ACTIONS, ...PUSH_ACTIONS, 'ecr:DescribeImages']);
+    props.registry.addPusherRoleArn(
+      stack.formatArn({ service: 'iam', region: '', account: stack.account, resource: 'role', resourceName: promoteRoleName }),
+      props.repositoryName,
+    );
+
+    this.buildProject = build;
+    this.scanProject = scan;
+    this.testProject = test;
+    this.promoteProject = promote;
+
+    // The pipeline.
+    const source = new codepipeline.Artifact('Source');
+    this.imageDetailArtifact = new codepipeline.Artifact('ImageDetail');
+    const executionId = { value: codepipeline.GlobalVariables.executionId };
+    const buildAction = new actions.CodeBuildAction({
+      actionName: 'Build',
+      project: build,
+      input: source,
+      variablesNamespace: 'Build',
+      environmentVariables: { EXECUTION_ID: executionId },
+    });
+    const digest = { value: buildAction.variable('IMAGE_DIGEST') };
+    const promoteAction = new actions.CodeBuildAction({
+      actionName: 'Promote',
+      project: promote,
+      input: source,
+      outputs: [this.imageDetailArtifact],
+      variablesNamespace: 'Promote',
+      environmentVariables: { EXECUTION_ID: executionId, IMAGE_DIGEST: digest },
+    });
+    // One role for the pipeline and its actions: it only moves artifacts and starts this pipeline's builds.
+    const pipelineRole = new ManagedPolicyRole(this, 'PipelineRole', {
+      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
+      description: 'Runs the image build pipeline: source, artifact transfers and the four CodeBuild projects',
+    });
+    acknowledgeRules(pipelineRole, artifactAcks(true, false));
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName: props.pipelineName,
+      role: pipelineRole,
+      usePipelineRoleForActions: true,
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket: this.artifactBucket,
+      // the artifact bucket is already encrypted with the customer-managed key; no extra key is created
+      crossAccountKeys: false,
+      restartExecutionOnUpdate: false,
+      stages: [
+        { stageName: 'Source', actions: [props.source._bind(source, pipelineRole)] },
+        { stageName: 'Build', actions: [buildAction] },
+        {
+          stageName: 'ScanGate',
+          actions: [new actions.CodeBuildAction({ actionName: 'ScanGate', project: scan, input: source, environmentVariables: { IMAGE_DIGEST: digest } })],
+        },
+        {
+          stageName: 'Test',
+          actions: [new actions.CodeBuildAction({ actionName: 'SmokeTest', project: test, input: source, environmentVariables: { IMAGE_DIGEST: digest } })],
+        },
+        { stageName: 'Promote', actions: [promoteAction] },
+      ],
+    });
+    this.imageDigestVariable = promoteAction.variable('IMAGE_DIGEST');
+    this.imageUriVariable = promoteAction.variable('IMAGE_URI');
+
+    if (props.permissionsBoundary) {
+      iam.PermissionsBoundary.of(this).apply(props.permissionsBoundary);
+    }
+  }
+}
+
+interface ProjectOptions {
+  readonly description: string;
+  readonly privileged: boolean;
+  readonly privilegedReason?: string;
+  readonly computeType?: codebuild.ComputeType;
+  readonly timeout: Duration;
+  readonly variables: Record<string, string>;
+  readonly buildSpec: Record<string, unknown>;
+  readonly role?: iam.IRole;
+  readonly writesArtifacts?: boolean;
+  readonly dockerLogin: boolean;
+}
+
+/** A buildspec with one build phase, bash, and the given exported variables. */
+function buildSpec(exported: string[], commands: string[]): Record<string, unknown> {
+  return {
+    version: '0.2',
+    env: exported.length > 0 ? { 'shell': 'bash', 'exported-variables': exported } : { shell: 'bash' },
+    phases: { build: { commands } },
+  };
+}
+
+/** Logs Docker in to the registry of the repository in `$<uriVariable>`. */
+function dockerLogin(uriVariable: string): string[] {
+  return [`aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "\${${uriVariable}%%/*}"`];
+}
+
+/**
+ * The ScanGate: wait for the scan (start one if the repository did not), then fail on blocking findings.
+ * Accepts COMPLETE (basic scanning) and ACTIVE (enhanced scanning); any other final status fails closed.
+ */
+function scanGateCommands(): string[] {
+  const target = '--repository-name "$CANDIDATE_REPOSITORY_NAME" --image-id imageDigest="$IMAGE_DIGEST"';
+  return [
+    'case "$IMAGE_DIGEST" in sha256:*) ;; *) echo "ScanGate: IMAGE_DIGEST is not a digest: $IMAGE_DIGEST"; exit 1 ;; esac',
+    [
+      'DEADLINE=$(( $(date +%s) + SCAN_TIMEOUT_SECONDS ))',
+      'while true; do',
+      `  STATUS=$(aws ecr describe-image-scan-findings ${target} --no-paginate --query 'imageScanStatus.status' --output text 2>scan-error.txt) || STATUS=""`,
+      '  if [ -z "$STATUS" ] && grep -q ScanNotFoundException scan-error.txt; then',
+      '    echo "ScanGate: no scan of $IMAGE_DIGEST yet; starting one"',
+      `    aws ecr start-image-scan ${target} || true`,
+      '    STATUS=PENDING',
+      '  fi',
+      '  case "$STATUS" in',
+      '    COMPLETE|ACTIVE) echo "ScanGate: scan status $STATUS"; break ;;',
+      '    IN_PROGRESS|PENDING) ;;',
+      '    *) echo "ScanGate FAILED: the scan of $IMAGE_DIGEST ended with status \'$STATUS\' $(cat scan-error.txt)"; exit 1 ;;',
+      '  esac',
+      '  if [ "$(date +%s)" -ge "$DEADLINE" ]; then echo "ScanGate FAILED: no scan result after $SCAN_TIMEOUT_SECONDS seconds"; exit 1; fi',
+      '  sleep 10',
+      'done',
+    ].join('\n'),
+    `aws ecr describe-image-scan-findings ${target} --no-paginate --query 'imageScanFindings.findingSeverityCounts' --output json > severity-counts.json`,
+    'cat severity-counts.json',
+    [
+      'BLOCKING=0',
+      'for SEVERITY in $FAIL_ON_SEVERITIES; do',
+      '  COUNT=$(jq -r --arg s "$SEVERITY" \'(. // {})[$s] // 0\' severity-counts.json)',
+      '  echo "$SEVERITY findings: $COUNT"',
+      '  BLOCKING=$((BLOCKING + COUNT))',
+      'done',
+      'if [ "$BLOCKING" -gt 0 ]; then',
+      '  echo "ScanGate FAILED: $BLOCKING finding(s) of severity $FAIL_ON_SEVERITIES in $CANDIDATE_REPOSITORY_NAME@$IMAGE_DIGEST"',
+      '  exit 1',
+      'fi',
+      'echo "ScanGate passed: no finding of severity $FAIL_ON_SEVERITIES"',
+    ].join('\n'),
+  ];
+}
+
+/** Promote: copy the candidate by digest under the execution id tag, idempotently, and verify the digest. */
+function promoteCommands(): string[] {
+  const describeTarget =
+    'aws ecr describe-images --registry-id "${TARGET_REPOSITORY_URI%%.*}" --repository-name "$TARGET_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" --query \'imageDetails[0].imageDigest\' --output text';
+  return [
+    'case "$IMAGE_DIGEST" in sha256:*) ;; *) echo "Promote: IMAGE_DIGEST is not a digest: $IMAGE_DIGEST"; exit 1 ;; esac',
+    ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
+    ...dockerLogin('TARGET_REPOSITORY_URI'),
+    'IMAGE_TAG="$EXECUTION_ID"',
+    `EXISTING=$(${describeTarget} 2>/dev/null) || EXISTING=""`,
+    [
+      'if [ -n "$EXISTING" ] && [ "$EXISTING" != "None" ]; then',
+      '  if [ "$EXISTING" != "$IMAGE_DIGEST" ]; then echo "Promote FAILED: tag $IMAGE_TAG already names $EXISTING in $TARGET_REPOSITORY_NAME and tags are immutable"; exit 1; fi',
+      '  echo "Promote: $TARGET_REPOSITORY_NAME:$IMAGE_TAG already is $IMAGE_DIGEST; nothing to push"',
+      'else',
+      '  docker pull "$CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" || exit 1',
+      '  docker tag "$CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" "$TARGET_REPOSITORY_URI:$IMAGE_TAG" || exit 1',
+      '  docker push "$TARGET_REPOSITORY_URI:$IMAGE_TAG" || exit 1',
+      'fi',
+    ].join('\n'),
+    `PUSHED=$(${describeTarget})`,
+    'if [ "$PUSHED" != "$IMAGE_DIGEST" ]; then echo "Promote FAILED: $TARGET_REPOSITORY_NAME:$IMAGE_TAG is $PUSHED, not the scanned and tested $IMAGE_DIGEST"; exit 1; fi',
+    'IMAGE_URI="$TARGET_REPOSITORY_URI@$IMAGE_DIGEST"',
+    'printf \'{"repositoryName":"%s","repositoryUri":"%s","imageDigest":"%s","imageTag":"%s","imageUri":"%s"}\\n\' "$TARGET_REPOSITORY_NAME" "$TARGET_REPOSITORY_URI" "$IMAGE_DIGEST" "$IMAGE_TAG" "$IMAGE_URI" > image-detail.json',
+    'cat image-detail.json',
+  ];
+}
+
+/** Acknowledges the permissions CodeBuild needs to run a project in a VPC (CDK adds them). */
+function acknowledgeVpcPermissions(project: codebuild.PipelineProject, role: iam.IRole): void {
+  // with an environment-agnostic stack the ARN holds pseudo parameters, whose finding id cannot be acknowledged
+  const networkInterfaces = literalNetworkInterfaceArn(project);
+  if (networkInterfaces) {
+    acknowledgeRules(role, {
+      [`AwsSolutions-IAM5[Resource::${networkInterfaces}]`]:
+        'ec2:CreateNetworkInterfacePermission for the build\'s network interfaces, which do not exist before the build; it is conditioned on the VPC\'s subnets and on codebuild.amazonaws.com as the authorized service.',
+    });
+  }
+  const vpcPolicy = project.node.tryFindChild('PolicyDocument');
+  if (vpcPolicy) {
+    acknowledgeRules(vpcPolicy, {
+      'AwsSolutions-IAM5[Resource::*]':
+        'CodeBuild\'s VPC access: EC2 Describe* calls and creating/deleting the build\'s own network interfaces, which EC2 cannot scope to resources that do not exist yet.',
+      'NIST.800.53.R5-IAMNoInlinePolicy':
+        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
+      'HIPAA.Security-IAMNoInlinePolicy':
+        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
+    });
+  }
+}
+
+/** Adds ECR actions on one repository (and `ecr:GetAuthorizationToken` for Docker logins) to a project's role. */
+function grantEcr(project: codebuild.IProject, repository: ecr.IRepository, ecrActions: string[], dockerLoginNeeded = true): void {
+  iam.Grant.addToPrincipal({ grantee: project, actions: ecrActions, resourceArns: [repository.repositoryArn] });
+  if (dockerLoginNeeded) {
+    iam.Grant.addToPrincipal({ grantee: project, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
+  }
+}
+
+function validatePipelineProps(props: ImageBuildPipelineProps): void {
+  if (!props.registry.repositoryNames.includes(props.repositoryName)) {
+    throw new Error(
+      `ImageBuildPipeline: repositoryName ${JSON.stringify(props.repositoryName)} is not a repository of the registry; use one of ${props.registry.repositoryNames.join(', ')}`,
+    );
+  }
+  if (props.smokeTestCommands.length === 0 || props.smokeTestCommands.some((c) => c.trim().length === 0)) {
+    throw new Error('ImageBuildPipeline: smokeTestCommands is empty or has an empty command; give at least one command, e.g. \'docker run --rm --network none "$IMAGE_URI" python -c "import app"\'');
+  }
+  if (props.failOnSeverities !== undefined && props.failOnSeverities.length === 0) {
+    throw new Error('ImageBuildPipeline: failOnSeverities is empty, so the ScanGate would pass every image; name the blocking severities, or omit it for CRITICAL and HIGH');
+  }
+  if (props.scanTimeout !== undefined && props.scanTimeout.toMinutes({ integral: false }) < 1) {
+    throw new Error('ImageBuildPipeline: scanTimeout is shorter than a minute; ECR scans take minutes, give at least Duration.minutes(5)');
+  }
+  if (props.scanTimeout !== undefined && props.scanTimeout.toMinutes({ integral: false }) > 470) {
+    throw new Error('ImageBuildPipeline: scanTimeout is longer than 470 minutes; the ScanGate project must finish within CodeBuild\'s 8-hour limit');
+  }
+  const candidateDays = props.candidateImageExpiry?.toDays({ integral: false });
+  if (candidateDays !== undefined && (!Number.isInteger(candidateDays) || candidateDays < 1)) {
+    throw new Error('ImageBuildPipeline: candidateImageExpiry must be a whole number of days, at least Duration.days(1)');
+  }
+  for (const [prop, value] of [['dockerfilePath', props.dockerfilePath], ['buildContext', props.buildContext]] as const) {
+    if (value !== undefined && (value.length === 0 || value.startsWith('/') || value.split('/').includes('..'))) {
+      throw new Error(`ImageBuildPipeline: ${prop} ${JSON.stringify(value)} must be a path inside the source, relative to its root, without '..', e.g. 'docker/Dockerfile'`);
+    }
+  }
+  if (!props.vpc && (props.subnetSelection || props.securityGroups)) {
+    throw new Error('ImageBuildPipeline: subnetSelection or securityGroups is set without vpc; set vpc too, or remove them');
+  }
+}
