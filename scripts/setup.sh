@@ -8,6 +8,12 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END
 
 log() { printf '\n==> %s\n' "$*"; }
 
+# jq: the buildspec behaviour tests run the CodeBuild scripts, which use it
+if ! command -v jq >/dev/null 2>&1; then
+  log "apt-get install jq"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq jq >/dev/null; else sudo apt-get install -y -qq jq >/dev/null; fi
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
   npm ci --no-audit --no-fund

@@ -408,8 +408,13 @@ describe('ImageBuildPipeline', () => {
  * command) against stand-ins for `aws` and `docker` that answer like ECR would.
  */
 describe('ImageBuildPipeline buildspec behaviour', () => {
-  const hasTools = spawnSync('jq', ['--version']).status === 0 && spawnSync('bash', ['--version']).status === 0;
-  const run = hasTools ? test : test.skip;
+  // the buildspecs use bash and jq (both are in CodeBuild's standard image); scripts/setup.sh installs jq
+  beforeAll(() => {
+    for (const tool of ['jq', 'bash']) {
+      if (spawnSync(tool, ['--version']).status !== 0) throw new Error(`${tool} is needed to run the buildspecs; install it (scripts/setup.sh does)`);
+    }
+  });
+  const run = test;
   const DIGEST = 'sha256:' + 'a'.repeat(64);
   const OTHER = 'sha256:' + 'b'.repeat(64);
 
