@@ -31,12 +31,12 @@ export class GlueColumnType {
    * @param precision total number of digits, 1 to 38
    * @param scale digits after the decimal point, 0 to `precision`
    */
-  public static decimal(precision: number, scale: number): GlueColumnType {
+  public static decimalOf(precision: number, scale: number): GlueColumnType {
     if (!Number.isInteger(precision) || precision < 1 || precision > 38) {
-      throw new Error(`GlueColumnType.decimal: precision ${precision} must be a whole number from 1 to 38`);
+      throw new Error(`GlueColumnType.decimalOf: precision ${precision} must be a whole number from 1 to 38`);
     }
     if (!Number.isInteger(scale) || scale < 0 || scale > precision) {
-      throw new Error(`GlueColumnType.decimal: scale ${scale} must be a whole number from 0 to the precision (${precision})`);
+      throw new Error(`GlueColumnType.decimalOf: scale ${scale} must be a whole number from 0 to the precision (${precision})`);
     }
     return new GlueColumnType(`decimal(${precision},${scale})`);
   }
@@ -45,9 +45,9 @@ export class GlueColumnType {
    * `varchar(length)`.
    * @param length the maximum number of characters, 1 to 65535
    */
-  public static varchar(length: number): GlueColumnType {
+  public static varcharOf(length: number): GlueColumnType {
     if (!Number.isInteger(length) || length < 1 || length > 65535) {
-      throw new Error(`GlueColumnType.varchar: length ${length} must be a whole number from 1 to 65535`);
+      throw new Error(`GlueColumnType.varcharOf: length ${length} must be a whole number from 1 to 65535`);
     }
     return new GlueColumnType(`varchar(${length})`);
   }
@@ -56,9 +56,9 @@ export class GlueColumnType {
    * `char(length)`.
    * @param length the number of characters, 1 to 255
    */
-  public static char(length: number): GlueColumnType {
+  public static charOf(length: number): GlueColumnType {
     if (!Number.isInteger(length) || length < 1 || length > 255) {
-      throw new Error(`GlueColumnType.char: length ${length} must be a whole number from 1 to 255`);
+      throw new Error(`GlueColumnType.charOf: length ${length} must be a whole number from 1 to 255`);
     }
     return new GlueColumnType(`char(${length})`);
   }
@@ -67,7 +67,7 @@ export class GlueColumnType {
    * `array<itemType>`.
    * @param itemType the type of the items
    */
-  public static array(itemType: GlueColumnType): GlueColumnType {
+  public static arrayOf(itemType: GlueColumnType): GlueColumnType {
     return new GlueColumnType(`array<${itemType.typeName}>`);
   }
 
@@ -76,7 +76,7 @@ export class GlueColumnType {
    * @param keyType the type of the keys (a primitive type)
    * @param valueType the type of the values
    */
-  public static map(keyType: GlueColumnType, valueType: GlueColumnType): GlueColumnType {
+  public static mapOf(keyType: GlueColumnType, valueType: GlueColumnType): GlueColumnType {
     return new GlueColumnType(`map<${keyType.typeName},${valueType.typeName}>`);
   }
 

@@ -15,7 +15,7 @@ const CUSTOMERS: DataShareTable = {
     { name: 'customer_id', columnType: GlueColumnType.BIGINT, comment: 'surrogate key' },
     { name: 'email', columnType: GlueColumnType.STRING },
     { name: 'tenure_months', columnType: GlueColumnType.INT },
-    { name: 'monthly_charges', columnType: GlueColumnType.decimal(10, 2) },
+    { name: 'monthly_charges', columnType: GlueColumnType.decimalOf(10, 2) },
   ],
   partitionKeys: [{ name: 'dt', columnType: GlueColumnType.DATE }],
 };
@@ -25,8 +25,8 @@ const EVENTS: DataShareTable = {
   dataFormat: TableDataFormat.JSON,
   columns: [
     { name: 'customer_id', columnType: GlueColumnType.BIGINT },
-    { name: 'tags', columnType: GlueColumnType.array(GlueColumnType.STRING) },
-    { name: 'attributes', columnType: GlueColumnType.map(GlueColumnType.STRING, GlueColumnType.DOUBLE) },
+    { name: 'tags', columnType: GlueColumnType.arrayOf(GlueColumnType.STRING) },
+    { name: 'attributes', columnType: GlueColumnType.mapOf(GlueColumnType.STRING, GlueColumnType.DOUBLE) },
     { name: 'device', columnType: GlueColumnType.of('struct<os:string,version:varchar(20)>') },
   ],
 };
@@ -295,18 +295,18 @@ describe('DataShare validation', () => {
 
 describe('GlueColumnType', () => {
   test('names types as Glue does', () => {
-    expect(GlueColumnType.decimal(38, 0).typeName).toBe('decimal(38,0)');
-    expect(GlueColumnType.varchar(64).typeName).toBe('varchar(64)');
-    expect(GlueColumnType.char(2).typeName).toBe('char(2)');
-    expect(GlueColumnType.array(GlueColumnType.map(GlueColumnType.STRING, GlueColumnType.BIGINT)).typeName).toBe('array<map<string,bigint>>');
+    expect(GlueColumnType.decimalOf(38, 0).typeName).toBe('decimal(38,0)');
+    expect(GlueColumnType.varcharOf(64).typeName).toBe('varchar(64)');
+    expect(GlueColumnType.charOf(2).typeName).toBe('char(2)');
+    expect(GlueColumnType.arrayOf(GlueColumnType.mapOf(GlueColumnType.STRING, GlueColumnType.BIGINT)).typeName).toBe('array<map<string,bigint>>');
     expect(GlueColumnType.of(' timestamp ').typeName).toBe('timestamp');
   });
 
   test('refuses impossible types', () => {
-    expect(() => GlueColumnType.decimal(0, 0)).toThrow(/precision 0 must be a whole number from 1 to 38/);
-    expect(() => GlueColumnType.decimal(10, 11)).toThrow(/scale 11 must be a whole number from 0 to the precision/);
-    expect(() => GlueColumnType.varchar(0)).toThrow(/length 0/);
-    expect(() => GlueColumnType.char(256)).toThrow(/length 256/);
+    expect(() => GlueColumnType.decimalOf(0, 0)).toThrow(/precision 0 must be a whole number from 1 to 38/);
+    expect(() => GlueColumnType.decimalOf(10, 11)).toThrow(/scale 11 must be a whole number from 0 to the precision/);
+    expect(() => GlueColumnType.varcharOf(0)).toThrow(/length 0/);
+    expect(() => GlueColumnType.charOf(256)).toThrow(/length 256/);
     expect(() => GlueColumnType.of('struct<a:int')).toThrow(/"struct<a:int" is not a Glue column type/);
     expect(() => GlueColumnType.of('')).toThrow(/is not a Glue column type/);
     expect(() => GlueColumnType.of('1nt')).toThrow(/is not a Glue column type/);
