@@ -6,7 +6,7 @@ import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GlueColumnType, TableDataFormat } from './glue-types';
-import { wildcardResourceFinding } from './nag-findings';
+import { arnPattern, wildcardResourceFinding } from './nag-findings';
 import { acknowledgeRules } from '../core/acknowledge';
 
 /**
@@ -202,6 +202,11 @@ export class DataShare extends Construct {
 
   private readonly tablesByName = new Map<string, glue.CfnTable>();
 
+  /**
+   * @param scope the construct scope
+   * @param id the construct id
+   * @param props the DataShare settings
+   */
   constructor(scope: Construct, id: string, props: DataShareProps) {
     super(scope, id);
     validateProps(scope, props);
@@ -329,7 +334,8 @@ export class DataShare extends Construct {
 
   private createRegistrationRole(location: DataLakeLocation, boundary?: iam.IManagedPolicy): iam.Role {
     const prefix = trimSlashes(location.prefix ?? '');
-    const objects = location.bucket.arnForObjects(prefix ? `${prefix}/*` : '*');
+    // an ARN pattern (not bucket.arnForObjects) so that the wildcard's finding can be acknowledged
+    const objects = arnPattern(this, 's3', `${location.bucket.bucketName}/${prefix ? `${prefix}/*` : '*'}`);
     const statements = [
       new iam.PolicyStatement({
         sid: 'ReadTheRegisteredObjects',
