@@ -141,6 +141,11 @@ export class ModelEventBus extends Construct {
   /** The archive that keeps every event of the bus. */
   public readonly archive: events.Archive;
 
+  /**
+   * @param scope the construct scope
+   * @param id the construct id
+   * @param props the ModelEventBus settings
+   */
   constructor(scope: Construct, id: string, props: ModelEventBusProps) {
     super(scope, id);
     validateProps(props);
