@@ -51,7 +51,9 @@ const DELEGATING_KEY_POLICY = {
   Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${RES}:root` }, Action: 'kms:*', Resource: '*' }],
 };
 
-async function decide(identityPolicies: Array<{ name: string; policy: any }>, action: string, resource: string, context: Record<string, string | string[]> = {}) {
+type NamedPolicy = { name: string; policy: any };
+
+async function decide(identityPolicies: NamedPolicy[], action: string, resource: string, context: Record<string, string | string[]> = {}) {
   const simulation: Simulation = {
     identityPolicies,
     serviceControlPolicies: [],
