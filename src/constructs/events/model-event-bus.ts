@@ -223,6 +223,16 @@ export class ModelEventBus extends Construct {
         conditions: { StringEquals: { 'kms:EncryptionContext:aws:events:event-bus:arn': busArn } },
       }),
     );
+    // EventBridge checks the key (symmetric, its ARN) with DescribeKey, which carries no encryption
+    // context; the bus grant of the L2 EventBus conditions DescribeKey on one, so it is granted here.
+    props.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeToDescribeTheKey',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+      }),
+    );
     // SQS encrypts the dead letters that EventBridge sends with this key on EventBridge's behalf.
     props.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({

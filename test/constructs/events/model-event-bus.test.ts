@@ -127,7 +127,15 @@ describe('ModelEventBus', () => {
     // the bus grant (from the L2) is bound to this bus by source ARN and encryption context
     const bus = statements.find((s) => s.Condition?.StringEquals?.['aws:SourceArn']);
     expect(bus.Condition.StringEquals['kms:EncryptionContext:aws:events:event-bus:arn']).toEqual(BUS_ARN);
-    // every statement for a service principal is conditioned
+    // EventBridge may describe the key (DescribeKey carries no encryption context)
+    expect(statements.find((s) => s.Sid === 'AllowEventBridgeToDescribeTheKey')).toEqual({
+      Sid: 'AllowEventBridgeToDescribeTheKey',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'kms:DescribeKey',
+      Resource: '*',
+    });
+    // every other statement for a service principal is conditioned
     for (const s of statements.filter((x) => x.Principal?.Service)) {
       if (s.Action !== 'kms:DescribeKey') expect(s.Condition).toBeDefined();
     }
