@@ -87,7 +87,7 @@ export class ModelBuildingProductStack extends servicecatalog.ProductStack {
           actions: ['sagemaker:CreateProcessingJob', 'sagemaker:CreateTrainingJob'],
           resources: jobs,
           conditions: regionPinned(env, {
-            StringEquals: { 'sagemaker:VolumeKmsKey': this.encryptionKey.keyArn, 'sagemaker:OutputKmsKey': this.encryptionKey.keyArn },
+            StringEquals: { 'sagemaker:VolumeKmsKeyArn': this.encryptionKey.keyArn, 'sagemaker:OutputKmsKeyArn': this.encryptionKey.keyArn },
           }),
         }),
         new iam.PolicyStatement({
@@ -104,7 +104,7 @@ export class ModelBuildingProductStack extends servicecatalog.ProductStack {
         }),
         new iam.PolicyStatement({
           sid: 'RegisterModelVersions',
-          actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackageGroup'],
+          actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup'],
           resources: [this.modelPackageGroup.attrModelPackageGroupArn, modelPackages],
           conditions: regionPinned(env),
         }),

@@ -222,8 +222,8 @@ describe('Model Building product template', () => {
     const start = statements.find((s: any) => s.Sid === 'StartPipelineJobsEncryptedWithTheUseCaseKey');
     expect(start.Resource).toEqual(['arn:*:sagemaker:*:*:processing-job/pipelines-*', 'arn:*:sagemaker:*:*:training-job/pipelines-*']);
     expect(start.Condition.StringEquals).toEqual({
-      'sagemaker:VolumeKmsKey': { 'Fn::GetAtt': [expect.stringMatching(/^EncryptionKey/), 'Arn'] },
-      'sagemaker:OutputKmsKey': { 'Fn::GetAtt': [expect.stringMatching(/^EncryptionKey/), 'Arn'] },
+      'sagemaker:VolumeKmsKeyArn': { 'Fn::GetAtt': [expect.stringMatching(/^EncryptionKey/), 'Arn'] },
+      'sagemaker:OutputKmsKeyArn': { 'Fn::GetAtt': [expect.stringMatching(/^EncryptionKey/), 'Arn'] },
       'aws:RequestedRegion': { Ref: 'AWS::Region' },
     });
     const register = statements.find((s: any) => s.Sid === 'RegisterModelVersions');
