@@ -1,6 +1,6 @@
 /**
  * Every action and condition key in the policies of ModelEventBus, DataShare, MlopsPortfolio (launch
- * role and product templates) exists in the AWS service authorization reference (iam-data), and each
+ * role and product templates) exists in the AWS service authorization reference (as iam-simulate has it), and each
  * condition key applies to the actions of its statement: a misspelt key would silently never match.
  */
 import * as fs from 'fs';
