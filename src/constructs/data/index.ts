@@ -1,2 +1,3 @@
 // Constructs of the data concern; each construct lives in its own file and is exported here.
-export {};
+export * from './glue-types';
+export * from './data-share';

@@ -1,0 +1,132 @@
+/**
+ * IAM policy simulation of the launch role and of the DataShare registration role: what their
+ * wildcard patterns (written with `*` in the empty region/account segments of IAM and S3 ARNs) really
+ * admit, and what they refuse.
+ */
+import { runSimulation, Simulation } from '@cloud-copilot/iam-simulate';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DataShare, GlueColumnType, MlopsPortfolio } from '../../../src';
+import { testStack } from '../../helpers/stacks';
+
+const RES = '222222222222';
+const BOUNDARY_ARN = `arn:aws:iam::${RES}:policy/mlops-role-boundary`;
+const LAUNCH_ROLE = `arn:aws:iam::${RES}:role/launch`;
+
+/** Replaces the few intrinsics of these policies by the values they take in account RES. */
+function concrete(value: any, refs: Record<string, string>): any {
+  if (Array.isArray(value)) return value.map((v) => concrete(v, refs));
+  if (value && typeof value === 'object') {
+    if (value.Ref) {
+      const known = { 'AWS::Partition': 'aws', 'AWS::AccountId': RES, 'AWS::Region': 'eu-central-1', ...refs };
+      const hit = Object.entries(known).find(([k]) => value.Ref === k || value.Ref.startsWith(k));
+      if (!hit) throw new Error(`no value for Ref ${value.Ref}`);
+      return hit[1];
+    }
+    if (value['Fn::GetAtt']) return concrete({ Ref: value['Fn::GetAtt'][0] }, refs);
+    if (value['Fn::Join']) return value['Fn::Join'][1].map((v: any) => concrete(v, refs)).join(value['Fn::Join'][0]);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, concrete(v, refs)]));
+  }
+  return value;
+}
+
+function launchRolePolicies(): Array<{ name: string; policy: any }> {
+  const { stack } = testStack('Res');
+  const boundary = new iam.ManagedPolicy(stack, 'ProductRoleBoundary', {
+    managedPolicyName: 'mlops-role-boundary',
+    statements: [new iam.PolicyStatement({ actions: ['sagemaker:DescribeTrainingJob'], resources: [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: 'x' })] })],
+  });
+  new MlopsPortfolio(stack, 'Portfolio', { productRolesBoundary: boundary });
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
+  return Object.entries(policies)
+    .filter(([id]) => id.startsWith('PortfolioLaunchRole'))
+    .map(([id, r]: [string, any]) => ({ name: id, policy: concrete(r.Properties.PolicyDocument, { ProductRoleBoundary: BOUNDARY_ARN }) }));
+}
+
+/** A key policy that delegates to IAM, as the products' keys have (KMS needs the key policy to allow too). */
+const DELEGATING_KEY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${RES}:root` }, Action: 'kms:*', Resource: '*' }],
+};
+
+type NamedPolicy = { name: string; policy: any };
+
+async function decide(identityPolicies: NamedPolicy[], action: string, resource: string, context: Record<string, string | string[]> = {}) {
+  const simulation: Simulation = {
+    identityPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: resource.startsWith('arn:aws:kms:') ? DELEGATING_KEY_POLICY : undefined,
+    request: {
+      action,
+      principal: LAUNCH_ROLE,
+      resource: { accountId: RES, resource },
+      contextVariables: { 'aws:RequestedRegion': 'eu-central-1', ...context },
+    },
+  };
+  const response = await runSimulation(simulation, {});
+  if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
+  return response.overallResult;
+}
+
+describe('launch role, simulated', () => {
+  const policies = launchRolePolicies();
+
+  test.each([
+    ['creates a bounded product role', 'iam:CreateRole', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }],
+    ['creates a product managed policy', 'iam:CreatePolicy', `arn:aws:iam::${RES}:policy/mlops-churn-build-pipeline`, {}],
+    ['creates a product bucket', 's3:CreateBucket', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678`, {}],
+    ['sets a product bucket policy', 's3:PutBucketPolicy', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsaccesslogs-1234`, {}],
+    ['creates a provisioned product stack', 'cloudformation:CreateStack', `arn:aws:cloudformation:eu-central-1:${RES}:stack/SC-${RES}-pp-abcdefghijklm/1b2c`, {}],
+    ['configures a product key', 'kms:EnableKeyRotation', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}],
+    ['creates a model package group', 'sagemaker:CreateModelPackageGroup', `arn:aws:sagemaker:eu-central-1:${RES}:model-package-group/churn`, {}],
+  ])('allows: %s', async (_name, action, resource, context) => {
+    expect(await decide(policies, action, resource, context as Record<string, string>)).toBe('Allowed');
+  });
+
+  test('allows creating symmetric encryption keys only', async () => {
+    expect(await decide(policies, 'kms:CreateKey', '*', { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' })).toBe('Allowed');
+    expect(await decide(policies, 'kms:CreateKey', '*', { 'kms:KeySpec': 'RSA_2048', 'kms:KeyUsage': 'SIGN_VERIFY' })).toBe('ImplicitlyDenied');
+  });
+
+  test.each([
+    ['a product role with another boundary', 'iam:CreateRole', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': `arn:aws:iam::${RES}:policy/admin` }],
+    ['a role outside the product prefix', 'iam:CreateRole', `arn:aws:iam::${RES}:role/admin`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }],
+    ['an inline policy on a product role', 'iam:PutRolePolicy', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }],
+    ['removing a product role boundary', 'iam:DeleteRolePermissionsBoundary', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, {}],
+    ['a bucket that is not a product bucket', 's3:PutBucketPolicy', `arn:aws:s3:::${RES}-data-lake`, {}],
+    ['deleting a product bucket', 's3:DeleteBucket', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678`, {}],
+    ['reading product data', 's3:GetObject', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}],
+    ['a stack that Service Catalog did not create', 'cloudformation:DeleteStack', `arn:aws:cloudformation:eu-central-1:${RES}:stack/platform-network/1b2c`, {}],
+    ['deleting a key', 'kms:ScheduleKeyDeletion', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}],
+    ['decrypting with a key', 'kms:Decrypt', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}],
+    ['registering model versions', 'sagemaker:CreateModelPackage', `arn:aws:sagemaker:eu-central-1:${RES}:model-package/churn/1`, {}],
+  ])('refuses: %s', async (_name, action, resource, context) => {
+    expect(await decide(policies, action, resource, context as Record<string, string>)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('DataShare registration role, simulated', () => {
+  const { stack } = testStack('Data');
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  new DataShare(stack, 'Share', {
+    databaseName: 'db',
+    encryptionKey: key,
+    consumerAccountId: '111111111111',
+    tables: [{ tableName: 't', location: 's3://lake-bucket/curated/t/', columns: [{ name: 'c', columnType: GlueColumnType.STRING }] }],
+    columnGrants: [{ tableName: 't', columnNames: ['c'] }],
+    dataLakeLocation: { bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'lake-bucket'), prefix: 'curated', encryptionKey: key },
+  });
+  const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy')) as any[];
+  const policies = [{ name: 'registration', policy: concrete(policy.Properties.PolicyDocument, { Key: `arn:aws:kms:eu-central-1:${RES}:key/k` }) }];
+
+  test('reads objects under the registered prefix, and nothing else', async () => {
+    expect(await decide(policies, 's3:GetObject', 'arn:aws:s3:::lake-bucket/curated/t/part-0.parquet')).toBe('Allowed');
+    expect(await decide(policies, 's3:GetObject', 'arn:aws:s3:::lake-bucket/raw/t/part-0.parquet')).toBe('ImplicitlyDenied');
+    expect(await decide(policies, 's3:PutObject', 'arn:aws:s3:::lake-bucket/curated/t/part-0.parquet')).toBe('ImplicitlyDenied');
+    expect(await decide(policies, 's3:ListBucket', 'arn:aws:s3:::lake-bucket', { 's3:prefix': 'curated/t/' })).toBe('Allowed');
+    expect(await decide(policies, 's3:ListBucket', 'arn:aws:s3:::lake-bucket', { 's3:prefix': 'raw/' })).toBe('ImplicitlyDenied');
+  });
+});
