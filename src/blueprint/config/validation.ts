@@ -1,6 +1,6 @@
-import { parseCidr, Ipv4Block, overlaps } from './cidr';
 import { didYouMean, Problems, show } from './problems';
 import { AWS_REGIONS } from './regions';
+import { Ipv4Block, overlaps, parseIpv4Cidr } from '../../constructs/core/cidr';
 
 /** The keys of `accounts`, in the order of the flow of a model. @internal */
 export const PLATFORM_ACCOUNT_NAMES = ['data', 'exp', 'res', 'dev', 'int', 'prod'] as const;
@@ -220,7 +220,7 @@ function validateNetwork(network: unknown, path: string, region: string | undefi
   let block: Ipv4Block | undefined;
   const cidr = stringField(network, path, 'cidr', true, '10.10.0.0/16', problems);
   if (cidr !== undefined) {
-    const parsed = parseCidr(cidr);
+    const parsed = parseIpv4Cidr(cidr);
     if (typeof parsed === 'string') {
       problems.add(`${path}.cidr`, parsed);
     } else if (parsed.prefix < 16) {

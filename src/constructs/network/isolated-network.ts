@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { parseIpv4Cidr } from './cidr';
 import { acknowledgeRules } from '../core/acknowledge';
+import { parseIpv4Cidr } from '../core/cidr';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 
 /**

@@ -1,3 +1,5 @@
+import { didYouMean } from '../../blueprint/config/problems';
+
 /**
  * A small command-line parser: commands of one or two words, positionals, `--name value`,
  * `--name=value`, boolean flags, `--` to end the options. Every mistake is a UsageError that says what
@@ -196,27 +198,3 @@ export function optionLine(o: OptionSpec): string {
   return `  ${names.padEnd(26)} ${o.description}${o.required ? ' (required)' : ''}`;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length];
-}
-
-/** `; did you mean "x"?` for a close candidate, else an empty string. */
-export function didYouMean(value: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(value.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? `; did you mean "${best}"?` : '';
-}

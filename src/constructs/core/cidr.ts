@@ -13,7 +13,7 @@ export interface Ipv4Block {
  * canonical IPv4 CIDR block.
  * @internal
  */
-export function parseCidr(text: string): Ipv4Block | string {
+export function parseIpv4Cidr(text: string): Ipv4Block | string {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
   if (!m) return `${JSON.stringify(text)} is not an IPv4 CIDR block; write it as a.b.c.d/n, for example "10.10.0.0/16"`;
   const octets = m.slice(1, 5).map(Number);
@@ -25,13 +25,13 @@ export function parseCidr(text: string): Ipv4Block | string {
   const size = 2 ** (32 - prefix);
   const network = address - (address % size);
   if (network !== address) {
-    return `${JSON.stringify(text)} has host bits set; the block starts at ${formatAddress(network)}, so write "${formatAddress(network)}/${prefix}"`;
+    return `${JSON.stringify(text)} has host bits set; the block starts at ${formatIpv4(network)}, so write "${formatIpv4(network)}/${prefix}"`;
   }
   return { network, prefix, end: network + size };
 }
 
 /** Dotted-quad form of an unsigned 32-bit address. @internal */
-export function formatAddress(n: number): string {
+export function formatIpv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => (Math.floor(n / 2 ** shift) % 256).toString()).join('.');
 }
 
