@@ -35,6 +35,7 @@ we give no local code that it would hash); files are written with sorted keys.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pathlib
 import sys
@@ -376,6 +377,9 @@ def main(check: bool) -> int:
     tmp = ROOT / ".tmp" / "golden-work"
     tmp.mkdir(parents=True, exist_ok=True)
     offline_environment(tmp)
+    logging.basicConfig(level=logging.WARNING)
+    for noisy in ("werkzeug", "botocore", "sagemaker"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     from moto.server import ThreadedMotoServer
     import boto3
 
