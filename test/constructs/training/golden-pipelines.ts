@@ -5,7 +5,12 @@
  *
  * `samplePipeline` is also the reference for the Python face: it uses only the public jsii API
  * (static factories, props structs, no TS-only overloads), so a Python test can build the same
- * pipeline through the wheel, line by line, and compare `to_json()` with sample.json.
+ * pipeline through the wheel, line by line, and compare `json.loads(definition.to_json_string())`
+ * with sample.json (`to_json()` crosses jsii, which drops the null-valued `MlflowConfig` key). Python
+ * spelling: props are keyword arguments (`ProcessingStep("Preprocess", role_arn=..., code=ProcessingCode(s3_uri=...))`),
+ * methods are snake_case (`PipelineValue.from_string`, `RetryPolicy.sage_maker_job`, `step.output_s3_uri("train")`,
+ * `evaluate.json_get(...)`, `PipelineCondition.greater_than_or_equal_to`), `cdk.Duration.days(30)` for the cache,
+ * and a rejected definition raises `RuntimeError` with the same message.
  */
 import { Duration } from 'aws-cdk-lib';
 import {

@@ -5,6 +5,7 @@
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
   AssembleWith, ConditionStep, CreateModelStep, ExecutionVariable, FailStep, LambdaStep, ParameterBoolean, ParameterFloat,
@@ -207,6 +208,22 @@ describe('steps', () => {
         ProcessingOutputConfig: { Outputs: [{ OutputName: 'o', S3Output: { S3Uri: 's3://b/o', LocalPath: '/opt/ml/processing/o', S3UploadMode: 'Continuous' } }] },
       },
     });
+  });
+
+  test('processing code: a token bucket is fine, a token file name is refused', () => {
+    const { stack } = testStack();
+    const bucket = new s3.Bucket(stack, 'Code');
+    const step = new ProcessingStep('P', {
+      roleArn: ROLE, imageUri: s('i'), instanceType: s('t'), code: { s3Uri: `s3://${bucket.bucketName}/code/run.py`, command: ['python3', '-u'] },
+    });
+    const args = step.toJson().Arguments;
+    expect(args.AppSpecification.ContainerEntrypoint).toEqual(['python3', '-u', '/opt/ml/processing/input/code/run.py']);
+    expect(args.ProcessingInputs[0].InputName).toBe('code');
+    expect(stack.resolve(args.ProcessingInputs[0].S3Input.S3Uri)).toStrictEqual({
+      'Fn::Join': ['', ['s3://', { Ref: stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket) }, '/code/run.py']],
+    });
+    expect(() => new ProcessingStep('Q', { roleArn: ROLE, imageUri: s('i'), instanceType: s('t'), code: { s3Uri: `s3://b/${bucket.bucketName}` } }))
+      .toThrow('step "Q": code.s3Uri');
   });
 
   test('processing network settings render into NetworkConfig', () => {

@@ -130,7 +130,12 @@ export class PipelineDefinition {
     return out;
   }
 
-  /** The definition object (checked again, since steps may have gained dependencies). */
+  /**
+   * The definition object (checked again, since steps may have gained dependencies). It contains
+   * `null` values where the SDK writes them (`MlflowConfig`, a disabled `PipelineExperimentConfig`);
+   * jsii drops null-valued keys when it passes the object to Python, Java, .NET or Go, so compare
+   * `toJsonString()` there.
+   */
   public toJson(): any {
     this.validate();
     const experiment = this.props.disableExperimentConfig
