@@ -1,2 +1,2 @@
 // Constructs of the training concern; each construct lives in its own file and is exported here.
-export {};
+export * from './pipeline-definition';

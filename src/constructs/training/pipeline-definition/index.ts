@@ -1,0 +1,34 @@
+// The SageMaker Pipelines definition builder: one file per concept, public names exported here
+// (the files also export internal helpers, which are not re-exported).
+export { PipelineValue, ExecutionVariable } from './value';
+export { ParameterType, PipelineParameter, ParameterString, ParameterInteger, ParameterFloat, ParameterBoolean } from './parameter';
+export type { ParameterStringOptions, ParameterIntegerOptions, ParameterFloatOptions, ParameterBooleanOptions } from './parameter';
+export { PipelineCondition } from './condition';
+export { RetryPolicy, StepExceptionType, SageMakerJobExceptionType } from './retry';
+export type { RetryOptions } from './retry';
+export { S3DataType, S3DataDistributionType, S3InputMode, S3CompressionType, S3UploadMode } from './common';
+export type { PipelineVpcConfig, StepCacheConfig, PropertyFile } from './common';
+export { PipelineStep } from './step';
+export type { PipelineStepOptions } from './step';
+export type { JobStepOptions } from './job-step';
+export { ProcessingStep } from './processing-step';
+export type { ProcessingStepProps, ProcessingInput, ProcessingOutput, ProcessingCode } from './processing-step';
+export { TrainingStep, TrainingInputMode, OutputCompressionType } from './training-step';
+export type { TrainingStepProps, TrainingJobSettings, TrainingChannel, MetricDefinition } from './training-step';
+export { TuningStep, TuningStrategy, TuningObjectiveType, TrainingJobEarlyStoppingType, HyperparameterScalingType } from './tuning-step';
+export type { TuningStepProps, NumericParameterRange, CategoricalParameterRange } from './tuning-step';
+export { TransformStep, BatchStrategy, SplitType, AssembleWith, JoinSource } from './transform-step';
+export type { TransformStepProps } from './transform-step';
+export type { ModelContainer, ModelStepOptions } from './model-container';
+export { CreateModelStep } from './create-model-step';
+export type { CreateModelStepProps } from './create-model-step';
+export { RegisterModelStep, SkipModelValidation } from './register-model-step';
+export type { RegisterModelStepProps, MetricsSource, FileSource, ModelMetrics, DriftCheckBaselines } from './register-model-step';
+export { ConditionStep } from './condition-step';
+export type { ConditionStepProps } from './condition-step';
+export { FailStep } from './fail-step';
+export type { FailStepProps } from './fail-step';
+export { LambdaStep, LambdaOutputType } from './lambda-step';
+export type { LambdaStepProps, LambdaOutput } from './lambda-step';
+export { PipelineDefinition } from './pipeline-definition';
+export type { PipelineDefinitionProps, PipelineExperimentConfig, PipelineMlflowConfig } from './pipeline-definition';
