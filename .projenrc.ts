@@ -82,7 +82,8 @@ const bundle = project.addTask('bundle:runtime', {
   exec: 'node scripts/bundle-runtime.mjs',
 });
 project.postCompileTask.spawn(bundle);
-project.npmignore?.include('/assets/', '/bin/');
+project.npmignore?.include('/assets/', '/bin/', '/templates/');
+project.npmignore?.exclude('__pycache__/', '.pytest_cache/', '.ruff_cache/', '.venv/');
 // src/runtime is bundled by esbuild: it may import devDependencies (the AWS SDK v3), which end up inside the bundle
 project.eslint?.addOverride({
   files: ['src/runtime/**/*.ts'],
