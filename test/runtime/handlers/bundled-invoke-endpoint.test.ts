@@ -8,9 +8,9 @@ import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fakeAwsEnv, REPO_ROOT } from '../../helpers/moto';
 import { FakeRuntime, invocationResult, modelError, startFakeRuntime } from './fake-sagemaker-runtime';
 import { invocationEvent } from './invoke-endpoint-fixtures';
+import { fakeAwsEnv, REPO_ROOT } from '../../helpers/moto';
 
 const BUNDLE = path.join(REPO_ROOT, 'assets', 'runtime', 'handlers', 'invoke-endpoint', 'index.js');
 const SOURCES = path.join(REPO_ROOT, 'src', 'runtime');

@@ -4,8 +4,6 @@
  * wire format: success passthrough, the error mapping, the SDK's bounded retries and the deadline.
  */
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { HandlerConfig } from '../../../src/runtime/handlers/invoke-endpoint/config';
-import { createHandler, createRuntimeClient, InvokeHandler, LogEntry } from '../../../src/runtime/handlers/invoke-endpoint/handler';
 import {
   FakeRuntime,
   internalFailure,
@@ -19,6 +17,8 @@ import {
   validationError,
 } from './fake-sagemaker-runtime';
 import { invocationEvent, lambdaContext } from './invoke-endpoint-fixtures';
+import { HandlerConfig } from '../../../src/runtime/handlers/invoke-endpoint/config';
+import { createHandler, createRuntimeClient, InvokeHandler, LogEntry } from '../../../src/runtime/handlers/invoke-endpoint/handler';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -58,7 +58,7 @@ describe('success', () => {
   test('JSON: body, content type and Accept go to InvokeEndpoint of the configured endpoint; the model answer comes back as is', async () => {
     fake.respond = () => invocationResult('{"predictions":[0.91]}', 'application/json', 'blue');
     const { handler, logs } = handlerWith();
-    const res = await handler(invocationEvent('{"instances":[[1,2,3]]}', { 'content-type': 'application/json; charset=utf-8', Accept: 'application/json' }), lambdaContext());
+    const res = await handler(invocationEvent('{"instances":[[1,2,3]]}', { 'content-type': 'application/json; charset=utf-8', 'Accept': 'application/json' }), lambdaContext());
 
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('{"predictions":[0.91]}');

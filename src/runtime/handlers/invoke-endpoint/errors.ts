@@ -35,7 +35,12 @@ export class InferenceError extends Error {
   /** What the log records beyond the message (the upstream error name, status, message). */
   public readonly detail?: Record<string, unknown>;
 
-  constructor(status: number, code: InferenceErrorCode, message: string, options: { retryAfterSeconds?: number; detail?: Record<string, unknown> } = {}) {
+  constructor(
+    status: number,
+    code: InferenceErrorCode,
+    message: string,
+    options: { retryAfterSeconds?: number; detail?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.name = 'InferenceError';
     this.status = status;
