@@ -201,8 +201,16 @@ function collectModels(templateFile: string, assemblyDir: string, prefix: string
         logicalId: `${prefix}${logicalId}`,
         modelPackageNames: containers.map((c: any) => (typeof c?.ModelPackageName === 'string' ? c.ModelPackageName : null)),
       });
-    } else if (resource?.Type === 'AWS::CloudFormation::Stack' && typeof resource.Metadata?.['aws:asset:path'] === 'string' && depth < 10) {
-      collectModels(path.resolve(assemblyDir, resource.Metadata['aws:asset:path']), assemblyDir, `${prefix}${logicalId}/`, into, depth + 1);
+    } else if (resource?.Type === 'AWS::CloudFormation::Stack') {
+      const nested = resource.Metadata?.['aws:asset:path'];
+      if (typeof nested !== 'string' || depth >= 10) {
+        // fail closed: a nested template that cannot be found could hold any model
+        throw new DeployCheckError(
+          'CHECK_FAILED',
+          `the nested stack ${prefix}${logicalId} of ${templateFile} cannot be checked: it has no aws:asset:path metadata (synthesize with the CDK CLI, which records it)`,
+        );
+      }
+      collectModels(path.resolve(assemblyDir, nested), assemblyDir, `${prefix}${logicalId}/`, into, depth + 1);
     }
   }
 }
