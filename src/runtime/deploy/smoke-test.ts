@@ -15,6 +15,9 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+// STS comes from the SDK's own nested clients (installed with the SageMaker client): @aws-sdk/client-sts is
+// not a dependency of this package. The nested client has no default credential chain, so it is given one.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { DeployCheckError } from './errors';
 import { FailureInfo, REAL_ENVIRONMENT, resolveRetryOptions, RetryEvent, RetryOptions, withRetry } from '../registry/retry';
@@ -235,7 +238,7 @@ export async function assumeRole(
   options: { region?: string; endpoint?: string; sessionName: string; durationSeconds: number; credentials?: { accessKeyId: string; secretAccessKey: string } },
   env: Partial<SmokeTestEnvironment> = {},
 ): Promise<AssumedCredentials> {
-  const sts = new STSClient({ region: options.region, endpoint: options.endpoint, credentials: options.credentials, maxAttempts: 1 });
+  const sts = new STSClient({ region: options.region, endpoint: options.endpoint, credentials: options.credentials ?? defaultProvider(), maxAttempts: 1 });
   try {
     const out = await withRetry(
       { operation: 'AssumeRole', target: `role "${roleArn}"` },
