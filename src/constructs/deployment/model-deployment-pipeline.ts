@@ -324,7 +324,11 @@ export class ModelDeploymentPipeline extends Construct {
         description: options.description,
         role,
         encryptionKey: key,
-        environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: options.computeType ?? codebuild.ComputeType.SMALL, privileged: false },
+        environment: {
+          buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
+          computeType: options.computeType ?? codebuild.ComputeType.SMALL,
+          privileged: false,
+        },
         environmentVariables: Object.fromEntries(Object.entries(options.variables).map(([k, v]) => [k, { value: v }])),
         buildSpec: codebuild.BuildSpec.fromObject(buildSpec(install, options.commands, options.exported ?? [], options.artifacts)),
         timeout: options.timeout,

@@ -16,6 +16,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { PlatformBootstrap } from '../../blueprint/bootstrap/platform-bootstrap';
 import { PlatformConfig } from '../../blueprint/config/platform-config';
+import { assumeRole, checkPin, DeployCheckError, DeployCheckErrorCode, readPinnedModel, ROLE_ARN, runSmokeTest, SmokeTestEnvironment } from '../deploy';
 import {
   APPROVAL_STATUSES,
   ApprovalStatus,
@@ -26,7 +27,6 @@ import {
   ProgressEvent,
   RegistryError,
 } from '../registry';
-import { assumeRole, checkPin, DeployCheckError, DeployCheckErrorCode, readPinnedModel, ROLE_ARN, runSmokeTest, SmokeTestEnvironment } from '../deploy';
 import { CommandSpec, commandHelp, commandName, optionLine, OptionSpec, parseArgs, usageLine, UsageError } from './args';
 
 /** The exit codes of the CLI. */
@@ -512,7 +512,15 @@ function deployCheckPin(ctx: Context): number {
   const stack = ctx.options.stack as string;
   const r = checkPin(pinned, assembly, stack);
   if (ctx.json) {
-    ctx.io.stdout(JSON.stringify({ ok: true, modelPackageArn: r.pinned.modelPackageArn, stack, stackArtifactId: r.stackArtifactId, templateFile: r.templateFile, models: r.models }, undefined, 2));
+    const out = {
+      ok: true,
+      modelPackageArn: r.pinned.modelPackageArn,
+      stack,
+      stackArtifactId: r.stackArtifactId,
+      templateFile: r.templateFile,
+      models: r.models,
+    };
+    ctx.io.stdout(JSON.stringify(out, undefined, 2));
   } else {
     ctx.io.stdout(`✔ ${stack} deploys exactly the pinned model ${r.pinned.modelPackageArn}`);
     for (const m of r.models) ctx.io.stdout(`  ${m.logicalId}: ${m.modelPackageNames.join(', ')}`);
@@ -597,7 +605,8 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
       environment,
     );
     if (ctx.json) {
-      ctx.io.stdout(JSON.stringify({ ok: true, ...r, roleArn: roleArn ?? null, pinnedModelPackageArn: pinned?.modelPackageArn ?? null }, undefined, 2));
+      const out = { ok: true, ...r, roleArn: roleArn ?? null, pinnedModelPackageArn: pinned?.modelPackageArn ?? null };
+      ctx.io.stdout(JSON.stringify(out, undefined, 2));
       return EXIT.OK;
     }
     ctx.io.stdout(`✔ smoke test of ${endpointName} passed`);

@@ -196,7 +196,8 @@ function collectModels(templateFile: string, assemblyDir: string, prefix: string
   for (const [logicalId, resource] of Object.entries<any>(template?.Resources ?? {})) {
     if (resource?.Type === 'AWS::SageMaker::Model') {
       const props = resource.Properties ?? {};
-      const containers = [props.PrimaryContainer, ...(Array.isArray(props.Containers) ? props.Containers : [])].filter((c) => c !== undefined && c !== null);
+      const all = [props.PrimaryContainer, ...(Array.isArray(props.Containers) ? props.Containers : [])];
+      const containers = all.filter((c) => c !== undefined && c !== null);
       into.push({
         logicalId: `${prefix}${logicalId}`,
         modelPackageNames: containers.map((c: any) => (typeof c?.ModelPackageName === 'string' ? c.ModelPackageName : null)),

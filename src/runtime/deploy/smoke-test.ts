@@ -15,9 +15,10 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-// STS comes from the SDK's own nested clients (installed with the SageMaker client): @aws-sdk/client-sts is
-// not a dependency of this package. The nested client has no default credential chain, so it is given one.
+// STS comes from the SDK's own nested clients (installed with, and bundled like, the SageMaker client):
+// @aws-sdk/client-sts is not a devDependency of this package. The nested client has no default credential
+// chain, so it is given the SageMaker client's.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { DeployCheckError } from './errors';
 import { FailureInfo, REAL_ENVIRONMENT, resolveRetryOptions, RetryEvent, RetryOptions, withRetry } from '../registry/retry';
@@ -95,7 +96,11 @@ export interface SmokeTestResult {
  * @throws DeployCheckError NOT_FOUND (no endpoint), CHECK_FAILED (failed endpoint, timeout, no capture,
  * another model, failed invocation); RegistryRequestError (an AWS request failed)
  */
-export async function runSmokeTest(options: SmokeTestOptions, clients: SmokeTestClients, env: Partial<SmokeTestEnvironment> = {}): Promise<SmokeTestResult> {
+export async function runSmokeTest(
+  options: SmokeTestOptions,
+  clients: SmokeTestClients,
+  env: Partial<SmokeTestEnvironment> = {},
+): Promise<SmokeTestResult> {
   const now = env.now ?? REAL_ENVIRONMENT.now;
   const sleep = env.sleep ?? REAL_ENVIRONMENT.sleep;
   const retry = resolveRetryOptions(env.retry);
@@ -180,7 +185,9 @@ export async function runSmokeTest(options: SmokeTestOptions, clients: SmokeTest
     response = await withRetry(
       { operation: 'InvokeEndpoint', target },
       (signal) =>
-        clients.runtime.send(new InvokeEndpointCommand({ EndpointName: name, Body: options.sample, ContentType: options.contentType }), { abortSignal: signal }),
+        clients.runtime.send(new InvokeEndpointCommand({ EndpointName: name, Body: options.sample, ContentType: options.contentType }), {
+          abortSignal: signal,
+        }),
       retry,
       { onRetry, env: { now, sleep, random: Math.random } },
     );
@@ -235,15 +242,26 @@ export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
  */
 export async function assumeRole(
   roleArn: string,
-  options: { region?: string; endpoint?: string; sessionName: string; durationSeconds: number; credentials?: { accessKeyId: string; secretAccessKey: string } },
+  options: {
+    region?: string;
+    endpoint?: string;
+    sessionName: string;
+    durationSeconds: number;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  },
   env: Partial<SmokeTestEnvironment> = {},
 ): Promise<AssumedCredentials> {
-  const sts = new STSClient({ region: options.region, endpoint: options.endpoint, credentials: options.credentials ?? defaultProvider(), maxAttempts: 1 });
+  // the SDK's default credential chain, as the SageMaker client resolves it
+  const defaultChain = new SageMakerClient({ region: options.region });
+  const credentials = options.credentials ?? defaultChain.config.credentials;
+  const sts = new STSClient({ region: options.region, endpoint: options.endpoint, credentials, maxAttempts: 1 });
   try {
     const out = await withRetry(
       { operation: 'AssumeRole', target: `role "${roleArn}"` },
       (signal) =>
-        sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: options.sessionName, DurationSeconds: options.durationSeconds }), { abortSignal: signal }),
+        sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: options.sessionName, DurationSeconds: options.durationSeconds }), {
+          abortSignal: signal,
+        }),
       resolveRetryOptions(env.retry),
       { env: { now: env.now ?? REAL_ENVIRONMENT.now, sleep: env.sleep ?? REAL_ENVIRONMENT.sleep, random: Math.random } },
     );
@@ -254,5 +272,6 @@ export async function assumeRole(
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
   } finally {
     sts.destroy();
+    defaultChain.destroy();
   }
 }

@@ -387,7 +387,8 @@ describe('ModelDeploymentPipeline: the trigger', () => {
 
 describe('ModelDeploymentPipeline: bad props fail at synth time', () => {
   const tg = targets();
-  const fails = (overrides: Partial<ModelDeploymentPipelineProps>, message: string | RegExp) => expect(() => deploymentPipeline(overrides)).toThrow(message);
+  const fails = (overrides: Partial<ModelDeploymentPipelineProps>, message: string | RegExp) =>
+    expect(() => deploymentPipeline(overrides)).toThrow(message);
 
   test('targets out of order, missing or duplicated', () => {
     fails({ targets: [tg[1], tg[0], tg[2]] }, 'ModelDeploymentPipeline: targets must be exactly DEV, INT, PROD in this order (each once), got [INT, DEV, PROD]');

@@ -14,6 +14,8 @@ import {
   CreateModelCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+// the SDK's own STS client (installed with the SageMaker client; @aws-sdk/client-sts is not a devDependency)
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { CliIo, EXIT, run } from '../../../src/runtime/cli/cli';
 import { awsErrorBody, FAKE_CREDENTIALS, fakeAwsEnv, MOTO_ACCOUNT, MotoServer, Proxy, REPO_ROOT, startMoto, startProxy, TEST_REGION } from '../../helpers/moto';
@@ -32,7 +34,8 @@ let clock: number;
 
 async function endpoint(name: string, options: { capture?: boolean; sampling?: number; modelPackage?: string } = {}): Promise<void> {
   const model = `${name}-model`;
-  await sm.send(new CreateModelCommand({ ModelName: model, ExecutionRoleArn: ROLE, PrimaryContainer: { ModelPackageName: options.modelPackage ?? PINNED } }));
+  const container = { ModelPackageName: options.modelPackage ?? PINNED };
+  await sm.send(new CreateModelCommand({ ModelName: model, ExecutionRoleArn: ROLE, PrimaryContainer: container }));
   await sm.send(
     new CreateEndpointConfigCommand({
       EndpointConfigName: `${name}-config`,
@@ -263,7 +266,8 @@ describe('the bundled CLI', () => {
     }
     const bundled = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [BUNDLE, ...args], { cwd: tmp, env: fakeAwsEnv(proxy.url, { AWS_ENDPOINT_URL: proxy.url }), timeout: 60_000 }, (error, stdout, stderr) =>
+        const options = { cwd: tmp, env: fakeAwsEnv(proxy.url, { AWS_ENDPOINT_URL: proxy.url }), timeout: 60_000 };
+        execFile(process.execPath, [BUNDLE, ...args], options, (error, stdout, stderr) =>
           resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout: stdout.toString(), stderr: stderr.toString() }),
         );
       });
