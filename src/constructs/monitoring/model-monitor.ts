@@ -135,9 +135,11 @@ export interface ModelQualityMonitoringOptions {
   readonly problemType: ModelQualityProblemType;
 
   /**
-   * Where the labelling process writes the ground truth (`s3://<bucket>/<prefix>`), as JSON Lines
-   * records whose `eventMetadata.eventId` matches the captured inference ids, below
-   * `<prefix>/yyyy/mm/dd/hh/`.
+   * Where the labelling process writes the ground truth (`s3://<bucket>/<prefix>`): JSON Lines records
+   * `{"groundTruthData": {"data": ..., "encoding": "CSV"}, "eventMetadata": {"eventId": ...}, "eventVersion": "0"}`
+   * whose `eventId` is the captured record's `inferenceId` (when the caller set one) or `eventId`,
+   * below `<prefix>/yyyy/mm/dd/hh/` like the captured data. The monitoring role may read below the prefix;
+   * a bucket of another account must allow it, and its key must be in `decryptionKeys`.
    */
   readonly groundTruthS3Uri: string;
 
@@ -518,7 +520,14 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
     checkPrivateSubnets('vpcSubnets', props.vpc, subnets);
     const securityGroups = props.securityGroups ?? [
-      createJobSecurityGroup(this, 'SecurityGroup', props.vpc, `Network interfaces of the Model Monitor jobs of ${props.endpointName}`, instanceCount > 1),
+      createJobSecurityGroup(
+        this,
+        'SecurityGroup',
+        props.vpc,
+        // a literal description: CloudFormation parameters in it keep cdk-nag from checking the group
+        `Network interfaces of the Model Monitor jobs of ${Token.isUnresolved(props.endpointName) ? schedulePrefixText(schedulePrefix) : props.endpointName}`,
+        instanceCount > 1,
+      ),
     ];
     checkSecurityGroupCount('securityGroups', securityGroups);
     this.connections = new ec2.Connections({ securityGroups });
@@ -984,6 +993,10 @@ class BoundRuleTarget implements events.IRuleTarget {
 function jobDefinitionName(scope: Construct, prefix: string, definition: object): string {
   const hash = crypto.createHash('sha256').update(JSON.stringify(Stack.of(scope).resolve(definition))).digest('hex').slice(0, 8);
   return `${prefix}-${hash}`;
+}
+
+function schedulePrefixText(prefix: string): string {
+  return Token.isUnresolved(prefix) ? 'the monitored endpoint' : `the schedules ${prefix}-*`;
 }
 
 function renderBaseline(baseline: MonitoringBaseline, withStatistics: boolean): any {

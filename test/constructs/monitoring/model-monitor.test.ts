@@ -7,11 +7,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   ComplianceCheck,
   EndpointInstanceType,
+  EndpointModelSource,
   ModelMonitor,
   ModelMonitorProps,
   ModelQualityMetric,
   ModelQualityProblemType,
   MonitoringBaseline,
+  RealtimeEndpoint,
   RetrainingTarget,
   SecureBucket,
 } from '../../../src';
@@ -639,6 +641,38 @@ describe('ModelMonitor: the monitoring role', () => {
     t.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
       DataQualityBaselineConfig: { StatisticsResource: { S3Uri: { Ref: 'StatisticsUri' } }, ConstraintsResource: { S3Uri: { Ref: 'ConstraintsUri' } } },
     });
+  });
+});
+
+describe('ModelMonitor: with a RealtimeEndpoint', () => {
+  test('monitors the endpoint\'s capture location once the endpoint exists; the endpoint name may be a parameter', () => {
+    const f = fixture();
+    const name = new CfnParameter(f.stack, 'EndpointName', { type: 'String' });
+    const endpoint = new RealtimeEndpoint(f.stack, 'Endpoint', {
+      endpointName: name.valueAsString,
+      modelSource: EndpointModelSource.fromModelPackageArn('arn:aws:sagemaker:eu-central-1:111111111111:model-package/churn/3'),
+      instanceType: EndpointInstanceType.ML_M5_XLARGE,
+      vpc: f.vpc,
+      encryptionKey: f.key,
+    });
+    const m = new ModelMonitor(f.stack, 'Monitor', {
+      endpointName: endpoint.endpointName,
+      dataCaptureBucket: endpoint.dataCaptureBucket,
+      scheduleNamePrefix: 'churn-prod',
+      encryptionKey: f.key,
+      vpc: f.vpc,
+    });
+    m.node.addDependency(endpoint);
+    const t = Template.fromStack(f.stack);
+    const schedule = only(t, 'AWS::SageMaker::MonitoringSchedule');
+    expect(schedule.Properties).toMatchObject({ MonitoringScheduleName: 'churn-prod-data-quality', EndpointName: { Ref: 'EndpointName' } });
+    expect(schedule.DependsOn).toEqual(expect.arrayContaining([ref(t, 'AWS::SageMaker::Endpoint')]));
+    expect(roleStatements(t).ReadTheCapturedData.Resource).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [ref(t, 'AWS::S3::Bucket', '^EndpointDataCaptureBucket'), 'Arn'] }, '/data-capture/', { Ref: 'EndpointName' }, '/*']],
+    });
+    // the capture bucket's key (the endpoint's) is the one decrypted
+    expect(roleStatements(t).DecryptTheCapturedData.Resource).toEqual({ 'Fn::GetAtt': [ref(t, 'AWS::KMS::Key'), 'Arn'] });
+    expect(ComplianceCheck.run(f.app).errors.filter((e) => e.constructPath.startsWith('Test/Monitor'))).toEqual([]);
   });
 });
 
