@@ -2,3 +2,4 @@
 export * from './inference-api';
 export * from './inference-auth';
 export * from './inference-firewall';
+export * from './batch-inference';
