@@ -40,6 +40,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28.0',
     '@aws-sdk/client-sagemaker@^3.1142.0',
     '@aws-sdk/client-sagemaker-runtime@^3.1142.0',
+    '@aws-sdk/client-s3@^3.1142.0',
+    '@aws-sdk/client-sts@^3.1142.0',
     '@types/aws-lambda@^8.10.0',
     // IAM policy simulation of the guardrails in tests
     '@cloud-copilot/iam-simulate@^0.1.173',

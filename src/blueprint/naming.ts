@@ -72,7 +72,7 @@ export class PlatformNames {
 
   /** The name of the guardrail managed policy attached to every SageMaker-using role. */
   public get guardrailPolicyName(): string {
-    return `${this.prefix}-sagemaker-guardrails`;
+    return `${this.prefix}-SageMakerGuardrails`;
   }
 
   /**

@@ -68,7 +68,7 @@ const IAM_POLICY_ACTIONS = [
  * configured qualifier. DEV, INT and PROD trust RES, whose deployment pipelines deploy into them.
  *
  * Every role the platform and use-case stacks create carries the permissions boundary
- * `<prefix>-permissions-boundary`; the execution policy only lets CloudFormation create roles with it.
+ * `<prefix>-PermissionsBoundary`; the execution policy only lets CloudFormation create roles with it.
  *
  * @example
  * for (const b of PlatformBootstrap.forConfig(PlatformConfig.fromFile('platform.json'))) {
@@ -151,7 +151,7 @@ export function toolkitStackName(config: PlatformConfig): string {
 
 /** The name of the permissions boundary every role of the platform carries. @internal */
 export function permissionsBoundaryName(prefix: string): string {
-  return `${prefix}-permissions-boundary`;
+  return `${prefix}-PermissionsBoundary`;
 }
 
 function executionPolicyDocument(config: PlatformConfig, account: PlatformAccount): any {
