@@ -8,11 +8,13 @@
  *   2  not found: no approved model, no such model package group or model package
  *   3  AWS error: a request failed (non-retryable, or retries exhausted), no credentials or region
  *   4  unexpected internal error (a bug: please report it)
+ *   5  pipeline failed (`pipeline local`: a Fail step ran, or a step failed)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformBootstrap } from '../../blueprint/bootstrap/platform-bootstrap';
 import { PlatformConfig } from '../../blueprint/config/platform-config';
+import { PIPELINE_FAILED_EXIT_CODE, PIPELINE_LOCAL_COMMAND, pipelineLocal } from '../local-pipeline/command';
 import {
   APPROVAL_STATUSES,
   ApprovalStatus,
@@ -32,6 +34,7 @@ export const EXIT = {
   NOT_FOUND: 2,
   AWS: 3,
   INTERNAL: 4,
+  PIPELINE_FAILED: PIPELINE_FAILED_EXIT_CODE,
 } as const;
 
 /** The program name. */
@@ -143,6 +146,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [GROUP, { name: 'out', kind: 'string', valueName: 'FILE', required: true, description: 'where to write the pinned-model JSON' }],
     examples: [`${PROGRAM} deploy resolve --group churn-model --out pinned-model.json`],
   },
+  PIPELINE_LOCAL_COMMAND,
 ];
 
 /** The help of the whole program. */
@@ -165,6 +169,7 @@ export function programHelp(): string {
     '  2  not found: no approved model, no such model package group or model package',
     '  3  AWS error: a request failed (not retryable, or retries exhausted), no credentials or region',
     '  4  unexpected internal error',
+    '  5  pipeline failed: a Fail step ran or a step failed (pipeline local)',
     '',
     'AWS settings come from the standard environment (AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...,',
     'AWS_ENDPOINT_URL_SAGEMAKER). Requests are retried with exponential backoff on throttling and 5xx',
@@ -244,6 +249,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await registryRecordDeployment(ctx);
       case 'deploy resolve':
         return await deployResolve(ctx);
+      case 'pipeline local':
+        return await pipelineLocal({ io, json, quiet: ctx.quiet, options: parsed.options, repeated: parsed.repeated });
       default:
         throw new Error(`no handler for ${commandName(parsed.command)}`);
     }
