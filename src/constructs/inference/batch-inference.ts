@@ -26,6 +26,7 @@ import {
   networkInterfaceStatements,
   normalisePrefix,
 } from '../monitoring/job-support';
+import { AssembleWith, BatchStrategy, SplitType } from '../training/pipeline-definition/transform-step';
 
 /** Lower-case SageMaker name characters (SageMaker lower-cases names in ARNs, which IAM matches). */
 const JOB_NAME_PREFIX = /^[a-z0-9](-*[a-z0-9])*$/;
@@ -36,40 +37,6 @@ const MAX_JOB_NAME_PREFIX = 63 - RUN_SUFFIX_LENGTH;
 const TRANSFORM_LOG_GROUP = '/aws/sagemaker/TransformJobs';
 /** The EventBridge rule Step Functions manages for `.sync` transform jobs. */
 const SYNC_RULE = 'StepFunctionsGetEventsForSageMakerTransformJobsRule';
-
-/**
- * How SageMaker splits the input files into records (`TransformInput.SplitType`).
- */
-export enum BatchSplitType {
-  /** Each file is one record. */
-  NONE = 'None',
-  /** Each line is one record (CSV, JSON Lines). */
-  LINE = 'Line',
-  /** RecordIO records. */
-  RECORD_IO = 'RecordIO',
-  /** TFRecord records. */
-  TF_RECORD = 'TFRecord',
-}
-
-/**
- * How many records go into one request to the model (`BatchStrategy`).
- */
-export enum BatchStrategy {
-  /** One record per request. */
-  SINGLE_RECORD = 'SingleRecord',
-  /** As many records as fit into `maxPayloadInMb`. */
-  MULTI_RECORD = 'MultiRecord',
-}
-
-/**
- * How the results of one input file are put together (`TransformOutput.AssembleWith`).
- */
-export enum BatchAssembleWith {
-  /** The results are concatenated without separator. */
-  NONE = 'None',
-  /** One result per line. */
-  LINE = 'Line',
-}
 
 /**
  * Props of a `BatchInference`.
@@ -149,9 +116,9 @@ export interface BatchInferenceProps {
 
   /**
    * How the input files are split into records.
-   * @default BatchSplitType.LINE
+   * @default SplitType.LINE
    */
-  readonly splitType?: BatchSplitType;
+  readonly splitType?: SplitType;
 
   /**
    * The MIME type of the results (`TransformOutput.Accept`).
@@ -161,9 +128,9 @@ export interface BatchInferenceProps {
 
   /**
    * How the results of one input file are assembled.
-   * @default BatchAssembleWith.LINE
+   * @default AssembleWith.LINE
    */
-  readonly assembleWith?: BatchAssembleWith;
+  readonly assembleWith?: AssembleWith;
 
   /**
    * Records per request.
@@ -722,7 +689,7 @@ export class BatchInference extends Construct implements ec2.IConnectable {
     const transformOutput: Record<string, unknown> = {
       'S3OutputPath.$': `States.Format('s3://${this.outputBucket.bucketName}/${this.outputPrefix}/{}/', $.name)`,
       'KmsKeyId': o.outputKey.keyArn,
-      'AssembleWith': props.assembleWith ?? BatchAssembleWith.LINE,
+      'AssembleWith': props.assembleWith ?? AssembleWith.LINE,
     };
     if (props.accept) transformOutput.Accept = props.accept;
     const transformParameters: Record<string, unknown> = {
@@ -731,7 +698,7 @@ export class BatchInference extends Construct implements ec2.IConnectable {
       'TransformInput': {
         DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${this.inputBucket.bucketName}/${this.inputPrefix}/` } },
         ContentType: props.contentType ?? 'text/csv',
-        SplitType: props.splitType ?? BatchSplitType.LINE,
+        SplitType: props.splitType ?? SplitType.LINE,
         CompressionType: 'None',
       },
       'TransformOutput': transformOutput,

@@ -8,7 +8,7 @@
  *   2  not found: no approved model, no such model package group or model package
  *   3  AWS error: a request failed (non-retryable, or retries exhausted), no credentials or region
  *   4  unexpected internal error (a bug: please report it)
- *   5  a deployment check failed (check-pin: another model; smoke-test: the endpoint, its data capture or the invocation)
+ *   5  a check or a run failed: deploy check-pin / smoke-test found a problem, or pipeline local failed (a Fail step ran, or a step failed)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,6 +17,7 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { PlatformBootstrap } from '../../blueprint/bootstrap/platform-bootstrap';
 import { PlatformConfig } from '../../blueprint/config/platform-config';
 import { assumeRole, checkPin, DeployCheckError, DeployCheckErrorCode, readPinnedModel, ROLE_ARN, runSmokeTest, SmokeTestEnvironment } from '../deploy';
+import { PIPELINE_LOCAL_COMMAND, pipelineLocal } from '../local-pipeline/command';
 import {
   APPROVAL_STATUSES,
   ApprovalStatus,
@@ -198,6 +199,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       `${PROGRAM} deploy smoke-test --endpoint churn-dev --sample smoke-test/sample.json --role-arn arn:aws:iam::444444444444:role/mlops-smoke-test --pinned pinned-model.json`,
     ],
   },
+  PIPELINE_LOCAL_COMMAND,
 ];
 
 /** The help of the whole program. */
@@ -220,7 +222,7 @@ export function programHelp(): string {
     '  2  not found: no approved model, no such model package group or model package',
     '  3  AWS error: a request failed (not retryable, or retries exhausted), no credentials or region',
     '  4  unexpected internal error',
-    '  5  a deployment check failed (check-pin, smoke-test)',
+    '  5  a check or a run failed (deploy check-pin, deploy smoke-test, pipeline local)',
     '',
     'AWS settings come from the standard environment (AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...,',
     'AWS_ENDPOINT_URL_SAGEMAKER). Requests are retried with exponential backoff on throttling and 5xx',
@@ -304,6 +306,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return deployCheckPin(ctx);
       case 'deploy smoke-test':
         return await deploySmokeTest(ctx);
+      case 'pipeline local':
+        return await pipelineLocal({ io, json, quiet: ctx.quiet, options: parsed.options, repeated: parsed.repeated });
       default:
         throw new Error(`no handler for ${commandName(parsed.command)}`);
     }

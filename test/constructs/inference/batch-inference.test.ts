@@ -6,10 +6,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
-  BatchAssembleWith,
+  AssembleWith,
   BatchInference,
   BatchInferenceProps,
-  BatchSplitType,
+  SplitType,
   BatchStrategy,
   ComplianceCheck,
   EndpointInstanceType,
@@ -234,9 +234,9 @@ describe('BatchInference: state machine definition', () => {
       instanceType: EndpointInstanceType.of('ml.g5.2xlarge'),
       instanceCount: 2,
       contentType: 'application/jsonlines',
-      splitType: BatchSplitType.NONE,
+      splitType: SplitType.NONE,
       accept: 'application/jsonlines',
-      assembleWith: BatchAssembleWith.NONE,
+      assembleWith: AssembleWith.NONE,
       batchStrategy: BatchStrategy.MULTI_RECORD,
       maxPayloadInMb: 10,
       maxConcurrentTransforms: 4,
