@@ -1,2 +1,3 @@
 // Constructs of the security concern; each construct lives in its own file and is exported here.
 export * from './guardrails';
+export * from './persona-roles';
