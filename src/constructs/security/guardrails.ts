@@ -22,7 +22,8 @@ export interface SageMakerGuardrailsProps {
    * Instance types with local NVMe instance storage. SageMaker encrypts their storage in hardware and
    * refuses a `VolumeKmsKeyId` for them, so a job, transform or endpoint configuration whose
    * instance types are all in this list is not denied for a missing volume KMS key. Same syntax as
-   * `allowedInstanceTypes`.
+   * `allowedInstanceTypes`; only the families that `allowedInstanceTypes` allows are kept (the others
+   * are denied anyway).
    * @default SageMakerGuardrails.DEFAULT_LOCAL_STORAGE_INSTANCE_TYPES
    */
   readonly localStorageInstanceTypes?: string[];
@@ -30,14 +31,16 @@ export interface SageMakerGuardrailsProps {
   /**
    * Subnets that SageMaker work may run in. When given, a request naming any other subnet is
    * denied (`ForAnyValue:StringNotEquals` on `sagemaker:VpcSubnets`), in addition to the denial of
-   * requests without subnets.
+   * requests without subnets. In the guardrail policy only (the boundary's size quota holds the core
+   * denies).
    * @default - any subnet, as long as one is given
    */
   readonly allowedSubnetIds?: string[];
 
   /**
    * Security groups that SageMaker work may use. When given, a request naming any other security
-   * group is denied (`ForAnyValue:StringNotEquals` on `sagemaker:VpcSecurityGroupIds`).
+   * group is denied (`ForAnyValue:StringNotEquals` on `sagemaker:VpcSecurityGroupIds`). In the
+   * guardrail policy only.
    * @default - any security group, as long as one is given
    */
   readonly allowedSecurityGroupIds?: string[];
@@ -45,7 +48,7 @@ export interface SageMakerGuardrailsProps {
   /**
    * KMS key ARNs (key ARNs, not aliases) that SageMaker volumes and outputs must be encrypted with.
    * When given, a request naming another key in `sagemaker:VolumeKmsKeyArn` or
-   * `sagemaker:OutputKmsKeyArn` is denied.
+   * `sagemaker:OutputKmsKeyArn` is denied. In the guardrail policy only.
    * @default - any KMS key, as long as one is given
    */
   readonly kmsKeyArns?: string[];

@@ -193,10 +193,11 @@ const SAGEMAKER_INVOKE = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointA
  * personas: data scientist, lead data scientist, MLOps engineer and auditor.
  *
  * - EXPERIMENTATION: full personas. Data scientists run experiments, jobs, pipelines and endpoints,
- *   open their own Studio user profile (tag `studio-user` on the profile equal to the session tag
- *   `studio-user`), and register model versions pending approval; only leads approve or reject
- *   (explicit deny for the others). MLOps engineers add model monitoring, registry sharing and
- *   Service Catalog products.
+ *   open their own Studio user profile only (attribute-based: the profile's tag `studio-user` must
+ *   equal the session tag `studio-user` that the identity provider passes; nobody under these roles
+ *   may add or remove that tag), and register model versions pending approval; only leads approve or
+ *   reject (explicit deny for the others). MLOps engineers add model monitoring, registry sharing
+ *   and Service Catalog products. Every SageMaker request is held to the guardrails.
  * - DEV: troubleshooting: SageMaker metadata, metrics, logs and endpoint invocation; every SageMaker
  *   mutation is explicitly denied.
  * - INT and PROD: read-only: SageMaker metadata and metrics (MLOps engineers also logs and
@@ -221,6 +222,13 @@ const SAGEMAKER_INVOKE = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointA
  * people.role(Persona.AUDITOR);
  */
 export class PersonaRoles extends Construct {
+  /**
+   * The tag key that ties a person to a Studio user profile: tag each user profile with it (value:
+   * the person's identity, e.g. the user-profile name) and have the identity provider pass the same
+   * key as a session tag.
+   */
+  public static readonly STUDIO_USER_TAG_KEY: string = STUDIO_USER_TAG;
+
   /** The data scientist role. */
   public readonly dataScientistRole: iam.Role;
   /** The lead data scientist role. */
@@ -277,7 +285,7 @@ export class PersonaRoles extends Construct {
       this.policies.set(persona, managed);
       const role = new iam.Role(this, personaName, {
         roleName: props.roleNamePrefix ? `${props.roleNamePrefix}${personaName}` : undefined,
-        description: `${personaName} persona in ${props.environment}; trusted: ${props.trust.summary}`.slice(0, 1000),
+        description: `${personaName} persona in ${props.environment}; trusted: ${props.trust.summary}`,
         assumedBy: props.trust.principal,
         maxSessionDuration: maxSession,
         permissionsBoundary: props.guardrails.permissionsBoundary,
@@ -354,7 +362,7 @@ class PersonaStatements {
             this.experimentation(), this.studioAccess(), ...this.registry(persona === Persona.LEAD_DATA_SCIENTIST),
             ...(mlops ? this.mlopsTooling() : []), ...this.dataAccess(),
           ],
-          denies: persona === Persona.LEAD_DATA_SCIENTIST ? [] : [this.denyModelApproval()],
+          denies: [this.denyStudioUserTagChanges(), ...(persona === Persona.LEAD_DATA_SCIENTIST ? [] : [this.denyModelApproval()])],
         };
       case PersonaEnvironment.DEV:
         return {
@@ -466,7 +474,7 @@ class PersonaStatements {
     };
   }
 
-  /** Studio: only one's own user profile (resource tag `studio-user` = session tag `studio-user`), and its apps and spaces. */
+  /** Studio: only one's own user profile (resource tag `studio-user` = session tag `studio-user`). */
   private studioAccess(): ReasonedStatement {
     return {
       statement: new iam.PolicyStatement({
@@ -512,6 +520,17 @@ class PersonaStatements {
       });
     }
     return statements;
+  }
+
+  /** The `studio-user` tag decides whose Studio profile one may open: nobody may set or remove it. */
+  private denyStudioUserTagChanges(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'NoStudioUserTagChanges',
+      effect: iam.Effect.DENY,
+      actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      resources: ['*'],
+      conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [STUDIO_USER_TAG] } },
+    });
   }
 
   private denyModelApproval(): iam.PolicyStatement {

@@ -116,10 +116,18 @@ describe('PersonaRoles', () => {
     const ds = statementsOf(stack, people, Persona.DATA_SCIENTIST);
     expect(Object.keys(ds)).toEqual(['SageMakerRead', 'MetricsRead', 'LogsRead', 'LogsQuery', 'Experimentation', 'OwnStudioUserProfile',
       'RegisterModels', 'UpdateModelVersionMetadata', 'DataBuckets', 'DataObjects', 'UseKeys', 'GrantKeysToSageMaker', 'PassExecutionRoles',
-      'OnlyLeadsApproveModels']);
+      'NoStudioUserTagChanges', 'OnlyLeadsApproveModels']);
+    expect(ds.NoStudioUserTagChanges).toEqual({
+      Sid: 'NoStudioUserTagChanges',
+      Effect: 'Deny',
+      Resource: '*',
+      Action: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+      Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['studio-user'] } },
+    });
     expect(ds.Experimentation.Resource).toBe('arn:aws:sagemaker:eu-central-1:222222222222:*');
     expect(ds.Experimentation.Action).toEqual(expect.arrayContaining(['sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreatePipeline']));
     expect(ds.Experimentation.Action.filter((a: string) => a.includes('*'))).toEqual([]);
+    expect(PersonaRoles.STUDIO_USER_TAG_KEY).toBe('studio-user');
     expect(ds.OwnStudioUserProfile.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/studio-user': '${aws:PrincipalTag/studio-user}' } });
     expect(ds.RegisterModels.Condition).toEqual({ StringEqualsIfExists: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } });
     expect(ds.UpdateModelVersionMetadata.Condition).toEqual({ Null: { 'sagemaker:ModelApprovalStatus': 'true' } });
@@ -143,6 +151,7 @@ describe('PersonaRoles', () => {
     const lead = statementsOf(stack, people, Persona.LEAD_DATA_SCIENTIST);
     expect(lead.ApproveModels.Action).toEqual(['sagemaker:UpdateModelPackage', 'sagemaker:DeleteModelPackage', 'sagemaker:DeleteModelPackageGroup']);
     expect(lead.OnlyLeadsApproveModels).toBeUndefined();
+    expect(lead.NoStudioUserTagChanges).toBeDefined();
     const mlops = statementsOf(stack, people, Persona.MLOPS_ENGINEER);
     expect(mlops.MlopsTooling.Action).toEqual(expect.arrayContaining(['sagemaker:CreateMonitoringSchedule', 'sagemaker:PutModelPackageGroupPolicy']));
     expect(mlops.ServiceCatalogProducts.Action).toContain('servicecatalog:ProvisionProduct');
