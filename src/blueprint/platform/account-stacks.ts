@@ -10,9 +10,6 @@ import { ModelEventBus } from '../../constructs/events';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 
-/** The accounts that run workloads reading EXP's model artifacts. */
-const ARTIFACT_CONSUMERS = [PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD];
-
 /**
  * Props of the account stacks: the configuration (the account is implied by the class).
  */
@@ -99,15 +96,9 @@ export class ExpAccountStack extends PlatformAccountStack {
       domainName: this.names.codeArtifactDomainName,
       readerAccountIds: [PlatformAccount.EXP, PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
         .map((a) => config.account(a).accountId)
-        .filter((id, i, all) => all.indexOf(id) === i),
+        .filter((accountId, i, all) => all.indexOf(accountId) === i),
       organizationId: config.organizationId,
     });
-  }
-
-  protected mlKeyConsumers(): { consumerAccountIds?: string[] } {
-    const own = this.config.account(PlatformAccount.EXP).accountId;
-    const ids = ARTIFACT_CONSUMERS.map((a) => this.config.account(a).accountId).filter((id, i, all) => id !== own && all.indexOf(id) === i);
-    return ids.length > 0 ? { consumerAccountIds: ids } : {};
   }
 }
 
@@ -137,7 +128,7 @@ export class ResAccountStack extends PlatformAccountStack {
     const config = props.config;
     const consumers = [PlatformAccount.EXP, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
       .map((a) => config.account(a).accountId)
-      .filter((id, i, all) => id !== config.account(PlatformAccount.RES).accountId && all.indexOf(id) === i);
+      .filter((accountId, i, all) => accountId !== config.account(PlatformAccount.RES).accountId && all.indexOf(accountId) === i);
 
     this.registry = new ImageRegistry(this, 'Registry', {
       encryptionKey: this.platformKey.key,

@@ -104,7 +104,7 @@ export class PlatformAccountStack extends Stack {
       this.mlKey = new PlatformKey(this, 'MlKey', {
         aliasName: names.keyAlias(KeyPurpose.ML).replace(/^alias\//, ''),
         description: `${props.config.prefix} ML data in ${props.account.toUpperCase()}: model artifacts, data capture, SageMaker volumes`,
-        ...this.mlKeyConsumers(),
+        consumerAccountIds: mlKeyConsumers(props.config, props.account),
       });
       this.network = new IsolatedNetwork(this, 'Network', {
         cidr: network.cidr,
@@ -127,22 +127,8 @@ export class PlatformAccountStack extends Stack {
         trust: personaTrust(props.config, props.account),
         guardrails: this.guardrails,
         roleNamePrefix: `${props.config.prefix}-`,
-        ...this.personaAccess(),
       });
     }
-  }
-
-  /**
-   * The accounts that may decrypt with the ML key of this account. EXP shares model artifacts with
-   * RES, DEV, INT and PROD; the stage accounts keep their ML data to themselves.
-   */
-  protected mlKeyConsumers(): { consumerAccountIds?: string[] } {
-    return {};
-  }
-
-  /** The data, keys and execution roles the personas of this account may use. */
-  protected personaAccess(): { dataBucketArns?: string[]; kmsKeyArns?: string[]; passableRoleArns?: string[] } {
-    return {};
   }
 
   /**
@@ -158,6 +144,19 @@ export class PlatformAccountStack extends Stack {
       description: `${this.config.prefix} platform: ${name} of the ${this.platformAccount.toUpperCase()} account, for use-case stacks`,
     });
   }
+}
+
+/**
+ * The accounts that may decrypt with the ML key of an account: EXP shares model artifacts with RES, DEV,
+ * INT and PROD; the stage accounts keep their ML data to themselves.
+ */
+function mlKeyConsumers(config: PlatformConfig, account: PlatformAccount): string[] | undefined {
+  if (account !== PlatformAccount.EXP) return undefined;
+  const own = config.account(account).accountId;
+  const ids = [PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
+    .map((a) => config.account(a).accountId)
+    .filter((accountId, i, all) => accountId !== own && all.indexOf(accountId) === i);
+  return ids.length > 0 ? ids : undefined;
 }
 
 /** The availability zones of an account's network: configured, or the first `maxAzs` of the region. @internal */
