@@ -149,6 +149,10 @@ export interface ProxiedRequest {
   readonly injected: boolean;
   /** When the request arrived (ms since epoch). */
   readonly at: number;
+  /** The HTTP method. */
+  readonly method: string;
+  /** The request path with its query string (REST protocols: S3, the SageMaker runtime). */
+  readonly path: string;
 }
 
 /** An answer the proxy gives itself; `hang` never answers. */
@@ -160,7 +164,7 @@ export interface Proxy {
   /** Every request so far, in arrival order. */
   readonly requests: ProxiedRequest[];
   /** Decides, per request, whether to answer it instead of forwarding (undefined: forward). */
-  inject: ((operation: string, index: number) => InjectedAnswer | undefined) | undefined;
+  inject: ((operation: string, index: number, request: { readonly method: string; readonly path: string }) => InjectedAnswer | undefined) | undefined;
   /** How many requests of an operation arrived. */
   count(operation: string): number;
   /** Forgets the recorded requests and restarts the request index that `inject` receives. */
@@ -216,16 +220,18 @@ export async function startProxy(target?: string): Promise<Proxy> {
         body = undefined;
       }
       const at = Date.now();
-      const answer = proxy.inject?.(operation, index++);
+      const method = req.method ?? 'GET';
+      const reqPath = req.url ?? '/';
+      const answer = proxy.inject?.(operation, index++, { method, path: reqPath });
       if (answer === 'hang') {
-        requests.push({ operation, body, status: 0, injected: true, at });
+        requests.push({ operation, body, status: 0, injected: true, at, method, path: reqPath });
         hanging.add(res);
         res.on('close', () => hanging.delete(res));
         return;
       }
       if (answer !== undefined || !upstream) {
         const a = answer ?? { status: 502, body: awsErrorBody('ProxyError', 'no upstream') };
-        requests.push({ operation, body, status: a.status, injected: true, at });
+        requests.push({ operation, body, status: a.status, injected: true, at, method, path: reqPath });
         res.writeHead(a.status, { 'content-type': 'application/x-amz-json-1.1', ...a.headers });
         res.end(a.body ?? '');
         return;
@@ -240,13 +246,13 @@ export async function startProxy(target?: string): Promise<Proxy> {
           agent: false,
         },
         (up) => {
-          requests.push({ operation, body, status: up.statusCode ?? 0, injected: false, at });
+          requests.push({ operation, body, status: up.statusCode ?? 0, injected: false, at, method, path: reqPath });
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
         },
       );
       forward.on('error', (e) => {
-        requests.push({ operation, body, status: 502, injected: true, at });
+        requests.push({ operation, body, status: 502, injected: true, at, method, path: reqPath });
         res.writeHead(502, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(awsErrorBody('ProxyError', e.message));
       });

@@ -8,15 +8,28 @@
  *   2  not found: no approved model, no such model package group or model package
  *   3  AWS error: a request failed (non-retryable, or retries exhausted), no credentials or region
  *   4  unexpected internal error (a bug: please report it)
- *   5  a check or a run failed: deploy check-pin / smoke-test found a problem, or pipeline local failed (a Fail step ran, or a step failed)
+ *   5  a check or a run failed: deploy check-pin / smoke-test found a problem (another model; the endpoint, its data
+ *      capture, the invocation, no capture object in S3 in time), or pipeline local failed (a Fail step ran, or a step failed)
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { PlatformBootstrap } from '../../blueprint/bootstrap/platform-bootstrap';
 import { PlatformConfig } from '../../blueprint/config/platform-config';
-import { assumeRole, checkPin, DeployCheckError, DeployCheckErrorCode, readPinnedModel, ROLE_ARN, runSmokeTest, SmokeTestEnvironment } from '../deploy';
+import {
+  assumeRole,
+  checkPin,
+  DEFAULT_CAPTURE_TIMEOUT_MS,
+  DeployCheckError,
+  DeployCheckErrorCode,
+  MAX_DEFAULT_INVOCATIONS,
+  readPinnedModel,
+  ROLE_ARN,
+  runSmokeTest,
+  SmokeTestEnvironment,
+} from '../deploy';
 import { PIPELINE_LOCAL_COMMAND, pipelineLocal } from '../local-pipeline/command';
 import {
   APPROVAL_STATUSES,
@@ -63,6 +76,8 @@ export interface DeployTestOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Clock, sleep and retry bounds. @default - real timers */
   readonly environment?: Partial<SmokeTestEnvironment>;
+  /** The clock-skew allowance of the capture check, in milliseconds. @default DEFAULT_CAPTURE_CLOCK_SKEW_MS */
+  readonly captureClockSkewMs?: number;
 }
 
 const GLOBAL_OPTIONS: readonly OptionSpec[] = [
@@ -83,6 +98,8 @@ const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 const DEFAULT_SMOKE_TIMEOUT_S = 1200;
 /** The default time between two DescribeEndpoint requests of `deploy smoke-test`, in seconds. */
 const DEFAULT_POLL_INTERVAL_S = 15;
+/** The default wait of `deploy smoke-test` for a data capture object in S3, in seconds. */
+const DEFAULT_CAPTURE_TIMEOUT_S = DEFAULT_CAPTURE_TIMEOUT_MS / 1000;
 /** The exit code of each deployment-check error. */
 const DEPLOY_EXIT: Record<DeployCheckErrorCode, number> = {
   NOT_FOUND: EXIT.NOT_FOUND,
@@ -184,16 +201,30 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     words: ['deploy', 'smoke-test'],
-    summary: 'Smoke-test an endpoint: InService (bounded wait), data capture enabled, the pinned model (--pinned), one sample invocation.',
+    summary:
+      'Smoke-test an endpoint: InService (bounded wait), data capture enabled, the pinned model (--pinned), the sample invocation, a capture object in S3 (bounded wait).',
     positionals: [],
     options: [
       { name: 'endpoint', kind: 'string', valueName: 'NAME', required: true, description: 'the SageMaker endpoint' },
       { name: 'sample', kind: 'string', valueName: 'FILE', required: true, description: 'the request body of the sample invocation' },
       { name: 'content-type', kind: 'string', valueName: 'TYPE', description: 'the content type of the sample (default application/json)' },
       { name: 'timeout', kind: 'string', valueName: 'SECONDS', description: `how long to wait for InService (default ${DEFAULT_SMOKE_TIMEOUT_S}, at most 7200)` },
-      { name: 'poll-interval', kind: 'string', valueName: 'SECONDS', description: `the time between two status requests while waiting (default ${DEFAULT_POLL_INTERVAL_S})` },
+      { name: 'poll-interval', kind: 'string', valueName: 'SECONDS', description: `the time between two status requests, and between two capture listings (at least 1 s) (default ${DEFAULT_POLL_INTERVAL_S})` },
       { name: 'role-arn', kind: 'string', valueName: 'ARN', description: 'a role to assume first (the smoke-test role in the target account)' },
       { name: 'pinned', kind: 'string', valueName: 'FILE', description: 'the pinned-model JSON: every variant must serve exactly that model package' },
+      {
+        name: 'capture-timeout',
+        kind: 'string',
+        valueName: 'SECONDS',
+        description: `how long to wait for a data capture object in S3 after the invocation (default ${DEFAULT_CAPTURE_TIMEOUT_S}, at most 3600)`,
+      },
+      { name: 'no-capture-check', kind: 'boolean', description: 'do not wait for a data capture object in S3 (the output says it was not checked)' },
+      {
+        name: 'invocations',
+        kind: 'string',
+        valueName: 'N',
+        description: `how many times to send the sample, 1 to 1000 (default: enough for a 99.9 % chance that the sampling captures one, at most ${MAX_DEFAULT_INVOCATIONS}; 1 with --no-capture-check)`,
+      },
     ],
     examples: [
       `${PROGRAM} deploy smoke-test --endpoint churn-dev --sample smoke-test/sample.json --role-arn arn:aws:iam::444444444444:role/mlops-smoke-test --pinned pinned-model.json`,
@@ -547,6 +578,19 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
   };
   const timeoutS = seconds('timeout', DEFAULT_SMOKE_TIMEOUT_S, 1, 7200);
   const pollS = seconds('poll-interval', DEFAULT_POLL_INTERVAL_S, 0, 300);
+  const skipCaptureCheck = ctx.options['no-capture-check'] === true;
+  if (skipCaptureCheck && ctx.options['capture-timeout'] !== undefined) {
+    throw new UsageError('--capture-timeout and --no-capture-check exclude each other: give one of them', command);
+  }
+  const captureTimeoutS = seconds('capture-timeout', DEFAULT_CAPTURE_TIMEOUT_S, 1, 3600);
+  const invocationsText = ctx.options.invocations;
+  let invocations: number | undefined;
+  if (typeof invocationsText === 'string') {
+    invocations = Number(invocationsText);
+    if (!/^\d+$/.test(invocationsText) || invocations < 1 || invocations > 1000) {
+      throw new UsageError(`--invocations must be a whole number from 1 to 1000, not "${invocationsText}"`, command);
+    }
+  }
   const roleArn = ctx.options['role-arn'] as string | undefined;
   if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
     throw new UsageError(`--role-arn "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`, command);
@@ -569,7 +613,8 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
   const apiEndpoint = (ctx.options['endpoint-url'] as string | undefined) ?? env.AWS_ENDPOINT_URL_SAGEMAKER ?? env.AWS_ENDPOINT_URL;
   const runtimeEndpoint = env.AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME ?? env.AWS_ENDPOINT_URL;
   const stsEndpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL;
-  for (const e of [apiEndpoint, runtimeEndpoint, stsEndpoint]) {
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  for (const e of [apiEndpoint, runtimeEndpoint, stsEndpoint, s3Endpoint]) {
     if (e !== undefined && !/^https?:\/\/[^\s/]+/.test(e)) throw new UsageError(`the endpoint "${e}" is not an http(s) URL`, command);
   }
   const testOptions = ctx.io.deployOptions ?? {};
@@ -585,7 +630,7 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
         region,
         endpoint: stsEndpoint,
         sessionName: `mlops-smoke-test-${startedAt}`.slice(0, 64),
-        durationSeconds: Math.max(900, Math.min(3600, timeoutS + 600)),
+        durationSeconds: Math.max(900, Math.min(3600, timeoutS + (skipCaptureCheck ? 0 : captureTimeoutS) + 600)),
         credentials: testOptions.credentials,
       },
       environment,
@@ -595,6 +640,18 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
   const handler = { requestTimeout, connectionTimeout: 10_000, throwOnRequestTimeout: true };
   const sagemaker = new SageMakerClient({ region, endpoint: apiEndpoint, credentials, maxAttempts: 1, requestHandler: handler });
   const runtime = new SageMakerRuntimeClient({ region, endpoint: runtimeEndpoint, credentials, maxAttempts: 1, requestHandler: handler });
+  // an endpoint override (moto, LocalStack, a VPC endpoint URL) takes the bucket in the path, not the host name
+  const s3 = skipCaptureCheck
+    ? undefined
+    : new S3Client({
+      region,
+      endpoint: s3Endpoint,
+      forcePathStyle: s3Endpoint !== undefined,
+      followRegionRedirects: true,
+      credentials,
+      maxAttempts: 1,
+      requestHandler: handler,
+    });
   try {
     const r = await runSmokeTest(
       {
@@ -604,8 +661,12 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
         timeoutMs: timeoutS * 1000,
         pollIntervalMs: pollS * 1000,
         pinnedModelPackageArn: pinned?.modelPackageArn,
+        skipCaptureCheck,
+        captureTimeoutMs: captureTimeoutS * 1000,
+        captureClockSkewMs: testOptions.captureClockSkewMs,
+        invocations,
       },
-      { sagemaker, runtime },
+      { sagemaker, runtime, s3 },
       environment,
     );
     if (ctx.json) {
@@ -617,12 +678,19 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
     ctx.io.stdout(`  status:       InService (waited ${Math.round(r.waitedMs / 1000)} s), config ${r.endpointConfigName}, variants ${r.variants.join(', ')}`);
     if (pinned) ctx.io.stdout(`  model:        ${pinned.modelPackageArn} on every variant`);
     ctx.io.stdout(`  data capture: enabled, ${r.dataCapture.initialSamplingPercentage}% to ${r.dataCapture.destinationS3Uri}`);
-    ctx.io.stdout(`  invocation:   ${r.invocation.responseBytes} bytes of ${r.invocation.contentType ?? '?'} from ${r.invocation.invokedVariant ?? '?'} in ${r.invocation.latencyMs} ms`);
-    ctx.io.stdout(`  capture objects under ${r.dataCapture.capturePrefix}: ${r.dataCapture.captureObjectsNote}`);
+    const times = r.invocation.count > 1 ? ` (first of ${r.invocation.count} invocations, all answered)` : '';
+    ctx.io.stdout(`  invocation:   ${r.invocation.responseBytes} bytes of ${r.invocation.contentType ?? '?'} from ${r.invocation.invokedVariant ?? '?'} in ${r.invocation.latencyMs} ms${times}`);
+    const c = r.dataCapture;
+    if (c.captureObject) {
+      ctx.io.stdout(`  capture:      ${c.captureObject.uri} (written ${c.captureObject.lastModified}, found after ${Math.round((c.captureWaitedMs ?? 0) / 1000)} s)`);
+    } else {
+      ctx.io.stdout(`  capture:      objects under ${c.capturePrefixes.join(', ')} ${c.captureObjectsNote}`);
+    }
     return EXIT.OK;
   } finally {
     sagemaker.destroy();
     runtime.destroy();
+    s3?.destroy();
   }
 }
 

@@ -1,12 +1,18 @@
 /**
  * `deploy smoke-test`: after a deployment, the endpoint must be InService (bounded wait), capture data
  * (DataCaptureConfig.EnableCapture with a destination and a sampling percentage above 0), serve the pinned
- * model (with `pinnedModelPackageArn`), and answer one sample invocation.
+ * model (with `pinnedModelPackageArn`), answer the sample invocation, and a data capture object must appear
+ * in S3 after the invocation (bounded wait; skipped with `skipCaptureCheck`).
  *
- * The check that capture objects appear under `<destination>/<endpoint>/<variant>/` after the invocation
- * needs an S3 client, which this bundle does not include (`@aws-sdk/client-s3` is not a dependency): the
- * result names the prefix and says that it was not checked.
+ * SageMaker writes the captured requests of a real-time endpoint to
+ * `<DestinationS3Uri>/<endpoint-name>/<variant-name>/yyyy/mm/dd/hh/<file>.jsonl`, by the hour of the
+ * invocation, after buffering them for a few minutes ("Capture data from real-time endpoint", SageMaker
+ * developer guide). The check lists that prefix with ListObjectsV2, starting at the hour of the invocation,
+ * until an object whose LastModified is at or after the invocation (less a clock-skew allowance) appears.
+ * Capture samples requests: below 100 %, one invocation is captured only with that probability, so the
+ * sample is sent often enough for a 99.9 % chance that at least one is captured (at most 100 times).
  */
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
   DescribeEndpointCommandOutput,
@@ -14,17 +20,24 @@ import {
   DescribeModelCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-// STS comes from the SDK's own nested clients (installed with, and bundled like, the SageMaker client):
-// @aws-sdk/client-sts is not a devDependency of this package. The nested client has no default credential
-// chain, so it is given the SageMaker client's.
-// eslint-disable-next-line import/no-extraneous-dependencies
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import { InvokeEndpointCommand, InvokeEndpointCommandOutput, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DeployCheckError } from './errors';
 import { FailureInfo, REAL_ENVIRONMENT, resolveRetryOptions, RetryEvent, RetryOptions, withRetry } from '../registry/retry';
 
 /** Statuses the endpoint passes through on its way to InService: wait. */
 const TRANSIENT_STATUSES = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack']);
+
+/** How long the capture check waits for a capture object by default: SageMaker buffers capture files for minutes. */
+export const DEFAULT_CAPTURE_TIMEOUT_MS = 300_000;
+/** How much older than the invocation a capture object's LastModified may be (clock skew; S3 keeps whole seconds). */
+export const DEFAULT_CAPTURE_CLOCK_SKEW_MS = 30_000;
+/** The shortest time between two ListObjectsV2 polls of the capture check. */
+export const MIN_CAPTURE_POLL_INTERVAL_MS = 1_000;
+/** The most sample invocations sent by default for the capture check (at a low sampling percentage). */
+export const MAX_DEFAULT_INVOCATIONS = 100;
+/** The probability that at least one of the default number of invocations is captured. */
+const CAPTURE_CONFIDENCE = 0.999;
 
 /** What to test. */
 export interface SmokeTestOptions {
@@ -36,10 +49,22 @@ export interface SmokeTestOptions {
   readonly contentType: string;
   /** How long to wait for InService, in milliseconds. */
   readonly timeoutMs: number;
-  /** The time between two DescribeEndpoint requests while waiting, in milliseconds. */
+  /** The time between two DescribeEndpoint requests while waiting, in milliseconds (and between two capture polls, at least 1 s). */
   readonly pollIntervalMs: number;
   /** When set, every production variant's model must use exactly this model package. @default - not checked */
   readonly pinnedModelPackageArn?: string;
+  /** Skip the check that a capture object appears in S3 after the invocation. @default false */
+  readonly skipCaptureCheck?: boolean;
+  /** How long to wait for a capture object after the invocations, in milliseconds. @default DEFAULT_CAPTURE_TIMEOUT_MS */
+  readonly captureTimeoutMs?: number;
+  /** How much older than the first invocation a capture object may be and still count. @default DEFAULT_CAPTURE_CLOCK_SKEW_MS */
+  readonly captureClockSkewMs?: number;
+  /**
+   * How many times to send the sample (every answer must succeed).
+   * @default - 1 without the capture check; with it, enough for a 99.9 % chance that the endpoint's
+   * sampling percentage captures at least one (`invocationsForCapture`), at most 100
+   */
+  readonly invocations?: number;
 }
 
 /** Clock, sleep and progress of the smoke test (injectable for tests). */
@@ -56,6 +81,18 @@ export interface SmokeTestEnvironment {
 export interface SmokeTestClients {
   readonly sagemaker: SageMakerClient;
   readonly runtime: SageMakerRuntimeClient;
+  /** Lists the capture objects; required unless `skipCaptureCheck`. */
+  readonly s3?: S3Client;
+}
+
+/** A capture object the check found. */
+export interface CaptureObject {
+  /** `s3://<bucket>/<key>` */
+  readonly uri: string;
+  readonly key: string;
+  /** Its LastModified. */
+  readonly lastModified: string;
+  readonly size: number;
 }
 
 /** What the smoke test found. */
@@ -68,33 +105,61 @@ export interface SmokeTestResult {
   readonly waitedMs: number;
   /** The production variants of the endpoint config. */
   readonly variants: string[];
-  /** The data capture settings of the endpoint config. */
+  /** The data capture settings of the endpoint config, and what the capture check found. */
   readonly dataCapture: {
     readonly destinationS3Uri: string;
     readonly initialSamplingPercentage: number;
-    /** Where the capture objects of the invocation are written: `<destination>/<endpoint>/<variant>/`. */
-    readonly capturePrefix: string;
-    /** Whether a capture object was seen there (false: not checked, see `captureObjectsNote`). */
+    /** Where SageMaker writes the capture files of the invoked variants: `<destination>/<endpoint>/<variant>/`. */
+    readonly capturePrefixes: string[];
+    /** Whether the capture check ran (false: `skipCaptureCheck`, see `captureObjectsNote`). */
     readonly captureObjectsChecked: boolean;
     /** Why the capture objects were not checked. */
     readonly captureObjectsNote?: string;
+    /** The first capture object written at or after `capturedAfter`. */
+    readonly captureObject?: CaptureObject;
+    /** The earliest LastModified that counts: the first invocation less the clock-skew allowance. */
+    readonly capturedAfter?: string;
+    /** How long the check waited for the capture object, in milliseconds. */
+    readonly captureWaitedMs?: number;
+    /** How many times it listed the prefixes. */
+    readonly capturePolls?: number;
   };
   /** The models of the variants and their model packages (with `pinnedModelPackageArn`). */
   readonly models: { readonly variant: string; readonly modelName: string; readonly modelPackageArns: (string | null)[] }[];
-  /** The invocation. */
+  /** The (first) invocation. */
   readonly invocation: {
     readonly invokedVariant?: string;
     readonly contentType?: string;
     readonly responseBytes: number;
     readonly latencyMs: number;
     readonly at: string;
+    /** How many times the sample was sent (all answered). */
+    readonly count: number;
   };
+}
+
+/**
+ * How many invocations give a `confidence` chance that data capture at `samplingPercentage` captures at
+ * least one (1 at 100 %), at most `max`.
+ */
+export function invocationsForCapture(samplingPercentage: number, max = MAX_DEFAULT_INVOCATIONS, confidence = CAPTURE_CONFIDENCE): number {
+  if (samplingPercentage >= 100) return 1;
+  if (samplingPercentage <= 0) return max;
+  const n = Math.ceil(Math.log(1 - confidence) / Math.log(1 - samplingPercentage / 100));
+  return Math.max(1, Math.min(max, n));
+}
+
+/** `yyyy/mm/dd/hh/` (UTC) of a time: the hour folder of SageMaker's capture files. */
+export function captureHourPath(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${two(d.getUTCHours())}/`;
 }
 
 /**
  * Runs the smoke test.
  * @throws DeployCheckError NOT_FOUND (no endpoint), CHECK_FAILED (failed endpoint, timeout, no capture,
- * another model, failed invocation); RegistryRequestError (an AWS request failed)
+ * another model, failed invocation, no capture object in time); RegistryRequestError (an AWS request failed)
  */
 export async function runSmokeTest(
   options: SmokeTestOptions,
@@ -107,13 +172,16 @@ export async function runSmokeTest(
   const progress = env.onProgress ?? (() => undefined);
   const name = options.endpointName;
   const target = `endpoint "${name}"`;
+  const checkCapture = options.skipCaptureCheck !== true;
+  if (checkCapture && !clients.s3) throw new Error('runSmokeTest: the capture check needs clients.s3 (or skipCaptureCheck)');
   const onRetry = (e: RetryEvent) => progress(`… ${e.operation} for ${e.target}: ${e.statusCode ?? ''} ${e.errorCode ?? ''} on attempt ${e.attempt}/${e.maxAttempts}, retrying in ${e.delayMs} ms`.replace(/\s+/g, ' '));
   const notFound = (what: string) => (error: unknown, info: FailureInfo) =>
     info.code === 'ValidationException' && /could not find|does not exist|not found/i.test(info.message ?? '')
       ? new DeployCheckError('NOT_FOUND', `${what} does not exist (${info.message}); check the name, the account (role) and the region`, { cause: error })
       : undefined;
+  const retryEnv = { now, sleep, random: Math.random };
   const call = <T>(operation: string, what: string, fn: (signal: AbortSignal) => Promise<T>) =>
-    withRetry({ operation, target: what }, fn, retry, { onRetry, mapError: notFound(what), env: { now, sleep, random: Math.random } });
+    withRetry({ operation, target: what }, fn, retry, { onRetry, mapError: notFound(what), env: retryEnv });
 
   // 1. InService, within the bounded wait.
   const start = now();
@@ -138,7 +206,7 @@ export async function runSmokeTest(
   }
   const waitedMs = now() - start;
 
-  // 2. Data capture in the endpoint config.
+  // 2. Data capture in the endpoint config (and, when SageMaker reports it, on the endpoint itself).
   const configName = endpoint.EndpointConfigName ?? '';
   const configTarget = `endpoint config "${configName}"`;
   const config = await call('DescribeEndpointConfig', configTarget, (signal) =>
@@ -149,14 +217,24 @@ export async function runSmokeTest(
     throw new DeployCheckError('CHECK_FAILED', `${configTarget} of ${target} does not capture data (DataCaptureConfig.EnableCapture is ${capture ? String(capture.EnableCapture) : 'not set'}); model monitoring needs the captured requests: enable data capture in the serving stack`);
   }
   const destination = (capture.DestinationS3Uri ?? '').replace(/\/+$/, '');
-  if (!/^s3:\/\/[^/]+/.test(destination)) {
+  const destinationMatch = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(destination);
+  if (!destinationMatch) {
     throw new DeployCheckError('CHECK_FAILED', `${configTarget} of ${target} captures data without an S3 destination (DataCaptureConfig.DestinationS3Uri is ${JSON.stringify(capture.DestinationS3Uri)})`);
   }
   const sampling = capture.InitialSamplingPercentage ?? 0;
   if (sampling <= 0) {
     throw new DeployCheckError('CHECK_FAILED', `${configTarget} of ${target} enables data capture with a sampling percentage of ${sampling}, so nothing is captured; set it above 0`);
   }
+  const live = endpoint.DataCaptureConfig;
+  if (live?.CaptureStatus === 'Stopped' || live?.EnableCapture === false) {
+    throw new DeployCheckError('CHECK_FAILED', `${target} reports data capture as ${live.CaptureStatus ?? 'disabled'} (DescribeEndpoint DataCaptureConfig), although ${configTarget} enables it; nothing is captured`);
+  }
+  // the live sampling percentage, when SageMaker reports it (it may differ from the config's initial one)
+  const liveSampling = typeof live?.CurrentSamplingPercentage === 'number' && live.CurrentSamplingPercentage > 0 ? live.CurrentSamplingPercentage : sampling;
   const variants = (config.ProductionVariants ?? []).map((v) => v.VariantName ?? '');
+  // the variants the endpoint runs, from its description (the config's when the description has none)
+  const endpointVariants = (endpoint.ProductionVariants ?? []).map((v) => v.VariantName ?? '').filter((v) => v !== '');
+  const runningVariants = endpointVariants.length > 0 ? endpointVariants : variants;
 
   // 3. The pinned model behind every variant.
   const models: SmokeTestResult['models'] = [];
@@ -177,52 +255,181 @@ export async function runSmokeTest(
     }
   }
 
-  // 4. One sample invocation.
+  // 4. The sample invocation(s): with the capture check, enough that the sampling captures one.
+  const count = options.invocations ?? (checkCapture ? invocationsForCapture(liveSampling) : 1);
+  if (!Number.isInteger(count) || count < 1 || count > 1000) throw new RangeError(`invocations must be a whole number from 1 to 1000, got ${count}`);
   const invokedAt = new Date(now());
-  const before = now();
-  let response;
-  try {
-    response = await withRetry(
-      { operation: 'InvokeEndpoint', target },
-      (signal) =>
-        clients.runtime.send(new InvokeEndpointCommand({ EndpointName: name, Body: options.sample, ContentType: options.contentType }), {
-          abortSignal: signal,
-        }),
-      retry,
-      { onRetry, env: { now, sleep, random: Math.random } },
-    );
-  } catch (e) {
-    const cause = (e as { cause?: any }).cause ?? e;
-    const status = cause?.$metadata?.httpStatusCode ?? cause?.$response?.statusCode;
-    const detail = [cause?.name, status !== undefined ? `HTTP ${status}` : undefined].filter(Boolean).join(', ');
-    throw new DeployCheckError('CHECK_FAILED', `the sample invocation of ${target} failed (${detail}): ${cause?.message ?? String(cause)}`, { cause: e });
+  const firstStart = now();
+  let first: InvokeEndpointCommandOutput | undefined;
+  let latencyMs = 0;
+  const invokedVariants = new Set<string>();
+  for (let i = 1; i <= count; i++) {
+    const before = now();
+    let response: InvokeEndpointCommandOutput;
+    try {
+      response = await withRetry(
+        { operation: 'InvokeEndpoint', target },
+        (signal) =>
+          clients.runtime.send(new InvokeEndpointCommand({ EndpointName: name, Body: options.sample, ContentType: options.contentType }), {
+            abortSignal: signal,
+          }),
+        retry,
+        { onRetry, env: retryEnv },
+      );
+    } catch (e) {
+      const cause = (e as { cause?: any }).cause ?? e;
+      const status = cause?.$metadata?.httpStatusCode ?? cause?.$response?.statusCode;
+      const detail = [cause?.name, status !== undefined ? `HTTP ${status}` : undefined].filter(Boolean).join(', ');
+      const which = count > 1 ? ` (${i} of ${count})` : '';
+      throw new DeployCheckError('CHECK_FAILED', `the sample invocation${which} of ${target} failed (${detail}): ${cause?.message ?? String(cause)}`, { cause: e });
+    }
+    if (response.InvokedProductionVariant) invokedVariants.add(response.InvokedProductionVariant);
+    if (i === 1) {
+      first = response;
+      latencyMs = now() - before;
+      const variant = response.InvokedProductionVariant ?? (variants.length === 1 ? variants[0] : undefined);
+      progress(`… invoked ${target}: ${response.Body?.length ?? 0} bytes of ${response.ContentType ?? 'unknown content type'} from variant ${variant ?? '?'} in ${latencyMs} ms`);
+    }
   }
-  const latencyMs = now() - before;
-  const invokedVariant = response.InvokedProductionVariant ?? (variants.length === 1 ? variants[0] : undefined);
-  progress(`… invoked ${target}: ${response.Body?.length ?? 0} bytes of ${response.ContentType ?? 'unknown content type'} from variant ${invokedVariant ?? '?'} in ${latencyMs} ms`);
+  if (count > 1) {
+    const miss = (1 - Math.min(100, liveSampling) / 100) ** count;
+    const chance = checkCapture ? ` (sampling ${liveSampling} %: the chance that none is captured is ${formatPercent(miss)})` : '';
+    progress(`… sent the sample ${count} times, every answer succeeded${chance}`);
+    if (checkCapture && miss > 1 - CAPTURE_CONFIDENCE + 1e-12) {
+      progress(`… warning: at ${liveSampling} % sampling, ${count} invocations leave a ${formatPercent(miss)} chance that none is captured; raise --invocations or the sampling percentage`);
+    }
+  }
+  const invokedVariant = first?.InvokedProductionVariant ?? (variants.length === 1 ? variants[0] : undefined);
 
-  return {
-    endpointName: name,
-    endpointConfigName: configName,
-    endpointStatus: 'InService',
-    waitedMs,
-    variants,
-    dataCapture: {
-      destinationS3Uri: destination,
-      initialSamplingPercentage: sampling,
-      capturePrefix: `${destination}/${name}/${invokedVariant ?? '<variant>'}/`,
-      captureObjectsChecked: false,
-      captureObjectsNote: 'not checked: this build of the CLI has no S3 client (@aws-sdk/client-s3)',
-    },
-    models,
-    invocation: {
-      invokedVariant,
-      contentType: response.ContentType,
-      responseBytes: response.Body?.length ?? 0,
-      latencyMs,
-      at: invokedAt.toISOString(),
-    },
+  // 5. A capture object of the invocation(s) in S3.
+  const bucket = destinationMatch[1];
+  const keyBase = destinationMatch[2] ? `${destinationMatch[2]}/` : '';
+  // the prefixes of the variants that answered; all running variants when the answers did not name one of them
+  const answered = runningVariants.filter((v) => invokedVariants.has(v));
+  const checkedVariants = answered.length > 0 ? answered : runningVariants;
+  const keyPrefixes = checkedVariants.map((v) => `${keyBase}${name}/${v}/`);
+  const capturePrefixes = keyPrefixes.map((p) => `s3://${bucket}/${p}`);
+  const dataCapture = { destinationS3Uri: destination, initialSamplingPercentage: sampling, capturePrefixes };
+  const invocation = {
+    invokedVariant,
+    contentType: first?.ContentType,
+    responseBytes: first?.Body?.length ?? 0,
+    latencyMs,
+    at: invokedAt.toISOString(),
+    count,
   };
+  const common = { endpointName: name, endpointConfigName: configName, endpointStatus: 'InService', waitedMs, variants, models, invocation };
+  if (!checkCapture) {
+    return { ...common, dataCapture: { ...dataCapture, captureObjectsChecked: false, captureObjectsNote: 'not checked (--no-capture-check)' } };
+  }
+  const found = await waitForCaptureObject({
+    s3: clients.s3!,
+    bucket,
+    keyPrefixes,
+    threshold: firstStart - (options.captureClockSkewMs ?? DEFAULT_CAPTURE_CLOCK_SKEW_MS),
+    timeoutMs: options.captureTimeoutMs ?? DEFAULT_CAPTURE_TIMEOUT_MS,
+    intervalMs: Math.max(MIN_CAPTURE_POLL_INTERVAL_MS, options.pollIntervalMs),
+    count,
+    sampling: liveSampling,
+    now,
+    sleep,
+    progress,
+    retry: (operation, what, fn) =>
+      withRetry({ operation, target: what }, fn, retry, { onRetry, mapError: s3Error(bucket, what), env: retryEnv }),
+  });
+  return { ...common, dataCapture: { ...dataCapture, captureObjectsChecked: true, ...found } };
+}
+
+/** S3 errors that say more than "request failed": no bucket (capture cannot work), no permission (which one). */
+function s3Error(bucket: string, what: string) {
+  return (error: unknown, info: FailureInfo): Error | undefined => {
+    if (info.code === 'NoSuchBucket') {
+      return new DeployCheckError('CHECK_FAILED', `the data capture bucket "${bucket}" does not exist (ListObjectsV2 of ${what}: NoSuchBucket); SageMaker cannot write the captured data`, { cause: error });
+    }
+    if (info.code === 'AccessDenied' || info.statusCode === 403) {
+      const status = [info.statusCode !== undefined ? `HTTP ${info.statusCode}` : undefined, info.code].filter(Boolean).join(' ');
+      return new DeployCheckError(
+        'AWS_ERROR',
+        `ListObjectsV2 of ${what} was denied (${status}${info.message ? `: ${info.message}` : ''}); the smoke test's credentials need s3:ListBucket on arn:aws:s3:::${bucket} for that prefix (or run with --no-capture-check)`,
+        { cause: error },
+      );
+    }
+    return undefined;
+  };
+}
+
+/** Polls the capture prefixes until an object written at or after `threshold` appears, or the timeout. */
+async function waitForCaptureObject(args: {
+  s3: S3Client;
+  bucket: string;
+  keyPrefixes: string[];
+  threshold: number;
+  timeoutMs: number;
+  intervalMs: number;
+  count: number;
+  sampling: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  progress: (line: string) => void;
+  retry: <T>(operation: string, what: string, fn: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+}): Promise<{ captureObject: CaptureObject; capturedAfter: string; captureWaitedMs: number; capturePolls: number }> {
+  const { s3, bucket, keyPrefixes, threshold, now } = args;
+  // every hour folder from the one of the invocation on (an invocation at hh:59:59 may land in the next hour)
+  const hour = captureHourPath(threshold);
+  const shown = keyPrefixes.map((p) => `s3://${bucket}/${p}${hour}`);
+  const where = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} or ${shown[shown.length - 1]}`;
+  const after = new Date(threshold).toISOString();
+  const timeoutS = Math.round(args.timeoutMs / 1000);
+  const start = now();
+  const deadline = start + args.timeoutMs;
+  let polls = 0;
+  let older = 0;
+  let newestOlder: { key: string; lastModified: Date } | undefined;
+  for (;;) {
+    polls++;
+    older = 0;
+    for (const prefix of keyPrefixes) {
+      const what = `capture prefix "s3://${bucket}/${prefix}"`;
+      let token: string | undefined;
+      do {
+        const page = await args.retry('ListObjectsV2', what, (signal) =>
+          s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: `${prefix}${hour}`, ContinuationToken: token }), { abortSignal: signal }),
+        );
+        for (const o of page.Contents ?? []) {
+          if (!o.Key || o.Key.endsWith('/') || !o.LastModified) continue;
+          if (o.LastModified.getTime() >= threshold) {
+            const waited = now() - start;
+            const captureObject = { uri: `s3://${bucket}/${o.Key}`, key: o.Key, lastModified: o.LastModified.toISOString(), size: o.Size ?? 0 };
+            args.progress(`… data capture object ${captureObject.uri} (written ${captureObject.lastModified}) found on poll ${polls} after ${Math.round(waited / 1000)} s`);
+            return { captureObject, capturedAfter: after, captureWaitedMs: waited, capturePolls: polls };
+          }
+          older++;
+          if (!newestOlder || o.LastModified > newestOlder.lastModified) newestOlder = { key: o.Key, lastModified: o.LastModified };
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    }
+    const waited = Math.round((now() - start) / 1000);
+    const ignored = older > 0 ? `; ${older} older object${older === 1 ? '' : 's'} ignored` : '';
+    if (now() + args.intervalMs > deadline) {
+      const sent = `${args.count} invocation${args.count === 1 ? '' : 's'} at ${args.sampling} % sampling`;
+      const olderNote = newestOlder ? `; the newest older object is ${newestOlder.key} (${newestOlder.lastModified.toISOString()})` : '';
+      throw new DeployCheckError(
+        'CHECK_FAILED',
+        `no data capture object appeared under ${where} within the ${timeoutS} s capture timeout (${polls} polls after ${sent}; ` +
+          `objects count when written at or after ${after}, the first invocation less the clock-skew allowance${olderNote}). ` +
+          "Check that the endpoint's execution role may write to the bucket with its KMS key and that the capture content types match the sample, " +
+          'or raise --capture-timeout (SageMaker buffers capture files for minutes)',
+      );
+    }
+    args.progress(`… no data capture object under ${where} written at or after ${after} yet (poll ${polls}, ${waited} s of ${timeoutS} s${ignored})`);
+    await args.sleep(args.intervalMs);
+  }
+}
+
+function formatPercent(p: number): string {
+  const percent = p * 100;
+  return `${percent >= 1 ? percent.toFixed(1) : percent.toPrecision(2)} %`;
 }
 
 /** Temporary credentials of an assumed role. */
@@ -237,7 +444,8 @@ export interface AssumedCredentials {
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /**
- * Assumes `roleArn` (sts:AssumeRole) with the default credentials, for a session long enough for the test.
+ * Assumes `roleArn` (sts:AssumeRole) with the given or the default credentials, for a session long enough
+ * for the test.
  * @throws RegistryRequestError when STS refuses (e.g. the role does not trust the caller)
  */
 export async function assumeRole(
@@ -251,10 +459,8 @@ export async function assumeRole(
   },
   env: Partial<SmokeTestEnvironment> = {},
 ): Promise<AssumedCredentials> {
-  // the SDK's default credential chain, as the SageMaker client resolves it
-  const defaultChain = new SageMakerClient({ region: options.region });
-  const credentials = options.credentials ?? defaultChain.config.credentials;
-  const sts = new STSClient({ region: options.region, endpoint: options.endpoint, credentials, maxAttempts: 1 });
+  // without credentials, the STS client resolves the SDK's default credential chain
+  const sts = new STSClient({ region: options.region, endpoint: options.endpoint, credentials: options.credentials, maxAttempts: 1 });
   try {
     const out = await withRetry(
       { operation: 'AssumeRole', target: `role "${roleArn}"` },
@@ -272,6 +478,5 @@ export async function assumeRole(
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
   } finally {
     sts.destroy();
-    defaultChain.destroy();
   }
 }
