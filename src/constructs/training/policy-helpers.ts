@@ -107,7 +107,9 @@ export function acknowledgeWildcardsLater(policy: iam.ManagedPolicy, reasons: Wi
           const reason = sidReason ?? reasons.byResource?.find(([re]) => re.test(resource))?.[1];
           // an id with more than one '::' (pseudo parameters of environment-agnostic stacks, the ':::' of
           // an imported bucket's ARN) is recorded by acknowledgeRules in the packs' own metadata
-          if (reason) acks[`AwsSolutions-IAM5[Resource::${resource}]`] = reason;
+          const id = `AwsSolutions-IAM5[Resource::${resource}]`;
+          // one finding id may stand for several statements (e.g. `*`): give every statement's reason
+          if (reason) acks[id] = acks[id] && !acks[id].includes(reason) ? `${acks[id]} ${reason}` : reason;
           else problems.push(`no reason for the wildcard resource ${resource} of ${policy.node.path}`);
         }
       }
