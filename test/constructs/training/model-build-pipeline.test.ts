@@ -618,6 +618,26 @@ describe('ModelBuildPipeline: security exemptions', () => {
     Annotations.fromStack(f.stack).hasInfo('/Test/Build', `securityExemptions.withoutVolumeEncryption exempts "Train": ${reason}`);
   });
 
+  test.each([
+    ['vpcConfig', 'withoutVpc', 'Null', 'sagemaker:VpcSubnets'],
+    ['volumeKmsKeyId', 'withoutVolumeEncryption', 'Null', 'sagemaker:VolumeKmsKeyArn'],
+    ['enableNetworkIsolation', 'withoutNetworkIsolation', 'Bool', 'sagemaker:NetworkIsolation'],
+    ['enableInterContainerTrafficEncryption', 'withoutInterContainerEncryption', 'Bool', 'sagemaker:InterContainerTrafficEncryption'],
+  ])('a processing step without %s passes with securityExemptions.%s, and the %s %s condition is dropped', (omit, rule, operator, key) => {
+    const f = fixture();
+    withSteps(f, [processing('Prep', [omit as keyof ProcessingStepProps])], { securityExemptions: { [rule]: { stepNames: ['Prep'], reason } } });
+    const condition = executionStatements(Template.fromStack(f.stack)).CreateProcessingJobsSecurely.Condition;
+    expect(condition[operator]?.[key]).toBeUndefined();
+  });
+
+  test('a training step without its output key passes with securityExemptions.withoutOutputEncryption; the key may be absent but not another one', () => {
+    const f = fixture();
+    withSteps(f, [training('Train', ['outputKmsKeyId'])], { securityExemptions: { withoutOutputEncryption: { stepNames: ['Train'], reason } } });
+    const condition = executionStatements(Template.fromStack(f.stack)).CreateTrainingJobsSecurely.Condition;
+    expect(condition.Null['sagemaker:OutputKmsKeyArn']).toBeUndefined();
+    expect(condition.ArnEqualsIfExists).toEqual({ 'sagemaker:OutputKmsKeyArn': [f.stack.resolve(f.key.keyArn)] });
+  });
+
   test('exemptions must be specific, name existing steps of the right type, and not be stale', () => {
     const steps = () => [training('Train', ['volumeKmsKeyId']), new TransformStep('Batch', {
       modelName: p('m'),
@@ -974,5 +994,40 @@ describe('ModelBuildPipeline: compliance', () => {
       'Test/Build/DataAccessPolicy AwsSolutions-IAM5[Resource::*]',
     ]);
     for (const reason of ours.values()) expect(reason.length).toBeGreaterThanOrEqual(30);
+  });
+
+  test('also with input buckets, a definition in S3 and exemptions', () => {
+    const f = fixture();
+    const lake = s3.Bucket.fromBucketAttributes(f.stack, 'Lake', {
+      bucketName: 'weld-data-lake',
+      encryptionKey: kms.Key.fromKeyArn(f.stack, 'LakeKey', 'arn:aws:kms:eu-central-1:444444444444:key/99999999-8888-7777-6666-555555555555'),
+    });
+    build(f, {
+      definitionSource: PipelineDefinitionSource.fromS3(s3.Bucket.fromBucketName(f.stack, 'Defs', 'weld-gun-definitions'), 'weld-gun.json'),
+      inputBuckets: [lake],
+      imageRepositoryArns: [CENTRAL_REPOSITORY, SKLEARN.repositoryArn],
+      securityExemptions: { withoutVolumeEncryption: { stepNames: ['Train'], reason: 'ml.g5 instances encrypt their local NVMe storage in hardware' } },
+    });
+    expect(() => ComplianceCheck.assertCompliant(f.app)).not.toThrow();
+  });
+
+  test('also in a stack without a concrete account and region', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Agnostic');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toS3(new SecureBucket(stack, 'FlowLogs', { encryptionKey: key }).bucket) });
+    new ModelBuildPipeline(stack, 'Build', {
+      pipelineName: NAME,
+      definitionSource: PipelineDefinitionSource.fromDefinition(sampleDefinition()),
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', BOUNDARY_ARN),
+      encryptionKey: key,
+      vpc,
+      modelPackageGroupName: GROUP,
+      imageRepositoryArns: [SKLEARN.repositoryArn],
+      schedule: { expression: 'rate(7 days)' },
+      codePushTrigger: { connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'weld-gun-maintenance' },
+    });
+    expect(() => ComplianceCheck.assertCompliant(app)).not.toThrow();
   });
 });
