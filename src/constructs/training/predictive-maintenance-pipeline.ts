@@ -67,20 +67,26 @@ export interface PredictiveMaintenancePipelineProps {
   readonly outputPrefix?: string;
 
   /**
-   * The image of the processing jobs (preprocess, evaluate).
-   * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`)
+   * The image of the processing jobs (preprocess, evaluate): Python and the versions of the ML
+   * code's `requirements.txt` (nothing is installed at run time: the jobs are network-isolated).
+   * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`); check
+   * that its Python and library versions run the scripts
    */
   readonly processingImageUri?: string;
 
   /**
-   * The image of the training job (script mode: it runs `train.py` from `sourcedir.tar.gz`).
-   * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`)
+   * The image of the training job. Script mode needs the SageMaker training toolkit in the image (as
+   * in AWS's framework images): it unpacks `sourcedir.tar.gz` and runs `train.py`.
+   * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`); check
+   * that its Python and library versions run the scripts
    */
   readonly trainingImageUri?: string;
 
   /**
-   * The inference image registered with the model (it serves `inference.py` from the model artifact).
-   * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`)
+   * The inference image registered with the model. It serves `inference.py` from the model
+   * artifact's `code/` with the SageMaker scikit-learn serving stack (as in AWS's framework images).
+   * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`); check
+   * that its Python and library versions load the model
    */
   readonly inferenceImageUri?: string;
 
