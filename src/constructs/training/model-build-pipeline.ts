@@ -272,7 +272,7 @@ export interface ModelBuildPipelineProps {
  *   schedule: { expression: 'cron(0 3 ? * MON *)' },
  * });
  */
-export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline {
+export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline, ec2.IConnectable {
   /** The pipeline. */
   public readonly pipeline: sagemaker.CfnPipeline;
   /** The pipeline's name. */
@@ -293,6 +293,11 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline 
   public readonly securityGroups: ec2.ISecurityGroup[];
   /** The subnet ids of the jobs. */
   public readonly subnetIds: string[];
+  /**
+   * The network connections of the jobs: let the VPC endpoints admit them, e.g.
+   * `endpointSecurityGroup.connections.allowFrom(pipeline, ec2.Port.tcp(443))`.
+   */
+  public readonly connections: ec2.Connections;
   /** The schedule, when `schedule` was given. */
   public readonly schedule?: scheduler.Schedule;
   /** The code-push trigger pipeline, when `codePushTrigger` was given. */
@@ -324,6 +329,7 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline 
     checkPrivateSubnets(props.vpc, selected);
     this.subnetIds = selected.subnetIds;
     this.securityGroups = props.securityGroups ?? [this.createSecurityGroup(props.vpc)];
+    this.connections = new ec2.Connections({ securityGroups: this.securityGroups });
 
     // --- artifact bucket and execution role ------------------------------------------------------
     const artifacts = new SecureBucket(this, 'Artifacts', {

@@ -395,6 +395,21 @@ describe('ModelBuildPipeline: the artifact bucket and the job network', () => {
     t.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
   });
 
+  test('connections: a VPC endpoint\'s security group can admit the jobs', () => {
+    const f = fixture();
+    const pipeline = build(f);
+    const endpoints = new ec2.SecurityGroup(f.stack, 'Endpoints', { vpc: f.vpc, allowAllOutbound: false });
+    endpoints.connections.allowFrom(pipeline, ec2.Port.tcp(443));
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Endpoints'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BuildJobSecurityGroup'), 'GroupId'] },
+    });
+  });
+
   test('given security groups and subnets are used as they are', () => {
     const f = fixture();
     const sg = ec2.SecurityGroup.fromSecurityGroupId(f.stack, 'Given', 'sg-0123456789abcdef0');
