@@ -391,8 +391,10 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
       }
       needs = checked.needs;
       const body = stack.toJsonString(rendered);
-      if (!Token.isUnresolved(body) && body.length > MAX_DEFINITION_LENGTH) {
-        throw new Error(`ModelBuildPipeline ${this.node.path}: the definition has ${body.length} characters; SageMaker accepts at most ${MAX_DEFINITION_LENGTH}: store it in S3 (PipelineDefinitionSource.fromS3)`);
+      // with tokens the length is an estimate (a token stands for an ARN or id of similar length)
+      const length = JSON.stringify(rendered).length;
+      if (length > MAX_DEFINITION_LENGTH) {
+        throw new Error(`ModelBuildPipeline ${this.node.path}: the definition has about ${length} characters; SageMaker accepts at most ${MAX_DEFINITION_LENGTH}: store it in S3 (PipelineDefinitionSource.fromS3)`);
       }
       definitionProperty = { PipelineDefinitionBody: body };
       const triggers: Array<[string, { [name: string]: string } | undefined]> = [

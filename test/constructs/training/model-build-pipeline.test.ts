@@ -968,6 +968,11 @@ describe('ModelBuildPipeline: bad props', () => {
     })).toThrow('ModelBuildPipeline: vpcSubnets selects public subnets; the jobs belong in private or isolated subnets');
   });
 
+  test('a definition over SageMaker\'s 1 MB limit fails', () => {
+    const big = processing('Prep', [], { environment: { PADDING: p('x'.repeat(1048576)) } });
+    expect(() => withSteps(fixture(), [big])).toThrow(/the definition has about \d+ characters; SageMaker accepts at most 1048576: store it in S3/);
+  });
+
   test('fromS3 with a key that is not an object key fails', () => {
     const f = fixture();
     expect(() => PipelineDefinitionSource.fromS3(s3.Bucket.fromBucketName(f.stack, 'D', 'defs'), '/pipelines/x.json'))
