@@ -40,6 +40,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28.0',
     '@aws-sdk/client-sagemaker@^3.1142.0',
     '@aws-sdk/client-sagemaker-runtime@^3.1142.0',
+    '@aws-sdk/client-s3@^3.1142.0',
+    '@aws-sdk/client-sts@^3.1142.0',
     '@types/aws-lambda@^8.10.0',
     // IAM policy simulation of the guardrails in tests
     '@cloud-copilot/iam-simulate@^0.1.173',
@@ -82,7 +84,8 @@ const bundle = project.addTask('bundle:runtime', {
   exec: 'node scripts/bundle-runtime.mjs',
 });
 project.postCompileTask.spawn(bundle);
-project.npmignore?.include('/assets/', '/bin/');
+project.npmignore?.include('/assets/', '/bin/', '/templates/');
+project.npmignore?.exclude('__pycache__/', '.pytest_cache/', '.ruff_cache/', '.venv/');
 // src/runtime is bundled by esbuild: it may import devDependencies (the AWS SDK v3), which end up inside the bundle
 project.eslint?.addOverride({
   files: ['src/runtime/**/*.ts'],

@@ -35,4 +35,7 @@ bash scripts/cfn-lint.sh
 log "python tests against the wheel in a fresh venv"
 bash scripts/python-test.sh
 
+log "ML seed code of the use-case template: ruff and pytest"
+bash scripts/ml-test.sh
+
 log "all tests passed"

@@ -2,3 +2,4 @@ export * from './config';
 export * from './compliance';
 export * from './bootstrap';
 export * from './naming';
+export * from './platform';

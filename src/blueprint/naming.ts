@@ -1,4 +1,4 @@
-import { permissionsBoundaryName, toolkitStackName } from './bootstrap/platform-bootstrap';
+import { catalogLaunchRoleName, permissionsBoundaryName, toolkitStackName } from './bootstrap/platform-bootstrap';
 import { PlatformAccount, PlatformConfig } from './config/platform-config';
 import { partitionOf } from './config/regions';
 
@@ -72,7 +72,7 @@ export class PlatformNames {
 
   /** The name of the guardrail managed policy attached to every SageMaker-using role. */
   public get guardrailPolicyName(): string {
-    return `${this.prefix}-sagemaker-guardrails`;
+    return `${this.prefix}-SageMakerGuardrails`;
   }
 
   /**
@@ -124,6 +124,11 @@ export class PlatformNames {
   /** The name of the CodeArtifact domain (the package mirror in EXP). */
   public get codeArtifactDomainName(): string {
     return `${this.prefix}-packages`;
+  }
+
+  /** The name of the Service Catalog launch role in RES (the one role without the permissions boundary). */
+  public get catalogLaunchRoleName(): string {
+    return catalogLaunchRoleName(this.prefix);
   }
 
   /** The name of the Studio domain in EXP. */

@@ -7,7 +7,7 @@ describe('PlatformNames', () => {
     expect(names.platformStackName(PlatformAccount.EXP)).toBe('vwml-platform-exp');
     expect(names.eventBusName).toBe('vwml-model-events');
     expect(names.eventBusArn).toBe('arn:aws:events:eu-central-1:333333333333:event-bus/vwml-model-events');
-    expect(names.permissionsBoundaryArn(PlatformAccount.PROD)).toBe('arn:aws:iam::666666666666:policy/vwml-permissions-boundary');
+    expect(names.permissionsBoundaryArn(PlatformAccount.PROD)).toBe('arn:aws:iam::666666666666:policy/vwml-PermissionsBoundary');
     expect(names.keyAlias(KeyPurpose.ML)).toBe('alias/vwml/ml');
     expect(names.parameterName('vpc-id')).toBe('/vwml/platform/vpc-id');
     expect(names.repositoryUri('sklearn-inference')).toBe('333333333333.dkr.ecr.eu-central-1.amazonaws.com/vwml/sklearn-inference');

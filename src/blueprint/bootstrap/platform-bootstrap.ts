@@ -68,7 +68,7 @@ const IAM_POLICY_ACTIONS = [
  * configured qualifier. DEV, INT and PROD trust RES, whose deployment pipelines deploy into them.
  *
  * Every role the platform and use-case stacks create carries the permissions boundary
- * `<prefix>-permissions-boundary`; the execution policy only lets CloudFormation create roles with it.
+ * `<prefix>-PermissionsBoundary`; the execution policy only lets CloudFormation create roles with it.
  *
  * @example
  * for (const b of PlatformBootstrap.forConfig(PlatformConfig.fromFile('platform.json'))) {
@@ -149,9 +149,14 @@ export function toolkitStackName(config: PlatformConfig): string {
   return `${config.prefix}-cdk-toolkit`;
 }
 
+/** The name of the Service Catalog launch role in RES, the one role created without the boundary. @internal */
+export function catalogLaunchRoleName(prefix: string): string {
+  return `${prefix}-catalog-launch`;
+}
+
 /** The name of the permissions boundary every role of the platform carries. @internal */
 export function permissionsBoundaryName(prefix: string): string {
-  return `${prefix}-permissions-boundary`;
+  return `${prefix}-PermissionsBoundary`;
 }
 
 function executionPolicyDocument(config: PlatformConfig, account: PlatformAccount): any {
@@ -176,6 +181,17 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
         Resource: `arn:${partition}:iam::${accountId}:role/*`,
         Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } },
       },
+      ...(account === PlatformAccount.RES
+        ? [
+          {
+            // the Service Catalog launch role creates the products' roles, so it cannot carry the boundary itself
+            Sid: 'CreateTheCatalogLaunchRole',
+            Effect: 'Allow',
+            Action: ['iam:CreateRole'],
+            Resource: `arn:${partition}:iam::${accountId}:role/${catalogLaunchRoleName(config.prefix)}`,
+          },
+        ]
+        : []),
       {
         Sid: 'ManageRolesAndPolicies',
         Effect: 'Allow',

@@ -97,6 +97,101 @@ export interface PlatformAccountsConfig {
 }
 
 /**
+ * How people reach their persona roles (data scientist, lead data scientist, MLOps engineer, auditor).
+ * Exactly one of the three is set.
+ */
+export interface PeopleConfig {
+  /**
+   * The account where IAM Identity Center provisions the permission sets people sign in with.
+   * @default - not used
+   */
+  readonly identityCenterAccountId?: string;
+
+  /**
+   * The SAML provider name (created in every account by the identity team) for SAML federation.
+   * @default - not used
+   */
+  readonly samlProviderName?: string;
+
+  /**
+   * Accounts whose IAM principals may assume the persona roles with MFA.
+   * @default - not used
+   */
+  readonly mfaAccountIds?: string[];
+}
+
+/**
+ * One data scientist with a SageMaker Studio user profile in EXP.
+ */
+export interface StudioUserConfig {
+  /** The user profile name (letters, digits and hyphens, at most 63 characters). */
+  readonly userProfileName: string;
+
+  /**
+   * The IAM Identity Center user name; required when `studio.authMode` is `SSO`.
+   * @default - none (IAM authentication)
+   */
+  readonly identityCenterUserName?: string;
+}
+
+/**
+ * The SageMaker Studio domain in EXP.
+ */
+export interface StudioConfig {
+  /**
+   * `IAM` or `SSO` (IAM Identity Center).
+   * @default 'IAM'
+   */
+  readonly authMode?: string;
+
+  /**
+   * Idle apps shut down after this many minutes (60 to 525600).
+   * @default 60
+   */
+  readonly idleTimeoutMinutes?: number;
+
+  /**
+   * The data scientists.
+   * @default - no user profiles
+   */
+  readonly users?: StudioUserConfig[];
+}
+
+/**
+ * A column of a shared table.
+ */
+export interface DataColumnConfig {
+  /** The column name (lowercase letters, digits, underscores). */
+  readonly name: string;
+  /** The Glue/Hive type, e.g. `string`, `double`, `bigint`, `timestamp`, `decimal(10,2)`. */
+  readonly type: string;
+}
+
+/**
+ * A table of the governed data lake in DATA, shared with EXP column by column.
+ */
+export interface DataTableConfig {
+  /** The table name (lowercase letters, digits, underscores). */
+  readonly name: string;
+  /** The S3 location of the table's data, `s3://bucket/prefix/`. */
+  readonly location: string;
+  /** The columns. */
+  readonly columns: DataColumnConfig[];
+  /** The columns EXP may SELECT (a subset of `columns`). */
+  readonly sharedColumns: string[];
+}
+
+/**
+ * The data shared from DATA to EXP through Lake Formation.
+ */
+export interface DataShareConfig {
+  /** The Glue database name (lowercase letters, digits, underscores). */
+  readonly databaseName: string;
+  /** The tables. */
+  readonly tables: DataTableConfig[];
+}
+
+/**
  * The whole platform configuration, as written in `platform.json` (or YAML).
  */
 export interface PlatformConfigProps {
@@ -135,6 +230,42 @@ export interface PlatformConfigProps {
    * @default - no tags
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * The SageMaker instance types people and pipelines may use (wildcards allowed, e.g. `ml.m5.*`).
+   * @default - the guardrails' default allow-list (SageMakerGuardrails.DEFAULT_ALLOWED_INSTANCE_TYPES)
+   */
+  readonly allowedInstanceTypes?: string[];
+
+  /**
+   * How people sign in to their persona roles.
+   * @default - persona roles trust MFA-authenticated principals of the EXP account only
+   */
+  readonly people?: PeopleConfig;
+
+  /**
+   * The SageMaker Studio domain in EXP.
+   * @default - IAM authentication, 60 minutes idle timeout, no user profiles
+   */
+  readonly studio?: StudioConfig;
+
+  /**
+   * The data shared from DATA to EXP.
+   * @default - no data share (the DATA account gets its key and compliance baseline only)
+   */
+  readonly dataShare?: DataShareConfig;
+
+  /**
+   * The ECR repositories of the central registry in RES (short names, e.g. `sklearn-inference`).
+   * @default ['ml-processing', 'ml-training', 'ml-inference']
+   */
+  readonly imageRepositories?: string[];
+
+  /**
+   * IAM principals (role ARNs) that may launch the Service Catalog products of the RES portfolio.
+   * @default - none (the portfolio exists; principals are associated later)
+   */
+  readonly catalogPrincipalArns?: string[];
 }
 
 /**
@@ -216,6 +347,18 @@ export class PlatformConfig {
   public readonly accounts: PlatformAccountsConfig;
   /** Tags for every stack. */
   public readonly tags: { [key: string]: string };
+  /** The allowed SageMaker instance types, if configured (else the guardrails' defaults apply). */
+  public readonly allowedInstanceTypes?: string[];
+  /** How people sign in to their persona roles, if configured. */
+  public readonly people?: PeopleConfig;
+  /** The Studio domain settings. */
+  public readonly studio: StudioConfig;
+  /** The data shared from DATA to EXP, if any. */
+  public readonly dataShare?: DataShareConfig;
+  /** The ECR repositories of the central registry in RES. */
+  public readonly imageRepositories: string[];
+  /** The principals that may launch the Service Catalog products. */
+  public readonly catalogPrincipalArns: string[];
 
   private constructor(props: PlatformConfigProps) {
     const copy = JSON.parse(JSON.stringify(props)) as PlatformConfigProps;
@@ -225,6 +368,12 @@ export class PlatformConfig {
     this.allowSharedAccounts = copy.allowSharedAccounts ?? false;
     this.accounts = copy.accounts;
     this.tags = copy.tags ?? {};
+    this.allowedInstanceTypes = copy.allowedInstanceTypes;
+    this.people = copy.people;
+    this.studio = copy.studio ?? {};
+    this.dataShare = copy.dataShare;
+    this.imageRepositories = copy.imageRepositories ?? [...DEFAULT_IMAGE_REPOSITORIES];
+    this.catalogPrincipalArns = copy.catalogPrincipalArns ?? [];
   }
 
   /**
@@ -245,9 +394,18 @@ export class PlatformConfig {
     if (this.allowSharedAccounts) out.allowSharedAccounts = true;
     out.accounts = Object.fromEntries(PLATFORM_ACCOUNT_NAMES.map((n) => [n, this.accounts[n]]));
     if (Object.keys(this.tags).length > 0) out.tags = this.tags;
+    if (this.allowedInstanceTypes) out.allowedInstanceTypes = this.allowedInstanceTypes;
+    if (this.people) out.people = this.people;
+    if (Object.keys(this.studio).length > 0) out.studio = this.studio;
+    if (this.dataShare) out.dataShare = this.dataShare;
+    out.imageRepositories = this.imageRepositories;
+    if (this.catalogPrincipalArns.length > 0) out.catalogPrincipalArns = this.catalogPrincipalArns;
     return JSON.parse(JSON.stringify(out));
   }
 }
+
+/** The central ECR repositories when none are configured. @internal */
+export const DEFAULT_IMAGE_REPOSITORIES: readonly string[] = ['ml-processing', 'ml-training', 'ml-inference'];
 
 /** The qualifier used when none is configured. @internal */
 export function defaultQualifier(prefix: string): string {
@@ -272,5 +430,38 @@ export function samplePlatformConfigProps(): PlatformConfigProps {
       prod: { accountId: '666666666666', region, network: { cidr: '10.50.0.0/16', maxAzs: 3 } },
     },
     tags: { 'cost-center': 'mlops-platform', 'managed-by': 'mlops-blueprint' },
+    people: { identityCenterAccountId: '999999999999' },
+    studio: {
+      authMode: 'IAM',
+      idleTimeoutMinutes: 120,
+      users: [{ userProfileName: 'data-scientist-1' }, { userProfileName: 'data-scientist-2' }],
+    },
+    dataShare: {
+      databaseName: 'welding',
+      tables: [
+        {
+          name: 'weld_readings',
+          location: 's3://vwml-data-lake-111111111111/welding/weld_readings/',
+          columns: [
+            { name: 'weld_id', type: 'string' },
+            { name: 'gun_id', type: 'string' },
+            { name: 'plant_id', type: 'string' },
+            { name: 'welded_at', type: 'timestamp' },
+            { name: 'current_ka', type: 'double' },
+            { name: 'voltage_v', type: 'double' },
+            { name: 'weld_time_ms', type: 'double' },
+            { name: 'electrode_force_kn', type: 'double' },
+            { name: 'welds_since_tip_dress', type: 'bigint' },
+            { name: 'resistance_uohm', type: 'double' },
+            { name: 'temperature_c', type: 'double' },
+            { name: 'operator_badge', type: 'string' },
+          ],
+          sharedColumns: [
+            'weld_id', 'gun_id', 'plant_id', 'welded_at', 'current_ka', 'voltage_v', 'weld_time_ms',
+            'electrode_force_kn', 'welds_since_tip_dress', 'resistance_uohm', 'temperature_c',
+          ],
+        },
+      ],
+    },
   };
 }

@@ -1,5 +1,7 @@
+import { checkObject, isObject, join, Obj, stringField } from './fields';
 import { didYouMean, Problems, show } from './problems';
 import { AWS_REGIONS } from './regions';
+import { validateSections } from './validation-sections';
 import { Ipv4Block, overlaps, parseIpv4Cidr } from '../../constructs/core/cidr';
 
 /** The keys of `accounts`, in the order of the flow of a model. @internal */
@@ -26,55 +28,12 @@ const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 /** The smallest subnet we create: a /26 (59 usable addresses) per availability zone. */
 const SMALLEST_SUBNET_PREFIX = 26;
 
-type Obj = Record<string, unknown>;
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Reports keys of `obj` that are not in `allowed`, and returns false if `obj` is not an object.
- * @internal
- */
-export function checkObject(obj: unknown, path: string, allowed: readonly string[], problems: Problems): obj is Obj {
-  if (!isObject(obj)) {
-    problems.add(path, `must be an object with the keys ${allowed.join(', ')}, not ${show(obj)}`);
-    return false;
-  }
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      const hint = didYouMean(key, allowed);
-      problems.add(join(path, key), `unknown key${hint || `; allowed keys are ${allowed.join(', ')}`}`);
-    }
-  }
-  return true;
-}
-
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
-}
-
-/**
- * A string field: reports missing (when required) or non-string values; returns the string or undefined.
- * @internal
- */
-export function stringField(obj: Obj, path: string, key: string, required: boolean, example: string, problems: Problems): string | undefined {
-  const value = obj[key];
-  const p = join(path, key);
-  if (value === undefined || value === null) {
-    if (required) problems.add(p, `is required; add it, for example ${JSON.stringify(key)}: ${JSON.stringify(example)}`);
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    problems.add(p, `must be a string, not ${show(value)}; write it in quotes, for example ${JSON.stringify(example)}`);
-    return undefined;
-  }
-  return value;
-}
-
 /** Validates a whole platform configuration, reporting every problem. @internal */
 export function validatePlatformConfig(input: unknown, problems: Problems): void {
-  const rootKeys = ['prefix', 'qualifier', 'organizationId', 'allowSharedAccounts', 'accounts', 'tags'];
+  const rootKeys = [
+    'prefix', 'qualifier', 'organizationId', 'allowSharedAccounts', 'accounts', 'tags',
+    'allowedInstanceTypes', 'people', 'studio', 'dataShare', 'imageRepositories', 'catalogPrincipalArns',
+  ];
   if (!checkObject(input, '', rootKeys, problems)) return;
 
   const prefix = stringField(input, '', 'prefix', true, 'vwml', problems);
@@ -102,6 +61,7 @@ export function validatePlatformConfig(input: unknown, problems: Problems): void
 
   validateAccounts(input.accounts, shared === true, problems);
   validateTags(input.tags, 'tags', problems);
+  validateSections(input, problems);
 }
 
 /** Validates a resource-name prefix. @internal */

@@ -1,2 +1,5 @@
 // Constructs of the monitoring concern; each construct lives in its own file and is exported here.
-export {};
+export * from './monitoring-baseline';
+export * from './model-quality-metric';
+export * from './retraining-target';
+export * from './model-monitor';

@@ -1,2 +1,2 @@
 // Constructs of the registry concern; each construct lives in its own file and is exported here.
-export {};
+export * from './model-registry';

@@ -1,2 +1,4 @@
 // Constructs of the security concern; each construct lives in its own file and is exported here.
 export * from './platform-key';
+export * from './guardrails';
+export * from './persona-roles';

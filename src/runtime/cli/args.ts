@@ -2,8 +2,8 @@ import { didYouMean } from '../../blueprint/config/problems';
 
 /**
  * A small command-line parser: commands of one or two words, positionals, `--name value`,
- * `--name=value`, boolean flags, `--` to end the options. Every mistake is a UsageError that says what
- * to write instead (with a "did you mean" for typos).
+ * `--name=value`, boolean flags, repeatable options, `--` to end the options. Every mistake is a
+ * UsageError that says what to write instead (with a "did you mean" for typos).
  */
 
 /** A mistake on the command line (exit code 1). */
@@ -32,6 +32,8 @@ export interface OptionSpec {
   readonly required?: boolean;
   /** Allowed values, if restricted. */
   readonly choices?: readonly string[];
+  /** A `string` option that may be given more than once; its values are in `ParsedArgs.repeated`. */
+  readonly repeatable?: boolean;
   /** One line of help. */
   readonly description: string;
 }
@@ -64,8 +66,10 @@ export interface ParsedArgs {
   readonly command?: CommandSpec;
   /** The positional values, in order. */
   readonly positionals: readonly string[];
-  /** Option values by long name (`true` for flags). */
+  /** Option values by long name (`true` for flags); repeatable options are in `repeated`. */
   readonly options: Readonly<Record<string, string | boolean>>;
+  /** The values of repeatable options by long name, in the order given (absent when not given). */
+  readonly repeated: Readonly<Record<string, readonly string[]>>;
 }
 
 /** `mlops-blueprint registry latest` for a command. */
@@ -80,6 +84,7 @@ export function commandName(spec: CommandSpec): string {
  */
 export function parseArgs(argv: readonly string[], commands: readonly CommandSpec[], globalOptions: readonly OptionSpec[]): ParsedArgs {
   const options: Record<string, string | boolean> = {};
+  const repeated: Record<string, string[]> = {};
   const words: string[] = [];
   let command: CommandSpec | undefined;
   const positionals: string[] = [];
@@ -108,7 +113,7 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
         const scope = command ? `for "${commandName(command)}"` : 'here';
         throw new UsageError(`unknown option ${token} ${scope}${hint}`, where());
       }
-      if (spec.name in options) throw new UsageError(`--${spec.name} is given more than once`, where());
+      if (spec.name in options && !spec.repeatable) throw new UsageError(`--${spec.name} is given more than once`, where());
       if (spec.kind === 'boolean') {
         if (eq >= 0) throw new UsageError(`--${spec.name} is a flag and takes no value`, where());
         options[spec.name] = true;
@@ -123,7 +128,8 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
       if (spec.choices && !spec.choices.includes(value)) {
         throw new UsageError(`--${spec.name} must be one of ${spec.choices.join(', ')}, not "${value}"${didYouMean(value, spec.choices)}`, where());
       }
-      options[spec.name] = value;
+      if (spec.repeatable) (repeated[spec.name] ??= []).push(value);
+      else options[spec.name] = value;
       continue;
     }
     if (!command) {
@@ -147,7 +153,7 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
       const subs = commands.filter((c) => words.every((w, j) => c.words[j] === w)).map(commandName);
       throw new UsageError(`"${words.join(' ')}" needs a subcommand: ${subs.join(', ')}`, words.join(' '));
     }
-    return { command: undefined, positionals, options };
+    return { command: undefined, positionals, options, repeated };
   }
   if (!helpOrVersion) {
     if (positionals.length < command.positionals.length) {
@@ -158,12 +164,12 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
       throw new UsageError(`unexpected argument "${positionals[command.positionals.length]}" for "${commandName(command)}"`, commandName(command));
     }
     for (const o of command.options) {
-      if (o.required && !(o.name in options)) {
+      if (o.required && !(o.name in options) && !(o.name in repeated)) {
         throw new UsageError(`"${commandName(command)}" needs --${o.name}${o.valueName ? ` ${o.valueName}` : ''}`, commandName(command));
       }
     }
   }
-  return { command, positionals, options };
+  return { command, positionals, options, repeated };
 }
 
 /** The usage line of a command. */
@@ -171,7 +177,8 @@ export function usageLine(spec: CommandSpec): string {
   const parts = [commandName(spec), ...spec.positionals.map((p) => `<${p.name}>`)];
   for (const o of spec.options) {
     const v = o.kind === 'string' ? ` ${o.valueName ?? 'VALUE'}` : '';
-    parts.push(o.required ? `--${o.name}${v}` : `[--${o.name}${v}]`);
+    const more = o.repeatable ? ' ...' : '';
+    parts.push(o.required ? `--${o.name}${v}${more}` : `[--${o.name}${v}${more}]`);
   }
   return parts.join(' ');
 }
@@ -195,6 +202,6 @@ export function commandHelp(program: string, spec: CommandSpec, globalOptions: r
 /** One option of a help text. */
 export function optionLine(o: OptionSpec): string {
   const names = `${o.alias ? `-${o.alias}, ` : ''}--${o.name}${o.kind === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
-  return `  ${names.padEnd(26)} ${o.description}${o.required ? ' (required)' : ''}`;
+  return `  ${names.padEnd(26)} ${o.description}${o.required ? ' (required)' : ''}${o.repeatable ? ' (repeatable)' : ''}`;
 }
 

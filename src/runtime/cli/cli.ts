@@ -8,11 +8,16 @@
  *   2  not found: no approved model, no such model package group or model package
  *   3  AWS error: a request failed (non-retryable, or retries exhausted), no credentials or region
  *   4  unexpected internal error (a bug: please report it)
+ *   5  a check or a run failed: deploy check-pin / smoke-test found a problem, or pipeline local failed (a Fail step ran, or a step failed)
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { PlatformBootstrap } from '../../blueprint/bootstrap/platform-bootstrap';
 import { PlatformConfig } from '../../blueprint/config/platform-config';
+import { assumeRole, checkPin, DeployCheckError, DeployCheckErrorCode, readPinnedModel, ROLE_ARN, runSmokeTest, SmokeTestEnvironment } from '../deploy';
+import { PIPELINE_LOCAL_COMMAND, pipelineLocal } from '../local-pipeline/command';
 import {
   APPROVAL_STATUSES,
   ApprovalStatus,
@@ -32,6 +37,7 @@ export const EXIT = {
   NOT_FOUND: 2,
   AWS: 3,
   INTERNAL: 4,
+  CHECK_FAILED: 5,
 } as const;
 
 /** The program name. */
@@ -47,6 +53,16 @@ export interface CliIo {
   readonly now?: () => Date;
   /** Extra options of the registry client (tests: retry bounds). @default - none */
   readonly registryOptions?: Partial<ModelRegistryClientOptions>;
+  /** Options of the deploy checks (tests: static credentials, fake sleep, retry bounds). @default - none */
+  readonly deployOptions?: DeployTestOptions;
+}
+
+/** What tests may change in `deploy smoke-test`. */
+export interface DeployTestOptions {
+  /** Static credentials for every client (STS included). @default - the SDK's default chain */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Clock, sleep and retry bounds. @default - real timers */
+  readonly environment?: Partial<SmokeTestEnvironment>;
 }
 
 const GLOBAL_OPTIONS: readonly OptionSpec[] = [
@@ -62,6 +78,18 @@ const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { name: 'help', alias: 'h', kind: 'boolean', description: 'show help' },
   { name: 'version', alias: 'V', kind: 'boolean', description: 'show the version' },
 ];
+
+/** The default InService wait of `deploy smoke-test`, in seconds. */
+const DEFAULT_SMOKE_TIMEOUT_S = 1200;
+/** The default time between two DescribeEndpoint requests of `deploy smoke-test`, in seconds. */
+const DEFAULT_POLL_INTERVAL_S = 15;
+/** The exit code of each deployment-check error. */
+const DEPLOY_EXIT: Record<DeployCheckErrorCode, number> = {
+  NOT_FOUND: EXIT.NOT_FOUND,
+  INVALID_INPUT: EXIT.USAGE,
+  CHECK_FAILED: EXIT.CHECK_FAILED,
+  AWS_ERROR: EXIT.AWS,
+};
 
 const GROUP: OptionSpec = { name: 'group', kind: 'string', valueName: 'GROUP', required: true, description: 'the model package group (name or ARN)' };
 const ARN: OptionSpec = { name: 'arn', kind: 'string', valueName: 'ARN', required: true, description: 'the model package ARN (…:model-package/<group>/<version>)' };
@@ -143,6 +171,35 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [GROUP, { name: 'out', kind: 'string', valueName: 'FILE', required: true, description: 'where to write the pinned-model JSON' }],
     examples: [`${PROGRAM} deploy resolve --group churn-model --out pinned-model.json`],
   },
+  {
+    words: ['deploy', 'check-pin'],
+    summary: 'Fail unless the synthesized template of a stack deploys exactly the pinned model package (every AWS::SageMaker::Model).',
+    positionals: [],
+    options: [
+      { name: 'pinned', kind: 'string', valueName: 'FILE', required: true, description: 'the pinned-model JSON written by deploy resolve' },
+      { name: 'assembly', kind: 'string', valueName: 'DIR', required: true, description: 'the cloud assembly (cdk.out)' },
+      { name: 'stack', kind: 'string', valueName: 'NAME', required: true, description: 'the stack: artifact id, hierarchical id (Stage/Stack) or stack name' },
+    ],
+    examples: [`${PROGRAM} deploy check-pin --pinned pinned-model.json --assembly cdk.out --stack ChurnServingDev`],
+  },
+  {
+    words: ['deploy', 'smoke-test'],
+    summary: 'Smoke-test an endpoint: InService (bounded wait), data capture enabled, the pinned model (--pinned), one sample invocation.',
+    positionals: [],
+    options: [
+      { name: 'endpoint', kind: 'string', valueName: 'NAME', required: true, description: 'the SageMaker endpoint' },
+      { name: 'sample', kind: 'string', valueName: 'FILE', required: true, description: 'the request body of the sample invocation' },
+      { name: 'content-type', kind: 'string', valueName: 'TYPE', description: 'the content type of the sample (default application/json)' },
+      { name: 'timeout', kind: 'string', valueName: 'SECONDS', description: `how long to wait for InService (default ${DEFAULT_SMOKE_TIMEOUT_S}, at most 7200)` },
+      { name: 'poll-interval', kind: 'string', valueName: 'SECONDS', description: `the time between two status requests while waiting (default ${DEFAULT_POLL_INTERVAL_S})` },
+      { name: 'role-arn', kind: 'string', valueName: 'ARN', description: 'a role to assume first (the smoke-test role in the target account)' },
+      { name: 'pinned', kind: 'string', valueName: 'FILE', description: 'the pinned-model JSON: every variant must serve exactly that model package' },
+    ],
+    examples: [
+      `${PROGRAM} deploy smoke-test --endpoint churn-dev --sample smoke-test/sample.json --role-arn arn:aws:iam::444444444444:role/mlops-smoke-test --pinned pinned-model.json`,
+    ],
+  },
+  PIPELINE_LOCAL_COMMAND,
 ];
 
 /** The help of the whole program. */
@@ -165,6 +222,7 @@ export function programHelp(): string {
     '  2  not found: no approved model, no such model package group or model package',
     '  3  AWS error: a request failed (not retryable, or retries exhausted), no credentials or region',
     '  4  unexpected internal error',
+    '  5  a check or a run failed (deploy check-pin, deploy smoke-test, pipeline local)',
     '',
     'AWS settings come from the standard environment (AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...,',
     'AWS_ENDPOINT_URL_SAGEMAKER). Requests are retried with exponential backoff on throttling and 5xx',
@@ -244,12 +302,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await registryRecordDeployment(ctx);
       case 'deploy resolve':
         return await deployResolve(ctx);
+      case 'deploy check-pin':
+        return deployCheckPin(ctx);
+      case 'deploy smoke-test':
+        return await deploySmokeTest(ctx);
+      case 'pipeline local':
+        return await pipelineLocal({ io, json, quiet: ctx.quiet, options: parsed.options, repeated: parsed.repeated });
       default:
         throw new Error(`no handler for ${commandName(parsed.command)}`);
     }
   } catch (e) {
     if (e instanceof UsageError) return usageFailure(io, json, e);
     if (e instanceof RegistryError) return registryFailure(io, json, e);
+    if (e instanceof DeployCheckError) return failure(io, json, DEPLOY_EXIT[e.code], e.code, e.message);
     if (isConfigurationProblem(e)) return failure(io, json, EXIT.AWS, 'AWS_CONFIGURATION', (e as Error).message, configurationHint(e as Error));
     return internalFailure(io, json, e);
   }
@@ -443,6 +508,122 @@ async function deployResolve(ctx: Context): Promise<number> {
     else ctx.io.stdout(`✔ pinned ${pinned.modelPackageGroupName} version ${pinned.modelPackageVersion} (${pinned.modelPackageArn})\n  written to ${out}`);
     return EXIT.OK;
   });
+}
+
+function deployCheckPin(ctx: Context): number {
+  const pinned = path.resolve(ctx.io.cwd, ctx.options.pinned as string);
+  const assembly = path.resolve(ctx.io.cwd, ctx.options.assembly as string);
+  const stack = ctx.options.stack as string;
+  const r = checkPin(pinned, assembly, stack);
+  if (ctx.json) {
+    const out = {
+      ok: true,
+      modelPackageArn: r.pinned.modelPackageArn,
+      stack,
+      stackArtifactId: r.stackArtifactId,
+      templateFile: r.templateFile,
+      models: r.models,
+    };
+    ctx.io.stdout(JSON.stringify(out, undefined, 2));
+  } else {
+    ctx.io.stdout(`✔ ${stack} deploys exactly the pinned model ${r.pinned.modelPackageArn}`);
+    for (const m of r.models) ctx.io.stdout(`  ${m.logicalId}: ${m.modelPackageNames.join(', ')}`);
+  }
+  return EXIT.OK;
+}
+
+async function deploySmokeTest(ctx: Context): Promise<number> {
+  const command = 'deploy smoke-test';
+  const endpointName = ctx.options.endpoint as string;
+  if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(endpointName)) {
+    throw new UsageError(`--endpoint "${endpointName}" is not a SageMaker endpoint name (1 to 63 letters, digits and hyphens)`, command);
+  }
+  const seconds = (name: string, fallback: number, min: number, max: number): number => {
+    const text = ctx.options[name];
+    if (typeof text !== 'string') return fallback;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`--${name} must be a whole number of seconds from ${min} to ${max}, not "${text}"`, command);
+    return n;
+  };
+  const timeoutS = seconds('timeout', DEFAULT_SMOKE_TIMEOUT_S, 1, 7200);
+  const pollS = seconds('poll-interval', DEFAULT_POLL_INTERVAL_S, 0, 300);
+  const roleArn = ctx.options['role-arn'] as string | undefined;
+  if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
+    throw new UsageError(`--role-arn "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`, command);
+  }
+  const contentType = (ctx.options['content-type'] as string | undefined) ?? 'application/json';
+  if (!/^[\w.+-]+\/[\w.+-]+(;.*)?$/.test(contentType)) {
+    throw new UsageError(`--content-type "${contentType}" is not a MIME type, e.g. text/csv or application/json`, command);
+  }
+  const sampleFile = path.resolve(ctx.io.cwd, ctx.options.sample as string);
+  if (!fs.existsSync(sampleFile) || !fs.statSync(sampleFile).isFile()) {
+    throw new DeployCheckError('NOT_FOUND', `the sample file ${sampleFile} does not exist; give the request body of the sample invocation (--sample FILE)`);
+  }
+  const sample = fs.readFileSync(sampleFile);
+  if (sample.length === 0) throw new DeployCheckError('INVALID_INPUT', `the sample file ${sampleFile} is empty`);
+  const pinnedFile = ctx.options.pinned as string | undefined;
+  const pinned = pinnedFile !== undefined ? readPinnedModel(path.resolve(ctx.io.cwd, pinnedFile)) : undefined;
+
+  const env = ctx.io.env;
+  const region = (ctx.options.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const apiEndpoint = (ctx.options['endpoint-url'] as string | undefined) ?? env.AWS_ENDPOINT_URL_SAGEMAKER ?? env.AWS_ENDPOINT_URL;
+  const runtimeEndpoint = env.AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME ?? env.AWS_ENDPOINT_URL;
+  const stsEndpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL;
+  for (const e of [apiEndpoint, runtimeEndpoint, stsEndpoint]) {
+    if (e !== undefined && !/^https?:\/\/[^\s/]+/.test(e)) throw new UsageError(`the endpoint "${e}" is not an http(s) URL`, command);
+  }
+  const testOptions = ctx.io.deployOptions ?? {};
+  const progress = ctx.quiet ? undefined : (line: string) => ctx.io.stderr(line);
+  const environment = { ...testOptions.environment, onProgress: progress };
+  let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined = testOptions.credentials;
+  if (roleArn !== undefined) {
+    const startedAt = (ctx.io.now?.() ?? new Date()).getTime();
+    progress?.(`… assuming ${roleArn}`);
+    credentials = await assumeRole(
+      roleArn,
+      {
+        region,
+        endpoint: stsEndpoint,
+        sessionName: `mlops-smoke-test-${startedAt}`.slice(0, 64),
+        durationSeconds: Math.max(900, Math.min(3600, timeoutS + 600)),
+        credentials: testOptions.credentials,
+      },
+      environment,
+    );
+  }
+  const requestTimeout = 60_000;
+  const handler = { requestTimeout, connectionTimeout: 10_000, throwOnRequestTimeout: true };
+  const sagemaker = new SageMakerClient({ region, endpoint: apiEndpoint, credentials, maxAttempts: 1, requestHandler: handler });
+  const runtime = new SageMakerRuntimeClient({ region, endpoint: runtimeEndpoint, credentials, maxAttempts: 1, requestHandler: handler });
+  try {
+    const r = await runSmokeTest(
+      {
+        endpointName,
+        sample,
+        contentType,
+        timeoutMs: timeoutS * 1000,
+        pollIntervalMs: pollS * 1000,
+        pinnedModelPackageArn: pinned?.modelPackageArn,
+      },
+      { sagemaker, runtime },
+      environment,
+    );
+    if (ctx.json) {
+      const out = { ok: true, ...r, roleArn: roleArn ?? null, pinnedModelPackageArn: pinned?.modelPackageArn ?? null };
+      ctx.io.stdout(JSON.stringify(out, undefined, 2));
+      return EXIT.OK;
+    }
+    ctx.io.stdout(`✔ smoke test of ${endpointName} passed`);
+    ctx.io.stdout(`  status:       InService (waited ${Math.round(r.waitedMs / 1000)} s), config ${r.endpointConfigName}, variants ${r.variants.join(', ')}`);
+    if (pinned) ctx.io.stdout(`  model:        ${pinned.modelPackageArn} on every variant`);
+    ctx.io.stdout(`  data capture: enabled, ${r.dataCapture.initialSamplingPercentage}% to ${r.dataCapture.destinationS3Uri}`);
+    ctx.io.stdout(`  invocation:   ${r.invocation.responseBytes} bytes of ${r.invocation.contentType ?? '?'} from ${r.invocation.invokedVariant ?? '?'} in ${r.invocation.latencyMs} ms`);
+    ctx.io.stdout(`  capture objects under ${r.dataCapture.capturePrefix}: ${r.dataCapture.captureObjectsNote}`);
+    return EXIT.OK;
+  } finally {
+    sagemaker.destroy();
+    runtime.destroy();
+  }
 }
 
 async function withRegistry(ctx: Context, body: (registry: ModelRegistryClient) => Promise<number>): Promise<number> {

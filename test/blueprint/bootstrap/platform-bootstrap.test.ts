@@ -46,7 +46,7 @@ describe('PlatformBootstrap', () => {
       expect(JSON.stringify(doc)).not.toMatch(/"Action":"\*"|"\*:\*"/);
       expect(services(doc).Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': 'eu-central-1' } });
       const create = doc.Statement.find((s: any) => s.Sid === 'CreateRolesOnlyWithThePermissionsBoundary');
-      expect(create.Condition.StringEquals['iam:PermissionsBoundary']).toMatch(/^arn:aws:iam::\d{12}:policy\/vwml-permissions-boundary$/);
+      expect(create.Condition.StringEquals['iam:PermissionsBoundary']).toMatch(/^arn:aws:iam::\d{12}:policy\/vwml-PermissionsBoundary$/);
       const deny = doc.Statement.find((s: any) => s.Sid === 'NoLongTermCredentialsOrAccountChanges');
       expect(deny.Effect).toBe('Deny');
       expect(deny.Action).toEqual(expect.arrayContaining(['iam:CreateUser', 'iam:CreateAccessKey', 'organizations:*']));

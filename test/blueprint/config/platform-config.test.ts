@@ -179,3 +179,42 @@ describe('messages name the field and the fix', () => {
     expect(PlatformConfig.validate([])).toEqual([expect.stringMatching(/^: must be an object with the keys prefix, /)]);
   });
 });
+
+describe('the platform sections', () => {
+  const sample = () => PlatformConfig.sample().toJson();
+
+  test('defaults: central image repositories, IAM Studio, no catalog principals', () => {
+    const props = sample();
+    delete props.imageRepositories;
+    delete props.studio;
+    const config = PlatformConfig.fromObject(props);
+    expect(config.imageRepositories).toEqual(['ml-processing', 'ml-training', 'ml-inference']);
+    expect(config.studio).toEqual({});
+    expect(config.catalogPrincipalArns).toEqual([]);
+    expect(config.allowedInstanceTypes).toBeUndefined();
+  });
+
+  test('a shared column that is not in the table names the table and suggests the column', () => {
+    const props = sample();
+    props.dataShare.tables[0].sharedColumns = ['curent_ka'];
+    expect(PlatformConfig.validate(props)).toEqual([
+      'dataShare.tables[0].sharedColumns[0]: "curent_ka" is not a column of table "weld_readings"; did you mean "current_ka"?',
+    ]);
+  });
+
+  test('an Identity Center user name on an IAM domain is refused', () => {
+    const props = sample();
+    props.studio.users[0].identityCenterUserName = 'jane@example.com';
+    expect(PlatformConfig.validate(props)).toEqual([
+      'studio.users[0].identityCenterUserName: is only used when studio.authMode is "SSO"; remove it, or set "authMode": "SSO"',
+    ]);
+  });
+
+  test('people must name exactly one way to sign in', () => {
+    const props = sample();
+    props.people = {};
+    expect(PlatformConfig.validate(props)).toEqual([
+      'people: set exactly one of identityCenterAccountId, samlProviderName, mfaAccountIds (found none); for example { "identityCenterAccountId": "999999999999" }',
+    ]);
+  });
+});

@@ -770,3 +770,32 @@ describe('EndpointInstanceType', () => {
     expect(EndpointInstanceType.ML_M5_XLARGE.toString()).toBe('ml.m5.xlarge');
   });
 });
+
+describe('RealtimeEndpoint: a fixed execution role name', () => {
+  test('names the created role, so that other accounts can admit exactly it', () => {
+    const { stack, vpc, key } = fixture();
+    new RealtimeEndpoint(stack, 'Endpoint', {
+      endpointName: 'churn-prod',
+      modelSource: EndpointModelSource.fromModelPackageArn('arn:aws:sagemaker:eu-central-1:222222222222:model-package/churn/3'),
+      instanceType: EndpointInstanceType.ML_M5_LARGE,
+      vpc,
+      encryptionKey: key,
+      roleName: 'vwml-churn-prod-endpoint',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'vwml-churn-prod-endpoint' });
+  });
+
+  test('refuses a bad name, and a name together with a given role', () => {
+    const { stack, vpc, key } = fixture();
+    const base = {
+      endpointName: 'churn-prod',
+      modelSource: EndpointModelSource.fromModelPackageArn('arn:aws:sagemaker:eu-central-1:222222222222:model-package/churn/3'),
+      instanceType: EndpointInstanceType.ML_M5_LARGE,
+      vpc,
+      encryptionKey: key,
+    };
+    expect(() => new RealtimeEndpoint(stack, 'A', { ...base, roleName: 'no spaces allowed' })).toThrow(/roleName "no spaces allowed" is not an IAM role name/);
+    const role = iam.Role.fromRoleArn(stack, 'Given', 'arn:aws:iam::222222222222:role/given');
+    expect(() => new RealtimeEndpoint(stack, 'B', { ...base, role, roleName: 'x' })).toThrow(/with a given role, remove roleName/);
+  });
+});

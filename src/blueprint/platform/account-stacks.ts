@@ -1,0 +1,191 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { PlatformAccountStack } from './platform-account-stack';
+import { ImageBuildPipeline, ImageRegistry, ImageSource, PackageMirror } from '../../constructs/artifacts';
+import { MlopsPortfolio } from '../../constructs/catalog';
+import { SecureBucket } from '../../constructs/core';
+import { DataShare, GlueColumnType } from '../../constructs/data';
+import { ModelEventBus } from '../../constructs/events';
+import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+
+/**
+ * Props of the account stacks: the configuration (the account is implied by the class).
+ */
+export interface AccountStackProps {
+  /** The validated platform configuration. */
+  readonly config: PlatformConfig;
+}
+
+/**
+ * DATA: the governed data lake. The Glue database and the column-level Lake Formation grants of SELECT
+ * to EXP, from `dataShare` of the configuration.
+ */
+export class DataAccountStack extends PlatformAccountStack {
+  /** The data share, if configured. */
+  public readonly dataShare?: DataShare;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the configuration
+   */
+  constructor(scope: Construct, id: string, props: AccountStackProps) {
+    super(scope, id, { config: props.config, account: PlatformAccount.DATA });
+    const share = props.config.dataShare;
+    if (share) {
+      this.dataShare = new DataShare(this, 'DataShare', {
+        databaseName: share.databaseName,
+        tables: share.tables.map((t) => ({
+          tableName: t.name,
+          location: t.location,
+          columns: t.columns.map((c) => ({ name: c.name, columnType: GlueColumnType.of(c.type) })),
+        })),
+        columnGrants: share.tables.map((t) => ({ tableName: t.name, columnNames: t.sharedColumns })),
+        consumerAccountId: props.config.account(PlatformAccount.EXP).accountId,
+        encryptionKey: this.platformKey.key,
+        permissionsBoundary: this.guardrails.permissionsBoundary,
+      });
+    }
+  }
+}
+
+/**
+ * EXP: experimentation. The SageMaker Studio domain in the isolated VPC with one user profile per data
+ * scientist, and the CodeArtifact mirror of PyPI and npm.
+ */
+export class ExpAccountStack extends PlatformAccountStack {
+  /** The Studio domain. */
+  public readonly studio: StudioDomain;
+  /** The user profiles, by user profile name. */
+  public readonly profiles: { [userProfileName: string]: DataScientistProfile };
+  /** The package mirror. */
+  public readonly packageMirror: PackageMirror;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the configuration
+   */
+  constructor(scope: Construct, id: string, props: AccountStackProps) {
+    super(scope, id, { config: props.config, account: PlatformAccount.EXP });
+    const config = props.config;
+    const studio = config.studio;
+    this.studio = new StudioDomain(this, 'Studio', {
+      domainName: this.names.studioDomainName,
+      vpc: this.network!.vpc,
+      vpcSubnets: this.network!.subnetSelection,
+      encryptionKey: this.mlKey!.key,
+      permissionsBoundary: this.guardrails.permissionsBoundary,
+      guardrailPolicy: this.guardrails.guardrailPolicy,
+      authMode: studio.authMode === 'SSO' ? StudioAuthMode.IAM_IDENTITY_CENTER : StudioAuthMode.IAM,
+      idleTimeout: Duration.minutes(studio.idleTimeoutMinutes ?? 60),
+      maxIdleTimeout: Duration.minutes(Math.max(studio.idleTimeoutMinutes ?? 60, 240)),
+    });
+    this.profiles = {};
+    for (const user of studio.users ?? []) {
+      this.profiles[user.userProfileName] = new DataScientistProfile(this, `Profile-${user.userProfileName}`, {
+        domain: this.studio,
+        userProfileName: user.userProfileName,
+        identityCenterUserName: user.identityCenterUserName,
+      });
+    }
+    this.packageMirror = new PackageMirror(this, 'PackageMirror', {
+      encryptionKey: this.platformKey.key,
+      domainName: this.names.codeArtifactDomainName,
+      readerAccountIds: [PlatformAccount.EXP, PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
+        .map((a) => config.account(a).accountId)
+        .filter((accountId, i, all) => all.indexOf(accountId) === i),
+      organizationId: config.organizationId,
+    });
+  }
+}
+
+/**
+ * RES: resources and CI/CD. The central ECR registry with one image build pipeline per repository, the
+ * model event bus that receives model-approval events from EXP, and the Service Catalog portfolio.
+ */
+export class ResAccountStack extends PlatformAccountStack {
+  /** The central image registry. */
+  public readonly registry: ImageRegistry;
+  /** The bucket the image sources are uploaded to (`<repository>/source.zip`). */
+  public readonly imageSources: SecureBucket;
+  /** The image build pipelines, by repository short name. */
+  public readonly imageBuilds: { [repository: string]: ImageBuildPipeline };
+  /** The model event bus. */
+  public readonly eventBus: ModelEventBus;
+  /** The Service Catalog portfolio. */
+  public readonly portfolio: MlopsPortfolio;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the configuration
+   */
+  constructor(scope: Construct, id: string, props: AccountStackProps) {
+    super(scope, id, { config: props.config, account: PlatformAccount.RES });
+    const config = props.config;
+    const consumers = [PlatformAccount.EXP, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
+      .map((a) => config.account(a).accountId)
+      .filter((accountId, i, all) => accountId !== config.account(PlatformAccount.RES).accountId && all.indexOf(accountId) === i);
+
+    this.registry = new ImageRegistry(this, 'Registry', {
+      encryptionKey: this.platformKey.key,
+      repositoryNames: config.imageRepositories.map((r) => this.names.repositoryName(r)),
+      pullAccountIds: consumers,
+    });
+    this.imageSources = new SecureBucket(this, 'ImageSources', { encryptionKey: this.platformKey.key });
+    this.imageBuilds = {};
+    for (const repository of config.imageRepositories) {
+      this.imageBuilds[repository] = new ImageBuildPipeline(this, `ImageBuild-${repository}`, {
+        encryptionKey: this.platformKey.key,
+        source: ImageSource.fromS3(this.imageSources.bucket, `${repository}/source.zip`),
+        registry: this.registry,
+        repositoryName: this.names.repositoryName(repository),
+        smokeTestCommands: ['docker run --rm --entrypoint python3 "$IMAGE_URI" -c "import sys; print(sys.version)"'],
+        vpc: this.network?.vpc,
+        subnetSelection: this.network?.subnetSelection,
+        permissionsBoundary: this.guardrails.permissionsBoundary,
+        pipelineName: `${config.prefix}-image-${repository.replace(/[^A-Za-z0-9-]/g, '-')}`,
+      });
+    }
+
+    this.eventBus = new ModelEventBus(this, 'ModelEvents', {
+      eventBusName: this.names.eventBusName,
+      sourceAccountIds: [config.account(PlatformAccount.EXP).accountId],
+      organizationId: config.organizationId,
+      encryptionKey: this.platformKey.key,
+    });
+
+    this.portfolio = new MlopsPortfolio(this, 'Portfolio', {
+      displayName: `${config.prefix} MLOps`,
+      principalRoleArns: config.catalogPrincipalArns.length > 0 ? config.catalogPrincipalArns : undefined,
+      productRolesBoundary: this.guardrails.permissionsBoundary,
+      launchRoleName: this.names.catalogLaunchRoleName,
+    });
+    // The launch role creates the products' roles (each with the boundary): the boundary, which forbids
+    // creating roles and writing policies, cannot apply to it. The bootstrap execution policy admits exactly
+    // this role name without the boundary.
+    iam.PermissionsBoundary.of(this.portfolio.launchRole).clear();
+  }
+}
+
+/**
+ * DEV, INT or PROD: the deployment targets. The isolated network, the ML key for endpoint volumes and
+ * data capture, and the persona roles of the stage (DEV troubleshooting, INT and PROD read-only).
+ */
+export class StageAccountStack extends PlatformAccountStack {
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the configuration
+   * @param account DEV, INT or PROD
+   */
+  constructor(scope: Construct, id: string, props: AccountStackProps, account: PlatformAccount) {
+    if (![PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD].includes(account)) {
+      throw new Error(`StageAccountStack: account must be DEV, INT or PROD, not ${account.toUpperCase()}`);
+    }
+    super(scope, id, { config: props.config, account });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './platform-account-stack';
+export * from './account-stacks';
+export * from './mlops-platform';

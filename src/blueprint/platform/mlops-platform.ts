@@ -1,0 +1,91 @@
+import { Construct } from 'constructs';
+import { AccountBootstrap, PlatformBootstrap } from '../bootstrap/platform-bootstrap';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { PlatformNames } from '../naming';
+import { DataAccountStack, ExpAccountStack, ResAccountStack, StageAccountStack } from './account-stacks';
+import { PlatformAccountStack } from './platform-account-stack';
+
+/**
+ * Props of the `MlopsPlatform`.
+ */
+export interface MlopsPlatformProps {
+  /** The validated platform configuration (`PlatformConfig.fromFile('platform.json')`). */
+  readonly config: PlatformConfig;
+}
+
+/**
+ * The shared six-account MLOps platform from one validated configuration: one stack per account, each
+ * with its account and region set. Accounts wire to each other through names and ARNs computed from
+ * the configuration (`PlatformNames`), never through CloudFormation exports, so every stack deploys on
+ * its own in its own account.
+ *
+ * | account | stack |
+ * |---|---|
+ * | DATA | key, guardrails, compliance baseline, Glue database + Lake Formation column grants to EXP |
+ * | EXP | + isolated network, ML key, personas, Studio domain and profiles, CodeArtifact mirror |
+ * | RES | + ECR registry and image build pipelines, model event bus, Service Catalog portfolio |
+ * | DEV, INT, PROD | + isolated network, ML key, personas of the stage |
+ *
+ * @example
+ * const app = new App();
+ * const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.fromFile('platform.json') });
+ * ComplianceCheck.assertCompliant(app);
+ */
+export class MlopsPlatform extends Construct {
+  /**
+   * The bootstrap of every account: the least-privilege execution policy and the exact `cdk bootstrap`
+   * command with the configured qualifier (RES trusted by DEV, INT and PROD).
+   * @param config the platform configuration
+   */
+  public static bootstrapCommands(config: PlatformConfig): AccountBootstrap[] {
+    return PlatformBootstrap.forConfig(config);
+  }
+
+  /** The configuration. */
+  public readonly config: PlatformConfig;
+  /** The names computed from it. */
+  public readonly names: PlatformNames;
+  /** DATA. */
+  public readonly data: DataAccountStack;
+  /** EXP. */
+  public readonly exp: ExpAccountStack;
+  /** RES. */
+  public readonly res: ResAccountStack;
+  /** DEV. */
+  public readonly dev: StageAccountStack;
+  /** INT. */
+  public readonly int: StageAccountStack;
+  /** PROD. */
+  public readonly prod: StageAccountStack;
+
+  /**
+   * @param scope the App (the stacks are created below this construct)
+   * @param id the construct id
+   * @param props the configuration
+   */
+  constructor(scope: Construct, id: string, props: MlopsPlatformProps) {
+    super(scope, id);
+    this.config = props.config;
+    this.names = new PlatformNames(props.config);
+    const config = props.config;
+    this.data = new DataAccountStack(this, 'Data', { config });
+    this.exp = new ExpAccountStack(this, 'Exp', { config });
+    this.res = new ResAccountStack(this, 'Res', { config });
+    this.dev = new StageAccountStack(this, 'Dev', { config }, PlatformAccount.DEV);
+    this.int = new StageAccountStack(this, 'Int', { config }, PlatformAccount.INT);
+    this.prod = new StageAccountStack(this, 'Prod', { config }, PlatformAccount.PROD);
+  }
+
+  /** The six stacks, in deployment order (DATA, EXP, RES, DEV, INT, PROD). */
+  public get stacks(): PlatformAccountStack[] {
+    return [this.data, this.exp, this.res, this.dev, this.int, this.prod];
+  }
+
+  /**
+   * The stack of one account.
+   * @param account which account
+   */
+  public stack(account: PlatformAccount): PlatformAccountStack {
+    return this.stacks.find((s) => s.platformAccount === account)!;
+  }
+}

@@ -1,0 +1,193 @@
+import { DefaultStackSynthesizer, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { ComplianceBaseline } from '../../constructs/compliance';
+import { IsolatedNetwork } from '../../constructs/network';
+import { PersonaEnvironment, PersonaRoles, PersonaTrust, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { KeyPurpose, PlatformNames } from '../naming';
+
+/**
+ * Props of a `PlatformAccountStack`.
+ */
+export interface PlatformAccountStackProps extends StackProps {
+  /** The validated platform configuration. */
+  readonly config: PlatformConfig;
+  /** Which of the six accounts this stack is deployed to. */
+  readonly account: PlatformAccount;
+}
+
+/** The parameters the platform publishes in each account for the use-case stacks of that account. */
+export enum PlatformParameter {
+  /** the VPC id */
+  VPC_ID = 'vpc-id',
+  /** the isolated subnet ids, comma-separated */
+  SUBNET_IDS = 'subnet-ids',
+  /** the VPC's IPv4 CIDR */
+  VPC_CIDR = 'vpc-cidr',
+  /** the ARN of the ML key (model artifacts, data capture, SageMaker volumes) */
+  ML_KEY_ARN = 'ml-key-arn',
+  /** the ARN of the platform key (buckets, logs, queues) */
+  PLATFORM_KEY_ARN = 'platform-key-arn',
+}
+
+/**
+ * The platform stack of one account. Every account gets: the platform key, the SageMaker guardrails
+ * (whose permissions boundary is set on every role of the stack), the compliance baseline (AWS Config
+ * and Security Hub). Accounts with a network get the isolated network and the ML key; EXP, DEV, INT
+ * and PROD get the persona roles of their environment. Subclasses add what is specific to an account.
+ */
+export class PlatformAccountStack extends Stack {
+  /** The platform configuration. */
+  public readonly config: PlatformConfig;
+  /** The names computed from it. */
+  public readonly names: PlatformNames;
+  /** The account this stack is deployed to. */
+  public readonly platformAccount: PlatformAccount;
+  /** The key for the platform's own data at rest (buckets, logs, queues, the event bus). */
+  public readonly platformKey: PlatformKey;
+  /** The SageMaker guardrails: guardrail policy and permissions boundary. */
+  public readonly guardrails: SageMakerGuardrails;
+  /** AWS Config and Security Hub. */
+  public readonly complianceBaseline: ComplianceBaseline;
+  /** The isolated network, in accounts with a network. */
+  public readonly network?: IsolatedNetwork;
+  /** The ML key, in accounts with a network. */
+  public readonly mlKey?: PlatformKey;
+  /** The persona roles, in EXP, DEV, INT and PROD. */
+  public readonly personas?: PersonaRoles;
+
+  /**
+   * @param scope the parent construct (the `MlopsPlatform`)
+   * @param id the construct id
+   * @param props the configuration and the account
+   */
+  constructor(scope: Construct, id: string, props: PlatformAccountStackProps) {
+    const names = new PlatformNames(props.config);
+    const { accountId, region } = props.config.account(props.account);
+    super(scope, id, {
+      ...props,
+      stackName: props.stackName ?? names.platformStackName(props.account),
+      env: { account: accountId, region },
+      synthesizer: props.synthesizer ?? new DefaultStackSynthesizer({ qualifier: props.config.qualifier }),
+      terminationProtection: props.terminationProtection ?? true,
+      description: props.description ?? `${props.config.prefix} MLOps platform: ${props.account.toUpperCase()} account (@vw/mlops-blueprint)`,
+    });
+    this.config = props.config;
+    this.names = names;
+    this.platformAccount = props.account;
+    const network = props.config.account(props.account).network;
+    // the zones are known from the configuration: no availability-zone lookup, so synth needs no AWS credentials
+    this.node.setContext(`availability-zones:account=${accountId}:region=${region}`, zonesOf(props.config, props.account));
+
+    for (const [key, value] of Object.entries(props.config.tags)) Tags.of(this).add(key, value);
+    Tags.of(this).add('mlops:account', props.account);
+
+    this.platformKey = new PlatformKey(this, 'PlatformKey', {
+      aliasName: names.keyAlias(KeyPurpose.PLATFORM).replace(/^alias\//, ''),
+      description: `${props.config.prefix} platform data at rest in ${props.account.toUpperCase()} (buckets, logs, queues, events)`,
+    });
+
+    this.guardrails = new SageMakerGuardrails(this, 'Guardrails', {
+      allowedInstanceTypes: props.config.allowedInstanceTypes,
+      managedPolicyNamePrefix: `${props.config.prefix}-`,
+      // the custom resource that empties the default security group of a created VPC (CDK's restrictDefaultSecurityGroup)
+      additionalBoundaryActions: network && !network.vpcId ? ['ec2:AuthorizeSecurityGroup*', 'ec2:RevokeSecurityGroup*'] : undefined,
+    });
+    // every role this stack creates carries the boundary (the CloudFormation execution policy insists on it)
+    iam.PermissionsBoundary.of(this).apply(this.guardrails.permissionsBoundary);
+
+    this.complianceBaseline = new ComplianceBaseline(this, 'Compliance', { encryptionKey: this.platformKey.key });
+
+    if (network) {
+      this.mlKey = new PlatformKey(this, 'MlKey', {
+        aliasName: names.keyAlias(KeyPurpose.ML).replace(/^alias\//, ''),
+        description: `${props.config.prefix} ML data in ${props.account.toUpperCase()}: model artifacts, data capture, SageMaker volumes`,
+        consumerAccountIds: mlKeyConsumers(props.config, props.account),
+      });
+      this.network = new IsolatedNetwork(this, 'Network', {
+        cidr: network.cidr,
+        ...(network.vpcId
+          ? { vpcId: network.vpcId, subnetIds: network.subnetIds, availabilityZones: network.availabilityZones }
+          : { availabilityZones: zonesOf(props.config, props.account) }),
+        flowLogKey: this.platformKey.key,
+      });
+      this.publish(PlatformParameter.VPC_ID, this.network.vpc.vpcId);
+      this.publish(PlatformParameter.SUBNET_IDS, this.network.subnetIds.join(','));
+      this.publish(PlatformParameter.VPC_CIDR, this.network.vpcCidr);
+      this.publish(PlatformParameter.ML_KEY_ARN, this.mlKey.keyArn);
+    }
+    this.publish(PlatformParameter.PLATFORM_KEY_ARN, this.platformKey.keyArn);
+
+    const environment = personaEnvironment(props.account);
+    if (environment !== undefined) {
+      this.personas = new PersonaRoles(this, 'Personas', {
+        environment,
+        trust: personaTrust(props.config, props.account),
+        guardrails: this.guardrails,
+        roleNamePrefix: `${props.config.prefix}-`,
+      });
+    }
+  }
+
+  /**
+   * Publishes a value for the use-case stacks of this account as an SSM parameter
+   * (`/<prefix>/platform/<name>`): same-account, resolved at deploy time, no CloudFormation exports.
+   * @param name the parameter
+   * @param value its value
+   */
+  protected publish(name: PlatformParameter | string, value: string): ssm.StringParameter {
+    return new ssm.StringParameter(this, `Parameter-${name}`, {
+      parameterName: this.names.parameterName(name),
+      stringValue: value,
+      description: `${this.config.prefix} platform: ${name} of the ${this.platformAccount.toUpperCase()} account, for use-case stacks`,
+    });
+  }
+}
+
+/**
+ * The accounts that may decrypt with the ML key of an account: EXP shares model artifacts with RES, DEV,
+ * INT and PROD; the stage accounts keep their ML data to themselves.
+ */
+function mlKeyConsumers(config: PlatformConfig, account: PlatformAccount): string[] | undefined {
+  if (account !== PlatformAccount.EXP) return undefined;
+  const own = config.account(account).accountId;
+  const ids = [PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
+    .map((a) => config.account(a).accountId)
+    .filter((accountId, i, all) => accountId !== own && all.indexOf(accountId) === i);
+  return ids.length > 0 ? ids : undefined;
+}
+
+/** The availability zones of an account's network: configured, or the first `maxAzs` of the region. @internal */
+export function zonesOf(config: PlatformConfig, account: PlatformAccount): string[] {
+  const { region, network } = config.account(account);
+  if (network?.availabilityZones) return network.availabilityZones;
+  return 'abcdef'.slice(0, network?.maxAzs ?? 2).split('').map((letter) => `${region}${letter}`);
+}
+
+function personaEnvironment(account: PlatformAccount): PersonaEnvironment | undefined {
+  switch (account) {
+    case PlatformAccount.EXP:
+      return PersonaEnvironment.EXPERIMENTATION;
+    case PlatformAccount.DEV:
+      return PersonaEnvironment.DEV;
+    case PlatformAccount.INT:
+      return PersonaEnvironment.INT;
+    case PlatformAccount.PROD:
+      return PersonaEnvironment.PROD;
+    default:
+      return undefined;
+  }
+}
+
+function personaTrust(config: PlatformConfig, account: PlatformAccount): PersonaTrust {
+  const people = config.people;
+  if (people?.identityCenterAccountId) return PersonaTrust.identityCenter(people.identityCenterAccountId);
+  const { accountId } = config.account(account);
+  if (people?.samlProviderName) {
+    const partition = new PlatformNames(config).partition(account);
+    return PersonaTrust.samlProvider(`arn:${partition}:iam::${accountId}:saml-provider/${people.samlProviderName}`);
+  }
+  return PersonaTrust.accountsWithMfa(people?.mfaAccountIds ?? [accountId]);
+}

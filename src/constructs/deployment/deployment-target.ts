@@ -1,0 +1,54 @@
+/**
+ * A stage of the model-deployment pipeline, in promotion order. The value is the suffix of the
+ * pipeline stage names (`DeployDev`, `ApproveInt`, `SmokeTestInt`, ...).
+ */
+export enum DeploymentStage {
+  /** The first target; deployed automatically after the model is resolved and the app synthesized. */
+  DEV = 'Dev',
+  /** Staging; deployed after a manual approval. */
+  INT = 'Int',
+  /** Production; deployed after a second manual approval. */
+  PROD = 'Prod',
+}
+
+/**
+ * One account the model-deployment pipeline deploys the use case's serving stack to.
+ */
+export interface DeploymentTarget {
+  /** Which stage this is (the targets are given in the order DEV, INT, PROD). */
+  readonly stage: DeploymentStage;
+
+  /** The 12-digit id of the target account; it must be CDK-bootstrapped with the pipeline's qualifier and trust the pipeline's account. */
+  readonly account: string;
+
+  /**
+   * The region of the target.
+   * @default - the pipeline stack's region
+   */
+  readonly region?: string;
+
+  /**
+   * The serving stack of this stage as the CDK CLI selects it in the cloud assembly: its artifact id
+   * or its hierarchical id (e.g. `ChurnServingDev` or `Dev/ChurnServing`).
+   */
+  readonly stackName: string;
+
+  /** The SageMaker endpoint the serving stack creates (the smoke test invokes it). */
+  readonly endpointName: string;
+
+  /**
+   * A role in the target account that the smoke test assumes: it needs `sagemaker:DescribeEndpoint`,
+   * `sagemaker:DescribeEndpointConfig`, `sagemaker:DescribeModel` and `sagemaker:InvokeEndpoint` on the
+   * endpoint and its config and model, and must trust the SmokeTest project's role
+   * (`ModelDeploymentPipeline.smokeTestRoles`). Required for DEV and INT (each promotion needs a passed
+   * smoke test); for PROD it adds a `SmokeTestProd` stage after `DeployProd`.
+   * @default - no smoke test (allowed only for PROD)
+   */
+  readonly smokeTestRoleArn?: string;
+
+  /**
+   * Whether a manual approval precedes the deployment to this target. Must be false for DEV (it is
+   * deployed automatically) and true for INT and PROD.
+   */
+  readonly requiresApprovalBefore: boolean;
+}

@@ -1,0 +1,793 @@
+import { CfnElement, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
+import { DeploymentSource } from './deployment-source';
+import { DeploymentStage, DeploymentTarget } from './deployment-target';
+import { stageLabel, validateTargets } from './deployment-target-validation';
+import { literalPartition } from './endpoint-validation';
+import { literalNetworkInterfaceArn, ManagedPolicyRole } from '../artifacts/managed-policy-role';
+import { acknowledgeRules } from '../core/acknowledge';
+import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { SecureBucket } from '../core/secure-bucket';
+
+const PINNED_MODEL_FILE = 'pinned-model.json';
+const PINNED_MODEL_CONTEXT_KEY = 'pinnedModelPackageArn';
+
+/** A CDK bootstrap qualifier, as the bootstrap template allows it. */
+const QUALIFIER = /^[A-Za-z0-9_-]{1,10}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const EVENT_BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
+const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):event-bus\/([A-Za-z0-9._-]{1,256})$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** The four roles `cdk bootstrap` creates in every account, by the part of their name after the qualifier. */
+const BOOTSTRAP_ROLES = ['deploy-role', 'file-publishing-role', 'image-publishing-role', 'lookup-role'];
+
+/**
+ * Props of a `ModelDeploymentPipeline`.
+ */
+export interface ModelDeploymentPipelineProps {
+  /**
+   * The customer-managed key for the artifact bucket, the CodeBuild projects and their logs, the approval
+   * topic and the trigger's dead-letter queue. When it is a `kms.Key` of this app, its policy is extended
+   * for CloudWatch Logs and for EventBridge's dead letters; an imported key's policy must allow them.
+   */
+  readonly encryptionKey: kms.IKey;
+
+  /** Where the use-case repository (CDK app, package.json, smoke-test sample) comes from. */
+  readonly source: DeploymentSource;
+
+  /** The name of the use case's model package group in the registry account (EXP). */
+  readonly modelPackageGroupName: string;
+
+  /** The 12-digit id of the account that holds the model registry (EXP). */
+  readonly registryAccount: string;
+
+  /**
+   * The region of the model registry.
+   * @default - the pipeline stack's region
+   */
+  readonly registryRegion?: string;
+
+  /**
+   * The name or ARN of the `ModelEventBus` in this account and region that receives the registry's
+   * `SageMaker Model Package State Change` events; an approval of a version of this use case's group
+   * starts the pipeline.
+   */
+  readonly modelEventBus: string;
+
+  /**
+   * The qualifier the target accounts were CDK-bootstrapped with (`cdk bootstrap --qualifier`); the
+   * deploy projects may assume only the bootstrap roles of that qualifier. The use-case app must
+   * synthesize with the same qualifier.
+   */
+  readonly qualifier: string;
+
+  /** The deployment targets, in the order DEV, INT, PROD (validated). */
+  readonly targets: DeploymentTarget[];
+
+  /**
+   * The sample request the smoke tests send, relative to the root of the use-case repository.
+   * @default 'smoke-test/sample.json'
+   */
+  readonly smokeTestSamplePath?: string;
+
+  /**
+   * The content type of the sample request.
+   * @default 'application/json'
+   */
+  readonly smokeTestContentType?: string;
+
+  /**
+   * How long a smoke test waits for the endpoint to be InService.
+   * @default Duration.minutes(20)
+   */
+  readonly smokeTestTimeout?: Duration;
+
+  /**
+   * The time limit of one deployment (`cdk deploy` of a serving stack).
+   * @default Duration.hours(2)
+   */
+  readonly deployTimeout?: Duration;
+
+  /**
+   * The commands that install the use-case repository's dependencies in every CodeBuild project
+   * (e.g. a CodeArtifact login followed by `npm ci`). They must make `npx mlops-blueprint` and `npx cdk`
+   * available.
+   * @default ['npm ci']
+   */
+  readonly installCommands?: string[];
+
+  /**
+   * The topic that announces pending approvals (before INT and PROD).
+   * @default - a topic encrypted with `encryptionKey`, TLS only
+   */
+  readonly approvalTopic?: sns.ITopic;
+
+  /**
+   * Email addresses subscribed to the approval topic this construct creates.
+   * @default - no subscriptions
+   */
+  readonly approvalEmails?: string[];
+
+  /**
+   * The dead-letter queue of the EventBridge rule that starts the pipeline. Its policy must let
+   * EventBridge send to it (a queue of this stack gets that statement automatically).
+   * @default - a queue encrypted with `encryptionKey`, TLS only, retained
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+
+  /**
+   * The name of the Resolve project's role. The registry account's model package group policy names this
+   * role, so the name is fixed (and `resolveRoleArn` is computed from it).
+   * @default - a name derived from the construct path, ending in `-resolve`
+   */
+  readonly resolveRoleName?: string;
+
+  /**
+   * The VPC the CodeBuild projects run in. It must reach S3, CloudWatch Logs, KMS, STS, SageMaker (API and
+   * runtime), CloudFormation, ECR and the npm registry of `installCommands`.
+   * @default - the projects run outside any VPC, in CodeBuild's network
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of the projects, when `vpc` is set.
+   * @default - the VPC's private subnets
+   */
+  readonly subnetSelection?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the projects, when `vpc` is set.
+   * @default - one security group with all outbound traffic allowed and no inbound rule
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * A permissions boundary applied to every role this construct creates.
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * The pipeline name.
+   * @default - a name generated by CloudFormation
+   */
+  readonly pipelineName?: string;
+}
+
+/**
+ * The per-use-case model-deployment pipeline in the RES account: it resolves the latest approved model
+ * version ONCE, pins it, and deploys exactly that version through DEV, INT and PROD.
+ *
+ * A CodePipeline (V2) with these stages, in order:
+ * 1. **Source**: the use-case repository (`DeploymentSource`), artifact `Source`.
+ * 2. **Resolve**: `npx mlops-blueprint deploy resolve` against the registry account's model package group
+ *    (cross-account read; the group's resource policy must allow `resolveRoleArn`); fails when there is no
+ *    approved version (CLI exit code 2). Output artifact `PinnedModel` (`pinned-model.json`); variables
+ *    `#{Resolve.MODEL_PACKAGE_ARN}` and `#{Resolve.MODEL_PACKAGE_VERSION}`.
+ * 3. **Synth**: `npx cdk synth -c pinnedModelPackageArn=<the pinned ARN>`; output artifact `CloudAssembly`.
+ * 4. **DeployDev**, **SmokeTestDev**, **ApproveInt**, **DeployInt**, **SmokeTestInt**, **ApproveProd**,
+ *    **DeployProd** (and **SmokeTestProd** when the PROD target has a smoke-test role). Every Deploy first
+ *    runs `deploy check-pin` (the stack's template must use exactly the pinned ARN), then
+ *    `cdk deploy --app <CloudAssembly> <stack>`; every Deploy and SmokeTest action takes `PinnedModel` as
+ *    input. The approvals notify the approval topic with the pinned ARN in their custom data.
+ *
+ * The pipeline also starts when the RES `ModelEventBus` receives an approval (`ModelApprovalStatus:
+ * Approved`) of this use case's group from the registry account; undeliverable starts go to a dead-letter
+ * queue.
+ *
+ * Cross-account design: no pipeline action runs in another account, so the artifacts never leave RES and
+ * the artifact key needs no cross-account grant (`crossAccountKeys: false`, and the bucket denies every
+ * principal outside this account). The Deploy projects run the CDK CLI in RES, which assumes the target
+ * account's CDK bootstrap roles of the configured `qualifier` (and only those: deploy, file-publishing,
+ * image-publishing, lookup); the CLI reads the cloud assembly locally and publishes its assets to the
+ * target's own bootstrap bucket and repository. Each Deploy project has its own role, limited to its own
+ * target account. The SmokeTest projects assume only their target's smoke-test role.
+ *
+ * @example
+ * new ModelDeploymentPipeline(this, 'ChurnDeployment', {
+ *   encryptionKey: key,
+ *   source: DeploymentSource.fromConnection({
+ *     connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+ *     owner: 'vw-mlops', repository: 'churn-model',
+ *   }),
+ *   modelPackageGroupName: 'churn-model',
+ *   registryAccount: '222222222222',
+ *   modelEventBus: 'mlops-model-events',
+ *   qualifier: 'mlops',
+ *   targets: [
+ *     { stage: DeploymentStage.DEV, account: '444444444444', stackName: 'ChurnServingDev', endpointName: 'churn-dev',
+ *       smokeTestRoleArn: 'arn:aws:iam::444444444444:role/mlops-smoke-test', requiresApprovalBefore: false },
+ *     { stage: DeploymentStage.INT, account: '555555555555', stackName: 'ChurnServingInt', endpointName: 'churn-int',
+ *       smokeTestRoleArn: 'arn:aws:iam::555555555555:role/mlops-smoke-test', requiresApprovalBefore: true },
+ *     { stage: DeploymentStage.PROD, account: '666666666666', stackName: 'ChurnServingProd', endpointName: 'churn-prod',
+ *       requiresApprovalBefore: true },
+ *   ],
+ * });
+ */
+export class ModelDeploymentPipeline extends Construct {
+  /** The file the Resolve stage writes into the PinnedModel artifact (the `deploy resolve` document). */
+  public static readonly PINNED_MODEL_FILE = PINNED_MODEL_FILE;
+  /** The CDK context key the use-case app reads the pinned model package ARN from (`-c pinnedModelPackageArn=...`). */
+  public static readonly PINNED_MODEL_CONTEXT_KEY = PINNED_MODEL_CONTEXT_KEY;
+
+  /** The pipeline. */
+  public readonly pipeline: codepipeline.Pipeline;
+  /** The pipeline's artifact bucket (KMS-encrypted with the given key; only principals of this account). */
+  public readonly artifactBucket: s3.IBucket;
+  /** The Resolve project. */
+  public readonly resolveProject: codebuild.IProject;
+  /** The role of the Resolve project: the principal the registry's model package group policy must allow. */
+  public readonly resolveRole: iam.IRole;
+  /** The ARN of the Resolve role, computed from its fixed name (usable in another account's policy). */
+  public readonly resolveRoleArn: string;
+  /** The Synth project. */
+  public readonly synthProject: codebuild.IProject;
+  /** The Deploy projects, in target order. */
+  public readonly deployProjects: codebuild.IProject[];
+  /** The roles of the Deploy projects, in target order; each may assume only its target's bootstrap roles. */
+  public readonly deployRoles: iam.IRole[];
+  /** The SmokeTest projects, in target order (targets without a smoke-test role have none). */
+  public readonly smokeTestProjects: codebuild.IProject[];
+  /** The roles of the SmokeTest projects; the target accounts' smoke-test roles must trust them. */
+  public readonly smokeTestRoles: iam.IRole[];
+  /** The topic that announces pending approvals. */
+  public readonly approvalTopic: sns.ITopic;
+  /** The EventBridge rule on the model event bus that starts the pipeline on an approval. */
+  public readonly triggerRule: events.Rule;
+  /** The dead-letter queue of the trigger rule. */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** The output artifact of Resolve (`pinned-model.json`), an input of every later action. */
+  public readonly pinnedModelArtifact: codepipeline.Artifact;
+  /** The output artifact of Synth (the cloud assembly, `cdk.out`). */
+  public readonly cloudAssemblyArtifact: codepipeline.Artifact;
+  /** The pinned model package ARN as a pipeline variable (`#{Resolve.MODEL_PACKAGE_ARN}`). */
+  public readonly pinnedModelPackageArnVariable: string;
+  /** The bootstrap-role ARNs the Deploy projects may assume, all targets together. */
+  public readonly bootstrapRoleArns: string[];
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the source, registry, event bus, qualifier and targets
+   */
+  constructor(scope: Construct, id: string, props: ModelDeploymentPipelineProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    validateProps(props, stack);
+    const key = props.encryptionKey;
+    const partition = literalPartition(stack);
+    const registryRegion = props.registryRegion ?? stack.region;
+    const groupArn = `arn:${partitionOf(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package-group/${props.modelPackageGroupName}`;
+    const packagesArn = `arn:${partitionOf(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package/${props.modelPackageGroupName}/*`;
+
+    // The artifact bucket: the customer-managed key, and nobody outside this account (the artifacts never
+    // leave RES: cross-account work happens inside CodeBuild through the CDK bootstrap roles).
+    const bucket = new SecureBucket(this, 'Artifacts', { encryptionKey: key });
+    this.artifactBucket = bucket.bucket;
+    bucket.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyPrincipalsOutsideThisAccount',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:*'],
+        resources: [bucket.bucket.bucketArn, bucket.bucket.arnForObjects('*')],
+        conditions: {
+          StringNotEquals: { 'aws:PrincipalAccount': stack.account },
+          BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
+
+    const bucketObjects = `Resource::<${stack.getLogicalId(this.artifactBucket.node.defaultChild as CfnElement)}.Arn>/*`;
+    const artifactAcks = (writes: boolean): Record<string, string> => {
+      const acks: Record<string, string> = {
+        'AwsSolutions-IAM5[Action::s3:GetObject*]': 'Read access to the objects of this pipeline\'s own artifact bucket only (CDK\'s artifact grant); the wildcard spans object and version reads.',
+        'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'Bucket metadata reads (location, versioning) on this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
+        'AwsSolutions-IAM5[Action::s3:List*]': 'Listing this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
+        [`AwsSolutions-IAM5[${bucketObjects}]`]: 'Pipeline artifacts are stored under keys generated per execution, so access is to the objects of this pipeline\'s own artifact bucket.',
+        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Limited to the one customer-managed key of this pipeline, which encrypts the artifact bucket and the build output.',
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Limited to the one customer-managed key of this pipeline; SSE-KMS uploads of artifacts generate data keys with it.',
+      };
+      if (writes) {
+        acks['AwsSolutions-IAM5[Action::s3:DeleteObject*]'] = 'Artifact writes (CDK\'s grant) on this pipeline\'s own artifact bucket only; the bucket is versioned, so nothing is lost.';
+        acks['AwsSolutions-IAM5[Action::s3:Abort*]'] = 'Aborting multipart uploads of artifacts to this pipeline\'s own artifact bucket only.';
+      }
+      return acks;
+    };
+
+    const install = props.installCommands ?? ['npm ci'];
+    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject => {
+      const logs = new EncryptedLogGroup(this, `${name}Logs`, { encryptionKey: key });
+      const role =
+        options.role ??
+        new ManagedPolicyRole(this, `${name}Role`, {
+          assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+          description: options.description,
+          dropCodeBuildDefaultLogGroup: true,
+        });
+      const p = new codebuild.PipelineProject(this, `${name}Project`, {
+        description: options.description,
+        role,
+        encryptionKey: key,
+        environment: {
+          buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
+          computeType: options.computeType ?? codebuild.ComputeType.SMALL,
+          privileged: false,
+        },
+        environmentVariables: Object.fromEntries(Object.entries(options.variables).map(([k, v]) => [k, { value: v }])),
+        buildSpec: codebuild.BuildSpec.fromObject(buildSpec(install, options.commands, options.exported ?? [], options.artifacts)),
+        timeout: options.timeout,
+        logging: { cloudWatch: { logGroup: logs.logGroup } },
+        grantReportGroupPermissions: false,
+        vpc: props.vpc,
+        subnetSelection: props.vpc ? props.subnetSelection : undefined,
+        securityGroups: props.vpc ? props.securityGroups : undefined,
+      });
+      acknowledgeRules(p, {
+        'HIPAA.Security-CodeBuildProjectSourceRepoUrl':
+          'The project has the CODEPIPELINE source type: it receives the use-case repository as an encrypted pipeline artifact and never clones a repository, so there is no repository credential to hold.',
+      });
+      acknowledgeRules(role, artifactAcks(options.writesArtifacts));
+      if (props.vpc) acknowledgeVpcPermissions(p, role);
+      return p;
+    };
+
+    // Resolve: the latest approved version, once, from the registry account (cross-account read).
+    const resolveRoleName = props.resolveRoleName ?? `${Names.uniqueResourceName(this, { maxLength: 56, separator: '-' })}-resolve`;
+    this.resolveRole = new ManagedPolicyRole(this, 'ResolveRole', {
+      roleName: resolveRoleName,
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: `Resolves and pins the latest approved version of ${props.modelPackageGroupName} from the registry account`,
+      dropCodeBuildDefaultLogGroup: true,
+    });
+    this.resolveRoleArn = `arn:${partition}:iam::${stack.account}:role/${resolveRoleName}`;
+    const resolve = project('Resolve', {
+      description: `Pins the latest approved version of the model package group ${props.modelPackageGroupName} (registry account ${props.registryAccount})`,
+      role: this.resolveRole,
+      timeout: Duration.minutes(30),
+      writesArtifacts: true,
+      variables: { MODEL_PACKAGE_GROUP_ARN: groupArn, REGISTRY_REGION: registryRegion },
+      exported: ['MODEL_PACKAGE_ARN', 'MODEL_PACKAGE_VERSION'],
+      artifacts: { files: [PINNED_MODEL_FILE] },
+      commands: resolveCommands(),
+    });
+    this.resolveRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReadTheModelPackageGroup', actions: ['sagemaker:DescribeModelPackageGroup'], resources: [groupArn] }),
+    );
+    this.resolveRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReadTheVersionsOfTheGroup', actions: ['sagemaker:DescribeModelPackage'], resources: [packagesArn] }),
+    );
+    this.resolveRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ListTheVersionsOfTheGroup', actions: ['sagemaker:ListModelPackages'], resources: ['*'] }),
+    );
+    acknowledgeRules(this.resolveRole, {
+      [`AwsSolutions-IAM5[Resource::${packagesArn}]`]:
+        'DescribeModelPackage on the versions of this one model package group in the registry account; versions are created by the model-build pipeline, so their numbers are not known in advance.',
+      'AwsSolutions-IAM5[Resource::*]':
+        'sagemaker:ListModelPackages has no resource-level permission; which group is listed is decided by the registry account\'s model package group policy, which allows only this role.',
+    });
+    this.resolveProject = resolve;
+
+    // Synth: the use-case app with the pinned ARN as context.
+    const synth = project('Synth', {
+      description: `Synthesizes the serving stacks of ${props.modelPackageGroupName} with the pinned model package ARN`,
+      timeout: Duration.minutes(30),
+      computeType: codebuild.ComputeType.MEDIUM,
+      writesArtifacts: true,
+      variables: {},
+      artifacts: { 'base-directory': 'cdk.out', 'files': ['**/*'] },
+      commands: synthCommands(),
+    });
+    this.synthProject = synth;
+
+    // Deploy and SmokeTest, one project and role per target.
+    const deployTimeout = props.deployTimeout ?? Duration.hours(2);
+    const smokeTimeout = props.smokeTestTimeout ?? Duration.minutes(20);
+    const samplePath = props.smokeTestSamplePath ?? 'smoke-test/sample.json';
+    const contentType = props.smokeTestContentType ?? 'application/json';
+    this.deployProjects = [];
+    this.deployRoles = [];
+    this.smokeTestProjects = [];
+    this.smokeTestRoles = [];
+    this.bootstrapRoleArns = [];
+    const deployProjectsByStage = new Map<DeploymentStage, codebuild.PipelineProject>();
+    const smokeProjectsByStage = new Map<DeploymentStage, codebuild.PipelineProject>();
+    for (const target of props.targets) {
+      const label = target.stage as string;
+      const region = target.region ?? stack.region;
+      const targetPartition = partitionOf(region, partition);
+      const roleArns = BOOTSTRAP_ROLES.map((r) => `arn:${targetPartition}:iam::${target.account}:role/cdk-${props.qualifier}-${r}-${target.account}-${region}`);
+      this.bootstrapRoleArns.push(...roleArns);
+      const deploy = project(`Deploy${label}`, {
+        description: `Deploys ${target.stackName} to ${stageLabel(target.stage)} (${target.account}/${region}) with the pinned model package`,
+        timeout: deployTimeout,
+        writesArtifacts: false,
+        variables: { TARGET_STACK: target.stackName, TARGET_ACCOUNT: target.account, TARGET_REGION: region },
+        commands: deployCommands(),
+      });
+      deploy.addToRolePolicy(
+        new iam.PolicyStatement({ sid: 'AssumeTheTargetsCdkBootstrapRoles', actions: ['sts:AssumeRole'], resources: roleArns }),
+      );
+      this.deployProjects.push(deploy);
+      this.deployRoles.push(deploy.role!);
+      deployProjectsByStage.set(target.stage, deploy);
+
+      if (target.smokeTestRoleArn !== undefined) {
+        const smoke = project(`SmokeTest${label}`, {
+          description: `Smoke-tests the endpoint ${target.endpointName} in ${stageLabel(target.stage)} (${target.account}/${region})`,
+          timeout: smokeTimeout.plus(Duration.minutes(15)),
+          writesArtifacts: false,
+          variables: {
+            ENDPOINT_NAME: target.endpointName,
+            TARGET_REGION: region,
+            SMOKE_TEST_ROLE_ARN: target.smokeTestRoleArn,
+            SMOKE_TEST_SAMPLE: samplePath,
+            SMOKE_TEST_CONTENT_TYPE: contentType,
+            SMOKE_TEST_TIMEOUT_SECONDS: String(smokeTimeout.toSeconds()),
+          },
+          commands: smokeTestCommands(),
+        });
+        smoke.addToRolePolicy(new iam.PolicyStatement({ sid: 'AssumeTheTargetsSmokeTestRole', actions: ['sts:AssumeRole'], resources: [target.smokeTestRoleArn] }));
+        this.smokeTestProjects.push(smoke);
+        this.smokeTestRoles.push(smoke.role!);
+        smokeProjectsByStage.set(target.stage, smoke);
+      }
+    }
+
+    // The approval topic.
+    if (props.approvalTopic) {
+      if (props.approvalEmails && props.approvalEmails.length > 0) {
+        throw new Error('ModelDeploymentPipeline: approvalEmails is set together with approvalTopic; subscribe the addresses to your own topic, or omit approvalTopic');
+      }
+      this.approvalTopic = props.approvalTopic;
+    } else {
+      const topic = new sns.Topic(this, 'ApprovalTopic', {
+        displayName: `Model deployment approvals of ${props.modelPackageGroupName}`,
+        masterKey: key,
+        enforceSSL: true,
+      });
+      for (const email of props.approvalEmails ?? []) topic.addSubscription(new subscriptions.EmailSubscription(email));
+      this.approvalTopic = topic;
+    }
+
+    // The pipeline.
+    const sourceArtifact = new codepipeline.Artifact('Source');
+    this.pinnedModelArtifact = new codepipeline.Artifact('PinnedModel');
+    this.cloudAssemblyArtifact = new codepipeline.Artifact('CloudAssembly');
+    const resolveAction = new actions.CodeBuildAction({
+      actionName: 'Resolve',
+      project: resolve,
+      input: sourceArtifact,
+      outputs: [this.pinnedModelArtifact],
+      variablesNamespace: 'Resolve',
+    });
+    this.pinnedModelPackageArnVariable = resolveAction.variable('MODEL_PACKAGE_ARN');
+    const pinnedVersion = resolveAction.variable('MODEL_PACKAGE_VERSION');
+
+    const pipelineRole = new ManagedPolicyRole(this, 'PipelineRole', {
+      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
+      description: `Runs the model deployment pipeline of ${props.modelPackageGroupName}: source, artifact transfers, CodeBuild projects, approvals`,
+    });
+    acknowledgeRules(pipelineRole, artifactAcks(true));
+
+    const stages: codepipeline.StageProps[] = [
+      { stageName: 'Source', actions: [props.source._bind(sourceArtifact, pipelineRole)] },
+      { stageName: 'Resolve', actions: [resolveAction] },
+      {
+        stageName: 'Synth',
+        actions: [
+          new actions.CodeBuildAction({
+            actionName: 'Synth',
+            project: synth,
+            input: sourceArtifact,
+            extraInputs: [this.pinnedModelArtifact],
+            outputs: [this.cloudAssemblyArtifact],
+          }),
+        ],
+      },
+    ];
+    for (const target of props.targets) {
+      const label = target.stage as string;
+      if (target.requiresApprovalBefore) {
+        stages.push({
+          stageName: `Approve${label}`,
+          actions: [
+            new actions.ManualApprovalAction({
+              actionName: 'Approve',
+              notificationTopic: this.approvalTopic,
+              additionalInformation:
+                `Deploy model package ${this.pinnedModelPackageArnVariable} (version ${pinnedVersion}) to ${stageLabel(target.stage)}: ` +
+                `stack ${target.stackName}, endpoint ${target.endpointName}, account ${target.account}.`,
+            }),
+          ],
+        });
+      }
+      stages.push({
+        stageName: `Deploy${label}`,
+        actions: [
+          new actions.CodeBuildAction({
+            actionName: 'Deploy',
+            project: deployProjectsByStage.get(target.stage)!,
+            input: sourceArtifact,
+            extraInputs: [this.pinnedModelArtifact, this.cloudAssemblyArtifact],
+          }),
+        ],
+      });
+      const smoke = smokeProjectsByStage.get(target.stage);
+      if (smoke) {
+        stages.push({
+          stageName: `SmokeTest${label}`,
+          actions: [new actions.CodeBuildAction({ actionName: 'SmokeTest', project: smoke, input: sourceArtifact, extraInputs: [this.pinnedModelArtifact] })],
+        });
+      }
+    }
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName: props.pipelineName,
+      role: pipelineRole,
+      usePipelineRoleForActions: true,
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket: this.artifactBucket,
+      // No action runs in another account: the artifacts stay in RES, so the key needs no cross-account grant.
+      crossAccountKeys: false,
+      restartExecutionOnUpdate: false,
+      stages,
+    });
+
+    // The trigger: an approval of this use case's group in the registry account, on the RES model event bus.
+    this.deadLetterQueue = props.deadLetterQueue ?? this.createDeadLetterQueue(key);
+    const bus = EVENT_BUS_ARN.test(props.modelEventBus)
+      ? events.EventBus.fromEventBusArn(this, 'ModelEventBus', props.modelEventBus)
+      : events.EventBus.fromEventBusName(this, 'ModelEventBus', props.modelEventBus);
+    const triggerRole = new ManagedPolicyRole(this, 'TriggerRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: `Starts the model deployment pipeline of ${props.modelPackageGroupName} when a version is approved`,
+    });
+    this.triggerRule = new events.Rule(this, 'OnModelApproved', {
+      eventBus: bus,
+      description: `Starts the deployment of ${props.modelPackageGroupName} when a version is approved in ${props.registryAccount}`,
+      eventPattern: {
+        source: ['aws.sagemaker'],
+        detailType: ['SageMaker Model Package State Change'],
+        account: [props.registryAccount],
+        detail: {
+          ModelPackageGroupName: [props.modelPackageGroupName],
+          ModelApprovalStatus: ['Approved'],
+        },
+      },
+      targets: [
+        new targets.CodePipeline(this.pipeline, {
+          eventRole: triggerRole,
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(4),
+        }),
+      ],
+    });
+
+    // EventBridge sends the starts it could not deliver to the queue (for this rule only); CodePipeline
+    // targets do not add this statement themselves. A queue imported from elsewhere keeps its own policy.
+    this.deadLetterQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowDeadLettersOfTheDeploymentTrigger',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.triggerRule.ruleArn } },
+      }),
+    );
+
+    if (props.permissionsBoundary) {
+      iam.PermissionsBoundary.of(this).apply(props.permissionsBoundary);
+    }
+  }
+
+  private createDeadLetterQueue(key: kms.IKey): sqs.IQueue {
+    const queue = new sqs.Queue(this, 'TriggerDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeRules(queue, {
+      'AwsSolutions-SQS3': 'This queue is itself the dead-letter queue of the pipeline trigger; a queue for its own dead letters would never receive any.',
+    });
+    allowEventBridgeDeadLetters(key);
+    return queue;
+  }
+}
+
+interface ProjectOptions {
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly variables: Record<string, string>;
+  readonly commands: string[];
+  readonly writesArtifacts: boolean;
+  readonly exported?: string[];
+  readonly artifacts?: Record<string, unknown>;
+  readonly role?: iam.IRole;
+  readonly computeType?: codebuild.ComputeType;
+}
+
+/** A buildspec: Node.js 20, the install commands, one build phase in bash. */
+function buildSpec(install: string[], commands: string[], exported: string[], artifacts?: Record<string, unknown>): Record<string, unknown> {
+  return {
+    version: '0.2',
+    env: exported.length > 0 ? { 'shell': 'bash', 'exported-variables': exported } : { shell: 'bash' },
+    phases: {
+      install: { 'runtime-versions': { nodejs: 20 }, 'commands': install },
+      build: { commands },
+    },
+    ...(artifacts ? { artifacts } : {}),
+  };
+}
+
+/** Where the PinnedModel artifact's file is, in projects that take it as a secondary input. */
+const PINNED = `"$CODEBUILD_SRC_DIR_PinnedModel/${PINNED_MODEL_FILE}"`;
+/** Where the cloud assembly is, in projects that take it as a secondary input. */
+const ASSEMBLY = '"$CODEBUILD_SRC_DIR_CloudAssembly"';
+
+/** Fails unless the PinnedModel artifact holds a pinned model package ARN; sets PINNED_ARN. */
+function readPin(step: string): string[] {
+  return [
+    `test -s ${PINNED} || { echo "${step} FAILED: no ${PINNED_MODEL_FILE} in the PinnedModel artifact; nothing is deployed without the pinned model"; exit 1; }`,
+    `PINNED_ARN=$(node -p "require(process.argv[1]).modelPackageArn" ${PINNED})`,
+    `case "$PINNED_ARN" in arn:aws*:sagemaker:*:model-package/*/*) echo "${step}: pinned model package $PINNED_ARN" ;; *) echo "${step} FAILED: ${PINNED_MODEL_FILE} has no model package ARN ($PINNED_ARN)"; exit 1 ;; esac`,
+  ];
+}
+
+function resolveCommands(): string[] {
+  return [
+    [
+      `npx mlops-blueprint deploy resolve --group "$MODEL_PACKAGE_GROUP_ARN" --region "$REGISTRY_REGION" --out ${PINNED_MODEL_FILE} || {`,
+      '  RC=$?',
+      '  if [ "$RC" -eq 2 ]; then echo "Resolve FAILED: the model package group $MODEL_PACKAGE_GROUP_ARN has no approved version (or does not exist): approve a version in the registry first"; fi',
+      '  exit "$RC"',
+      '}',
+    ].join('\n'),
+    `MODEL_PACKAGE_ARN=$(node -p "require(process.argv[1]).modelPackageArn" ./${PINNED_MODEL_FILE})`,
+    `MODEL_PACKAGE_VERSION=$(node -p "require(process.argv[1]).modelPackageVersion" ./${PINNED_MODEL_FILE})`,
+    'case "$MODEL_PACKAGE_ARN" in arn:aws*:sagemaker:*:model-package/*/*) ;; *) echo "Resolve FAILED: no model package ARN in the pinned model ($MODEL_PACKAGE_ARN)"; exit 1 ;; esac',
+    'echo "Pinned $MODEL_PACKAGE_ARN (version $MODEL_PACKAGE_VERSION)"',
+  ];
+}
+
+function synthCommands(): string[] {
+  return [...readPin('Synth'), `npx cdk synth --quiet -c ${PINNED_MODEL_CONTEXT_KEY}="$PINNED_ARN" --output cdk.out`];
+}
+
+function deployCommands(): string[] {
+  return [
+    ...readPin('Deploy'),
+    `npx mlops-blueprint deploy check-pin --pinned ${PINNED} --assembly ${ASSEMBLY} --stack "$TARGET_STACK"`,
+    `npx cdk deploy --app ${ASSEMBLY} "$TARGET_STACK" --require-approval never`,
+  ];
+}
+
+function smokeTestCommands(): string[] {
+  return [
+    ...readPin('SmokeTest'),
+    [
+      'npx mlops-blueprint deploy smoke-test --endpoint "$ENDPOINT_NAME" --sample "$SMOKE_TEST_SAMPLE" --content-type "$SMOKE_TEST_CONTENT_TYPE"',
+      `--timeout "$SMOKE_TEST_TIMEOUT_SECONDS" --role-arn "$SMOKE_TEST_ROLE_ARN" --region "$TARGET_REGION" --pinned ${PINNED}`,
+    ].join(' '),
+  ];
+}
+
+/** The partition of a region, when it is a literal; else `fallback`. */
+function partitionOf(region: string, fallback: string): string {
+  if (Token.isUnresolved(region)) return fallback;
+  return RegionInfo.get(region).partition ?? fallback;
+}
+
+const DEAD_LETTERS_GRANTED = Symbol.for('vw-mlops-blueprint.deployment-trigger-dead-letters-granted');
+
+/** Lets EventBridge send dead letters to SQS queues encrypted with this key (once per key; imported keys are left alone). */
+function allowEventBridgeDeadLetters(key: kms.IKey): void {
+  if (!(key instanceof kms.Key) || (key as any)[DEAD_LETTERS_GRANTED]) return;
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowEventBridgeDeadLettersOfDeploymentTriggers',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
+    }),
+  );
+  (key as any)[DEAD_LETTERS_GRANTED] = true;
+}
+
+/** Acknowledges the permissions CodeBuild needs to run a project in a VPC (CDK adds them). */
+function acknowledgeVpcPermissions(project: codebuild.PipelineProject, role: iam.IRole): void {
+  const networkInterfaces = literalNetworkInterfaceArn(project);
+  if (networkInterfaces) {
+    acknowledgeRules(role, {
+      [`AwsSolutions-IAM5[Resource::${networkInterfaces}]`]:
+        'ec2:CreateNetworkInterfacePermission for the build\'s network interfaces, which do not exist before the build; it is conditioned on the VPC\'s subnets and on codebuild.amazonaws.com as the authorized service.',
+    });
+  }
+  const vpcPolicy = project.node.tryFindChild('PolicyDocument');
+  if (vpcPolicy) {
+    acknowledgeRules(vpcPolicy, {
+      'AwsSolutions-IAM5[Resource::*]':
+        'CodeBuild\'s VPC access: EC2 Describe* calls and creating/deleting the build\'s own network interfaces, which EC2 cannot scope to resources that do not exist yet.',
+      'NIST.800.53.R5-IAMNoInlinePolicy':
+        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
+      'HIPAA.Security-IAMNoInlinePolicy':
+        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
+    });
+  }
+}
+
+function validateProps(props: ModelDeploymentPipelineProps, stack: Stack): void {
+  const P = 'ModelDeploymentPipeline';
+  if (Token.isUnresolved(props.qualifier) || !QUALIFIER.test(props.qualifier ?? '')) {
+    throw new Error(
+      `${P}: qualifier ${JSON.stringify(props.qualifier)} is not a CDK bootstrap qualifier; write the literal qualifier the target accounts were bootstrapped with (1 to 10 letters, digits, '-' or '_'), e.g. 'mlops'`,
+    );
+  }
+  if (!Token.isUnresolved(props.registryAccount) && !ACCOUNT_ID.test(props.registryAccount ?? '')) {
+    throw new Error(`${P}: registryAccount ${JSON.stringify(props.registryAccount)} is not an AWS account id; write the 12 digits of the registry (EXP) account, e.g. '222222222222'`);
+  }
+  if (props.registryRegion !== undefined && !Token.isUnresolved(props.registryRegion) && !REGION.test(props.registryRegion)) {
+    throw new Error(`${P}: registryRegion ${JSON.stringify(props.registryRegion)} is not an AWS region; write e.g. 'eu-central-1'`);
+  }
+  if (!Token.isUnresolved(props.modelPackageGroupName) && !GROUP_NAME.test(props.modelPackageGroupName ?? '')) {
+    throw new Error(`${P}: modelPackageGroupName ${JSON.stringify(props.modelPackageGroupName)} is not a model package group name (1 to 63 letters, digits and hyphens); write the name, not the ARN, e.g. 'churn-model'`);
+  }
+  const bus = props.modelEventBus ?? '';
+  if (!Token.isUnresolved(bus)) {
+    const arn = EVENT_BUS_ARN.exec(bus);
+    if (bus.startsWith('arn:') && !arn) {
+      throw new Error(`${P}: modelEventBus ${JSON.stringify(bus)} is not an event bus ARN; write the bus name (e.g. 'mlops-model-events') or arn:aws:events:<region>:<account>:event-bus/<name>`);
+    }
+    if (arn && ((!Token.isUnresolved(stack.region) && arn[1] !== stack.region) || (!Token.isUnresolved(stack.account) && arn[2] !== stack.account))) {
+      throw new Error(`${P}: modelEventBus ${bus} is not in this stack's account and region (${stack.account}/${stack.region}); a rule can only be created on a bus of its own account and region: deploy the pipeline in RES next to the bus`);
+    }
+    if (!arn && (!EVENT_BUS_NAME.test(bus) || bus === 'default')) {
+      throw new Error(`${P}: modelEventBus ${JSON.stringify(bus)} is not the name of a custom event bus; write the name of the ModelEventBus, e.g. 'mlops-model-events'`);
+    }
+  }
+  if (props.resolveRoleName !== undefined && !Token.isUnresolved(props.resolveRoleName) && !ROLE_NAME.test(props.resolveRoleName)) {
+    throw new Error(`${P}: resolveRoleName ${JSON.stringify(props.resolveRoleName)} is not an IAM role name (1 to 64 of letters, digits and +=,.@_-); write e.g. 'churn-model-resolve'`);
+  }
+  if (props.installCommands !== undefined && (props.installCommands.length === 0 || props.installCommands.some((c) => c.trim().length === 0))) {
+    throw new Error(`${P}: installCommands is empty or has an empty command; the projects need the use-case repository's dependencies (npx mlops-blueprint, npx cdk): e.g. ['npm ci']`);
+  }
+  const sample = props.smokeTestSamplePath;
+  if (sample !== undefined && (sample.length === 0 || sample.startsWith('/') || sample.split('/').includes('..'))) {
+    throw new Error(`${P}: smokeTestSamplePath ${JSON.stringify(sample)} must be a path inside the use-case repository, relative to its root, without '..', e.g. 'smoke-test/sample.json'`);
+  }
+  if (props.smokeTestContentType !== undefined && !/^[\w.+-]+\/[\w.+-]+(;.*)?$/.test(props.smokeTestContentType)) {
+    throw new Error(`${P}: smokeTestContentType ${JSON.stringify(props.smokeTestContentType)} is not a MIME type; write e.g. 'text/csv' or 'application/json'`);
+  }
+  const smokeMinutes = props.smokeTestTimeout?.toMinutes({ integral: false });
+  if (smokeMinutes !== undefined && (smokeMinutes < 1 || smokeMinutes > 120)) {
+    throw new Error(`${P}: smokeTestTimeout must be between 1 and 120 minutes, got ${smokeMinutes}; e.g. Duration.minutes(20)`);
+  }
+  const deployMinutes = props.deployTimeout?.toMinutes({ integral: false });
+  if (deployMinutes !== undefined && (deployMinutes < 5 || deployMinutes > 480)) {
+    throw new Error(`${P}: deployTimeout must be between 5 minutes and 8 hours (CodeBuild's limit), got ${deployMinutes} minutes; e.g. Duration.hours(2)`);
+  }
+  if (!props.vpc && (props.subnetSelection || props.securityGroups)) {
+    throw new Error(`${P}: subnetSelection or securityGroups is set without vpc; set vpc too, or remove them`);
+  }
+  validateTargets(props.targets, stack.account);
+}

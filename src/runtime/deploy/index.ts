@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './check-pin';
+export * from './smoke-test';

@@ -1,0 +1,10 @@
+export { LocalPipelineError, StepFailure } from './errors';
+export type { LocalPipelineErrorCode } from './errors';
+export { loadDefinition, planPipeline, DEFINITION_VERSION, LOCAL_STEP_TYPES } from './definition';
+export type { Json, JsonObject, PipelinePlan, PlannedStep, ParameterDeclaration } from './definition';
+export { runLocalPipeline, parseParameters, WORKDIR_MARKER } from './runner';
+export type { LocalRunOptions, LocalRunSummary, StepEvent, StepSummary, ConditionSummary, StepStatus } from './runner';
+export { readRegistry, MODEL_APPROVAL_STATUSES } from './registry-file';
+export type { LocalRegistryEntry } from './registry-file';
+export { packTarGz } from './tar';
+export { PIPELINE_LOCAL_COMMAND, PIPELINE_FAILED_EXIT_CODE, pipelineLocal, progressLine } from './command';

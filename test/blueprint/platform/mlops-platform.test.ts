@@ -1,0 +1,108 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ComplianceCheck, MlopsPlatform, PlatformAccount, PlatformConfig } from '../../../src';
+import { actionsOutsideBoundary } from '../../helpers/boundary';
+
+describe('MlopsPlatform from the sample config', () => {
+  const app = new App();
+  const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.sample() });
+  const assembly = app.synth();
+
+  test('one stack per account, each with its account and region', () => {
+    const envs = platform.stacks.map((s) => [s.stackName, s.account, s.region]);
+    expect(envs).toEqual([
+      ['vwml-platform-data', '111111111111', 'eu-central-1'],
+      ['vwml-platform-exp', '222222222222', 'eu-central-1'],
+      ['vwml-platform-res', '333333333333', 'eu-central-1'],
+      ['vwml-platform-dev', '444444444444', 'eu-central-1'],
+      ['vwml-platform-int', '555555555555', 'eu-central-1'],
+      ['vwml-platform-prod', '666666666666', 'eu-central-1'],
+    ]);
+    expect(assembly.stacks.map((s) => s.environment.account).sort()).toEqual(
+      ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555', '666666666666'],
+    );
+    expect(assembly.manifest.missing ?? []).toEqual([]);
+  });
+
+  test('no cross-stack exports or imports', () => {
+    for (const stack of platform.stacks) {
+      const json = JSON.stringify(Template.fromStack(stack).toJSON());
+      expect(json).not.toContain('Fn::ImportValue');
+      expect(json).not.toContain('"Export"');
+    }
+  });
+
+  test('every stack uses the configured bootstrap qualifier', () => {
+    for (const stack of platform.stacks) {
+      const json = JSON.stringify(Template.fromStack(stack).toJSON());
+      expect(json).toContain('/cdk-bootstrap/vwml/version');
+      expect(json).not.toContain('hnb659fds');
+    }
+  });
+
+  test('zero unacknowledged errors in the three nag packs', () => {
+    const report = ComplianceCheck.run(app);
+    expect(report.errors.map((f) => `${f.ruleId} ${f.constructPath}`)).toEqual([]);
+    expect(report.resourceCount).toBeGreaterThan(300);
+  });
+
+  test('resource counts per stack stay within CloudFormation limits', () => {
+    for (const stack of platform.stacks) {
+      const resources = Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+      expect(resources).toBeLessThan(500);
+    }
+    expect(platform.stack(PlatformAccount.RES).stackName).toBe('vwml-platform-res');
+  });
+});
+
+describe('roles of the platform', () => {
+  const app = new App();
+  const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.sample() });
+
+  test('every role carries the permissions boundary, except the Service Catalog launch role', () => {
+    const unbounded: string[] = [];
+    let roles = 0;
+    for (const stack of platform.stacks) {
+      const boundaryName = 'vwml-PermissionsBoundary';
+      for (const [id, r] of Object.entries(Template.fromStack(stack).findResources('AWS::IAM::Role')) as Array<[string, any]>) {
+        roles++;
+        const boundary = JSON.stringify(r.Properties.PermissionsBoundary ?? '');
+        if (!boundary.includes(boundaryName) && !boundary.includes('GuardrailsPermissionsBoundary')) unbounded.push(`${stack.stackName}/${id}:${r.Properties.RoleName ?? ''}`);
+      }
+    }
+    expect(roles).toBeGreaterThan(30);
+    expect(unbounded).toEqual([expect.stringMatching(/^vwml-platform-res\/PortfolioLaunchRole.*:vwml-catalog-launch$/)]);
+  });
+
+  test('the RES execution policy admits exactly the launch role without the boundary', () => {
+    const res = MlopsPlatform.bootstrapCommands(PlatformConfig.sample()).find((b) => b.account === PlatformAccount.RES)!;
+    const stmt = res.executionPolicyDocument.Statement.find((s: any) => s.Sid === 'CreateTheCatalogLaunchRole');
+    expect(stmt.Resource).toBe('arn:aws:iam::333333333333:role/vwml-catalog-launch');
+    const dev = MlopsPlatform.bootstrapCommands(PlatformConfig.sample()).find((b) => b.account === PlatformAccount.DEV)!;
+    expect(dev.executionPolicyDocument.Statement.find((s: any) => s.Sid === 'CreateTheCatalogLaunchRole')).toBeUndefined();
+  });
+});
+
+describe('an invalid configuration', () => {
+  test('synthesizes no stack', () => {
+    const app = new App();
+    const props = PlatformConfig.sample().toJson();
+    props.accounts.int.accountId = '12345';
+    expect(() => new MlopsPlatform(app, 'Platform', { config: PlatformConfig.fromObject(props) })).toThrow(/accounts\.int\.accountId/);
+    expect(app.synth().stacks).toHaveLength(0);
+  });
+});
+
+describe('the permissions boundary and what the roles are granted', () => {
+  test('no role of the platform is granted an action its boundary blocks', () => {
+    const app = new App();
+    const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.sample() });
+    const problems: Record<string, string[]> = {};
+    for (const stack of platform.stacks) {
+      const template = Template.fromStack(stack).toJSON();
+      const boundary = stack.resolve(stack.guardrails.permissionsBoundary.document);
+      for (const [role, actions] of Object.entries(actionsOutsideBoundary(template, boundary))) problems[`${stack.stackName}/${role}`] = actions;
+    }
+    expect(problems).toEqual({});
+  });
+});

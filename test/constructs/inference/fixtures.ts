@@ -1,0 +1,59 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { acknowledgeRules } from '../../../src/constructs/core/acknowledge';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const BUNDLE = path.join(REPO_ROOT, 'assets', 'runtime', 'handlers', 'invoke-endpoint', 'index.js');
+
+/** Builds the runtime bundles when the handler bundle is missing (the construct refuses to synth without it). */
+export function ensureHandlerBundle(): void {
+  if (!fs.existsSync(BUNDLE)) {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-runtime.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
+  }
+}
+
+/** What the network and security concerns provide in the platform, made plainly for the tests. */
+export interface InferenceFixtures {
+  readonly vpc: ec2.Vpc;
+  readonly key: kms.Key;
+}
+
+/** An isolated VPC (no NAT, no internet gateway) and a rotating key. */
+export function inferenceFixtures(stack: Stack): InferenceFixtures {
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr('10.30.0.0/16'),
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  acknowledgeRules(vpc, {
+    'AwsSolutions-VPC7': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
+    'NIST.800.53.R5-VPCFlowLogsEnabled': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
+    'HIPAA.Security-VPCFlowLogsEnabled': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
+    'NIST.800.53.R5-VPCDefaultSecurityGroupClosed':
+      'Test stand-in for the IsolatedNetwork construct of the network concern, which closes the default security group.',
+    'HIPAA.Security-VPCDefaultSecurityGroupClosed':
+      'Test stand-in for the IsolatedNetwork construct of the network concern, which closes the default security group.',
+  });
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+  return { vpc, key };
+}
+
+/** A Cognito user pool with strong settings (what an identity concern would provide). */
+export function userPool(stack: Stack): cognito.UserPool {
+  const pool = new cognito.UserPool(stack, 'Users', {
+    selfSignUpEnabled: false,
+    mfa: cognito.Mfa.REQUIRED,
+    mfaSecondFactor: { sms: false, otp: true },
+    passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+    featurePlan: cognito.FeaturePlan.PLUS,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  pool.addResourceServer('Inference', { identifier: 'inference', scopes: [{ scopeName: 'invoke', scopeDescription: 'call the inference API' }] });
+  return pool;
+}

@@ -1,0 +1,129 @@
+/**
+ * IAM policy simulation of the persona roles' REAL synthesized policies: each role's own policy and
+ * the guardrail policy as identity policies, and the permissions boundary.
+ */
+import { ACCOUNT, KEY, OTHER_KEY, REGION, sm, variant } from './fixtures';
+import { Persona, PersonaEnvironment, PersonaRoles, PersonaTrust, SageMakerGuardrails } from '../../../src/constructs/security';
+import { Decision, logicalIdOf, PolicyDocumentJson, simulateWithDetails, TemplatePolicies } from '../../helpers/iam-simulator';
+import { testStack } from '../../helpers/stacks';
+
+const KEY_POLICY: PolicyDocumentJson = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+};
+const DATA_BUCKET = 'arn:aws:s3:::exp-data-bucket';
+const EXECUTION_ROLE = `arn:aws:iam::${ACCOUNT}:role/SageMakerExecution`;
+
+function personaPolicies(environment: PersonaEnvironment) {
+  const { stack } = testStack();
+  const guardrails = new SageMakerGuardrails(stack, 'Guardrails');
+  const exp = environment === PersonaEnvironment.EXPERIMENTATION;
+  const people = new PersonaRoles(stack, 'People', {
+    environment,
+    trust: PersonaTrust.samlProvider(`arn:aws:iam::${ACCOUNT}:saml-provider/CorporateIdP`),
+    guardrails,
+    roleNamePrefix: 'Mlops',
+    dataBucketArns: exp ? [DATA_BUCKET] : undefined,
+    kmsKeyArns: exp ? [KEY] : undefined,
+    passableRoleArns: exp ? [EXECUTION_ROLE] : undefined,
+  });
+  const policies = TemplatePolicies.fromStack(stack);
+  return (persona: Persona) => ({
+    ...policies.rolePolicies(logicalIdOf(people.role(persona))),
+    principal: `arn:aws:iam::${ACCOUNT}:role/Mlops${persona}`,
+  });
+}
+
+const ENVS = {
+  [PersonaEnvironment.EXPERIMENTATION]: personaPolicies(PersonaEnvironment.EXPERIMENTATION),
+  [PersonaEnvironment.DEV]: personaPolicies(PersonaEnvironment.DEV),
+  [PersonaEnvironment.INT]: personaPolicies(PersonaEnvironment.INT),
+  [PersonaEnvironment.PROD]: personaPolicies(PersonaEnvironment.PROD),
+};
+
+interface Case {
+  readonly name: string;
+  readonly env: PersonaEnvironment;
+  readonly persona: Persona;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, any>;
+  readonly resourcePolicy?: PolicyDocumentJson;
+  readonly expected: Decision;
+  readonly sid?: string;
+}
+
+const { EXPERIMENTATION: EXP, DEV, INT, PROD } = PersonaEnvironment;
+const { DATA_SCIENTIST: DS, LEAD_DATA_SCIENTIST: LEAD, MLOPS_ENGINEER: MLOPS, AUDITOR } = Persona;
+const training = variant('sagemaker:CreateTrainingJob', {});
+const endpoint = sm('endpoint/churn-prod');
+const modelPackage = sm('model-package/churn/3');
+const ownProfile = { 'aws:ResourceTag/studio-user': 'alice', 'aws:PrincipalTag/studio-user': 'alice' };
+const logStream = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:train-1/algo-1`;
+
+const CASES: Case[] = [
+  // EXP: full personas, held to the guardrails
+  { name: 'data scientist creates a compliant training job', env: EXP, persona: DS, ...training, expected: 'Allowed' },
+  { name: 'data scientist creates a training job outside the VPC', env: EXP, persona: DS, ...variant('sagemaker:CreateTrainingJob', { 'sagemaker:VpcSubnets': undefined }), expected: 'ExplicitlyDenied', sid: 'NoVpcSubnets' },
+  { name: 'data scientist creates a training job on a disallowed instance type', env: EXP, persona: DS, ...variant('sagemaker:CreateTrainingJob', { 'sagemaker:InstanceTypes': ['ml.p4d.24xlarge'] }), expected: 'ExplicitlyDenied', sid: 'InstanceTypes' },
+  { name: 'data scientist creates a compliant processing job', env: EXP, persona: DS, ...variant('sagemaker:CreateProcessingJob', {}), expected: 'Allowed' },
+  { name: 'data scientist creates a processing job without an output key', env: EXP, persona: DS, ...variant('sagemaker:CreateProcessingJob', { 'sagemaker:OutputKmsKeyArn': undefined }), expected: 'ExplicitlyDenied', sid: 'NoOutputKmsKey' },
+  { name: 'data scientist registers a model version pending approval', env: EXP, persona: DS, action: 'sagemaker:CreateModelPackage', resource: modelPackage, context: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' }, expected: 'Allowed' },
+  { name: 'data scientist registers an approved model version', env: EXP, persona: DS, action: 'sagemaker:CreateModelPackage', resource: modelPackage, context: { 'sagemaker:ModelApprovalStatus': 'Approved' }, expected: 'ExplicitlyDenied', sid: 'OnlyLeadsApproveModels' },
+  { name: 'data scientist approves a model version', env: EXP, persona: DS, action: 'sagemaker:UpdateModelPackage', resource: modelPackage, context: { 'sagemaker:ModelApprovalStatus': 'Approved' }, expected: 'ExplicitlyDenied', sid: 'OnlyLeadsApproveModels' },
+  { name: 'data scientist updates model version metadata', env: EXP, persona: DS, action: 'sagemaker:UpdateModelPackage', resource: modelPackage, expected: 'Allowed' },
+  { name: 'MLOps engineer approves a model version', env: EXP, persona: MLOPS, action: 'sagemaker:UpdateModelPackage', resource: modelPackage, context: { 'sagemaker:ModelApprovalStatus': 'Approved' }, expected: 'ExplicitlyDenied', sid: 'OnlyLeadsApproveModels' },
+  { name: 'lead data scientist approves a model version', env: EXP, persona: LEAD, action: 'sagemaker:UpdateModelPackage', resource: modelPackage, context: { 'sagemaker:ModelApprovalStatus': 'Approved' }, expected: 'Allowed' },
+  { name: 'data scientist opens the own Studio profile', env: EXP, persona: DS, action: 'sagemaker:CreatePresignedDomainUrl', resource: sm('user-profile/d-abc123/alice'), context: ownProfile, expected: 'Allowed' },
+  { name: 'data scientist opens somebody else\'s Studio profile', env: EXP, persona: DS, action: 'sagemaker:CreatePresignedDomainUrl', resource: sm('user-profile/d-abc123/bob'), context: { ...ownProfile, 'aws:ResourceTag/studio-user': 'bob' }, expected: 'ImplicitlyDenied' },
+  { name: 'data scientist tags somebody else\'s Studio profile as the own', env: EXP, persona: DS, action: 'sagemaker:AddTags', resource: sm('user-profile/d-abc123/bob'), context: { 'aws:TagKeys': ['studio-user'] }, expected: 'ExplicitlyDenied', sid: 'NoStudioUserTagChanges' },
+  { name: 'lead data scientist removes the studio-user tag of a profile', env: EXP, persona: LEAD, action: 'sagemaker:DeleteTags', resource: sm('user-profile/d-abc123/bob'), context: { 'aws:TagKeys': ['studio-user'] }, expected: 'ExplicitlyDenied', sid: 'NoStudioUserTagChanges' },
+  { name: 'data scientist tags a training job with a project', env: EXP, persona: DS, action: 'sagemaker:AddTags', resource: sm('training-job/train-1'), context: { 'aws:TagKeys': ['project'] }, expected: 'Allowed' },
+  { name: 'data scientist reads experimentation data', env: EXP, persona: DS, action: 's3:GetObject', resource: `${DATA_BUCKET}/features/part-0.parquet`, expected: 'Allowed' },
+  { name: 'data scientist reads another bucket', env: EXP, persona: DS, action: 's3:GetObject', resource: 'arn:aws:s3:::other-bucket/x', expected: 'ImplicitlyDenied' },
+  { name: 'data scientist passes the execution role to SageMaker', env: EXP, persona: DS, action: 'iam:PassRole', resource: EXECUTION_ROLE, context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' }, expected: 'Allowed' },
+  { name: 'data scientist passes the execution role to Lambda', env: EXP, persona: DS, action: 'iam:PassRole', resource: EXECUTION_ROLE, context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, expected: 'ImplicitlyDenied' },
+  // KMS needs the key policy to delegate to IAM (the default key policy of CDK keys does)
+  { name: 'data scientist decrypts with the data key', env: EXP, persona: DS, action: 'kms:Decrypt', resource: KEY, resourcePolicy: KEY_POLICY, expected: 'Allowed' },
+  { name: 'data scientist decrypts with another key', env: EXP, persona: DS, action: 'kms:Decrypt', resource: OTHER_KEY, resourcePolicy: KEY_POLICY, expected: 'ImplicitlyDenied' },
+  { name: 'data scientist creates an IAM role', env: EXP, persona: DS, action: 'iam:CreateRole', resource: `arn:aws:iam::${ACCOUNT}:role/Escape`, expected: 'ExplicitlyDenied', sid: 'RoleWithoutBoundary' },
+  { name: 'data scientist creates a monitoring schedule', env: EXP, persona: DS, ...variant('sagemaker:CreateMonitoringSchedule', {}), expected: 'ImplicitlyDenied' },
+  { name: 'MLOps engineer creates a monitoring schedule on a guarded job definition', env: EXP, persona: MLOPS, ...variant('sagemaker:CreateMonitoringSchedule', {}), expected: 'Allowed' },
+  { name: 'MLOps engineer creates a compliant data-quality job definition', env: EXP, persona: MLOPS, ...variant('sagemaker:CreateDataQualityJobDefinition', {}), expected: 'Allowed' },
+  { name: 'MLOps engineer creates a data-quality job definition without network isolation', env: EXP, persona: MLOPS, ...variant('sagemaker:CreateDataQualityJobDefinition', { 'sagemaker:NetworkIsolation': false }), expected: 'ExplicitlyDenied', sid: 'NoNetworkIsolation' },
+  { name: 'auditor creates a compliant training job', env: EXP, persona: AUDITOR, ...training, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
+  { name: 'auditor reads experimentation data', env: EXP, persona: AUDITOR, action: 's3:GetObject', resource: `${DATA_BUCKET}/features/part-0.parquet`, expected: 'ExplicitlyDenied', sid: 'NoDataReads' },
+  { name: 'auditor reads a role', env: EXP, persona: AUDITOR, action: 'iam:GetRole', resource: EXECUTION_ROLE, expected: 'Allowed' },
+  { name: 'auditor looks up CloudTrail events', env: EXP, persona: AUDITOR, action: 'cloudtrail:LookupEvents', resource: '*', expected: 'Allowed' },
+  { name: 'auditor describes a training job', env: EXP, persona: AUDITOR, action: 'sagemaker:DescribeTrainingJob', resource: sm('training-job/train-1'), expected: 'Allowed' },
+  // DEV: troubleshooting
+  { name: 'DEV data scientist reads training logs', env: DEV, persona: DS, action: 'logs:GetLogEvents', resource: logStream, expected: 'Allowed' },
+  { name: 'DEV data scientist reads other logs', env: DEV, persona: DS, action: 'logs:GetLogEvents', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/x:log-stream:y`, expected: 'ImplicitlyDenied' },
+  { name: 'DEV data scientist invokes an endpoint', env: DEV, persona: DS, action: 'sagemaker:InvokeEndpoint', resource: endpoint, expected: 'Allowed' },
+  { name: 'DEV data scientist updates an endpoint', env: DEV, persona: DS, action: 'sagemaker:UpdateEndpoint', resource: endpoint, expected: 'ExplicitlyDenied', sid: 'NoSageMakerChanges' },
+  { name: 'DEV MLOps engineer creates a compliant training job', env: DEV, persona: MLOPS, ...training, expected: 'ExplicitlyDenied', sid: 'NoSageMakerChanges' },
+  { name: 'DEV MLOps engineer reads a deployment stack', env: DEV, persona: MLOPS, action: 'cloudformation:DescribeStacks', resource: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/churn-dev/1`, expected: 'Allowed' },
+  // INT and PROD: read-only for people
+  { name: 'INT data scientist invokes an endpoint', env: INT, persona: DS, action: 'sagemaker:InvokeEndpoint', resource: endpoint, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
+  { name: 'INT lead data scientist approves a model version', env: INT, persona: LEAD, action: 'sagemaker:UpdateModelPackage', resource: modelPackage, context: { 'sagemaker:ModelApprovalStatus': 'Approved' }, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
+  { name: 'PROD data scientist updates an endpoint', env: PROD, persona: DS, action: 'sagemaker:UpdateEndpoint', resource: endpoint, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
+  { name: 'PROD lead data scientist updates an endpoint', env: PROD, persona: LEAD, action: 'sagemaker:UpdateEndpoint', resource: endpoint, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
+  { name: 'PROD MLOps engineer updates an endpoint', env: PROD, persona: MLOPS, action: 'sagemaker:UpdateEndpoint', resource: endpoint, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
+  { name: 'PROD MLOps engineer deletes an endpoint', env: PROD, persona: MLOPS, action: 'sagemaker:DeleteEndpoint', resource: endpoint, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
+  { name: 'PROD data scientist describes an endpoint', env: PROD, persona: DS, action: 'sagemaker:DescribeEndpoint', resource: endpoint, expected: 'Allowed' },
+  { name: 'PROD data scientist reads endpoint metrics', env: PROD, persona: DS, action: 'cloudwatch:GetMetricData', resource: '*', expected: 'Allowed' },
+  { name: 'PROD data scientist reads endpoint logs', env: PROD, persona: DS, action: 'logs:GetLogEvents', resource: logStream, expected: 'ImplicitlyDenied' },
+  { name: 'PROD MLOps engineer reads endpoint logs', env: PROD, persona: MLOPS, action: 'logs:GetLogEvents', resource: logStream, expected: 'Allowed' },
+  { name: 'PROD auditor invokes an endpoint', env: PROD, persona: AUDITOR, action: 'sagemaker:InvokeEndpoint', resource: endpoint, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
+];
+
+describe('PersonaRoles: simulation of the synthesized role policies', () => {
+  test('enough request contexts', () => expect(CASES.length).toBeGreaterThanOrEqual(40));
+
+  test.each(CASES.map((c) => ({ ...c, label: `${c.env}/${c.persona}` })))('$label: $name', async (c) => {
+    const { action, resource, context, resourcePolicy } = c;
+    const result = await simulateWithDetails({ ...ENVS[c.env](c.persona), action, resource, context, resourcePolicy });
+    expect(result.decision).toBe(c.expected);
+    if (c.sid) expect(result.explicitDenials.map((d) => d.sid)).toContain(c.sid);
+  });
+});
