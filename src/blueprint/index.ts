@@ -3,3 +3,4 @@ export * from './compliance';
 export * from './bootstrap';
 export * from './naming';
 export * from './platform';
+export * from './usecase';

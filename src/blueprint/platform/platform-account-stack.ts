@@ -18,6 +18,17 @@ export interface PlatformAccountStackProps extends StackProps {
   readonly account: PlatformAccount;
 }
 
+/**
+ * What roles in accounts with a network need beyond the guardrails' default boundary: the custom
+ * resource that empties the default security group of a created VPC, Lambda functions in the VPC
+ * (the inference API), X-Ray tracing (Lambda, Step Functions), Step Functions (batch inference) and the
+ * dead-letter queues of schedules.
+ */
+const NETWORK_ACCOUNT_BOUNDARY_ACTIONS = [
+  'ec2:AuthorizeSecurityGroup*', 'ec2:RevokeSecurityGroup*', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+  'xray:Put*', 'xray:GetSampling*', 'states:*', 'sqs:SendMessage',
+];
+
 /** The parameters the platform publishes in each account for the use-case stacks of that account. */
 export enum PlatformParameter {
   /** the VPC id */
@@ -92,8 +103,7 @@ export class PlatformAccountStack extends Stack {
     this.guardrails = new SageMakerGuardrails(this, 'Guardrails', {
       allowedInstanceTypes: props.config.allowedInstanceTypes,
       managedPolicyNamePrefix: `${props.config.prefix}-`,
-      // the custom resource that empties the default security group of a created VPC (CDK's restrictDefaultSecurityGroup)
-      additionalBoundaryActions: network && !network.vpcId ? ['ec2:AuthorizeSecurityGroup*', 'ec2:RevokeSecurityGroup*'] : undefined,
+      additionalBoundaryActions: network ? NETWORK_ACCOUNT_BOUNDARY_ACTIONS : undefined,
     });
     // every role this stack creates carries the boundary (the CloudFormation execution policy insists on it)
     iam.PermissionsBoundary.of(this).apply(this.guardrails.permissionsBoundary);

@@ -4,9 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeRules } from '../core/acknowledge';
 import { parseIpv4Cidr } from '../core/cidr';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { createWorkloadSecurityGroup } from '../core/workload-security-group';
 
 /**
  * A VPC endpoint that an `IsolatedNetwork` provides, so that workloads without internet access reach
@@ -420,24 +420,7 @@ export class IsolatedNetwork extends Construct {
         `the description ${JSON.stringify(description)} is not a valid security group description; use at most 255 of the characters a-z A-Z 0-9 space and ._-:/()#,@[]+=&;{}!$*`,
       );
     }
-    const sg = new ec2.SecurityGroup(scope, id, {
-      vpc: this.vpc,
-      description: description ?? 'SageMaker workloads: HTTPS to the VPC endpoints and S3, all traffic within this group',
-      allowAllOutbound: false,
-    });
-    sg.addEgressRule(ec2.Peer.ipv4(this.vpcCidr), ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
-    if (this.s3PrefixListIdProp !== undefined) {
-      sg.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListIdProp), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
-    } else {
-      // no internet gateway and no NAT: the only route for these addresses is the S3 gateway endpoint
-      sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint (the only route out of the isolated subnets)');
-    }
-    sg.connections.allowInternally(ec2.Port.allTraffic(), 'All traffic between the instances and containers of one workload');
-    // the self-referencing rule admits members of this group only, never an address range
-    for (const child of sg.node.children) {
-      if (child instanceof ec2.CfnSecurityGroupIngress) acknowledgeRules(child, SELF_INGRESS_ACKS);
-    }
-    return sg;
+    return createWorkloadSecurityGroup(scope, id, { vpc: this.vpc, vpcCidr: this.vpcCidr, description, s3PrefixListId: this.s3PrefixListIdProp });
   }
 
   private createFlowLogRole(): iam.Role {
@@ -455,12 +438,6 @@ export class IsolatedNetwork extends Construct {
   }
 }
 
-const SELF_INGRESS_REASON =
-  'All-protocol ingress only from members of this same security group: SageMaker distributed training (EFA, NCCL) and inter-container traffic encryption (IPsec: UDP 500 and ESP) need it; no address range is admitted.';
-const SELF_INGRESS_ACKS = {
-  'NIST.800.53.R5-EC2RestrictedCommonPorts': SELF_INGRESS_REASON,
-  'HIPAA.Security-EC2RestrictedCommonPorts': SELF_INGRESS_REASON,
-};
 
 /** The prefix of each isolated subnet: the VPC prefix plus enough bits for one subnet per zone. */
 function isolatedSubnetPrefix(vpcPrefix: number, azCount: number): number {

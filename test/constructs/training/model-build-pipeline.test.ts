@@ -1051,3 +1051,15 @@ describe('ModelBuildPipeline: compliance', () => {
     expect(() => ComplianceCheck.assertCompliant(app)).not.toThrow();
   });
 });
+
+describe('ModelBuildPipeline: a fixed artifact bucket name', () => {
+  test('names the artifact bucket, so that other accounts can name it in their policies', () => {
+    const f = fixture();
+    build(f, { artifactBucketName: 'vwml-weld-gun-artifacts-222222222222' });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::S3::Bucket', { BucketName: 'vwml-weld-gun-artifacts-222222222222' });
+  });
+
+  test('refuses a name S3 would refuse', () => {
+    expect(() => build(fixture(), { artifactBucketName: 'Weld_Gun' })).toThrow(/artifactBucketName "Weld_Gun" is not a valid S3 bucket name/);
+  });
+});

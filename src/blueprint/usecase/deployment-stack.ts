@@ -1,0 +1,109 @@
+import { Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { SMOKE_TEST_TAG_KEY } from './serving-stack';
+import { SERVING_STAGES } from './usecase-names';
+import { UseCaseSourceProps } from './usecase-props';
+import { UseCaseStack } from './usecase-stack';
+import { SecureBucket } from '../../constructs/core/secure-bucket';
+import { DeploymentSource, DeploymentStage, ModelDeploymentPipeline } from '../../constructs/deployment';
+import { PlatformKey } from '../../constructs/security';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+
+/**
+ * Props of a `DeploymentStack`.
+ */
+export interface DeploymentStackProps {
+  /** The validated platform configuration. */
+  readonly platform: PlatformConfig;
+  /** The use-case name. */
+  readonly useCaseName: string;
+  /**
+   * Where the pipeline gets the repository from.
+   * @default - an S3 source bucket created here (`source.zip`)
+   */
+  readonly source?: UseCaseSourceProps;
+}
+
+const STAGE_OF: Record<string, DeploymentStage> = {
+  [PlatformAccount.DEV]: DeploymentStage.DEV,
+  [PlatformAccount.INT]: DeploymentStage.INT,
+  [PlatformAccount.PROD]: DeploymentStage.PROD,
+};
+
+/**
+ * The deployment stack of a use case in RES: the model-deployment pipeline (resolve the approved version
+ * once, synth, DEV, smoke test, approval, INT, smoke test, approval, PROD), started by the model event bus
+ * when a version of the use case's group is approved.
+ */
+export class DeploymentStack extends UseCaseStack {
+  /** The deployment pipeline. */
+  public readonly pipeline: ModelDeploymentPipeline;
+  /** The key of the pipeline's artifacts, logs and notifications. */
+  public readonly key: PlatformKey;
+  /** The S3 source bucket, when the source is S3. */
+  public readonly sourceBucket?: SecureBucket;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the platform, use case and source
+   */
+  constructor(scope: Construct, id: string, props: DeploymentStackProps) {
+    super(scope, id, {
+      platform: props.platform,
+      useCaseName: props.useCaseName,
+      account: PlatformAccount.RES,
+      stackName: `${props.platform.prefix}-${props.useCaseName}-deployment`,
+      purpose: 'model deployment pipeline in RES',
+    });
+    const names = this.names;
+    const config = this.platform;
+    this.key = new PlatformKey(this, 'Key', {
+      aliasName: `${names.platform.prefix}/${names.useCase}/deployment`,
+      description: `${names.base}: deployment pipeline artifacts, logs and notifications`,
+    });
+
+    const src = props.source ?? {};
+    let source: DeploymentSource;
+    if (src.connectionArn) {
+      if (!src.owner || !src.repository) {
+        throw new Error(`${this.stackName}: source.connectionArn is set but ${!src.owner ? 'source.owner' : 'source.repository'} is not; give the GitHub owner and repository of the use case`);
+      }
+      source = DeploymentSource.fromConnection({
+        connectionArn: src.connectionArn,
+        owner: src.owner,
+        repository: src.repository,
+        branch: src.branch,
+      });
+    } else {
+      this.sourceBucket = new SecureBucket(this, 'Source', { encryptionKey: this.key.key });
+      source = DeploymentSource.fromS3(this.sourceBucket.bucket, src.objectKey ?? 'source.zip');
+    }
+
+    const network = config.account(PlatformAccount.RES).network;
+    this.pipeline = new ModelDeploymentPipeline(this, 'Pipeline', {
+      pipelineName: `${names.base}-deploy`,
+      encryptionKey: this.key.key,
+      source,
+      modelPackageGroupName: names.modelPackageGroupName,
+      registryAccount: config.account(PlatformAccount.EXP).accountId,
+      registryRegion: config.account(PlatformAccount.EXP).region,
+      modelEventBus: names.platform.eventBusName,
+      qualifier: config.qualifier,
+      resolveRoleName: names.resolveRoleName,
+      permissionsBoundary: this.permissionsBoundary,
+      vpc: network ? this.vpc : undefined,
+      targets: SERVING_STAGES.map((stage) => ({
+        stage: STAGE_OF[stage],
+        account: config.account(stage).accountId,
+        region: config.account(stage).region,
+        stackName: names.servingStackName(stage),
+        endpointName: names.endpointName(stage),
+        smokeTestRoleArn: names.roleArn(stage, names.smokeTestRoleName(stage)),
+        requiresApprovalBefore: stage !== PlatformAccount.DEV,
+      })),
+    });
+    // the smoke-test roles in DEV, INT and PROD trust exactly the roles that carry this tag
+    for (const role of this.pipeline.smokeTestRoles) Tags.of(role).add(SMOKE_TEST_TAG_KEY, names.base);
+  }
+}

@@ -1,0 +1,7 @@
+export * from './usecase-props';
+export * from './usecase-names';
+export * from './usecase-stack';
+export * from './training-stack';
+export * from './deployment-stack';
+export * from './serving-stack';
+export * from './mlops-usecase';

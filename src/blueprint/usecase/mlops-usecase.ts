@@ -1,0 +1,85 @@
+import { Construct } from 'constructs';
+import { DeploymentStack } from './deployment-stack';
+import { ServingStack } from './serving-stack';
+import { TrainingStack } from './training-stack';
+import { SERVING_STAGES, UseCaseNames } from './usecase-names';
+import { ModelFamily, MlopsUseCaseProps, UseCaseStageSettings } from './usecase-props';
+import { UseCaseStack } from './usecase-stack';
+import { PlatformAccount } from '../config/platform-config';
+
+/**
+ * One ML use case on the platform, from notebook to production: training in EXP (model-build pipeline
+ * and model registry), the deployment pipeline in RES, and serving in DEV, INT and PROD. Every stack has
+ * its account and region from the platform configuration; they wire to each other and to the platform
+ * through computed names, never CloudFormation exports.
+ *
+ * | account | stack | holds |
+ * |---|---|---|
+ * | EXP | `<prefix>-<use case>-training` | artifact key, model-build pipeline, model registry (approval events to RES) |
+ * | RES | `<prefix>-<use case>-deployment` | deployment pipeline: resolve + pin, synth, DEV, smoke, approve, INT, smoke, approve, PROD |
+ * | DEV, INT, PROD | `<prefix>-<use case>-serving-<stage>` | endpoint of the pinned version, smoke-test role, extensions |
+ *
+ * @example
+ * const app = new App();
+ * new MlopsUseCase(app, 'WeldGun', {
+ *   platform: PlatformConfig.fromFile('platform.json'),
+ *   useCaseName: 'weld-gun-pm',
+ *   prod: { minCapacity: 2, inferenceApi: true, modelMonitor: true },
+ * });
+ */
+export class MlopsUseCase extends Construct {
+  /** The use case's names. */
+  public readonly names: UseCaseNames;
+  /** The model family. */
+  public readonly modelFamily: ModelFamily;
+  /** The training stack (EXP). */
+  public readonly training: TrainingStack;
+  /** The deployment stack (RES). */
+  public readonly deployment: DeploymentStack;
+  /** The DEV serving stack. */
+  public readonly dev: ServingStack;
+  /** The INT serving stack. */
+  public readonly int: ServingStack;
+  /** The PROD serving stack. */
+  public readonly prod: ServingStack;
+
+  /**
+   * @param scope the App
+   * @param id the construct id
+   * @param props the platform, the use case and its stage settings
+   */
+  constructor(scope: Construct, id: string, props: MlopsUseCaseProps) {
+    super(scope, id);
+    this.names = new UseCaseNames(props.platform, props.useCaseName);
+    this.modelFamily = props.modelFamily ?? ModelFamily.SKLEARN;
+    const base = { platform: props.platform, useCaseName: props.useCaseName };
+    this.training = new TrainingStack(this, 'Training', base);
+    this.deployment = new DeploymentStack(this, 'Deployment', { ...base, source: props.source });
+    const settings: Record<string, UseCaseStageSettings | undefined> = { dev: props.dev, int: props.int, prod: props.prod };
+    const serving = SERVING_STAGES.map(
+      (stage) =>
+        new ServingStack(this, `Serving${stage[0].toUpperCase()}${stage.slice(1)}`, {
+          ...base,
+          stage,
+          settings: settings[stage],
+          pinnedModelPackageArn: props.pinnedModelPackageArn,
+        }),
+    );
+    [this.dev, this.int, this.prod] = serving;
+  }
+
+  /** Every stack of the use case: training, deployment, then DEV, INT and PROD serving. */
+  public get stacks(): UseCaseStack[] {
+    return [this.training, this.deployment, this.dev, this.int, this.prod];
+  }
+
+  /**
+   * The serving stack of a stage.
+   * @param stage DEV, INT or PROD
+   */
+  public serving(stage: PlatformAccount): ServingStack {
+    const found = [this.dev, this.int, this.prod].find((s) => s.platformAccount === stage);
+    if (!found) throw new Error(`MlopsUseCase: ${stage.toUpperCase()} has no serving stack; use DEV, INT or PROD`);
+    return found;
+  }
+}

@@ -1,0 +1,199 @@
+import { CfnParameter } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { UseCaseStageSettings } from './usecase-props';
+import { UseCaseStack } from './usecase-stack';
+import { acknowledgeRules } from '../../constructs/core/acknowledge';
+import { EndpointInstanceType, EndpointModelSource, RealtimeEndpoint } from '../../constructs/deployment';
+import { BatchInference, InferenceApi } from '../../constructs/inference';
+import { ModelMonitor, ModelQualityProblemType } from '../../constructs/monitoring';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+
+/** The context key through which the deployment pipeline passes the pinned model package version. */
+export const PINNED_MODEL_CONTEXT_KEY = 'pinnedModelPackageArn';
+
+/** The tag the deployment pipeline's smoke-test roles in RES carry, and the smoke-test roles trust. */
+export const SMOKE_TEST_TAG_KEY = 'mlops:smoke-test';
+
+/**
+ * Props of a `ServingStack`.
+ */
+export interface ServingStackProps {
+  /** The validated platform configuration. */
+  readonly platform: PlatformConfig;
+  /** The use-case name. */
+  readonly useCaseName: string;
+  /** DEV, INT or PROD. */
+  readonly stage: PlatformAccount;
+  /**
+   * The stage's settings.
+   * @default - the stage's defaults (see `UseCaseStageSettings`)
+   */
+  readonly settings?: UseCaseStageSettings;
+  /**
+   * The pinned model package version.
+   * @default - the context value `pinnedModelPackageArn`, else the CloudFormation parameter `ModelPackageArn`
+   */
+  readonly pinnedModelPackageArn?: string;
+}
+
+/**
+ * The serving stack of a use case in DEV, INT or PROD: the real-time endpoint of the pinned model
+ * version (blue/green with alarm rollback, autoscaling, data capture), the role the deployment
+ * pipeline's smoke test assumes, and the optional extensions of the stage (inference API, batch
+ * inference, model monitoring).
+ */
+export class ServingStack extends UseCaseStack {
+  /** The endpoint. */
+  public readonly endpoint: RealtimeEndpoint;
+  /** The role the smoke test of the deployment pipeline assumes. */
+  public readonly smokeTestRole: iam.Role;
+  /** The model package version the endpoint serves (a literal, or the `ModelPackageArn` parameter). */
+  public readonly modelPackageArn: string;
+  /** The inference API, when enabled. */
+  public readonly inferenceApi?: InferenceApi;
+  /** Batch inference, when enabled. */
+  public readonly batchInference?: BatchInference;
+  /** Model monitoring, when enabled. */
+  public readonly modelMonitor?: ModelMonitor;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the platform, use case, stage and settings
+   */
+  constructor(scope: Construct, id: string, props: ServingStackProps) {
+    if (![PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD].includes(props.stage)) {
+      throw new Error(`ServingStack: stage must be DEV, INT or PROD, not ${props.stage.toUpperCase()}`);
+    }
+    const prod = props.stage === PlatformAccount.PROD;
+    super(scope, id, {
+      platform: props.platform,
+      useCaseName: props.useCaseName,
+      account: props.stage,
+      stackName: `${props.platform.prefix}-${props.useCaseName}-serving-${props.stage}`,
+      purpose: `serving in ${props.stage.toUpperCase()}`,
+    });
+    const settings = props.settings ?? {};
+    const names = this.names;
+
+    this.modelPackageArn = props.pinnedModelPackageArn
+      ?? (this.node.tryGetContext(PINNED_MODEL_CONTEXT_KEY) as string | undefined)
+      ?? new CfnParameter(this, 'ModelPackageArn', {
+        type: 'String',
+        description: 'The approved model package version to serve (the deployment pipeline pins it; there is no default)',
+        allowedPattern: '^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\\d{12}:model-package/[a-zA-Z0-9-]+/\\d+$',
+      }).valueAsString;
+
+    const exp = this.platform.account(PlatformAccount.EXP);
+    const artifacts = s3.Bucket.fromBucketName(this, 'ModelArtifacts', names.artifactBucketName);
+    const instanceType = EndpointInstanceType.of(settings.instanceType ?? 'ml.m5.large');
+    this.endpoint = new RealtimeEndpoint(this, 'Endpoint', {
+      endpointName: names.endpointName(props.stage),
+      modelSource: EndpointModelSource.fromModelPackageArn(this.modelPackageArn),
+      instanceType,
+      vpc: this.vpc,
+      encryptionKey: this.mlKey,
+      roleName: names.endpointRoleName(props.stage),
+      permissionsBoundary: this.permissionsBoundary,
+      modelArtifactsBucket: artifacts,
+      modelArtifactsPrefix: 'runs/',
+      minCapacity: settings.minCapacity ?? (prod ? 2 : 1),
+      maxCapacity: settings.maxCapacity ?? (prod ? 4 : 2),
+      dataCapture: { samplingPercentage: settings.dataCaptureSamplingPercentage ?? 20 },
+    });
+    (this.endpoint.role as iam.Role).addManagedPolicy(this.guardrailPolicy);
+    // The model artifacts are encrypted with the use case's key in EXP, whose key policy admits this
+    // role's account; the alias names the key (its id is not known outside EXP).
+    const decrypt = new iam.ManagedPolicy(this, 'ReadModelArtifactsKey', {
+      description: `Decrypt the model artifacts of ${names.base} (EXP key ${names.artifactKeyAlias})`,
+      roles: [this.endpoint.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DecryptModelArtifacts',
+          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          resources: [`arn:${names.platform.partition(PlatformAccount.EXP)}:kms:${exp.region}:${exp.accountId}:key/*`],
+          conditions: {
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': names.artifactKeyAlias },
+            'StringEquals': { 'kms:ViaService': `s3.${exp.region}.amazonaws.com` },
+          },
+        }),
+      ],
+    });
+    acknowledgeRules(decrypt, {
+      [`AwsSolutions-IAM5[Resource::arn:${names.platform.partition(PlatformAccount.EXP)}:kms:${exp.region}:${exp.accountId}:key/*]`]:
+        'The key id of the EXP artifact key is not known in this account; kms:ResourceAliases limits the statement to that one key, and kms:ViaService to S3.',
+    });
+
+    this.smokeTestRole = new iam.Role(this, 'SmokeTestRole', {
+      roleName: names.smokeTestRoleName(props.stage),
+      description: `Assumed by the smoke test of the ${names.base} deployment pipeline in RES`,
+      assumedBy: new iam.AccountPrincipal(this.platform.account(PlatformAccount.RES).accountId).withConditions({
+        StringEquals: { [`aws:PrincipalTag/${SMOKE_TEST_TAG_KEY}`]: names.base },
+      }),
+    });
+    const smoke = new iam.ManagedPolicy(this, 'SmokeTestPolicy', {
+      description: `Smoke test of ${names.endpointName(props.stage)}: describe it, its config and model, invoke it`,
+      roles: [this.smokeTestRole],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DescribeTheEndpoint',
+          actions: ['sagemaker:DescribeEndpoint', 'sagemaker:InvokeEndpoint'],
+          resources: [this.endpoint.endpointArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DescribeItsConfigAndModels',
+          actions: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel'],
+          resources: [
+            `arn:${this.partition}:sagemaker:${this.region}:${this.account}:endpoint-config/*`,
+            `arn:${this.partition}:sagemaker:${this.region}:${this.account}:model/*`,
+          ],
+        }),
+      ],
+    });
+    acknowledgeRules(smoke, {
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:${this.region}:${this.account}:endpoint-config/*]`]:
+        'Endpoint config and model names are generated (never fixed, so that blue/green replacements work); describing them is read-only.',
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:${this.region}:${this.account}:model/*]`]:
+        'Endpoint config and model names are generated (never fixed, so that blue/green replacements work); describing them is read-only.',
+    });
+
+    if (settings.inferenceApi) {
+      this.inferenceApi = new InferenceApi(this, 'InferenceApi', {
+        endpointName: this.endpoint.endpointName,
+        encryptionKey: this.mlKey,
+        vpc: this.vpc,
+        permissionsBoundary: this.permissionsBoundary,
+      });
+      this.inferenceApi.node.addDependency(this.endpoint);
+    }
+    if (settings.batchInference) {
+      this.batchInference = new BatchInference(this, 'BatchInference', {
+        modelSource: EndpointModelSource.fromModelPackageArn(this.modelPackageArn),
+        instanceType,
+        encryptionKey: this.mlKey,
+        vpc: this.vpc,
+        schedule: settings.batchSchedule,
+        permissionsBoundary: this.permissionsBoundary,
+        modelArtifactsBucket: artifacts,
+        modelArtifactsPrefix: 'runs/',
+        jobNamePrefix: `${names.base}-${props.stage}`.slice(0, 50),
+      });
+      (this.batchInference.modelRole as iam.Role).addManagedPolicy(this.guardrailPolicy);
+    }
+    if (settings.modelMonitor) {
+      this.modelMonitor = new ModelMonitor(this, 'ModelMonitor', {
+        endpointName: this.endpoint.endpointName,
+        dataCaptureBucket: this.endpoint.dataCaptureBucket,
+        encryptionKey: this.mlKey,
+        vpc: this.vpc,
+        permissionsBoundary: this.permissionsBoundary,
+        modelQuality: settings.groundTruthS3Uri
+          ? { problemType: ModelQualityProblemType.BINARY_CLASSIFICATION, groundTruthS3Uri: settings.groundTruthS3Uri }
+          : undefined,
+      });
+      this.modelMonitor.node.addDependency(this.endpoint);
+    }
+  }
+}

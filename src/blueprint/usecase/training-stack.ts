@@ -1,0 +1,117 @@
+import { Construct } from 'constructs';
+import { SERVING_STAGES } from './usecase-names';
+import { UseCaseStack } from './usecase-stack';
+import { createWorkloadSecurityGroup } from '../../constructs/core/workload-security-group';
+import { ModelRegistry } from '../../constructs/registry';
+import { PlatformKey } from '../../constructs/security';
+import {
+  ModelBuildPipeline,
+  PipelineDefinitionSource,
+  PipelinePlaceholder,
+  PredictiveMaintenancePipeline,
+  SageMakerFrameworkImage,
+} from '../../constructs/training';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+
+/**
+ * Props of a `TrainingStack`.
+ */
+export interface TrainingStackProps {
+  /** The validated platform configuration. */
+  readonly platform: PlatformConfig;
+  /** The use-case name. */
+  readonly useCaseName: string;
+}
+
+/**
+ * The training stack of a use case in EXP: the use case's artifact key, the model-build pipeline (the
+ * predictive-maintenance sample pipeline: preprocess, train, evaluate, quality gate, register), and the
+ * model registry whose approval events go to the RES model event bus. The deployment roles of RES, DEV,
+ * INT and PROD (fixed names) may read the registry, the artifacts and the key.
+ */
+export class TrainingStack extends UseCaseStack {
+  /** The key of the model artifacts (shared with the deployment roles of the other accounts). */
+  public readonly artifactKey: PlatformKey;
+  /** The model-build pipeline. */
+  public readonly pipeline: ModelBuildPipeline;
+  /** The model registry. */
+  public readonly registry: ModelRegistry;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the platform and use case
+   */
+  constructor(scope: Construct, id: string, props: TrainingStackProps) {
+    super(scope, id, {
+      platform: props.platform,
+      useCaseName: props.useCaseName,
+      account: PlatformAccount.EXP,
+      stackName: `${props.platform.prefix}-${props.useCaseName}-training`,
+      purpose: 'model building and the model registry in EXP',
+    });
+    const names = this.names;
+    const config = this.platform;
+    const exp = config.account(PlatformAccount.EXP);
+    const consumerAccounts = [PlatformAccount.RES, ...SERVING_STAGES]
+      .map((a) => config.account(a).accountId)
+      .filter((accountId, i, all) => accountId !== exp.accountId && all.indexOf(accountId) === i);
+    const consumerRoles = [
+      names.roleArn(PlatformAccount.RES, names.resolveRoleName),
+      ...SERVING_STAGES.map((stage) => names.roleArn(stage, names.endpointRoleName(stage))),
+    ].filter((arn) => !arn.includes(`:${exp.accountId}:`));
+
+    this.artifactKey = new PlatformKey(this, 'ArtifactKey', {
+      aliasName: names.artifactKeyAlias.replace(/^alias\//, ''),
+      description: `${names.base}: model artifacts and pipeline data`,
+      consumerAccountIds: consumerAccounts.length > 0 ? consumerAccounts : undefined,
+      services: consumerAccounts.length > 0 ? [`s3.${exp.region}.amazonaws.com`, `sagemaker.${exp.region}.amazonaws.com`] : undefined,
+      organizationId: consumerAccounts.length > 0 ? config.organizationId : undefined,
+    });
+
+    const image = SageMakerFrameworkImage.sklearn(exp.region);
+    const workload = createWorkloadSecurityGroup(this, 'JobSecurityGroup', {
+      vpc: this.vpc,
+      vpcCidr: exp.network!.cidr,
+      description: `${names.pipelineName} jobs: HTTPS to the VPC endpoints and S3, all traffic within the group`,
+    });
+
+    this.pipeline = new ModelBuildPipeline(this, 'BuildPipeline', {
+      pipelineName: names.pipelineName,
+      definitionSource: PipelineDefinitionSource.fromDefinition(
+        PredictiveMaintenancePipeline.definition({
+          pipelineName: names.pipelineName,
+          region: exp.region,
+          roleArn: PipelinePlaceholder.ROLE_ARN,
+          bucketName: PipelinePlaceholder.ARTIFACT_BUCKET_NAME,
+          kmsKeyArn: PipelinePlaceholder.KMS_KEY_ARN,
+          subnetIds: [PipelinePlaceholder.SUBNET_IDS],
+          securityGroupIds: [PipelinePlaceholder.SECURITY_GROUP_IDS],
+          modelPackageGroupName: names.modelPackageGroupName,
+        }),
+      ),
+      permissionsBoundary: this.permissionsBoundary,
+      guardrailPolicy: this.guardrailPolicy,
+      encryptionKey: this.artifactKey.key,
+      vpc: this.vpc,
+      securityGroups: [workload],
+      modelPackageGroupName: names.modelPackageGroupName,
+      imageRepositoryArns: [image.repositoryArn],
+      artifactBucketName: names.artifactBucketName,
+    });
+
+    this.registry = new ModelRegistry(this, 'Registry', {
+      modelPackageGroupName: names.modelPackageGroupName,
+      description: `Model versions of the ${names.useCase} use case`,
+      modelEventBusArn: names.platform.eventBusArn,
+      encryptionKey: this.artifactKey.key,
+      consumerRoleArns: consumerRoles.length > 0 ? consumerRoles : undefined,
+      organizationId: config.organizationId,
+      artifactKey: this.artifactKey.key,
+      artifactBucket: this.pipeline.artifactBucket,
+      artifactPrefix: 'runs/',
+      permissionsBoundary: this.permissionsBoundary,
+    });
+    this.pipeline.node.addDependency(this.registry.modelPackageGroup);
+  }
+}

@@ -1,0 +1,129 @@
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { Problems } from '../config/problems';
+import { PlatformNames } from '../naming';
+
+/** 2 to 20 lowercase letters, digits and single hyphens, starting with a letter. */
+const USE_CASE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** The longest use-case name: `<prefix (12)>-<use case (20)>-<stage (4)>-smoke-test` fits IAM's 64. */
+export const MAX_USE_CASE_NAME_LENGTH = 20;
+
+/** The serving stages of a use case. */
+export const SERVING_STAGES = [PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD] as const;
+
+/**
+ * Every name of one use case, computed from the platform configuration and the use-case name: the
+ * accounts wire to each other through these names (no CloudFormation exports).
+ */
+export class UseCaseNames {
+  /**
+   * Checks a use-case name; returns the problems (empty when valid), each `useCaseName: ...`.
+   * @param name the use-case name
+   */
+  public static validate(name: string): string[] {
+    const problems = new Problems();
+    if (typeof name !== 'string' || name.length < 2 || name.length > MAX_USE_CASE_NAME_LENGTH) {
+      problems.add('useCaseName', `${JSON.stringify(name)} must have 2 to ${MAX_USE_CASE_NAME_LENGTH} characters (it is part of endpoint, role and bucket names); for example "weld-gun-pm"`);
+    } else if (!USE_CASE_NAME.test(name)) {
+      const suggestion = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+|-+$/g, '').slice(0, MAX_USE_CASE_NAME_LENGTH) || 'weld-gun-pm';
+      problems.add('useCaseName', `${JSON.stringify(name)} may only contain lowercase letters, digits and single hyphens, starting with a letter; for example ${JSON.stringify(suggestion)}`);
+    }
+    return problems.list;
+  }
+
+  /** The platform's names. */
+  public readonly platform: PlatformNames;
+  /** The use-case name. */
+  public readonly useCase: string;
+
+  /**
+   * @param config the platform configuration
+   * @param useCaseName the use-case name (validated)
+   */
+  constructor(config: PlatformConfig, useCaseName: string) {
+    const problems = UseCaseNames.validate(useCaseName);
+    if (problems.length > 0) throw new Error(`Invalid use case (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.join('\n')}`);
+    this.platform = new PlatformNames(config);
+    this.useCase = useCaseName;
+  }
+
+  /** `<prefix>-<use case>`: the base of every name. */
+  public get base(): string {
+    return `${this.platform.prefix}-${this.useCase}`;
+  }
+
+  /** The training stack in EXP. */
+  public get trainingStackName(): string {
+    return `${this.base}-training`;
+  }
+
+  /** The deployment stack in RES. */
+  public get deploymentStackName(): string {
+    return `${this.base}-deployment`;
+  }
+
+  /**
+   * The serving stack of a stage.
+   * @param stage DEV, INT or PROD
+   */
+  public servingStackName(stage: PlatformAccount): string {
+    return `${this.base}-serving-${stage}`;
+  }
+
+  /** The model package group in EXP. */
+  public get modelPackageGroupName(): string {
+    return this.base;
+  }
+
+  /** The SageMaker pipeline in EXP. */
+  public get pipelineName(): string {
+    return `${this.base}-build`;
+  }
+
+  /**
+   * The endpoint of a stage.
+   * @param stage DEV, INT or PROD
+   */
+  public endpointName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}`;
+  }
+
+  /**
+   * The execution role of the endpoint of a stage.
+   * @param stage DEV, INT or PROD
+   */
+  public endpointRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-endpoint`;
+  }
+
+  /**
+   * The role the smoke test of the deployment pipeline assumes in a stage account.
+   * @param stage DEV, INT or PROD
+   */
+  public smokeTestRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-smoke-test`;
+  }
+
+  /** The role of the deployment pipeline's Resolve step in RES (reads the registry in EXP). */
+  public get resolveRoleName(): string {
+    return `${this.base}-resolve`;
+  }
+
+  /** The artifact bucket of the model-build pipeline in EXP (fixed, so the stages can read models). */
+  public get artifactBucketName(): string {
+    return `${this.base}-artifacts-${this.platform.config.account(PlatformAccount.EXP).accountId}`;
+  }
+
+  /** The alias of the use case's artifact key in EXP. */
+  public get artifactKeyAlias(): string {
+    return `alias/${this.platform.prefix}/${this.useCase}/artifacts`;
+  }
+
+  /**
+   * A role ARN in an account of the platform.
+   * @param account the account
+   * @param roleName the role name
+   */
+  public roleArn(account: PlatformAccount, roleName: string): string {
+    return `arn:${this.platform.partition(account)}:iam::${this.platform.config.account(account).accountId}:role/${roleName}`;
+  }
+}

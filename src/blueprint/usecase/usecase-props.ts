@@ -1,0 +1,155 @@
+import { PlatformConfig } from '../config/platform-config';
+
+/**
+ * The model family of a use case: which framework images its pipeline and endpoint use.
+ */
+export enum ModelFamily {
+  /** scikit-learn (the predictive-maintenance sample) */
+  SKLEARN = 'sklearn',
+}
+
+/**
+ * Where the deployment pipeline in RES gets the use case's repository from.
+ */
+export interface UseCaseSourceProps {
+  /**
+   * A CodeConnections (CodeStar connections) connection ARN to GitHub; with `owner` and `repository`.
+   * @default - an S3 source: the deployment stack creates a bucket and polls `<objectKey>`
+   */
+  readonly connectionArn?: string;
+
+  /**
+   * The GitHub owner (organization or user). Required with `connectionArn`.
+   * @default - none
+   */
+  readonly owner?: string;
+
+  /**
+   * The repository name. Required with `connectionArn`.
+   * @default - none
+   */
+  readonly repository?: string;
+
+  /**
+   * The branch.
+   * @default 'main'
+   */
+  readonly branch?: string;
+
+  /**
+   * The object key of the zipped repository in the S3 source bucket.
+   * @default 'source.zip'
+   */
+  readonly objectKey?: string;
+}
+
+/**
+ * The serving settings of one stage (DEV, INT or PROD) of a use case.
+ */
+export interface UseCaseStageSettings {
+  /**
+   * The endpoint's instance type.
+   * @default 'ml.m5.large'
+   */
+  readonly instanceType?: string;
+
+  /**
+   * The least number of instances (autoscaling).
+   * @default 1 (2 in PROD)
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * The largest number of instances (autoscaling).
+   * @default 2 (4 in PROD)
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * The percentage of requests whose input and output are captured.
+   * @default 20
+   */
+  readonly dataCaptureSamplingPercentage?: number;
+
+  /**
+   * A secure inference API (API Gateway, IAM authorization, WAF) in front of the endpoint.
+   * @default false
+   */
+  readonly inferenceApi?: boolean;
+
+  /**
+   * Batch inference (Step Functions + SageMaker transform) with the pinned model version.
+   * @default false
+   */
+  readonly batchInference?: boolean;
+
+  /**
+   * The schedule of batch inference, `cron(...)` or `rate(...)`.
+   * @default - no schedule (started on demand)
+   */
+  readonly batchSchedule?: string;
+
+  /**
+   * Model monitoring (data quality; model quality with `groundTruthS3Uri`) of the endpoint.
+   * @default false
+   */
+  readonly modelMonitor?: boolean;
+
+  /**
+   * The ground-truth labels for model-quality monitoring (`s3://...`).
+   * @default - no model-quality monitoring
+   */
+  readonly groundTruthS3Uri?: string;
+}
+
+/**
+ * Props of an `MlopsUseCase`.
+ */
+export interface MlopsUseCaseProps {
+  /** The validated platform configuration. */
+  readonly platform: PlatformConfig;
+
+  /**
+   * The use-case name: 2 to 20 lowercase letters, digits and single hyphens, starting with a letter.
+   * It is part of every name of the use case (stacks, endpoints, the model package group).
+   */
+  readonly useCaseName: string;
+
+  /**
+   * The model family.
+   * @default ModelFamily.SKLEARN
+   */
+  readonly modelFamily?: ModelFamily;
+
+  /**
+   * Where the deployment pipeline gets the repository from.
+   * @default - an S3 source bucket in RES (`source.zip`)
+   */
+  readonly source?: UseCaseSourceProps;
+
+  /**
+   * DEV settings.
+   * @default - one ml.m5.large, up to two
+   */
+  readonly dev?: UseCaseStageSettings;
+
+  /**
+   * INT settings.
+   * @default - one ml.m5.large, up to two
+   */
+  readonly int?: UseCaseStageSettings;
+
+  /**
+   * PROD settings.
+   * @default - two ml.m5.large, up to four
+   */
+  readonly prod?: UseCaseStageSettings;
+
+  /**
+   * The model package version the serving stacks deploy. The deployment pipeline passes the version it
+   * resolved and pinned as the context value `pinnedModelPackageArn`.
+   * @default - the context value `pinnedModelPackageArn`; without it, a CloudFormation parameter
+   *   `ModelPackageArn` (without default, so a serving stack cannot be deployed without a version)
+   */
+  readonly pinnedModelPackageArn?: string;
+}

@@ -1,0 +1,111 @@
+import { DefaultStackSynthesizer, Fn, Stack, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { UseCaseNames } from './usecase-names';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { PlatformParameter, zonesOf } from '../platform/platform-account-stack';
+
+/**
+ * Props of a use-case stack.
+ */
+export interface UseCaseStackProps {
+  /** The validated platform configuration. */
+  readonly platform: PlatformConfig;
+  /** The use-case name. */
+  readonly useCaseName: string;
+  /** The account the stack is deployed to. */
+  readonly account: PlatformAccount;
+  /** The stack name. */
+  readonly stackName: string;
+  /** What the stack holds (its description). */
+  readonly purpose: string;
+}
+
+/**
+ * A stack of one use case in one account of the platform: account and region from the configuration,
+ * the configured bootstrap qualifier, the platform's tags plus the use case's, and the platform's
+ * permissions boundary on every role. What the platform provides in the account (network, keys) is read
+ * from the SSM parameters the platform stack publishes there (same account, at deploy time).
+ */
+export class UseCaseStack extends Stack {
+  /** The platform configuration. */
+  public readonly platform: PlatformConfig;
+  /** The use case's names. */
+  public readonly names: UseCaseNames;
+  /** The account this stack is deployed to. */
+  public readonly platformAccount: PlatformAccount;
+  /** The platform's permissions boundary of this account (set on every role of the stack). */
+  public readonly permissionsBoundary: iam.IManagedPolicy;
+  /** The platform's SageMaker guardrail policy of this account. */
+  public readonly guardrailPolicy: iam.IManagedPolicy;
+
+  private importedVpc?: ec2.IVpc;
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the platform, use case, account and stack name
+   */
+  constructor(scope: Construct, id: string, props: UseCaseStackProps) {
+    const { accountId, region } = props.platform.account(props.account);
+    super(scope, id, {
+      stackName: props.stackName,
+      env: { account: accountId, region },
+      synthesizer: new DefaultStackSynthesizer({ qualifier: props.platform.qualifier }),
+      description: `${props.platform.prefix} MLOps use case ${props.useCaseName}: ${props.purpose} (@vw/mlops-blueprint)`,
+    });
+    this.platform = props.platform;
+    this.names = new UseCaseNames(props.platform, props.useCaseName);
+    this.platformAccount = props.account;
+    this.node.setContext(`availability-zones:account=${accountId}:region=${region}`, zonesOf(props.platform, props.account));
+    for (const [key, value] of Object.entries(props.platform.tags)) Tags.of(this).add(key, value);
+    Tags.of(this).add('mlops:use-case', props.useCaseName);
+    Tags.of(this).add('mlops:account', props.account);
+
+    const platformNames = this.names.platform;
+    this.permissionsBoundary = iam.ManagedPolicy.fromManagedPolicyName(this, 'PermissionsBoundary', platformNames.permissionsBoundaryName);
+    this.guardrailPolicy = iam.ManagedPolicy.fromManagedPolicyName(this, 'GuardrailPolicy', platformNames.guardrailPolicyName);
+    iam.PermissionsBoundary.of(this).apply(this.permissionsBoundary);
+  }
+
+  /**
+   * The platform's isolated VPC of this account, imported: ids from the configuration for an imported
+   * VPC, else from the platform's SSM parameters.
+   */
+  public get vpc(): ec2.IVpc {
+    if (!this.importedVpc) {
+      const network = this.platform.account(this.platformAccount).network;
+      if (!network) {
+        throw new Error(`${this.stackName}: the ${this.platformAccount.toUpperCase()} account has no network in the platform configuration; add accounts.${this.platformAccount}.network`);
+      }
+      const zones = zonesOf(this.platform, this.platformAccount);
+      const subnetList = network.subnetIds
+        ? network.subnetIds
+        : zones.map((_, i) => Fn.select(i, Fn.split(',', this.parameter(PlatformParameter.SUBNET_IDS), zones.length)));
+      this.importedVpc = ec2.Vpc.fromVpcAttributes(this, 'PlatformVpc', {
+        vpcId: network.vpcId ?? this.parameter(PlatformParameter.VPC_ID),
+        vpcCidrBlock: network.cidr,
+        availabilityZones: zones,
+        isolatedSubnetIds: subnetList,
+      });
+    }
+    return this.importedVpc;
+  }
+
+  /** The platform's ML key of this account (model data, data capture, SageMaker volumes), imported. */
+  public get mlKey(): kms.IKey {
+    const existing = this.node.tryFindChild('PlatformMlKey') as kms.IKey | undefined;
+    return existing ?? kms.Key.fromKeyArn(this, 'PlatformMlKey', this.parameter(PlatformParameter.ML_KEY_ARN));
+  }
+
+  /**
+   * The value of a parameter the platform stack publishes in this account (resolved at deploy time).
+   * @param name the parameter
+   */
+  public parameter(name: PlatformParameter): string {
+    return ssm.StringParameter.valueForStringParameter(this, this.names.platform.parameterName(name));
+  }
+}

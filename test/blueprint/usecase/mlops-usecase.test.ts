@@ -1,0 +1,98 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ComplianceCheck, MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
+import { actionsOutsideBoundary } from '../../helpers/boundary';
+
+const PINNED = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7';
+
+function useCase(props: Partial<ConstructorParameters<typeof MlopsUseCase>[2]> = {}, context: Record<string, string> = {}) {
+  const app = new App({ context });
+  const uc = new MlopsUseCase(app, 'WeldGun', { platform: PlatformConfig.sample(), useCaseName: 'weld-gun-pm', ...props });
+  return { app, uc };
+}
+
+describe('MlopsUseCase', () => {
+  test('five stacks, each in its account and region, named from the config', () => {
+    const { uc } = useCase();
+    expect(uc.stacks.map((s) => [s.stackName, s.account])).toEqual([
+      ['vwml-weld-gun-pm-training', '222222222222'],
+      ['vwml-weld-gun-pm-deployment', '333333333333'],
+      ['vwml-weld-gun-pm-serving-dev', '444444444444'],
+      ['vwml-weld-gun-pm-serving-int', '555555555555'],
+      ['vwml-weld-gun-pm-serving-prod', '666666666666'],
+    ]);
+    for (const s of uc.stacks) {
+      const json = JSON.stringify(Template.fromStack(s).toJSON());
+      expect(json).not.toContain('Fn::ImportValue');
+      expect(json).not.toContain('hnb659fds');
+    }
+  });
+
+  test('without a pinned version, a serving stack needs the ModelPackageArn parameter (no default)', () => {
+    const { uc } = useCase();
+    const t = Template.fromStack(uc.dev).toJSON();
+    expect(t.Parameters.ModelPackageArn).toEqual(expect.objectContaining({ Type: 'String' }));
+    expect(t.Parameters.ModelPackageArn.Default).toBeUndefined();
+    const model = Object.values(Template.fromStack(uc.dev).findResources('AWS::SageMaker::Model'))[0] as any;
+    expect(JSON.stringify(model.Properties)).toContain('{"Ref":"ModelPackageArn"}');
+  });
+
+  test('the pinned version from the pipeline context is deployed literally in every stage', () => {
+    const { uc } = useCase({}, { pinnedModelPackageArn: PINNED });
+    for (const stage of [uc.dev, uc.int, uc.prod]) {
+      const t = Template.fromStack(stage);
+      expect(t.toJSON().Parameters?.ModelPackageArn).toBeUndefined();
+      expect(JSON.stringify(Object.values(t.findResources('AWS::SageMaker::Model'))[0])).toContain(PINNED);
+    }
+  });
+
+  test('the registry admits the deployment roles of RES, DEV, INT and PROD by name', () => {
+    const { uc } = useCase();
+    const group = Object.values(Template.fromStack(uc.training).findResources('AWS::SageMaker::ModelPackageGroup'))[0] as any;
+    const policy = JSON.stringify(group.Properties.ModelPackageGroupPolicy);
+    for (const arn of [
+      'arn:aws:iam::333333333333:role/vwml-weld-gun-pm-resolve',
+      'arn:aws:iam::444444444444:role/vwml-weld-gun-pm-dev-endpoint',
+      'arn:aws:iam::555555555555:role/vwml-weld-gun-pm-int-endpoint',
+      'arn:aws:iam::666666666666:role/vwml-weld-gun-pm-prod-endpoint',
+    ]) expect(policy).toContain(arn);
+  });
+
+  test('the endpoint role and the smoke-test role have the names the other accounts use', () => {
+    const { uc } = useCase();
+    const t = Template.fromStack(uc.prod);
+    t.hasResourceProperties('AWS::IAM::Role', { RoleName: 'vwml-weld-gun-pm-prod-endpoint' });
+    t.hasResourceProperties('AWS::IAM::Role', { RoleName: 'vwml-weld-gun-pm-prod-smoke-test' });
+    t.hasResourceProperties('AWS::SageMaker::Endpoint', { EndpointName: 'vwml-weld-gun-pm-prod' });
+  });
+
+  test('zero unacknowledged errors in the three nag packs, with every extension on', () => {
+    const all = { inferenceApi: true, batchInference: true, batchSchedule: 'cron(0 3 * * ? *)', modelMonitor: true, groundTruthS3Uri: 's3://vwml-ground-truth-666666666666/weld-gun-pm/' };
+    const { app } = useCase({ dev: all, int: all, prod: all });
+    const report = ComplianceCheck.run(app);
+    expect(report.errors.map((f) => `${f.ruleId} ${f.constructPath}`)).toEqual([]);
+  });
+
+  test('no role is granted an action the platform boundary of its account blocks', () => {
+    const all = { inferenceApi: true, batchInference: true, batchSchedule: 'rate(1 day)', modelMonitor: true, groundTruthS3Uri: 's3://vwml-gt/x/' };
+    const { uc } = useCase({ dev: all, int: all, prod: all });
+    const platform = new MlopsPlatform(new App(), 'Platform', { config: PlatformConfig.sample() });
+    const problems: Record<string, string[]> = {};
+    for (const s of uc.stacks) {
+      const boundaryStack = platform.stack(s.platformAccount);
+      const boundary = Stack.of(boundaryStack).resolve(boundaryStack.guardrails.permissionsBoundary.document);
+      for (const [role, actions] of Object.entries(actionsOutsideBoundary(Template.fromStack(s).toJSON(), boundary))) problems[`${s.stackName}/${role}`] = actions;
+    }
+    expect(problems).toEqual({});
+  });
+
+  test('bad use-case names fail before any stack exists', () => {
+    const app = new App();
+    expect(() => new MlopsUseCase(app, 'X', { platform: PlatformConfig.sample(), useCaseName: 'Weld_Gun' })).toThrow(
+      /useCaseName: "Weld_Gun" may only contain lowercase letters, digits and single hyphens, starting with a letter; for example "weld-gun"/,
+    );
+    expect(() => new MlopsUseCase(app, 'Y', { platform: PlatformConfig.sample(), useCaseName: 'a-very-long-use-case-name' })).toThrow(/must have 2 to 20 characters/);
+    expect(app.synth().stacks).toHaveLength(0);
+    expect(useCase().uc.serving(PlatformAccount.INT).stackName).toBe('vwml-weld-gun-pm-serving-int');
+  });
+});
