@@ -53,7 +53,7 @@ export class MlopsUseCase extends Construct {
     this.names = new UseCaseNames(props.platform, props.useCaseName);
     this.modelFamily = props.modelFamily ?? ModelFamily.SKLEARN;
     const base = { platform: props.platform, useCaseName: props.useCaseName };
-    this.training = new TrainingStack(this, 'Training', base);
+    this.training = new TrainingStack(this, 'Training', { ...base, pipelineDefinition: props.pipelineDefinition });
     this.deployment = new DeploymentStack(this, 'Deployment', { ...base, source: props.source });
     const settings: Record<string, UseCaseStageSettings | undefined> = { dev: props.dev, int: props.int, prod: props.prod };
     const serving = SERVING_STAGES.map(

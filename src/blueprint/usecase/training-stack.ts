@@ -21,6 +21,11 @@ export interface TrainingStackProps {
   readonly platform: PlatformConfig;
   /** The use-case name. */
   readonly useCaseName: string;
+  /**
+   * The model-build pipeline definition.
+   * @default - the predictive-maintenance sample pipeline (`PredictiveMaintenancePipeline`)
+   */
+  readonly pipelineDefinition?: PipelineDefinitionSource;
 }
 
 /**
@@ -78,7 +83,7 @@ export class TrainingStack extends UseCaseStack {
 
     this.pipeline = new ModelBuildPipeline(this, 'BuildPipeline', {
       pipelineName: names.pipelineName,
-      definitionSource: PipelineDefinitionSource.fromDefinition(
+      definitionSource: props.pipelineDefinition ?? PipelineDefinitionSource.fromDefinition(
         PredictiveMaintenancePipeline.definition({
           pipelineName: names.pipelineName,
           region: exp.region,

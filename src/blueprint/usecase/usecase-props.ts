@@ -1,3 +1,4 @@
+import { PipelineDefinitionSource } from '../../constructs/training';
 import { PlatformConfig } from '../config/platform-config';
 
 /**
@@ -120,6 +121,14 @@ export interface MlopsUseCaseProps {
    * @default ModelFamily.SKLEARN
    */
   readonly modelFamily?: ModelFamily;
+
+  /**
+   * The use case's model-build pipeline definition. Build it with the pipeline-definition builder and
+   * `PipelinePlaceholder` values for the role, bucket, key, subnets and security groups, which the
+   * training stack fills in (the same function can build it with local values for a local run).
+   * @default - the predictive-maintenance sample pipeline (`PredictiveMaintenancePipeline`)
+   */
+  readonly pipelineDefinition?: PipelineDefinitionSource;
 
   /**
    * Where the deployment pipeline gets the repository from.

@@ -1,6 +1,15 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ComplianceCheck, MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
+import {
+  ComplianceCheck,
+  MlopsPlatform,
+  MlopsUseCase,
+  PipelineDefinitionSource,
+  PipelinePlaceholder,
+  PlatformAccount,
+  PlatformConfig,
+  PredictiveMaintenancePipeline,
+} from '../../../src';
 import { actionsOutsideBoundary } from '../../helpers/boundary';
 
 const PINNED = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7';
@@ -94,5 +103,26 @@ describe('MlopsUseCase', () => {
     expect(() => new MlopsUseCase(app, 'Y', { platform: PlatformConfig.sample(), useCaseName: 'a-very-long-use-case-name' })).toThrow(/must have 2 to 20 characters/);
     expect(app.synth().stacks).toHaveLength(0);
     expect(useCase().uc.serving(PlatformAccount.INT).stackName).toBe('vwml-weld-gun-pm-serving-int');
+  });
+});
+
+describe('MlopsUseCase: the use case\'s own pipeline definition', () => {
+  test('replaces the sample pipeline, with the placeholders filled in by the training stack', () => {
+    const definition = PredictiveMaintenancePipeline.definition({
+      pipelineName: 'vwml-weld-gun-pm-build',
+      region: 'eu-central-1',
+      roleArn: PipelinePlaceholder.ROLE_ARN,
+      bucketName: PipelinePlaceholder.ARTIFACT_BUCKET_NAME,
+      kmsKeyArn: PipelinePlaceholder.KMS_KEY_ARN,
+      subnetIds: [PipelinePlaceholder.SUBNET_IDS],
+      securityGroupIds: [PipelinePlaceholder.SECURITY_GROUP_IDS],
+      modelPackageGroupName: 'vwml-weld-gun-pm',
+      f1Threshold: 0.85,
+    });
+    const { uc } = useCase({ pipelineDefinition: PipelineDefinitionSource.fromDefinition(definition) });
+    const pipeline = Object.values(Template.fromStack(uc.training).findResources('AWS::SageMaker::Pipeline'))[0] as any;
+    const body = JSON.stringify(pipeline.Properties.PipelineDefinition);
+    expect(body).toContain('0.85');
+    expect(body).not.toContain('{{ModelBuildPipeline.');
   });
 });
