@@ -1,2 +1,3 @@
 export * from './constructs';
 export * from './blueprint';
+export * from './project-types';

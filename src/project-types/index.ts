@@ -1,0 +1,2 @@
+export * from './usecase';
+export * from './platform';

@@ -1,0 +1,2 @@
+// The mlops-platform project type and its components.
+export {};

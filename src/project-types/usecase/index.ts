@@ -1,0 +1,2 @@
+// The mlops-usecase project type and its components.
+export {};
