@@ -93,6 +93,6 @@ project.eslint?.addOverride({
   files: ['src/runtime/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
-project.npmignore?.exclude('/.ci/', '/scripts/', '/bench/', '/.cfn-templates/', '/.venv/', '/.tmp/');
+project.npmignore?.exclude('/.ci/', '/scripts/', '/bench/', '/.cfn-templates/', '/.venv/', '/.tmp/', '/requirements-*.txt');
 
 project.synth();
