@@ -43,6 +43,16 @@ fi
 
 echo "actionlint $("$LINTER" -version 2>/dev/null | head -n 1) over ${#files[@]} workflow file(s):"
 printf '  %s\n' "${files[@]}"
-# shellcheck is used by actionlint for run: scripts when it is on PATH; -shellcheck= turns that off only if asked
+# When shellcheck is on PATH, actionlint runs it over every run: script. Its warnings and errors fail the
+# check; info and style notes do not (projen's own build.yml and upgrade.yml write `>> $GITHUB_OUTPUT`
+# unquoted, SC2086 info). Set SHELLCHECK_OPTS (e.g. --severity=style) to be stricter.
+export SHELLCHECK_OPTS="${SHELLCHECK_OPTS:---severity=warning}"
+if command -v shellcheck >/dev/null 2>&1; then
+  echo "with $(shellcheck --version | sed -n 's/^version: /shellcheck /p') (SHELLCHECK_OPTS=$SHELLCHECK_OPTS)"
+else
+  echo "without shellcheck (not on PATH): run: scripts are not checked"
+fi
+# ACTIONLINT_FLAGS: extra flags, split on whitespace on purpose
+# shellcheck disable=SC2086
 "$LINTER" ${ACTIONLINT_FLAGS:-} "${files[@]}"
 echo "actionlint: no problems"

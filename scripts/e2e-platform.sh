@@ -18,7 +18,7 @@
 #   ACTIONLINT=PATH        the actionlint binary (default: actionlint on PATH)
 #   ACTIONLINT_REQUIRED=1  fail instead of skipping when actionlint is missing
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 ROOT="$(pwd)"
 TARBALL="$ROOT/dist/js/mlops-blueprint@0.0.0.jsii.tgz"
 PROJEN_SPEC="${E2E_PROJEN:-projen@0.103}"
@@ -47,7 +47,6 @@ mkdir -p "$APP" "$LOGS"
 
 declare -a RESULTS=()
 FAILED=0
-SKIPPED=0
 TOTAL_START=$(date +%s)
 
 # check NAME COMMAND...: runs the command with its output in logs/NAME.log, records PASS/FAIL and the time
@@ -74,7 +73,6 @@ check() {
 
 skip() {
   RESULTS+=("SKIP     -   $1 ($2)")
-  SKIPPED=1
   echo "==> $1: SKIP ($2)"
 }
 
@@ -122,6 +120,7 @@ expect_files() {
     if [ ! -f "$APP/$f" ]; then echo "missing: $f"; missing=1; fi
   done
   # the library is a runtime dependency with the exact spec projen new was given
+  # shellcheck disable=SC2016
   node -e '
     const pkg = require(process.argv[1] + "/package.json");
     const want = "file:" + process.argv[2];
@@ -149,7 +148,7 @@ projen_bootstrap() {
   cat "$LOGS/bootstrap.out"
   local commands policies
   commands=$(grep -c '^npx cdk bootstrap aws://[0-9]\{12\}/' "$LOGS/bootstrap.out")
-  policies=$(ls bootstrap/*-cfn-exec-policy.json 2>/dev/null | wc -l)
+  policies=$(find bootstrap -maxdepth 1 -name '*-cfn-exec-policy.json' 2>/dev/null | wc -l)
   echo "bootstrap commands printed: $commands, policy documents written: $policies"
   [ "$commands" -eq 6 ] && [ "$policies" -eq 6 ] && [ -x bootstrap/bootstrap.sh ]
 }
@@ -160,7 +159,7 @@ stacks_selectable() {
   cd "$APP" || return 1
   local names
   names=$(grep -o 'npx cdk deploy [^ ]*' .github/workflows/deploy.yml | awk '{print $4}')
-  echo "deploy workflow stacks: $(echo $names | tr '\n' ' ')"
+  echo "deploy workflow stacks: $(echo "$names" | tr '\n' ' ')"
   [ "$(echo "$names" | wc -l)" -eq 6 ] || { echo "expected 6 deploy jobs"; return 1; }
   # shellcheck disable=SC2086
   npx cdk ls $names > "$LOGS/cdk-ls.out" 2>&1 || { cat "$LOGS/cdk-ls.out"; return 1; }
