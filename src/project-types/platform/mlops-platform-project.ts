@@ -4,6 +4,7 @@ import { addDeployWorkflow } from './deploy-workflow';
 import {
   CDK_NAG_RANGE,
   DEFAULT_TYPESCRIPT_VERSION,
+  DEFAULT_WORKFLOW_NODE_VERSION,
   effectiveCdkVersion,
   MIN_NODE_VERSION,
   ResolvedPlatformOptions,
@@ -99,7 +100,8 @@ export interface MlopsPlatformProjectOptions extends awscdk.AwsCdkTypeScriptAppO
  * `aws-cdk-lib` at `cdkVersion` but never below 2.257.0, the minimum of this library (projen's own
  * default `cdkVersion`, which `projen new` writes into `.projenrc.ts`, is older and is raised).
  * `typescriptVersion` defaults to "~6.0" (ts-node, ts-jest and typescript-eslint do not support TypeScript 7),
- * `minNodeVersion` to "20.16.0" (this library's minimum; it also sets the major version of the Node.js type definitions).
+ * `minNodeVersion` to "20.16.0" (this library's minimum; it also sets the major version of the Node.js type definitions),
+ * `workflowNodeVersion` to "22.x" (a maintained LTS line for the workflows).
  *
  * Create one with `npx projen new --from <this package> mlops-platform` (no other flag needed).
  *
@@ -145,6 +147,7 @@ export class MlopsPlatformProject extends awscdk.AwsCdkTypeScriptApp {
       cdkVersion: effectiveCdkVersion(options.cdkVersion),
       typescriptVersion: options.typescriptVersion ?? DEFAULT_TYPESCRIPT_VERSION,
       minNodeVersion: options.minNodeVersion ?? MIN_NODE_VERSION,
+      workflowNodeVersion: options.workflowNodeVersion ?? DEFAULT_WORKFLOW_NODE_VERSION,
       // the platform's own samples replace projen's "hello world" app
       sampleCode: false,
       readme: options.readme ?? { contents: readmeSample(options.name, resolved) },

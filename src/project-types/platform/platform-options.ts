@@ -17,6 +17,8 @@ export const CDK_NAG_RANGE = '^3.0.2';
 export const DEFAULT_TYPESCRIPT_VERSION = '~6.0';
 /** The lowest Node.js this library supports: the generated app's `minNodeVersion` (and its `@types/node` major). */
 export const MIN_NODE_VERSION = '20.16.0';
+/** The Node.js of the generated workflows: a maintained LTS line (Node.js 20 reached its end of life in 2026). */
+export const DEFAULT_WORKFLOW_NODE_VERSION = '22.x';
 /** The default platform configuration file. */
 export const DEFAULT_CONFIG_FILE = 'platform.json';
 /** The default deploy role name; `{prefix}` and `{account}` are replaced. */

@@ -63,6 +63,16 @@ describe('MlopsPlatformProject with the options projen new renders', () => {
     expect(project.cdkVersion).toBe('^2.257.0');
   });
 
+  test('the workflows set up Node.js 22 (a maintained LTS line)', () => {
+    for (const file of ['build.yml', 'deploy.yml']) {
+      const workflow = parseWorkflow(out[`.github/workflows/${file}`]);
+      for (const job of Object.values(workflow.jobs)) {
+        const setup = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+        if (job.steps.some((s) => s.run === 'npm ci' || s.run === 'npm install')) expect(setup?.with?.['node-version']).toBe('22.x');
+      }
+    }
+  });
+
   test('the bootstrap task runs the bundled CLI on the configuration', () => {
     const task = out['.projen/tasks.json'].tasks.bootstrap;
     expect(task.steps).toEqual([{ exec: 'npx mlops-blueprint bootstrap platform.json --out-dir bootstrap/' }]);
