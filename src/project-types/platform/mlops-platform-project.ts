@@ -139,7 +139,9 @@ export class MlopsPlatformProject extends awscdk.AwsCdkTypeScriptApp {
    * @param options the options of the project
    */
   constructor(options: MlopsPlatformProjectOptions) {
-    const resolved: ResolvedPlatformOptions = resolvePlatformOptions(options, path.resolve(options.outdir ?? '.'));
+    // where projen will write the project (a subproject's outdir is relative to its parent's)
+    const baseDir = options.parent ? path.resolve(options.parent.outdir, options.outdir ?? '.') : path.resolve(options.outdir ?? '.');
+    const resolved: ResolvedPlatformOptions = resolvePlatformOptions(options, baseDir);
     const ownDeps = withoutOwnPackage(options.deps) ?? [];
     const hasNag = ownDeps.some((d) => d === 'cdk-nag' || d.startsWith('cdk-nag@'));
     super({

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { Testing } from 'projen';
+import { Project, Testing } from 'projen';
 import * as YAML from 'yaml';
 import { needsOf, parseWorkflow, platformProject, synthInPlace, tempDir, topologicalJobOrder, transitiveNeeds } from './helpers';
 import { MlopsPlatform, MlopsPlatformProject, PlatformAccount, PlatformConfig } from '../../../src';
@@ -283,6 +283,16 @@ describe('re-synthesis', () => {
     expect(prod.name).toBe('Deploy PROD (acme-platform-prod)');
     expect(workflow.jobs['deploy-int'].environment).toBeUndefined();
     expect(project.platformConfig.prefix).toBe('acme');
+  });
+
+  test('a subproject reads its configuration from its own folder below the parent', () => {
+    const root = tempDir();
+    const config = { ...PlatformConfig.sample().toJson(), prefix: 'sub', qualifier: 'sub' };
+    fs.mkdirSync(path.join(root, 'platform'));
+    fs.writeFileSync(path.join(root, 'platform', 'platform.json'), JSON.stringify(config));
+    const parent = new Project({ name: 'root', outdir: root });
+    const project = platformProject({ parent, outdir: 'platform' }, 'platform');
+    expect(project.platformConfig.prefix).toBe('sub');
   });
 
   test('a deleted sample is written again; an invalid configuration fails the synthesis naming the file', () => {
