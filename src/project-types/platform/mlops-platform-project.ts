@@ -60,7 +60,7 @@ export interface MlopsPlatformProjectOptions extends awscdk.AwsCdkTypeScriptAppO
    * `{account}` by the account (`data`, `exp`, ...). The role ARN is computed from the account id and
    * region of the configuration.
    *
-   * @default "{prefix}-github-deploy"
+   * @default "{prefix}-platform-deploy" (distinct from `<prefix>-github-deploy`, the narrower role the platform creates in EXP for the use-case repositories)
    * @featured
    */
   readonly deployRoleName?: string;
@@ -112,7 +112,7 @@ export interface MlopsPlatformProjectOptions extends awscdk.AwsCdkTypeScriptAppO
  *   name: 'mlops-platform',
  *   defaultReleaseBranch: 'main',
  *   cdkVersion: '2.257.0',
- *   deployRoleName: '{prefix}-github-deploy-{account}',
+ *   deployRoleName: '{prefix}-platform-deploy-{account}',
  * });
  * project.synth();
  */

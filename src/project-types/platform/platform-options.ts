@@ -22,7 +22,7 @@ export const DEFAULT_WORKFLOW_NODE_VERSION = '22.x';
 /** The default platform configuration file. */
 export const DEFAULT_CONFIG_FILE = 'platform.json';
 /** The default deploy role name; `{prefix}` and `{account}` are replaced. */
-export const DEFAULT_DEPLOY_ROLE_NAME = '{prefix}-github-deploy';
+export const DEFAULT_DEPLOY_ROLE_NAME = '{prefix}-platform-deploy';
 /** The default folder the bootstrap task writes to. */
 export const DEFAULT_BOOTSTRAP_OUT_DIR = 'bootstrap';
 /** The accounts whose deploy job waits for a reviewer by default. */

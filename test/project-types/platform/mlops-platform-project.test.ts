@@ -116,7 +116,7 @@ describe('the deploy workflow', () => {
       expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
       const credentials = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
       expect(credentials?.with).toEqual({
-        'role-to-assume': `arn:aws:iam::${ACCOUNT_IDS[account]}:role/vwml-github-deploy`,
+        'role-to-assume': `arn:aws:iam::${ACCOUNT_IDS[account]}:role/vwml-platform-deploy`,
         'role-session-name': `vwml-deploy-${account}`,
         'aws-region': 'eu-central-1',
         'allowed-account-ids': ACCOUNT_IDS[account],
