@@ -85,12 +85,14 @@ const bundle = project.addTask('bundle:runtime', {
 });
 project.postCompileTask.spawn(bundle);
 project.npmignore?.include('/assets/', '/bin/', '/templates/');
+// the build prints the npm tarball's size next to the runtime bundles' sizes
+project.tasks.tryFind('package:js')?.exec('node scripts/report-package-size.mjs');
 project.npmignore?.exclude('__pycache__/', '.pytest_cache/', '.ruff_cache/', '.venv/');
 // src/runtime is bundled by esbuild: it may import devDependencies (the AWS SDK v3), which end up inside the bundle
 project.eslint?.addOverride({
   files: ['src/runtime/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
-project.npmignore?.exclude('/.ci/', '/scripts/', '/bench/', '/.cfn-templates/', '/.venv/', '/.tmp/');
+project.npmignore?.exclude('/.ci/', '/scripts/', '/bench/', '/.cfn-templates/', '/.venv/', '/.tmp/', '/requirements-*.txt');
 
 project.synth();
