@@ -69,14 +69,14 @@ function useCaseNames(n: number): string[] {
 function child(n: number, outdir: string): void {
   const t0 = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildReferenceApp, library } = require('./reference-app') as typeof import('./reference-app');
+  const { buildBenchApp, library } = require('./bench-app') as typeof import('./bench-app');
   library();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('aws-cdk-lib');
   const t1 = performance.now();
   const maxRssAfterLoadKiB = process.resourceUsage().maxRSS;
   const cpu0 = process.cpuUsage();
-  const app = buildReferenceApp({ outdir, useCaseNames: useCaseNames(n) });
+  const app = buildBenchApp({ outdir, useCaseNames: useCaseNames(n) });
   const t2 = performance.now();
   app.synth();
   const t3 = performance.now();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # checkov over every CloudFormation template of the platform and of the sample use case with every
-# extension (the reference app, bench/reference-app.ts): synthesizes it into a temporary cloud assembly,
+# extension (the reference app, test/reference/reference-app.ts): synthesizes it into a temporary cloud assembly,
 # runs checkov (pinned in requirements-checkov.txt, installed into .tmp/checkov-venv) with
 # --framework cloudformation over every *.template.json, and fails on
 #   - any failed check,
@@ -37,8 +37,10 @@ fi
 OUT="$(mktemp -d "${TMPDIR:-/tmp}/checkov-cdk-out.XXXXXX")"
 if [ -z "${KEEP_OUT:-}" ]; then trap 'rm -rf "$OUT"' EXIT; fi
 
-log "synthesize the reference app into $OUT"
-npx ts-node --transpile-only -P tsconfig.dev.json bench/synth-reference.ts "$OUT/cdk.out" > "$OUT/templates.txt"
+log "synthesize the reference app into $OUT/cdk.out"
+npx ts-node --transpile-only --project tsconfig.dev.json test/reference/synth-reference.ts "$OUT/cdk.out"
+# the stacks' templates and the Service Catalog products' templates (nested assemblies included)
+find "$OUT/cdk.out" -name '*.template.json' -type f | sort > "$OUT/templates.txt"
 mapfile -t TEMPLATES < "$OUT/templates.txt"
 if [ "${#TEMPLATES[@]}" -eq 0 ]; then
   echo "error: the reference app synthesized no templates" >&2

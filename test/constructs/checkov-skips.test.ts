@@ -9,10 +9,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { ensureHandlerBundle, inferenceFixtures } from './inference/fixtures';
-import { ImageRegistry, IsolatedNetwork, MlopsPlatform, MlopsUseCase, PlatformConfig, SageMakerGuardrails } from '../../src';
+import { ImageRegistry, IsolatedNetwork, MlopsPlatform, MlopsUseCase, SageMakerGuardrails } from '../../src';
 import { checkovSkips } from '../../src/constructs/core/checkov';
 import { InferenceApi } from '../../src/constructs/inference';
 import { testStack } from '../helpers/stacks';
+import { buildReferenceApp } from '../reference/reference-app';
 
 beforeAll(() => ensureHandlerBundle());
 
@@ -95,15 +96,11 @@ describe('checkov skips of single constructs', () => {
   });
 });
 
-describe('checkov skips in the platform and the sample use case with every extension', () => {
+describe('checkov skips in the reference app (the platform and the sample use case with every extension)', () => {
   let platform: MlopsPlatform;
   let useCase: MlopsUseCase;
   beforeAll(() => {
-    const app = new App({ context: { pinnedModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7' } });
-    const config = PlatformConfig.sample();
-    platform = new MlopsPlatform(app, 'Platform', { config });
-    const all = { inferenceApi: true, batchInference: true, batchSchedule: 'rate(1 day)', modelMonitor: true, groundTruthS3Uri: 's3://vwml-gt/weld-gun-pm/' };
-    useCase = new MlopsUseCase(app, 'WeldGun', { platform: config, useCaseName: 'weld-gun-pm', dev: all, int: all, prod: all });
+    ({ platform, useCase } = buildReferenceApp(new App()));
   });
 
   /** The VPC policies CDK adds to CodeBuild projects below a construct. */
