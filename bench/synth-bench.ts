@@ -1,11 +1,18 @@
 /**
  * Synthesis benchmark: the platform (`PlatformConfig.sample()`) plus N use cases (`uc-001` ... with every
  * extension in DEV, INT and PROD), each N synthesized in a FRESH node process, so that time and memory
- * are those of one run. Prints, per N: wall time of the process, time to load the library, to build the
- * constructs and to synthesize, peak resident memory of the process, and per-stack resource counts and
- * template sizes with CloudFormation's limits; then the linearity of the cost per use case.
+ * are those of one run. Prints, per N: wall and CPU time of the process, time to load the library, to
+ * build the constructs and to synthesize (wall and CPU), peak resident memory of the process (the
+ * kernel's max RSS from `/usr/bin/time -v`), the live V8 heap after a full GC, and per-stack resource
+ * counts and template sizes with CloudFormation's limits; then the linearity of the cost per use case:
+ * marginal = (t(N2) - t(N1)) / (N2 - N1) from the two smallest N, the ratio t(N) / (t(N1) + (N - N1) *
+ * marginal) for every larger N (~1 when linear), and a least-squares line over all N.
  *
- *   bash bench/synth-bench.sh 1 10 100           # the table
+ * On a shared machine, wall time follows the load of the other processes; CPU time much less so. Peak
+ * RSS depends on when V8 chooses to collect garbage; the live heap after a full GC does not.
+ *
+ *   bash bench/synth-bench.sh                    # N = 1 and 10 (the CI; ~20 s on 2 cores)
+ *   bash bench/synth-bench.sh 1 10 100           # with N = 100 (~75 s more)
  *   bash bench/synth-bench.sh --json 1 10 100    # the same as JSON (for the README)
  *   bash bench/synth-bench.sh --repeat 3 1 10    # best of 3 fresh processes per N (less noise)
  *
@@ -56,8 +63,14 @@ interface ChildResult {
   readonly maxRssKiB: number;
   /** maxRSS right after loading the library, before any construct (the baseline), in KiB. */
   readonly maxRssAfterLoadKiB: number;
-  /** V8 heap used after synthesis, in bytes. */
+  /** V8 heap used right after synthesis (live objects and garbage not yet collected), in bytes. */
   readonly heapUsedBytes: number;
+  /**
+   * V8 heap used after synthesis and a full garbage collection (`--expose-gc`): what the construct tree
+   * and the synthesized assembly really keep alive, in bytes. Unlike the peak RSS, it does not depend on
+   * when V8 chose to collect.
+   */
+  readonly liveHeapBytes: number;
 }
 
 const RESULT_MARKER = 'SYNTH_BENCH_RESULT ';
@@ -81,6 +94,12 @@ function child(n: number, outdir: string): void {
   app.synth();
   const t3 = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  const heapUsedBytes = process.memoryUsage().heapUsed;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('synth-bench: the child must run with --expose-gc');
+  gc();
+  // the app stays referenced until here, so that the collection keeps what synthesis built
+  const liveHeapBytes = app.node.children.length > 0 ? process.memoryUsage().heapUsed : 0;
   const result: ChildResult = {
     useCases: n,
     loadMs: t1 - t0,
@@ -89,7 +108,8 @@ function child(n: number, outdir: string): void {
     constructSynthCpuMs: (cpu.user + cpu.system) / 1000,
     maxRssKiB: process.resourceUsage().maxRSS,
     maxRssAfterLoadKiB,
-    heapUsedBytes: process.memoryUsage().heapUsed,
+    heapUsedBytes,
+    liveHeapBytes,
   };
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
@@ -199,6 +219,7 @@ function runChild(n: number, outdir: string, options: Options): ChildRun {
   const timeBin = '/usr/bin/time';
   const useTime = fs.existsSync(timeBin);
   const nodeArgs = [
+    '--expose-gc',
     ...options.nodeOptions.split(/\s+/).filter(Boolean),
     '-r', 'ts-node/register/transpile-only',
     __filename, '--child', String(n), outdir,
@@ -379,11 +400,11 @@ function printTable(runs: RunResult[], lin: Linearity[]): void {
   out.push(`synth-bench: platform (6 stacks) + N use cases (5 stacks each, every extension); node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   out.push('');
   out.push(table([
-    ['N', 'stacks', 'templates', 'resources', 'MB', 'process wall s', 'process CPU s', 'load s', 'construct s', 'synth s', 'construct+synth s', 'construct+synth CPU s', 'peak RSS MiB', 'RSS after load MiB'],
+    ['N', 'stacks', 'templates', 'resources', 'MB', 'process wall s', 'process CPU s', 'load s', 'construct s', 'synth s', 'construct+synth s', 'construct+synth CPU s', 'peak RSS MiB', 'RSS after load MiB', 'live heap MiB'],
     ...runs.map((r) => [
       String(r.useCases), String(r.stacks), String(r.stacks + r.productTemplates), String(r.totalResources), (r.totalBytes / 1e6).toFixed(2),
       sec(r.wallMs), r.processCpuMs === undefined ? '-' : sec(r.processCpuMs), sec(r.loadMs), sec(r.constructMs), sec(r.synthMs), sec(r.constructMs + r.synthMs),
-      sec(r.constructSynthCpuMs), mib(r.peakRssKiB), mib(r.maxRssAfterLoadKiB),
+      sec(r.constructSynthCpuMs), mib(r.peakRssKiB), mib(r.maxRssAfterLoadKiB), mib(r.liveHeapBytes / 1024),
     ]),
   ]));
   out.push('');
@@ -449,6 +470,7 @@ function main(): void {
     linearity(runs, 'construct+synth wall s', (r) => r.constructMs + r.synthMs),
     linearity(runs, 'process wall s', (r) => r.wallMs),
     linearity(runs, 'peak RSS MiB', (r) => r.peakRssKiB / 1024),
+    linearity(runs, 'live heap MiB', (r) => r.liveHeapBytes / 1024 / 1024),
   ].filter((l): l is Linearity => l !== undefined);
   const json = JSON.stringify({
     node: process.version,
