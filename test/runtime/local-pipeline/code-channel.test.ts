@@ -2,11 +2,11 @@
  * Script mode with network isolation, as the SageMaker Python SDK and `PredictiveMaintenancePipeline`
  * write it: the source archive is an input channel (`code`, or whichever channel
  * `sagemaker_submit_directory` points into), whose S3 URI names the code, not data. Locally that
- * channel is the code directory.
+ * channel is the code directory. And `--python` as a relative path (a project's venv).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { cleanUp, pipelineLocal, project, sampleDefinition } from './helpers';
+import { cleanUp, cli, pipelineLocal, project, PYTHON, sampleDefinition } from './helpers';
 
 afterAll(cleanUp);
 
@@ -47,4 +47,13 @@ test('any other channel with an S3 URI is still data: missing data fails the ste
   const result = await pipelineLocal(p);
   expect(result.code).toBe(5);
   expect(result.stderr).toContain('channel "extra": s3://test-bucket/code/sourcedir.tar.gz is not on this machine: put the data at');
+});
+
+test('--python with a relative path (a project venv) is resolved against the current directory, not the step folders', async () => {
+  const p = project();
+  fs.mkdirSync(path.join(p.dir, 'venv', 'bin'), { recursive: true });
+  fs.symlinkSync(PYTHON, path.join(p.dir, 'venv', 'bin', 'python'));
+  const result = await cli(p.dir, ['pipeline', 'local', '--definition', 'pipeline-definition.json', '--code-dir', 'code', '--python', 'venv/bin/python']);
+  expect(result.stderr).not.toContain('not found on this machine');
+  expect(result.code).toBe(0);
 });
