@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, Dependencies, SampleDir, SampleFile, TextFile } from 'projen';
+import { awscdk, Dependencies, SampleDir, SampleFile, TaskShell, TextFile } from 'projen';
 import * as YAML from 'yaml';
-import { PlatformAccount, PlatformConfig } from '../../blueprint/config/platform-config';
-import { UseCaseNames } from '../../blueprint/usecase/usecase-names';
 import { packageInfo, templateFile, templateFiles } from './package-info';
 import { ResolvedUseCaseOptions, resolveUseCaseOptions } from './resolve-options';
 import { settingsFileLines } from './settings-file';
 import { MlopsUseCaseProjectOptions } from './usecase-options';
 import { addPullRequestWorkflow, addTrainingWorkflow } from './workflows';
+import { PlatformAccount, PlatformConfig } from '../../blueprint/config/platform-config';
+import { UseCaseNames } from '../../blueprint/usecase/usecase-names';
 
 /** Where the local pipeline run keeps its definition, steps and registry (git-ignored). */
 const LOCAL_DIR = '.mlops-local';
@@ -170,8 +170,11 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
 
   private addTasks(): void {
     const venvPython = 'ml/.venv/bin/python';
+    // POSIX sh: the ML tasks use `||`, `test` and `${VAR:-default}`, which projen's own task shell lacks
+    const shell = TaskShell.sh();
     const mlInstall = this.addTask('ml:install', {
       description: `A Python venv in ml/.venv with the pinned requirements of the ML code (Python ${this.mlPythonVersion}+; MLOPS_PYTHON picks the interpreter)`,
+      shell,
       steps: [
         { exec: `test -x ${venvPython} || \${MLOPS_PYTHON:-python3} -m venv ml/.venv` },
         {
@@ -186,6 +189,7 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     });
     const mlTest = this.addTask('ml:test', {
       description: 'Lints (ruff) and tests (pytest) the ML code',
+      shell,
       env: { OMP_NUM_THREADS: '1' },
     });
     mlTest.spawn(mlInstall);
@@ -195,6 +199,7 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
 
     const mlData = this.addTask('ml:data', {
       description: `Writes the synthetic raw data (welding-gun readings) to ${RAW_DATA_DIR}/welds.csv`,
+      shell,
     });
     mlData.spawn(mlInstall);
     mlData.exec(`${venvPython} ml/src/generate_data.py --output ${RAW_DATA_DIR}/welds.csv`);
@@ -203,6 +208,7 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     const local = this.addTask('pipeline:local', {
       description: 'Runs the pipeline of src/pipeline.ts on this machine (mlops-blueprint pipeline local): the ML code on the data in data/raw, /opt/ml mapped into .mlops-local/run, the registration in .mlops-local/registry.json',
       env: { OMP_NUM_THREADS: '1' },
+      shell,
     });
     local.spawn(mlInstall);
     local.spawn(mlData, { condition: `[ ! -d ${RAW_DATA_DIR} ]` });

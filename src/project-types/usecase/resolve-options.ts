@@ -1,6 +1,6 @@
-import { ModelFamily, UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
-import { MAX_USE_CASE_NAME_LENGTH, UseCaseNames } from '../../blueprint/usecase/usecase-names';
 import { MlopsUseCaseProjectOptions } from './usecase-options';
+import { MAX_USE_CASE_NAME_LENGTH, UseCaseNames } from '../../blueprint/usecase/usecase-names';
+import { ModelFamily, UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
 
 /** The least aws-cdk-lib version this library supports (its peer range). @internal */
 export const MIN_CDK_VERSION = '2.257.0';
