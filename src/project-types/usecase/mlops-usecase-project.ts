@@ -164,7 +164,7 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     for (const script of ['render-pipeline.ts', 'diagram.ts']) {
       const file = new TextFile(this, `scripts/${script}`, { marker: true, readonly: true });
       file.addLine(`// ${file.marker}`);
-      for (const line of templateFile(`scripts/${script}`).replace(/\n$/, '').split('\n')) file.addLine(line);
+      for (const line of templateFile(`scripts/${script}`).split('\n')) file.addLine(line);
     }
   }
 
