@@ -76,8 +76,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // .projenrc.ts is a dot-file, which the `**/*.ts` include of tsconfig.dev.json does not match
 project.tsconfigDev.addInclude('.projenrc.ts');
-// templates/ holds the files the project types write into other repositories (they import the package by
-// name and files generated there): they are compiled, linted and tested there (scripts/e2e-usecase.sh)
+// the project types' sample files import the published package name; they are type-checked by their own tests
 project.tsconfigDev.addExclude('templates/**');
 // the CDK construct-library component drops a devDependency on constructs; pin it like aws-cdk-lib.
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
@@ -88,12 +87,14 @@ const bundle = project.addTask('bundle:runtime', {
 });
 project.postCompileTask.spawn(bundle);
 project.npmignore?.include('/assets/', '/bin/', '/templates/');
+// the build prints the npm tarball's size next to the runtime bundles' sizes
+project.tasks.tryFind('package:js')?.exec('node scripts/report-package-size.mjs');
 project.npmignore?.exclude('__pycache__/', '.pytest_cache/', '.ruff_cache/', '.venv/');
 // src/runtime is bundled by esbuild: it may import devDependencies (the AWS SDK v3), which end up inside the bundle
 project.eslint?.addOverride({
   files: ['src/runtime/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
-project.npmignore?.exclude('/.ci/', '/scripts/', '/bench/', '/.cfn-templates/', '/.venv/', '/.tmp/');
+project.npmignore?.exclude('/.ci/', '/scripts/', '/bench/', '/.cfn-templates/', '/.venv/', '/.tmp/', '/requirements-*.txt');
 
 project.synth();

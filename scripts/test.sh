@@ -38,4 +38,9 @@ bash scripts/python-test.sh
 log "ML seed code of the use-case template: ruff and pytest"
 bash scripts/ml-test.sh
 
+export ACTIONLINT="$ROOT/.tmp/gobin/actionlint" ACTIONLINT_REQUIRED=1
+
+log "end to end: projen new --from the packed library, mlops-platform"
+bash scripts/e2e-platform.sh
+
 log "all tests passed"

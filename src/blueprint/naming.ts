@@ -131,6 +131,16 @@ export class PlatformNames {
     return catalogLaunchRoleName(this.prefix);
   }
 
+  /** The role the GitHub Actions of the use-case repositories assume in EXP (with `github` configured). */
+  public get githubDeployRoleName(): string {
+    return `${this.prefix}-github-deploy`;
+  }
+
+  /** The ARN of that role. */
+  public get githubDeployRoleArn(): string {
+    return `arn:${this.partition(PlatformAccount.EXP)}:iam::${this.config.account(PlatformAccount.EXP).accountId}:role/${this.githubDeployRoleName}`;
+  }
+
   /** The name of the Studio domain in EXP. */
   public get studioDomainName(): string {
     return `${this.prefix}-studio`;

@@ -192,6 +192,20 @@ export interface DataShareConfig {
 }
 
 /**
+ * GitHub Actions of the use-case repositories: the OIDC provider and the deploy role in EXP.
+ */
+export interface GithubConfig {
+  /** The GitHub organization (or user) that owns the use-case repositories. */
+  readonly organization: string;
+
+  /**
+   * The repositories (name patterns, `*` allowed) whose `main` branch may assume the deploy role.
+   * @default ['*'] - every repository of the organization
+   */
+  readonly repositories?: string[];
+}
+
+/**
  * The whole platform configuration, as written in `platform.json` (or YAML).
  */
 export interface PlatformConfigProps {
@@ -266,6 +280,14 @@ export interface PlatformConfigProps {
    * @default - none (the portfolio exists; principals are associated later)
    */
   readonly catalogPrincipalArns?: string[];
+
+  /**
+   * GitHub Actions of the use-case repositories: EXP gets the GitHub OIDC provider and the role
+   * `<prefix>-github-deploy` that the `main` branch of those repositories assumes to deploy the training
+   * stack and start the model-build pipeline.
+   * @default - no GitHub OIDC provider or deploy role
+   */
+  readonly github?: GithubConfig;
 }
 
 /**
@@ -359,6 +381,8 @@ export class PlatformConfig {
   public readonly imageRepositories: string[];
   /** The principals that may launch the Service Catalog products. */
   public readonly catalogPrincipalArns: string[];
+  /** GitHub Actions of the use-case repositories, if configured. */
+  public readonly github?: GithubConfig;
 
   private constructor(props: PlatformConfigProps) {
     const copy = JSON.parse(JSON.stringify(props)) as PlatformConfigProps;
@@ -374,6 +398,7 @@ export class PlatformConfig {
     this.dataShare = copy.dataShare;
     this.imageRepositories = copy.imageRepositories ?? [...DEFAULT_IMAGE_REPOSITORIES];
     this.catalogPrincipalArns = copy.catalogPrincipalArns ?? [];
+    this.github = copy.github;
   }
 
   /**
@@ -400,6 +425,7 @@ export class PlatformConfig {
     if (this.dataShare) out.dataShare = this.dataShare;
     out.imageRepositories = this.imageRepositories;
     if (this.catalogPrincipalArns.length > 0) out.catalogPrincipalArns = this.catalogPrincipalArns;
+    if (this.github) out.github = this.github;
     return JSON.parse(JSON.stringify(out));
   }
 }
@@ -431,6 +457,7 @@ export function samplePlatformConfigProps(): PlatformConfigProps {
     },
     tags: { 'cost-center': 'mlops-platform', 'managed-by': 'mlops-blueprint' },
     people: { identityCenterAccountId: '999999999999' },
+    github: { organization: 'vw-mlops' },
     studio: {
       authMode: 'IAM',
       idleTimeoutMinutes: 120,

@@ -53,6 +53,23 @@ export function validateSections(input: Obj, problems: Problems): void {
     problems.add('imageRepositories', 'is empty; list at least one repository name, or remove the key for the defaults');
   }
   stringList(input, 'catalogPrincipalArns', '', problems, 'an IAM role ARN', ROLE_ARN_PATTERN, 'arn:aws:iam::333333333333:role/mlops-engineers');
+  validateGithub(input.github, problems);
+}
+
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
+const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9._*-]{1,100}$/;
+
+function validateGithub(github: unknown, problems: Problems): void {
+  if (github === undefined) return;
+  if (!checkObject(github, 'github', ['organization', 'repositories'], problems)) return;
+  const org = stringField(github, 'github', 'organization', true, 'vw-mlops', problems);
+  if (org !== undefined && !GITHUB_OWNER.test(org)) {
+    problems.add('github.organization', `${show(org)} is not a GitHub organization or user name; use 1 to 39 letters, digits and single hyphens`);
+  }
+  const repos = stringList(github, 'repositories', 'github', problems, 'a repository name pattern', GITHUB_REPOSITORY_PATTERN, 'weld-gun-*');
+  if (repos !== undefined && repos.length === 0 && Array.isArray(github.repositories)) {
+    problems.add('github.repositories', 'is empty; list the repository names (patterns with * allowed), or remove the key for every repository of the organization');
+  }
 }
 
 function validatePeople(people: unknown, problems: Problems): void {

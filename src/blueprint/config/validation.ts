@@ -32,7 +32,7 @@ const SMALLEST_SUBNET_PREFIX = 26;
 export function validatePlatformConfig(input: unknown, problems: Problems): void {
   const rootKeys = [
     'prefix', 'qualifier', 'organizationId', 'allowSharedAccounts', 'accounts', 'tags',
-    'allowedInstanceTypes', 'people', 'studio', 'dataShare', 'imageRepositories', 'catalogPrincipalArns',
+    'allowedInstanceTypes', 'people', 'studio', 'dataShare', 'imageRepositories', 'catalogPrincipalArns', 'github',
   ];
   if (!checkObject(input, '', rootKeys, problems)) return;
 

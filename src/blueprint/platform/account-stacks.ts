@@ -5,6 +5,7 @@ import { PlatformAccountStack } from './platform-account-stack';
 import { ImageBuildPipeline, ImageRegistry, ImageSource, PackageMirror } from '../../constructs/artifacts';
 import { MlopsPortfolio } from '../../constructs/catalog';
 import { SecureBucket } from '../../constructs/core';
+import { acknowledgeRules } from '../../constructs/core/acknowledge';
 import { DataShare, GlueColumnType } from '../../constructs/data';
 import { ModelEventBus } from '../../constructs/events';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
@@ -62,6 +63,8 @@ export class ExpAccountStack extends PlatformAccountStack {
   public readonly profiles: { [userProfileName: string]: DataScientistProfile };
   /** The package mirror. */
   public readonly packageMirror: PackageMirror;
+  /** The role GitHub Actions of the use-case repositories assume (with `github` configured). */
+  public readonly githubDeployRole?: iam.Role;
 
   /**
    * @param scope the parent construct
@@ -99,6 +102,82 @@ export class ExpAccountStack extends PlatformAccountStack {
         .filter((accountId, i, all) => all.indexOf(accountId) === i),
       organizationId: config.organizationId,
     });
+    if (config.github) this.githubDeployRole = this.createGithubDeployRole(config);
+  }
+
+  /**
+   * The GitHub OIDC provider and the deploy role of the use-case repositories: the `main` branch of the
+   * configured repositories may deploy the use cases' training stacks (through the CDK bootstrap roles of
+   * the configured qualifier), upload their ML code and start their model-build pipelines. Nothing else.
+   */
+  private createGithubDeployRole(config: PlatformConfig): iam.Role {
+    const github = config.github!;
+    const provider = new iam.OidcProviderNative(this, 'GithubOidc', {
+      url: 'https://token.actions.githubusercontent.com',
+      clientIds: ['sts.amazonaws.com'],
+    });
+    const subjects = (github.repositories ?? ['*']).map((r) => `repo:${github.organization}/${r}:ref:refs/heads/main`);
+    const role = new iam.Role(this, 'GithubDeployRole', {
+      roleName: this.names.githubDeployRoleName,
+      description: `GitHub Actions of ${github.organization}'s use-case repositories (main branch): deploy training stacks, start pipelines`,
+      maxSessionDuration: Duration.hours(1),
+      assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: { 'token.actions.githubusercontent.com:sub': subjects },
+      }),
+    });
+    const { accountId, region } = config.account(PlatformAccount.EXP);
+    const partition = this.names.partition(PlatformAccount.EXP);
+    const q = config.qualifier;
+    const policy = new iam.ManagedPolicy(this, 'GithubDeployPolicy', {
+      description: 'Deploy use-case training stacks through the CDK bootstrap roles, upload ML code, start model-build pipelines',
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'AssumeTheCdkBootstrapRoles',
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(
+            (r) => `arn:${partition}:iam::${accountId}:role/cdk-${q}-${r}-role-${accountId}-${region}`,
+          ),
+        }),
+        new iam.PolicyStatement({
+          sid: 'UploadUseCaseCode',
+          actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'],
+          resources: [`arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}`, `arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}/code/*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'EncryptUseCaseCode',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [`arn:${partition}:kms:${region}:${accountId}:key/*`],
+          conditions: {
+            'ForAnyValue:StringLike': { 'kms:ResourceAliases': `alias/${config.prefix}/*/artifacts` },
+            'StringEquals': { 'kms:ViaService': `s3.${region}.amazonaws.com` },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'StartModelBuildPipelines',
+          actions: ['sagemaker:StartPipelineExecution', 'sagemaker:DescribePipelineExecution', 'sagemaker:ListPipelineExecutionSteps'],
+          resources: [
+            `arn:${partition}:sagemaker:${region}:${accountId}:pipeline/${config.prefix}-*`,
+            `arn:${partition}:sagemaker:${region}:${accountId}:pipeline/${config.prefix}-*/execution/*`,
+          ],
+        }),
+      ],
+    });
+    const reasons: Record<string, string> = {
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}]`]:
+        'The artifact buckets of every use case of the platform follow this fixed naming; the role lists them to sync ML code.',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}/code/*]`]:
+        'Only the code/ prefix of the use cases\' artifact buckets: the ML code the model-build pipelines run.',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:kms:${region}:${accountId}:key/*]`]:
+        'Key ids are not known in advance; kms:ResourceAliases limits the statement to the use cases\' artifact keys, kms:ViaService to S3.',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:sagemaker:${region}:${accountId}:pipeline/${config.prefix}-*]`]:
+        'The model-build pipelines of the platform\'s use cases, all named with the platform prefix.',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:sagemaker:${region}:${accountId}:pipeline/${config.prefix}-*/execution/*]`]:
+        'The executions of those pipelines, to follow the run the workflow started.',
+    };
+    acknowledgeRules(policy, reasons);
+    return role;
   }
 }
 

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ComplianceCheck, MlopsPlatform, PlatformAccount, PlatformConfig } from '../../../src';
 import { actionsOutsideBoundary } from '../../helpers/boundary';
 
@@ -104,5 +104,36 @@ describe('the permissions boundary and what the roles are granted', () => {
       for (const [role, actions] of Object.entries(actionsOutsideBoundary(template, boundary))) problems[`${stack.stackName}/${role}`] = actions;
     }
     expect(problems).toEqual({});
+  });
+});
+
+describe('the GitHub deploy role in EXP', () => {
+  test('trusts the main branch of the configured repositories through the GitHub OIDC provider', () => {
+    const props = PlatformConfig.sample().toJson();
+    props.github = { organization: 'vw-mlops', repositories: ['weld-gun-*'] };
+    const app = new App();
+    const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.fromObject(props) });
+    const t = Template.fromStack(platform.exp);
+    t.hasResourceProperties('AWS::IAM::OIDCProvider', { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] });
+    const role = Object.values(t.findResources('AWS::IAM::Role', { Properties: { RoleName: 'vwml-github-deploy' } }))[0] as any;
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(trust.Condition).toEqual({
+      StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+      StringLike: { 'token.actions.githubusercontent.com:sub': ['repo:vw-mlops/weld-gun-*:ref:refs/heads/main'] },
+    });
+    expect(platform.names.githubDeployRoleArn).toBe('arn:aws:iam::222222222222:role/vwml-github-deploy');
+    const policy = JSON.stringify(Object.values(t.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('^Deploy use-case training stacks') } }))[0]);
+    expect(policy).toContain('arn:aws:iam::222222222222:role/cdk-vwml-deploy-role-222222222222-eu-central-1');
+    expect(policy).not.toContain('hnb659fds');
+    expect(ComplianceCheck.run(app).errors).toEqual([]);
+  });
+
+  test('without github in the config there is no provider and no deploy role', () => {
+    const props = PlatformConfig.sample().toJson();
+    delete props.github;
+    const platform = new MlopsPlatform(new App(), 'Platform', { config: PlatformConfig.fromObject(props) });
+    Template.fromStack(platform.exp).resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    expect(platform.exp.githubDeployRole).toBeUndefined();
   });
 });
