@@ -113,8 +113,10 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     const platform = this.readPlatformConfig(resolved.platformConfigFile);
     const names = new UseCaseNames(platform, resolved.useCaseName);
     const exp = platform.account(PlatformAccount.EXP);
-    this.githubDeployRoleArn = resolved.githubDeployRoleArn
-      ?? `arn:${names.platform.partition(PlatformAccount.EXP)}:iam::${exp.accountId}:role/${platform.prefix}-github-deploy`;
+    this.githubDeployRoleArn = resolved.githubDeployRoleArn ?? names.platform.githubDeployRoleArn;
+    if (!resolved.githubDeployRoleArn && !platform.github && this.github) {
+      this.logger.warn(`${resolved.platformConfigFile} has no "github" section, so the platform creates no ${names.platform.githubDeployRoleName} role in EXP for the workflow "train": add it there (and deploy the platform), or set githubDeployRoleArn`);
+    }
 
     this.gitignore.exclude('/ml/.venv/', '__pycache__/', '*.pyc', '.pytest_cache/', '.ruff_cache/', `/${LOCAL_DIR}/`, '/data/');
     this.addManagedFiles(self.name, resolved);

@@ -87,8 +87,7 @@ export function addPullRequestWorkflow(gh: github.GitHub, props: UseCaseWorkflow
 
 /**
  * `train`: on a push to the default branch, deploy the training stack to EXP through OIDC, upload the
- * ML code (and, on the very first run, synthetic raw data) to the artifact bucket, and start the
- * SageMaker pipeline. DEV, INT and PROD are never deployed from here: the deployment pipeline in RES
+ * ML code to the artifact bucket, and start the SageMaker pipeline (when the raw data is there). DEV, INT and PROD are never deployed from here: the deployment pipeline in RES
  * does that once a person approves the model version.
  * @internal
  */
@@ -136,27 +135,21 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
           ].join('\n'),
         },
         {
+          // the deploy role may write code/ only: raw data comes from the data lake, not from CI
           id: 'data',
           name: 'Is there raw data?',
-          run: `if aws s3 ls "s3://${bucket}/data/raw/" | grep -q .; then echo "missing=false" >> "$GITHUB_OUTPUT"; else echo "missing=true" >> "$GITHUB_OUTPUT"; fi`,
-        },
-        {
-          name: 'Set up Python (first run only)',
-          if: "steps.data.outputs.missing == 'true'",
-          uses: 'actions/setup-python@v5',
-          with: { 'python-version': props.pythonVersion },
-        },
-        {
-          name: 'Upload synthetic raw data (first run only; replace it with the real data)',
-          if: "steps.data.outputs.missing == 'true'",
           run: [
-            'python -m pip install --quiet -r ml/requirements.txt',
-            'python ml/src/generate_data.py --output /tmp/raw/welds.csv',
-            `aws s3 cp /tmp/raw/welds.csv "s3://${bucket}/data/raw/welds.csv"`,
+            `if aws s3 ls "s3://${bucket}/data/raw/" | grep -q .; then`,
+            '  echo "present=true" >> "$GITHUB_OUTPUT"',
+            'else',
+            '  echo "present=false" >> "$GITHUB_OUTPUT"',
+            `  echo "::warning::s3://${bucket}/data/raw/ is empty, so the pipeline is not started. Put the raw CSV files there (for a first try, the synthetic data: npx projen ml:data, then aws s3 cp data/raw/welds.csv s3://${bucket}/data/raw/ with your own credentials) and run this workflow again."`,
+            'fi',
           ].join('\n'),
         },
         {
           name: 'Start the SageMaker pipeline',
+          if: "steps.data.outputs.present == 'true'",
           run: [
             'ARN=$(aws sagemaker start-pipeline-execution --pipeline-name "$PIPELINE_NAME" \\',
             '  --pipeline-execution-display-name "github-${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}" \\',

@@ -126,6 +126,10 @@ describe('the default project (no use-case options)', () => {
     expect(runs).toContain('npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK"');
     expect(runs).toContain('aws sagemaker start-pipeline-execution --pipeline-name "$PIPELINE_NAME"');
     expect(runs).not.toMatch(/serving|cdk deploy --all/);
+    // the deploy role of the platform may write code/ only; the pipeline starts when the raw data is there
+    expect(runs).not.toMatch(/^\s*aws s3 (cp|sync) [^\n]*\/data\//m);
+    const start = job.steps.find((s: any) => String(s.run).includes('start-pipeline-execution'));
+    expect(start.if).toBe("steps.data.outputs.present == 'true'");
   });
 
   test('pull-request.yml: build (synth, tests, nag) and the ML checks, read-only', () => {
