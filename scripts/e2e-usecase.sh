@@ -6,8 +6,8 @@
 #   3. `npx projen build` in the generated repository (synth of every stack, Jest with cdk-nag, eslint)
 #   4. `npx projen pipeline:local`: trains on the synthetic data; the evaluation report's F1 must pass
 #      the pipeline's threshold, and the local registry must hold the new version
-#   5. actionlint over .github/workflows (the binary on PATH or $ACTIONLINT; ACTIONLINT_REQUIRED=1
-#      fails when there is none)
+#   5. actionlint over .github/workflows ($ACTIONLINT, else on PATH, else .tmp/gobin/actionlint from
+#      scripts/setup.sh; ACTIONLINT_REQUIRED=1 fails when there is none)
 #   6. edit a sample file, change an option in .projenrc.ts, `npx projen`: the managed settings file
 #      changes, the edit survives, and the app's test sees the new option
 #
@@ -138,6 +138,8 @@ local_pipeline() {
 check "npx projen pipeline:local (trains on synthetic data; evaluation.json F1 >= the threshold; version registered)" local_pipeline
 
 ACTIONLINT_BIN="${ACTIONLINT:-$(command -v actionlint || true)}"
+# scripts/setup.sh installs it here
+[ -z "$ACTIONLINT_BIN" ] && [ -x "$ROOT/.tmp/gobin/actionlint" ] && ACTIONLINT_BIN="$ROOT/.tmp/gobin/actionlint"
 if [ -n "$ACTIONLINT_BIN" ] && [ -x "$ACTIONLINT_BIN" ]; then
   check "actionlint .github/workflows/*.yml ($("$ACTIONLINT_BIN" --version | head -1))" "$ACTIONLINT_BIN" -color=false .github/workflows/*.yml
 elif [ "${ACTIONLINT_REQUIRED:-}" = "1" ]; then
