@@ -17,7 +17,7 @@
 #   bash scripts/e2e-usecase.sh               the whole test
 #   bash scripts/e2e-usecase.sh --pack-only   build and pack the library if needed; print the tarball path
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT="$(pwd)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
 # projen new commits the generated repository: an identity for machines without one
@@ -49,7 +49,7 @@ pack_library() {
     echo "==> jsii-pacmak --target js (dist/js)" >&2
     npx jsii-pacmak --target js >&2 || return 1
   fi
-  ls "$ROOT"/dist/js/*.jsii.tgz | head -1
+  find "$ROOT/dist/js" -name '*.jsii.tgz' | head -1
 }
 
 if [ "${1:-}" = "--pack-only" ]; then
@@ -67,7 +67,8 @@ LOGS="$(mktemp -d)"
 # check NAME COMMAND...: runs the command (output to a log), prints PASS/FAIL with the time
 check() {
   local name="$1"; shift
-  local log="$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9' '_').log"
+  local log
+  log="$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9' '_').log"
   local t0; t0=$(now)
   if "$@" >"$log" 2>&1; then
     PASSED=$((PASSED + 1)); RESULTS+=("PASS  $(since "$t0")  $name")

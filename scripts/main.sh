@@ -14,7 +14,6 @@
 # failure). Output of the long steps goes to log files, whose tail is printed when a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT="$(pwd)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
 export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-mlops-main}" GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-mlops-main@example.com}"
 export GIT_COMMITTER_NAME="${GIT_COMMITTER_NAME:-mlops-main}" GIT_COMMITTER_EMAIL="${GIT_COMMITTER_EMAIL:-mlops-main@example.com}"
