@@ -46,6 +46,9 @@ bash scripts/ml-test.sh
 
 export ACTIONLINT="$ROOT/.tmp/gobin/actionlint" ACTIONLINT_REQUIRED=1
 
+log "end to end: projen new --from the packed library, mlops-usecase (build, nag, local pipeline, actionlint, re-synth)"
+bash scripts/e2e-usecase.sh
+
 log "end to end: projen new --from the packed library, mlops-platform"
 bash scripts/e2e-platform.sh
 
