@@ -26,3 +26,11 @@ if [ ! -x .venv/bin/python ] || [ requirements-dev.txt -nt .venv/.installed ]; t
   .venv/bin/pip install --quiet -r requirements-dev.txt
   touch .venv/.installed
 fi
+
+# actionlint for the GitHub workflows the project types generate (Go module proxy)
+ACTIONLINT_VERSION=v1.7.12
+if [ ! -x .tmp/gobin/actionlint ]; then
+  log "go install actionlint@$ACTIONLINT_VERSION"
+  mkdir -p .tmp/gobin
+  GOBIN="$(pwd)/.tmp/gobin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+fi

@@ -32,10 +32,21 @@ fi
 log "cfn-lint over every template the test suite synthesized"
 bash scripts/cfn-lint.sh
 
-log "python tests against the wheel in a fresh venv"
+log "python tests against the wheel in a fresh venv (includes the TS/Python parity of the reference app)"
 bash scripts/python-test.sh
+
+log "checkov over every template of the platform and the sample use case with every extension"
+bash scripts/checkov.sh
+
+log "synth benchmark, N = 1 and 10 (N = 100: bash bench/synth-bench.sh 1 10 100)"
+BENCH_LIB=1 bash bench/synth-bench.sh 1 10
 
 log "ML seed code of the use-case template: ruff and pytest"
 bash scripts/ml-test.sh
+
+export ACTIONLINT="$ROOT/.tmp/gobin/actionlint" ACTIONLINT_REQUIRED=1
+
+log "end to end: projen new --from the packed library, mlops-platform"
+bash scripts/e2e-platform.sh
 
 log "all tests passed"

@@ -8,6 +8,7 @@ import { acknowledgeRules } from '../../constructs/core/acknowledge';
 import { EndpointInstanceType, EndpointModelSource, RealtimeEndpoint } from '../../constructs/deployment';
 import { BatchInference, InferenceApi } from '../../constructs/inference';
 import { ModelMonitor, ModelQualityProblemType } from '../../constructs/monitoring';
+import { SageMakerFrameworkImage } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 
 /** The context key through which the deployment pipeline passes the pinned model package version. */
@@ -89,6 +90,15 @@ export class ServingStack extends UseCaseStack {
     const exp = this.platform.account(PlatformAccount.EXP);
     const artifacts = s3.Bucket.fromBucketName(this, 'ModelArtifacts', names.artifactBucketName);
     const instanceType = EndpointInstanceType.of(settings.instanceType ?? 'ml.m5.large');
+    // the images a model version may reference: AWS's scikit-learn framework image of the region (the
+    // sample's default) and the central registry in RES
+    const res = this.platform.account(PlatformAccount.RES);
+    const imageRepositoryArns = [
+      SageMakerFrameworkImage.sklearn(this.region).repositoryArn,
+      ...this.platform.imageRepositories.map(
+        (r) => `arn:${names.platform.partition(PlatformAccount.RES)}:ecr:${res.region}:${res.accountId}:repository/${names.platform.repositoryName(r)}`,
+      ),
+    ];
     this.endpoint = new RealtimeEndpoint(this, 'Endpoint', {
       endpointName: names.endpointName(props.stage),
       modelSource: EndpointModelSource.fromModelPackageArn(this.modelPackageArn),
@@ -99,6 +109,7 @@ export class ServingStack extends UseCaseStack {
       permissionsBoundary: this.permissionsBoundary,
       modelArtifactsBucket: artifacts,
       modelArtifactsPrefix: 'runs/',
+      imageRepositoryArns,
       minCapacity: settings.minCapacity ?? (prod ? 2 : 1),
       maxCapacity: settings.maxCapacity ?? (prod ? 4 : 2),
       dataCapture: { samplingPercentage: settings.dataCaptureSamplingPercentage ?? 20 },
@@ -178,6 +189,7 @@ export class ServingStack extends UseCaseStack {
         permissionsBoundary: this.permissionsBoundary,
         modelArtifactsBucket: artifacts,
         modelArtifactsPrefix: 'runs/',
+        imageRepositoryArns,
         jobNamePrefix: `${names.base}-${props.stage}`.slice(0, 50),
       });
       (this.batchInference.modelRole as iam.Role).addManagedPolicy(this.guardrailPolicy);

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { ImageRegistry } from './image-registry';
 import { literalNetworkInterfaceArn, ManagedPolicyRole } from './managed-policy-role';
 import { acknowledgeRules } from '../core/acknowledge';
+import { skipCheckovChecks } from '../core/checkov';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 import { SecureBucket } from '../core/secure-bucket';
 
@@ -681,6 +682,10 @@ function acknowledgeVpcPermissions(project: codebuild.PipelineProject, role: iam
         'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
       'HIPAA.Security-IAMNoInlinePolicy':
         'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
+    });
+    skipCheckovChecks(vpcPolicy, {
+      CKV_AWS_111:
+        'CodeBuild\'s VPC access (added by CDK): ec2:CreateNetworkInterface and ec2:DeleteNetworkInterface for the build\'s own network interfaces, which do not exist before the build and so cannot be named; ec2:CreateNetworkInterfacePermission, which lets CodeBuild attach them, is conditioned on the project\'s subnets.',
     });
   }
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { validateAccountIds, validateWholeNumber } from './validation';
+import { skipCheckovChecks } from '../core/checkov';
 
 /** ECR repository names: 2-256 characters, lowercase path components separated by `/`, each made of alphanumeric runs joined by `.`, `_` or `-`. */
 const ECR_REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -14,6 +15,9 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 /** What pushing an image needs on the repository. */
 const PUSH_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
+/** Why checkov's CKV_AWS_32 (it flags a "*" principal without looking at the effect) does not apply. */
+const DENY_ONLY_WILDCARD_PRINCIPAL =
+  'The only "*" principal of this repository policy is in a Deny statement that refuses pushes by every principal other than the pusher roles; every Allow names the consumer accounts, the pusher roles, or SageMaker conditioned on aws:SourceAccount.';
 
 /** The default age after which untagged images expire. */
 const DEFAULT_UNTAGGED_EXPIRY = Duration.days(14);
@@ -204,6 +208,7 @@ export class ImageRegistry extends Construct {
         repository.addToResourcePolicy(
           new iam.PolicyStatement({ sid: 'DenyPushByAnyone', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: PUSH_ACTIONS }),
         );
+        skipCheckovChecks(repository, { CKV_AWS_32: DENY_ONLY_WILDCARD_PRINCIPAL });
         Annotations.of(repository).addWarningV2(
           '@vw/mlops-blueprint:imageRegistryNoPusher',
           `No role may push to ${name}: pushes are denied to every principal. Pass pusherRoleArns or call grantPush(role, '${name}') to let an image build push.`,
@@ -227,6 +232,7 @@ export class ImageRegistry extends Construct {
           conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...pusherArns] } },
         }),
       );
+      skipCheckovChecks(repository, { CKV_AWS_32: DENY_ONLY_WILDCARD_PRINCIPAL });
     }
   }
 

@@ -1,8 +1,11 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
-/** Reasons that say nothing about why a rule does not apply; they are refused. */
-const VAGUE = /^(n\/?a|none|ok|todo|fixme|tbd|false positive|not needed|not required|suppressed|ignore[d]?)\.?$/i;
+/**
+ * Reasons that say nothing about why a rule does not apply; they are refused.
+ * @internal
+ */
+export const VAGUE_REASON = /^(n\/?a|none|ok|todo|fixme|tbd|false positive|not needed|not required|suppressed|ignore[d]?)\.?$/i;
 
 /** The shortest reason we accept: long enough to name the resource-specific why. */
 export const MIN_REASON_LENGTH = 30;
@@ -19,7 +22,7 @@ export const MIN_REASON_LENGTH = 30;
 export function acknowledgeRules(scope: IConstruct, rules: Record<string, string>): void {
   for (const [id, reason] of Object.entries(rules)) {
     const r = reason.trim();
-    if (r.length < MIN_REASON_LENGTH || VAGUE.test(r)) {
+    if (r.length < MIN_REASON_LENGTH || VAGUE_REASON.test(r)) {
       throw new Error(
         `acknowledgement of ${id} at ${scope.node.path}: the reason ${JSON.stringify(r)} is not specific; say in at least ${MIN_REASON_LENGTH} characters why the rule does not apply to this resource`,
       );

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeRules } from './acknowledge';
+import { skipCheckovChecks } from './checkov';
 
 /**
  * Props of a `SecureBucket`.
@@ -149,6 +150,9 @@ export function createAccessLogsBucket(scope: Construct, id: string, removalPoli
     'NIST.800.53.R5-S3DefaultEncryptionKMS': 'S3 server access log delivery only writes to buckets encrypted with SSE-S3, not SSE-KMS.',
     'HIPAA.Security-S3DefaultEncryptionKMS': 'S3 server access log delivery only writes to buckets encrypted with SSE-S3, not SSE-KMS.',
     ...REPLICATION_ACKS,
+  });
+  skipCheckovChecks(logs, {
+    CKV_AWS_18: 'This is the server-access-log destination; logging it to itself would create an endless loop of log objects.',
   });
   return logs;
 }

@@ -19,6 +19,7 @@ import { stageLabel, validateTargets } from './deployment-target-validation';
 import { literalPartition } from './endpoint-validation';
 import { literalNetworkInterfaceArn, ManagedPolicyRole } from '../artifacts/managed-policy-role';
 import { acknowledgeRules } from '../core/acknowledge';
+import { skipCheckovChecks } from '../core/checkov';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 import { SecureBucket } from '../core/secure-bucket';
 
@@ -732,6 +733,10 @@ function acknowledgeVpcPermissions(project: codebuild.PipelineProject, role: iam
         'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
       'HIPAA.Security-IAMNoInlinePolicy':
         'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
+    });
+    skipCheckovChecks(vpcPolicy, {
+      CKV_AWS_111:
+        'CodeBuild\'s VPC access (added by CDK): ec2:CreateNetworkInterface and ec2:DeleteNetworkInterface for the build\'s own network interfaces, which do not exist before the build and so cannot be named; ec2:CreateNetworkInterfacePermission, which lets CodeBuild attach them, is conditioned on the project\'s subnets.',
     });
   }
 }

@@ -13,6 +13,7 @@ import { InferenceApiAuth } from './inference-auth';
 import { InferenceApiFirewall } from './inference-firewall';
 import { ManagedRulesWebAcl } from './managed-rules-web-acl';
 import { acknowledgeRules } from '../core/acknowledge';
+import { skipCheckovChecks } from '../core/checkov';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 
 /** SageMaker endpoint names: letters, digits and hyphens inside, at most 63. */
@@ -332,6 +333,10 @@ export class InferenceApi extends Construct {
       'AwsSolutions-IAM5[Resource::*]':
         'Lambda creates and describes the network interfaces of a VPC function before they exist (no ARN to name), and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
     });
+    skipCheckovChecks(runtimePolicy, {
+      CKV_AWS_111:
+        'Lambda creates, deletes and assigns addresses to the network interfaces of this VPC function itself; they do not exist before the function does, so there is no ARN to name (the function\'s role is assumable by Lambda only).',
+    });
     // the function must not add statements of its own (an inline default policy): everything it needs is above
     this.handlerRole = role.withoutPolicyUpdates();
 
@@ -371,10 +376,15 @@ export class InferenceApi extends Construct {
       'HIPAA.Security-LambdaDLQ':
         'API Gateway invokes this function synchronously and returns every failure to the caller as an HTTP error; a DLQ only ever receives asynchronous invocations.',
     });
+    skipCheckovChecks(this.handler, {
+      CKV_AWS_116:
+        'API Gateway invokes this function synchronously and returns every failure to the caller as an HTTP error; a DLQ only ever receives asynchronous invocations.',
+    });
     if (props.reservedConcurrentExecutions === undefined) {
       const why =
         'Concurrency is bounded upstream by the stage method throttling (rate and burst) and the usage plan; set reservedConcurrentExecutions to also cap the function.';
       acknowledgeRules(this.handler, { 'NIST.800.53.R5-LambdaConcurrency': why, 'HIPAA.Security-LambdaConcurrency': why });
+      skipCheckovChecks(this.handler, { CKV_AWS_115: why });
     }
 
     // ---------------------------------------------------------------- the API
@@ -479,6 +489,7 @@ export class InferenceApi extends Construct {
         'The only integration is a Lambda function called over the AWS API with SigV4; backend client certificates apply to HTTP integrations only.',
     };
     acknowledgeRules(this.stage, stageAcks);
+    skipCheckovChecks(this.stage, { CKV_AWS_120: stageAcks['NIST.800.53.R5-APIGWCacheEnabledAndEncrypted'] });
     if (auth.authorizationType === apigw.AuthorizationType.IAM) {
       acknowledgeRules(this.method, {
         'AwsSolutions-COG4':

@@ -1,9 +1,10 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { skipCheckovChecks } from '../core/checkov';
 import { parseIpv4Cidr } from '../core/cidr';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 import { createWorkloadSecurityGroup } from '../core/workload-security-group';
@@ -309,6 +310,7 @@ export class IsolatedNetwork extends Construct {
           { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: isolatedSubnetPrefix(cidr.prefix, azCount) },
         ],
       });
+      skipCheckovChecksOfDefaultSgHandler(this);
     }
 
     this.subnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
@@ -570,4 +572,24 @@ function validateImport(props: IsolatedNetworkProps, fail: (message: string) => 
       'props.routeTableIds is missing; the S3 gateway endpoint is added to the route tables of the imported subnets, so give them, or list NetworkEndpoint.S3 in props.existingEndpoints if the VPC already has an S3 gateway endpoint',
     );
   }
+}
+
+/** The construct id CDK gives the stack-wide provider of `restrictDefaultSecurityGroup` (one per stack). */
+const RESTRICT_DEFAULT_SG_PROVIDER_ID = 'Custom::VpcRestrictDefaultSGCustomResourceProvider';
+
+/**
+ * Skips the checkov Lambda checks that do not apply to CDK's deploy-time handler that strips the
+ * default security group's rules (`restrictDefaultSecurityGroup`): a CfnResource CDK creates once per stack.
+ */
+function skipCheckovChecksOfDefaultSgHandler(scope: Construct): void {
+  const handler = Stack.of(scope).node.tryFindChild(RESTRICT_DEFAULT_SG_PROVIDER_ID)?.node.tryFindChild('Handler');
+  if (!(handler instanceof CfnResource)) {
+    throw new Error(`IsolatedNetwork: CDK's ${RESTRICT_DEFAULT_SG_PROVIDER_ID}/Handler was not found in ${Stack.of(scope).node.path}; aws-cdk-lib changed how restrictDefaultSecurityGroup is built`);
+  }
+  const deployTimeOnly = 'CDK\'s custom-resource handler that removes the rules of the VPC\'s default security group; CloudFormation calls it only when the VPC is created, updated or deleted';
+  skipCheckovChecks(handler, {
+    CKV_AWS_115: `${deployTimeOnly}, so there is no traffic to cap with reserved concurrency.`,
+    CKV_AWS_116: `${deployTimeOnly} and it reports every failure to CloudFormation through the response URL, which fails the stack operation; a DLQ would hold events nobody replays.`,
+    CKV_AWS_117: `${deployTimeOnly}; CDK's CustomResourceProvider cannot be placed in a VPC, and this isolated VPC has no route or endpoint to the EC2 API the handler calls.`,
+  });
 }

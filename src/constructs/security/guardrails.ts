@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeWildcards, literalPartition, MANAGED_POLICY_MAX_CHARS, policySize, ReasonedStatement, validateList } from './policy-utils';
 import { acknowledgeRules } from '../core/acknowledge';
+import { skipCheckovChecks } from '../core/checkov';
 
 /**
  * Props of `SageMakerGuardrails`.
@@ -270,6 +271,16 @@ export class SageMakerGuardrails extends Construct {
         'This policy is only ever used as a permissions boundary: it caps roles to the platform services and grants nothing by itself; the identity policies of the roles are least privilege',
       'HIPAA.Security-IAMPolicyNoStatementsWithFullAccess':
         'This policy is only ever used as a permissions boundary: it caps roles to the platform services and grants nothing by itself; the identity policies of the roles are least privilege',
+    });
+    // checkov's IAM checks (cloudsplaining) read every Allow as a grant; a boundary only intersects grants
+    const boundaryOnly =
+      'This policy is only ever set as a permissions boundary, never attached: its Allow statements are a ceiling intersected with each role\'s own least-privilege policies and grant nothing by themselves';
+    skipCheckovChecks(this.permissionsBoundary, {
+      CKV_AWS_107: `${boundaryOnly}; token actions (ecr:/codeartifact:GetAuthorizationToken, sts:AssumeRole) work only where a role's own policy grants them.`,
+      CKV_AWS_108: `${boundaryOnly}; s3:GetObject and ssm:GetParameter* reach data only where a role's own policy names the bucket or parameter.`,
+      CKV_AWS_109: `${boundaryOnly}; its Denies forbid policy authoring and boundary changes, and resource-policy actions work only where a role's own policy grants them.`,
+      CKV_AWS_110: `${boundaryOnly}; paths such as lambda:UpdateFunctionCode need a grant in the role's own policy, and its Denies keep every new role under this boundary.`,
+      CKV_AWS_111: `${boundaryOnly}; write actions work only where a role's own policy grants them on named resources.`,
     });
 
     for (const [policy, document] of [[this.guardrailPolicy, this.guardrailPolicy.document], [this.permissionsBoundary, boundaryDocument]] as const) {

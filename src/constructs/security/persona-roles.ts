@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SageMakerGuardrails } from './guardrails';
 import { acknowledgeWildcards, literalPartition, MANAGED_POLICY_MAX_CHARS, policySize, ReasonedStatement, validateList } from './policy-utils';
+import { skipCheckovChecks } from '../core/checkov';
 
 /**
  * The account a set of persona roles lives in, which decides what people may do there.
@@ -170,6 +171,9 @@ interface PersonaPolicy {
   readonly denies: iam.PolicyStatement[];
 }
 
+/** The statement of Service Catalog end-user actions (on "*"). */
+const SERVICE_CATALOG_SID = 'ServiceCatalogProducts';
+
 const PERSONA_NAMES: Record<Persona, string> = {
   [Persona.DATA_SCIENTIST]: 'DataScientist',
   [Persona.LEAD_DATA_SCIENTIST]: 'LeadDataScientist',
@@ -278,6 +282,12 @@ export class PersonaRoles extends Construct {
         document,
       });
       acknowledgeWildcards(managed, policy.allows);
+      if (policy.allows.some((a) => a.statement.sid === SERVICE_CATALOG_SID)) {
+        skipCheckovChecks(managed, {
+          CKV_AWS_111:
+            'The only write action on "*" is servicecatalog:ProvisionProduct: Service Catalog lets the role launch only products of the portfolios it is associated with (their product ids are assigned when the shared portfolio is deployed), and the launch-constraint role, not the engineer, creates the resources.',
+        });
+      }
       const size = policySize(managed, document);
       if (size > MANAGED_POLICY_MAX_CHARS) {
         throw new Error(`${name}: the ${personaName} policy would have ${size} characters, above IAM's limit of ${MANAGED_POLICY_MAX_CHARS}; pass fewer dataBucketArns, kmsKeyArns or passableRoleArns`);
@@ -559,7 +569,7 @@ class PersonaStatements {
       wildcardReason: 'The actions are enumerated and each applies only to its own resource type; the ARN pins this account and region because schedule, definition and project names are chosen at run time',
     }, {
       statement: new iam.PolicyStatement({
-        sid: 'ServiceCatalogProducts',
+        sid: SERVICE_CATALOG_SID,
         actions: ['servicecatalog:SearchProducts', 'servicecatalog:DescribeProduct', 'servicecatalog:DescribeProductView',
           'servicecatalog:DescribeProvisioningParameters', 'servicecatalog:ListLaunchPaths', 'servicecatalog:ProvisionProduct',
           'servicecatalog:UpdateProvisionedProduct', 'servicecatalog:TerminateProvisionedProduct', 'servicecatalog:DescribeRecord',

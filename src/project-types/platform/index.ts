@@ -1,2 +1,2 @@
 // The mlops-platform project type and its components.
-export {};
+export * from './mlops-platform-project';

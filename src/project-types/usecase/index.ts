@@ -1,2 +1,3 @@
 // The mlops-usecase project type and its components.
-export {};
+export * from './usecase-options';
+export * from './mlops-usecase-project';

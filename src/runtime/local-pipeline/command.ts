@@ -66,6 +66,9 @@ export async function pipelineLocal(ctx: PipelineLocalContext): Promise<number> 
   const str = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
   const workdir = resolve(str('workdir') ?? PIPELINE_LOCAL_DEFAULTS.workdir);
   const shown = (p: string) => shownPath(io.cwd, p);
+  // a path (ml/.venv/bin/python) is relative to here, not to the step folders the scripts run in;
+  // a bare name (python3) is looked up on the PATH
+  const python = str('python') ?? (io.env.MLOPS_PYTHON || PIPELINE_LOCAL_DEFAULTS.python);
   let summary: LocalRunSummary;
   try {
     summary = await runLocalPipeline({
@@ -74,7 +77,7 @@ export async function pipelineLocal(ctx: PipelineLocalContext): Promise<number> 
       cwd: io.cwd,
       parameters: ctx.repeated.param ?? [],
       entryPoints: ctx.repeated['entry-point'] ?? [],
-      python: str('python') ?? (io.env.MLOPS_PYTHON || PIPELINE_LOCAL_DEFAULTS.python),
+      python: python.includes('/') ? resolve(python) : python,
       codeDir: resolve(str('code-dir') ?? PIPELINE_LOCAL_DEFAULTS.codeDir),
       dataDir: resolve(str('data-dir') ?? PIPELINE_LOCAL_DEFAULTS.dataDir),
       registryFile: str('registry') ? resolve(str('registry')!) : path.join(workdir, PIPELINE_LOCAL_DEFAULTS.registryFile),

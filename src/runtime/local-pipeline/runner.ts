@@ -459,6 +459,11 @@ class LocalRun {
     copyInto(code.dir, codeDir, NOT_CODE);
 
     const rawChannels = Array.isArray(step.args.InputDataConfig) ? step.args.InputDataConfig : [];
+    // script mode with network isolation: the source archive comes as a channel (the SDK names it
+    // `code`, and sagemaker_submit_directory points into it); locally that is the code directory
+    const submitDirectory = decodeHyperparameter(Resolver.text(obj(args.HyperParameters).sagemaker_submit_directory ?? ''));
+    const isCodeChannel = (name: string) => name === 'code'
+      || (typeof submitDirectory === 'string' && submitDirectory.startsWith(`/opt/ml/input/data/${name}/`));
     const channels: string[] = [];
     const channelEnv: Record<string, string> = {};
     const inputDataConfig: JsonObject = {};
@@ -467,7 +472,8 @@ class LocalRun {
       const s3 = obj(obj(c.DataSource).S3DataSource);
       const rawUri = obj(obj(obj(rawChannels[i]).DataSource).S3DataSource).S3Uri;
       const dir = mapContainerPath(root, `/opt/ml/input/data/${name}`);
-      copyInto(this.localSource(s3.S3Uri, rawUri, `${where}: channel "${name}"`, false), dir);
+      const isCode = isCodeChannel(name);
+      copyInto(this.localSource(s3.S3Uri, rawUri, `${where}: channel "${name}"`, isCode), dir, isCode ? NOT_CODE : []);
       channels.push(name);
       channelEnv[`SM_CHANNEL_${name.toUpperCase()}`] = dir;
       inputDataConfig[name] = {

@@ -126,3 +126,12 @@ describe('MlopsUseCase: the use case\'s own pipeline definition', () => {
     expect(body).not.toContain('{{ModelBuildPipeline.');
   });
 });
+
+describe('MlopsUseCase: images', () => {
+  test('the endpoint role may pull the sklearn framework image and the central registry images, nothing else', () => {
+    const { uc } = useCase();
+    const policies = JSON.stringify(Template.fromStack(uc.dev).findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toContain('arn:aws:ecr:eu-central-1:492215442770:repository/sagemaker-scikit-learn');
+    for (const r of ['ml-processing', 'ml-training', 'ml-inference']) expect(policies).toContain(`arn:aws:ecr:eu-central-1:333333333333:repository/vwml/${r}`);
+  });
+});

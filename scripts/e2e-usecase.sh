@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# End to end test of the mlops-usecase project type, as a user meets it:
+#
+#   1. pack the library (reuses dist/js's tarball when it is newer than lib/, assets/ and templates/)
+#   2. `npx projen new --from "@vw/mlops-blueprint@file:<tarball>" mlops-usecase` in an empty directory
+#   3. `npx projen build` in the generated repository (synth of every stack, Jest with cdk-nag, eslint)
+#   4. `npx projen pipeline:local`: trains on the synthetic data; the evaluation report's F1 must pass
+#      the pipeline's threshold, and the local registry must hold the new version
+#   5. actionlint over .github/workflows ($ACTIONLINT, else on PATH, else .tmp/gobin/actionlint from
+#      scripts/setup.sh; ACTIONLINT_REQUIRED=1 fails when there is none)
+#   6. edit a sample file, change an option in .projenrc.ts, `npx projen`: the managed settings file
+#      changes, the edit survives, and the app's test sees the new option
+#
+# One PASS/FAIL line per check with its time; exit 1 when any check failed. The generated repository
+# is removed on success (KEEP=1 keeps it) and kept on failure.
+#
+#   bash scripts/e2e-usecase.sh               the whole test
+#   bash scripts/e2e-usecase.sh --pack-only   build and pack the library if needed; print the tarball path
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+ROOT="$(pwd)"
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
+# projen new commits the generated repository: an identity for machines without one
+export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-mlops-e2e}" GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-mlops-e2e@example.com}"
+export GIT_COMMITTER_NAME="${GIT_COMMITTER_NAME:-mlops-e2e}" GIT_COMMITTER_EMAIL="${GIT_COMMITTER_EMAIL:-mlops-e2e@example.com}"
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+# --- packing ----------------------------------------------------------------------------------------
+# newer_than FILE PATH...: true when FILE exists and no file under PATHs is newer
+newer_than() {
+  local file="$1"; shift
+  [ -e "$file" ] || return 1
+  [ -z "$(find "$@" -newer "$file" -type f -not -path '*/__pycache__/*' -not -path '*/.venv/*' -not -path '*_cache/*' 2>/dev/null | head -1)" ]
+}
+
+pack_library() {
+  local tarball="$ROOT/dist/js/mlops-blueprint@0.0.0.jsii.tgz"
+  if ! newer_than .jsii src package.json tsconfig.json; then
+    echo "==> jsii (lib/, .jsii)" >&2
+    npx jsii --silence-warnings=reserved-word >&2 || return 1
+  fi
+  if ! newer_than assets/runtime/cli/main.js src/runtime; then
+    echo "==> bundle the runtime (assets/runtime)" >&2
+    node scripts/bundle-runtime.mjs >&2 || return 1
+  fi
+  if ! newer_than "$tarball" .jsii lib assets bin templates package.json; then
+    echo "==> jsii-pacmak --target js (dist/js)" >&2
+    npx jsii-pacmak --target js >&2 || return 1
+  fi
+  find "$ROOT/dist/js" -name '*.jsii.tgz' | head -1
+}
+
+if [ "${1:-}" = "--pack-only" ]; then
+  pack_library
+  exit $?
+fi
+
+# --- checks -------------------------------------------------------------------------------------------
+PASSED=0
+FAILED=0
+RESULTS=()
+T_ALL=$(now)
+LOGS="$(mktemp -d)"
+
+# check NAME COMMAND...: runs the command (output to a log), prints PASS/FAIL with the time
+check() {
+  local name="$1"; shift
+  local log
+  log="$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9' '_').log"
+  local t0; t0=$(now)
+  if "$@" >"$log" 2>&1; then
+    PASSED=$((PASSED + 1)); RESULTS+=("PASS  $(since "$t0")  $name")
+    echo "PASS  $(since "$t0")  $name"
+    return 0
+  fi
+  FAILED=$((FAILED + 1)); RESULTS+=("FAIL  $(since "$t0")  $name")
+  echo "FAIL  $(since "$t0")  $name (log: $log)"
+  tail -40 "$log" | sed 's/^/      /'
+  return 1
+}
+
+finish() {
+  echo
+  echo "e2e mlops-usecase: $(since "$T_ALL") in total"
+  printf '  %s\n' "${RESULTS[@]}"
+  echo "$PASSED passed, $FAILED failed"
+  if [ "$FAILED" -gt 0 ]; then
+    echo "the generated repository is kept in $WORK; logs in $LOGS"
+    exit 1
+  fi
+  if [ "${KEEP:-}" = "1" ]; then echo "kept: $WORK"; else rm -rf "$(dirname "$WORK")" "$LOGS"; fi
+  exit 0
+}
+
+TARBALL=""
+pack() { TARBALL="$(pack_library)" && [ -f "$TARBALL" ]; }
+check "pack the library (jsii, runtime bundle, jsii-pacmak js; reused when up to date)" pack || finish
+
+WORK="$(mktemp -d)/weld-gun-pm"
+mkdir -p "$WORK"
+cd "$WORK" || exit 1
+
+scaffold() {
+  npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase || return 1
+  for f in .projenrc.ts src/main.ts src/pipeline.ts src/usecase-settings.ts test/main.test.ts platform.json \
+           ml/src/train.py ml/requirements.txt smoke-test/sample.json .github/workflows/train.yml .github/workflows/pull-request.yml; do
+    [ -f "$f" ] || { echo "missing: $f"; return 1; }
+  done
+  # the library is a runtime dependency with the exact spec projen new was given
+  node -e '
+    const pkg = require("./package.json");
+    const want = "file:" + process.argv[1];
+    if (pkg.dependencies["@vw/mlops-blueprint"] !== want) throw new Error(`dependencies["@vw/mlops-blueprint"] is ${pkg.dependencies["@vw/mlops-blueprint"]}, not ${want}`);
+    if ((pkg.devDependencies || {})["@vw/mlops-blueprint"]) throw new Error("the library is still a devDependency");
+  ' "$TARBALL"
+}
+check "npx projen new --from @vw/mlops-blueprint@file:<tarball> mlops-usecase (empty directory, no flags)" scaffold || finish
+
+build() {
+  npx projen build || return 1
+  # what pull-request.yml checks after its build: no generated file changed (the picture may)
+  git add --intent-to-add --all && git diff --exit-code --stat -- . ':!docs/architecture.md' ':!README.md'
+}
+check "npx projen build (synth of every stack, Jest with cdk-nag, eslint; no generated file changed)" build
+
+local_pipeline() {
+  npx projen pipeline:local || return 1
+  # the evaluation report the Evaluate step wrote, against the threshold of the definition
+  node -e '
+    const fs = require("fs");
+    const report = JSON.parse(fs.readFileSync(".mlops-local/run/Evaluate/opt/ml/processing/evaluation/evaluation.json", "utf-8"));
+    const f1 = report.binary_classification_metrics.f1.value;
+    const definition = JSON.parse(fs.readFileSync(".mlops-local/pipeline.json", "utf-8"));
+    const threshold = definition.Parameters.find((p) => p.Name === "F1Threshold").DefaultValue;
+    const registry = JSON.parse(fs.readFileSync(".mlops-local/registry.json", "utf-8"));
+    const last = registry[registry.length - 1];
+    console.log(`f1 ${f1} >= threshold ${threshold}; registered ${last.modelPackageGroupName} version ${last.modelPackageVersion} (${last.approvalStatus})`);
+    if (!(typeof f1 === "number" && f1 >= threshold)) throw new Error(`f1 ${f1} does not pass the threshold ${threshold}`);
+    if (last.approvalStatus !== "PendingManualApproval" || !fs.existsSync(last.modelDataUrl)) throw new Error("no registered model version");
+  '
+}
+check "npx projen pipeline:local (trains on synthetic data; evaluation.json F1 >= the threshold; version registered)" local_pipeline
+
+ACTIONLINT_BIN="${ACTIONLINT:-$(command -v actionlint || true)}"
+# scripts/setup.sh installs it here
+[ -z "$ACTIONLINT_BIN" ] && [ -x "$ROOT/.tmp/gobin/actionlint" ] && ACTIONLINT_BIN="$ROOT/.tmp/gobin/actionlint"
+if [ -n "$ACTIONLINT_BIN" ] && [ -x "$ACTIONLINT_BIN" ]; then
+  check "actionlint .github/workflows/*.yml ($("$ACTIONLINT_BIN" --version | head -1))" "$ACTIONLINT_BIN" -color=false .github/workflows/*.yml
+elif [ "${ACTIONLINT_REQUIRED:-}" = "1" ]; then
+  check "actionlint (ACTIONLINT_REQUIRED=1, but no actionlint on PATH or at \$ACTIONLINT)" false
+else
+  echo "SKIP  actionlint: not on PATH and \$ACTIONLINT is not set (ACTIONLINT_REQUIRED=1 makes this a failure)"
+fi
+
+resynth() {
+  cp src/usecase-settings.ts "$LOGS/settings.before"
+  printf '\n// a line the user added\n' >> src/main.ts
+  printf '\nNotes of the team.\n' >> README.md
+  # an option changed in .projenrc.ts
+  node -e '
+    const fs = require("fs");
+    const rc = fs.readFileSync(".projenrc.ts", "utf-8");
+    const changed = rc.replace(/(\n\s*name: [^\n]*\n)/, "$1  prodSettings: { minCapacity: 3, maxCapacity: 6 },\n");
+    if (changed === rc) throw new Error("cannot find name: in .projenrc.ts");
+    fs.writeFileSync(".projenrc.ts", changed);
+  ' || return 1
+  npx projen || return 1
+  if cmp -s "$LOGS/settings.before" src/usecase-settings.ts; then echo "src/usecase-settings.ts did not change"; return 1; fi
+  grep -q 'minCapacity: 3,' src/usecase-settings.ts || { echo "minCapacity: 3 is not in src/usecase-settings.ts"; return 1; }
+  tail -1 src/main.ts | grep -q '// a line the user added' || { echo "the edit of src/main.ts was lost"; return 1; }
+  grep -q 'Notes of the team.' README.md || { echo "the edit of README.md was lost"; return 1; }
+  # the app and its test see the new option (PROD's scalable target: min 3)
+  npx jest test/main.test.ts --coverage=false
+}
+check "edit src/main.ts and README.md, set prodSettings in .projenrc.ts, npx projen: settings regenerated, edits kept, app test passes" resynth
+
+finish

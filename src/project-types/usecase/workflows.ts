@@ -1,0 +1,169 @@
+import { github } from 'projen';
+
+const JobPermission = github.workflows.JobPermission;
+type JobStep = github.workflows.JobStep;
+
+/** What the workflows need to know. @internal */
+export interface UseCaseWorkflowProps {
+  /** The branch whose pushes train (the project's default release branch). */
+  readonly branch: string;
+  /** The Node.js version of the jobs. */
+  readonly nodeVersion: string;
+  /** The Python version of the ML code. */
+  readonly pythonVersion: string;
+  /** `npm ci` (or the package manager's frozen install). */
+  readonly installCommand: string;
+  /** The role GitHub Actions assumes in EXP. */
+  readonly roleArn: string;
+  /** The region of EXP. */
+  readonly region: string;
+  /** The training stack. */
+  readonly trainingStackName: string;
+  /** The SageMaker pipeline. */
+  readonly pipelineName: string;
+  /** The artifact bucket of the pipeline (code, data, runs). */
+  readonly artifactBucketName: string;
+  /** The use-case name (role session names). */
+  readonly useCaseName: string;
+  /** The deployment stack in RES (named in the summary). */
+  readonly deploymentStackName: string;
+}
+
+function setup(nodeVersion: string, installCommand: string): JobStep[] {
+  return [
+    { name: 'Check out', uses: 'actions/checkout@v4' },
+    { name: 'Set up Node.js', uses: 'actions/setup-node@v4', with: { 'node-version': nodeVersion } },
+    { name: 'Install dependencies', run: installCommand },
+  ];
+}
+
+/**
+ * `pull-request`: on every pull request, the build (synth of every stack, Jest with cdk-nag, eslint;
+ * nothing may change in the work tree) and the ML checks (ruff, pytest, the pipeline on this runner).
+ * @internal
+ */
+export function addPullRequestWorkflow(gh: github.GitHub, props: UseCaseWorkflowProps): github.GithubWorkflow {
+  const workflow = new github.GithubWorkflow(gh, 'pull-request', {
+    limitConcurrency: true,
+    concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
+  });
+  workflow.on({ pullRequest: {}, workflowDispatch: {} });
+  workflow.addJobs({
+    build: {
+      name: 'Build: synth, tests, cdk-nag, eslint',
+      runsOn: ['ubuntu-latest'],
+      permissions: { contents: JobPermission.READ },
+      timeoutMinutes: 30,
+      steps: [
+        ...setup(props.nodeVersion, props.installCommand),
+        { name: 'Build', run: 'npx projen build' },
+        {
+          // the architecture picture (docs/architecture.md, README.md) is refreshed by the build too;
+          // a stale picture is no reason to fail a pull request
+          name: 'The build changed no generated file (run npx projen and commit)',
+          run: "git add --intent-to-add --all && git diff --exit-code -- . ':!docs/architecture.md' ':!README.md'",
+        },
+      ],
+    },
+    ml: {
+      name: 'ML code: ruff, pytest, the pipeline locally',
+      runsOn: ['ubuntu-latest'],
+      permissions: { contents: JobPermission.READ },
+      timeoutMinutes: 30,
+      steps: [
+        ...setup(props.nodeVersion, props.installCommand),
+        {
+          name: 'Set up Python',
+          uses: 'actions/setup-python@v5',
+          with: { 'python-version': props.pythonVersion, 'cache': 'pip', 'cache-dependency-path': 'ml/requirements*.txt' },
+        },
+        { name: 'Lint and test the ML code', run: 'npx projen ml:test' },
+        { name: 'Run the pipeline locally on synthetic data', run: 'npx projen pipeline:local' },
+      ],
+    },
+  });
+  return workflow;
+}
+
+/**
+ * `train`: on a push to the default branch, deploy the training stack to EXP through OIDC, upload the
+ * ML code to the artifact bucket, and start the SageMaker pipeline (when the raw data is there). DEV, INT and PROD are never deployed from here: the deployment pipeline in RES
+ * does that once a person approves the model version.
+ * @internal
+ */
+export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowProps): github.GithubWorkflow {
+  const workflow = new github.GithubWorkflow(gh, 'train', {
+    limitConcurrency: true,
+    concurrencyOptions: { group: '${{ github.workflow }}', cancelInProgress: false },
+  });
+  workflow.on({ push: { branches: [props.branch] }, workflowDispatch: {} });
+  const bucket = '$ARTIFACT_BUCKET';
+  workflow.addJobs({
+    train: {
+      name: 'Train in EXP: deploy the training stack, start the SageMaker pipeline (DEV, INT, PROD: the deployment pipeline in RES)',
+      runsOn: ['ubuntu-latest'],
+      permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
+      timeoutMinutes: 60,
+      env: {
+        AWS_REGION: props.region,
+        TRAINING_STACK: props.trainingStackName,
+        PIPELINE_NAME: props.pipelineName,
+        ARTIFACT_BUCKET: props.artifactBucketName,
+      },
+      steps: [
+        ...setup(props.nodeVersion, props.installCommand),
+        { name: 'Build: synth, tests, cdk-nag', run: 'npx projen build' },
+        {
+          name: 'Assume the GitHub deploy role in EXP (OIDC)',
+          uses: 'aws-actions/configure-aws-credentials@v4',
+          with: {
+            'role-to-assume': props.roleArn,
+            'aws-region': props.region,
+            'role-session-name': `github-${props.useCaseName}-train`.slice(0, 64),
+          },
+        },
+        {
+          name: 'Deploy the training stack (EXP only)',
+          run: 'npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK"',
+        },
+        {
+          name: 'Upload the ML code to the artifact bucket',
+          run: [
+            'tar --exclude=__pycache__ -czf sourcedir.tar.gz -C ml/src .',
+            `aws s3 cp sourcedir.tar.gz "s3://${bucket}/code/sourcedir.tar.gz"`,
+            `aws s3 cp ml/src "s3://${bucket}/code/" --recursive --exclude "*" --include "*.py" --exclude "*/__pycache__/*"`,
+          ].join('\n'),
+        },
+        {
+          // the deploy role may write code/ only: raw data comes from the data lake, not from CI
+          id: 'data',
+          name: 'Is there raw data?',
+          run: [
+            `if aws s3 ls "s3://${bucket}/data/raw/" | grep -q .; then`,
+            '  echo "present=true" >> "$GITHUB_OUTPUT"',
+            'else',
+            '  echo "present=false" >> "$GITHUB_OUTPUT"',
+            `  echo "::warning::s3://${bucket}/data/raw/ is empty, so the pipeline is not started. Put the raw CSV files there (for a first try, the synthetic data: npx projen ml:data, then aws s3 cp data/raw/welds.csv s3://${bucket}/data/raw/ with your own credentials) and run this workflow again."`,
+            'fi',
+          ].join('\n'),
+        },
+        {
+          name: 'Start the SageMaker pipeline',
+          if: "steps.data.outputs.present == 'true'",
+          run: [
+            'ARN=$(aws sagemaker start-pipeline-execution --pipeline-name "$PIPELINE_NAME" \\',
+            '  --pipeline-execution-display-name "github-${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}" \\',
+            '  --pipeline-execution-description "commit ${GITHUB_SHA}" --query PipelineExecutionArn --output text)',
+            'echo "Started $ARN"',
+            '{',
+            '  echo "### Training started"',
+            '  echo "Pipeline \\`$PIPELINE_NAME\\` in EXP ($AWS_REGION): \\`$ARN\\`."',
+            '  echo "When a new model version is approved in the model registry, the deployment pipeline in RES (stack \\`' + props.deploymentStackName + '\\`) deploys it to DEV, then, after an approval each, to INT and PROD. GitHub Actions deploys nothing beyond EXP."',
+            '} >> "$GITHUB_STEP_SUMMARY"',
+          ].join('\n'),
+        },
+      ],
+    },
+  });
+  return workflow;
+}
