@@ -23,7 +23,6 @@ ROOT="$(pwd)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
 
 PACKAGE='@vw/mlops-blueprint'
-PROJECT_TYPE='mlops-usecase'
 TARBALL="$ROOT/dist/js/mlops-blueprint@0.0.0.jsii.tgz"
 VERDACCIO_DIR="$ROOT/.tmp/verdaccio"
 
@@ -58,6 +57,7 @@ mkdir -p "$REGISTRY_HOME" "$PROJECT_DIR" "$SCRATCH_DIR" "$NPM_CACHE"
 
 RESULTS=()
 FAILED=''
+CURRENT='' # the step running now (named in the summary when a signal ends the run)
 RUN_START="$EPOCHREALTIME"
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
@@ -69,10 +69,12 @@ step() {
   shift
   printf '\n==> [%s]\n' "$name"
   t0="$EPOCHREALTIME"
+  CURRENT="$name"
   set +e
   ( set -e; "$@" )
   rc=$?
   set -e
+  CURRENT=''
   secs="$(elapsed "$t0")"
   if [ "$rc" -eq 0 ]; then
     RESULTS+=("$(printf 'PASS  %-24s %8ss' "$name" "$secs")")
@@ -111,6 +113,7 @@ on_exit() {
   if [ "$rc" -eq 0 ] && [ -z "$FAILED" ]; then
     printf 'PASS  %-24s %8ss\n' 'total' "$(elapsed "$RUN_START")"
   else
+    if [ -z "$FAILED" ] && [ -n "$CURRENT" ]; then FAILED="$CURRENT (interrupted, exit $rc)"; fi
     printf 'FAIL  %-24s %8ss  (failed: %s)\n' 'total' "$(elapsed "$RUN_START")" "${FAILED:-setup}"
     [ "$rc" -ne 0 ] || rc=1
   fi
@@ -238,7 +241,7 @@ check_project() {
   # the library was installed from the local registry (our bytes) and the project depends on it
   node "$CHECKS" lock "$PROJECT_DIR" "$REGISTRY" "$TARBALL"
   node "$CHECKS" project "$PROJECT_DIR"
-  echo "files: $(ls -A "$PROJECT_DIR" | tr '\n' ' ')"
+  echo "files: $(find "$PROJECT_DIR" -mindepth 1 -maxdepth 1 -printf '%f ')"
 }
 
 projen_build() {
