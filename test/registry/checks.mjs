@@ -42,10 +42,10 @@ switch (command) {
     if (!String(v.dist?.tarball).startsWith(`${registry}/`)) problems.push(`the tarball ${v.dist?.tarball} is not served by ${registry}`);
     if (v.dist?.integrity !== expected) problems.push(`served integrity ${v.dist?.integrity} differs from the packed tarball (${expected})`);
     if (!v.peerDependencies?.projen) problems.push('projen is not a peer dependency');
+    if (problems.length) fail(problems);
     console.log(`${v.name}@${v.version} (latest=${v['dist-tags']?.latest}) tarball=${v.dist?.tarball}`);
     console.log(`integrity ${v.dist?.integrity} = packed tarball`);
     console.log(`peers: ${Object.entries(v.peerDependencies ?? {}).map(([k, r]) => `${k}@${r}`).join(', ')}`);
-    if (problems.length) fail(problems);
     break;
   }
   case 'lock': {
@@ -63,8 +63,8 @@ switch (command) {
       .map(([key, e]) => `${key} (${e.resolved})`);
     if (elsewhere.length) problems.push(`${elsewhere.length} packages did not come from ${registry}: ${elsewhere.slice(0, 5).join(', ')}`);
     const count = Object.keys(lock.packages ?? {}).filter((k) => k).length;
-    console.log(`lock: ${PACKAGE}@${entry.version} from ${entry.resolved}, integrity = packed tarball; ${count} packages, all from ${registry}`);
     if (problems.length) fail(problems);
+    console.log(`lock: ${PACKAGE}@${entry.version} from ${entry.resolved}, integrity = packed tarball; ${count} packages, all from ${registry}`);
     break;
   }
   case 'require': {
