@@ -52,4 +52,7 @@ bash scripts/e2e-usecase.sh
 log "end to end: projen new --from the packed library, mlops-platform"
 bash scripts/e2e-platform.sh
 
+log "end to end: the literal 'npx projen new --from @vw/mlops-blueprint mlops-usecase' against a local registry (verdaccio)"
+bash scripts/e2e-registry.sh --skip-build
+
 log "all tests passed"

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { awscdk, github, SampleFile, Task } from 'projen';
+import { awscdk, github, javascript, SampleFile, Task } from 'projen';
 import { addDeployWorkflow } from './deploy-workflow';
 import {
   CDK_NAG_RANGE,
@@ -155,6 +155,8 @@ export class MlopsPlatformProject extends awscdk.AwsCdkTypeScriptApp {
       readme: options.readme ?? { contents: readmeSample(options.name, resolved) },
       deps: [...ownDeps, resolved.ownSpec, ...(hasNag ? [] : [`cdk-nag@${CDK_NAG_RANGE}`])],
       devDeps: withoutOwnPackage(options.devDeps),
+      // CI compares snapshots and never rewrites them (`npx projen test:update` does, on purpose)
+      jestOptions: { ...options.jestOptions, updateSnapshot: options.jestOptions?.updateSnapshot ?? javascript.UpdateSnapshot.NEVER },
     });
 
     this.platformConfigFile = resolved.configFile;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, Dependencies, SampleDir, SampleFile, TaskShell, TextFile } from 'projen';
+import { awscdk, Dependencies, javascript, SampleDir, SampleFile, TaskShell, TextFile } from 'projen';
 import * as YAML from 'yaml';
 import { packageInfo, templateFile, templateFiles } from './package-info';
 import { ResolvedUseCaseOptions, resolveUseCaseOptions } from './resolve-options';
@@ -97,6 +97,8 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
       depsUpgrade: options.depsUpgrade ?? false,
       jestOptions: {
         ...options.jestOptions,
+        // CI compares snapshots and never rewrites them (`npx projen test:update` does, on purpose)
+        updateSnapshot: options.jestOptions?.updateSnapshot ?? javascript.UpdateSnapshot.NEVER,
         jestConfig: {
           ...jestConfig,
           // synthesizing five stacks and three cdk-nag packs takes longer than Jest's 5 s
