@@ -9,10 +9,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ImageRegistry } from './image-registry';
-import { literalNetworkInterfaceArn, ManagedPolicyRole } from './managed-policy-role';
 import { acknowledgeRules } from '../core/acknowledge';
 import { skipCheckovChecks } from '../core/checkov';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { literalNetworkInterfaceArn } from '../core/iam-findings';
+import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { SecureBucket } from '../core/secure-bucket';
 
 /** A CodeConnections (formerly CodeStar Connections) connection ARN. */

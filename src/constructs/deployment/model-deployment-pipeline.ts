@@ -11,16 +11,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { DeploymentSource } from './deployment-source';
 import { DeploymentStage, DeploymentTarget } from './deployment-target';
 import { stageLabel, validateTargets } from './deployment-target-validation';
-import { literalPartition } from './endpoint-validation';
-import { literalNetworkInterfaceArn, ManagedPolicyRole } from '../artifacts/managed-policy-role';
 import { acknowledgeRules } from '../core/acknowledge';
 import { skipCheckovChecks } from '../core/checkov';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { literalNetworkInterfaceArn, literalPartition, partitionOfRegion } from '../core/iam-findings';
+import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { SecureBucket } from '../core/secure-bucket';
 
 const PINNED_MODEL_FILE = 'pinned-model.json';
@@ -273,8 +272,8 @@ export class ModelDeploymentPipeline extends Construct {
     const key = props.encryptionKey;
     const partition = literalPartition(stack);
     const registryRegion = props.registryRegion ?? stack.region;
-    const groupArn = `arn:${partitionOf(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package-group/${props.modelPackageGroupName}`;
-    const packagesArn = `arn:${partitionOf(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package/${props.modelPackageGroupName}/*`;
+    const groupArn = `arn:${partitionOfRegion(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package-group/${props.modelPackageGroupName}`;
+    const packagesArn = `arn:${partitionOfRegion(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package/${props.modelPackageGroupName}/*`;
 
     // The artifact bucket: the customer-managed key, and nobody outside this account (the artifacts never
     // leave RES: cross-account work happens inside CodeBuild through the CDK bootstrap roles).
@@ -411,7 +410,7 @@ export class ModelDeploymentPipeline extends Construct {
     for (const target of props.targets) {
       const label = target.stage as string;
       const region = target.region ?? stack.region;
-      const targetPartition = partitionOf(region, partition);
+      const targetPartition = partitionOfRegion(region, partition);
       const roleArns = BOOTSTRAP_ROLES.map((r) => `arn:${targetPartition}:iam::${target.account}:role/cdk-${props.qualifier}-${r}-${target.account}-${region}`);
       this.bootstrapRoleArns.push(...roleArns);
       const deploy = project(`Deploy${label}`, {
@@ -689,12 +688,6 @@ function smokeTestCommands(): string[] {
       `--timeout "$SMOKE_TEST_TIMEOUT_SECONDS" --role-arn "$SMOKE_TEST_ROLE_ARN" --region "$TARGET_REGION" --pinned ${PINNED}`,
     ].join(' '),
   ];
-}
-
-/** The partition of a region, when it is a literal; else `fallback`. */
-function partitionOf(region: string, fallback: string): string {
-  if (Token.isUnresolved(region)) return fallback;
-  return RegionInfo.get(region).partition ?? fallback;
 }
 
 const DEAD_LETTERS_GRANTED = Symbol.for('vw-mlops-blueprint.deployment-trigger-dead-letters-granted');

@@ -12,11 +12,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EndpointInstanceType } from './endpoint-instance-type';
 import { EndpointModelSource, EndpointModelSourceKind, parseEcrImageUri, s3ObjectArn } from './endpoint-model-source';
-import { acknowledgeWildcardResources, checkInteger, checkSageMakerName, literalPartition } from './endpoint-validation';
+import { checkInteger, checkSageMakerName } from './endpoint-validation';
 import { TrafficShifting } from './traffic-shifting';
 import { acknowledgeRules } from '../core/acknowledge';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { literalPartition } from '../core/iam-findings';
 import { SecureBucket } from '../core/secure-bucket';
+import { acknowledgePolicyWildcards } from '../core/wildcard-acknowledgement';
 
 /** SageMaker's bounds for `MaximumExecutionTimeoutInSeconds` of a blue/green update. */
 const MIN_EXECUTION_TIMEOUT_SECONDS = 600;
@@ -853,7 +855,7 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
       statements,
       roles: [role],
     });
-    acknowledgeWildcardResources(policy, reasons);
+    acknowledgePolicyWildcards(policy, { bySid: reasons }, { resourcesOnly: true });
     return policy;
   }
 

@@ -13,12 +13,13 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeRules } from '../core/acknowledge';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { literalPartition } from '../core/iam-findings';
 import { SecureBucket } from '../core/secure-bucket';
+import { acknowledgePolicyWildcards, ReasonedStatement } from '../core/wildcard-acknowledgement';
 import { EndpointInstanceType } from '../deployment/endpoint-instance-type';
 import { EndpointModelSource, EndpointModelSourceKind, parseEcrImageUri, s3ObjectArn } from '../deployment/endpoint-model-source';
-import { acknowledgeWildcardResources, checkInteger, literalPartition } from '../deployment/endpoint-validation';
+import { checkInteger } from '../deployment/endpoint-validation';
 import {
-  ReasonedStatement,
   checkPrivateSubnets,
   checkSecurityGroupCount,
   createJobSecurityGroup,
@@ -825,7 +826,7 @@ function managedPolicy(scope: Construct, id: string, description: string, role: 
     if (s.wildcardReason && s.statement.sid) reasons[s.statement.sid] = s.wildcardReason;
   }
   const policy = new iam.ManagedPolicy(scope, id, { description, statements: statements.map((s) => s.statement), roles: [role] });
-  acknowledgeWildcardResources(policy, reasons);
+  acknowledgePolicyWildcards(policy, { bySid: reasons }, { resourcesOnly: true });
   return policy;
 }
 

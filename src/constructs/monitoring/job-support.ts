@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 
 /*
  * Helpers shared by the SageMaker job constructs of this library (ModelMonitor, BatchInference):
@@ -12,14 +13,6 @@ import { Construct } from 'constructs';
 
 /** s3://<bucket>/<key or prefix> */
 const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/(.*))?$/;
-
-/** A statement of a job role plus, where its resources contain wildcards, the reason for each. */
-export interface ReasonedStatement {
-  /** The statement (with a Sid). */
-  readonly statement: iam.PolicyStatement;
-  /** Why the statement's wildcard resources cannot be narrower. */
-  readonly wildcardReason?: string;
-}
 
 /**
  * The EC2 permissions a SageMaker job or model role needs to attach network interfaces in the VPC:

@@ -14,7 +14,6 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ANALYZER_REPOSITORY, analyzerImageUri } from './analyzer-image';
 import {
-  ReasonedStatement,
   S3Location,
   allowCloudWatchAlarmsToUseKey,
   allowEventBridgeToUseKey,
@@ -29,10 +28,12 @@ import { ModelQualityMetric, ModelQualityProblemType } from './model-quality-met
 import { MonitoringBaseline, MonitoringBaselineKind } from './monitoring-baseline';
 import { RetrainingTarget, RetrainingTargetKind } from './retraining-target';
 import { acknowledgeRules } from '../core/acknowledge';
+import { literalPartition } from '../core/iam-findings';
 import { SecureBucket } from '../core/secure-bucket';
+import { acknowledgePolicyWildcards, ReasonedStatement } from '../core/wildcard-acknowledgement';
 import { EndpointInstanceType } from '../deployment/endpoint-instance-type';
 import { parseEcrImageUri } from '../deployment/endpoint-model-source';
-import { acknowledgeWildcardResources, checkInteger, checkSageMakerName, literalPartition } from '../deployment/endpoint-validation';
+import { checkInteger, checkSageMakerName } from '../deployment/endpoint-validation';
 
 /**
  * Where Model Monitor publishes the metrics of real-time endpoints. The SageMaker developer guide
@@ -912,7 +913,7 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
       statements: statements.map((s) => s.statement),
       roles: [role],
     });
-    acknowledgeWildcardResources(policy, reasons);
+    acknowledgePolicyWildcards(policy, { bySid: reasons }, { resourcesOnly: true });
     return policy;
   }
 

@@ -1,14 +1,14 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { RegistryConsumers, validateRegistryProps } from './validation';
 import { acknowledgeRules } from '../core/acknowledge';
+import { flattenForNag, literalPartition } from '../core/iam-findings';
 
 /**
  * Props of a `ModelRegistry`.
@@ -255,7 +255,7 @@ export class ModelRegistry extends Construct {
     );
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const name = props.modelPackageGroupName;
-    const partition = partitionOf(stack);
+    const partition = literalPartition(stack);
     this.modelPackageGroupName = name;
     this.modelPackageGroupArn = `arn:${partition}:sagemaker:${stack.region}:${stack.account}:model-package-group/${name}`;
     this.modelPackageVersionsArn = `arn:${partition}:sagemaker:${stack.region}:${stack.account}:model-package/${name}/*`;
@@ -652,33 +652,8 @@ function attacherOf(principal: IConstruct): ((policy: iam.ManagedPolicy) => void
   return undefined;
 }
 
-/**
- * Renders a resolved CloudFormation value the way cdk-nag names findings: `Ref` as `<Name>`,
- * `Fn::GetAtt` as `<Name.Attr>`, joins concatenated.
- */
-function flattenForNag(node: any): string {
-  if (node === undefined || node === null) return '';
-  if (typeof node === 'string') return node;
-  if (node['Fn::Join']) {
-    const [delimiter, items] = node['Fn::Join'];
-    return (items as any[]).map(flattenForNag).join(delimiter);
-  }
-  if (node['Fn::GetAtt']) {
-    const [res, attr] = node['Fn::GetAtt'];
-    return `<${flattenForNag(res)}.${flattenForNag(attr)}>`;
-  }
-  if (node.Ref) return `<${flattenForNag(node.Ref)}>`;
-  return JSON.stringify(node);
-}
-
 function isConstruct(x: unknown): x is IConstruct {
   return typeof x === 'object' && x !== null && 'node' in x && typeof (x as any).node?.tryFindChild === 'function';
-}
-
-/** The partition of the stack's region as a literal where the region is known. */
-function partitionOf(stack: Stack): string {
-  if (Token.isUnresolved(stack.region)) return stack.partition;
-  return RegionInfo.get(stack.region).partition ?? stack.partition;
 }
 
 function pascalCase(name: string): string {

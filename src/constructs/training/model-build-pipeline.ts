@@ -15,10 +15,12 @@ import {
   checkDefinition, substitutePlaceholders, unknownDefinitionNeeds,
 } from './definition-checks';
 import { PipelineDefinitionSource } from './pipeline-definition-source';
-import { ManagedGrantsRole, acknowledgeWildcardsLater, literalPartition } from './policy-helpers';
 import { MIN_REASON_LENGTH, acknowledgeRules } from '../core/acknowledge';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { literalPartition } from '../core/iam-findings';
+import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { SecureBucket } from '../core/secure-bucket';
+import { acknowledgePolicyWildcards } from '../core/wildcard-acknowledgement';
 
 /** SageMaker's rule for pipeline names. */
 const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
@@ -756,14 +758,14 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
       statements: access,
       roles: [role],
     });
-    acknowledgeWildcardsLater(executionPolicy, { bySid: reasons });
-    acknowledgeWildcardsLater(dataAccessPolicy, { bySid: reasons });
+    acknowledgePolicyWildcards(executionPolicy, { bySid: reasons }, { whenValidated: true });
+    acknowledgePolicyWildcards(dataAccessPolicy, { bySid: reasons }, { whenValidated: true });
     return { executionPolicy, dataAccessPolicy };
   }
 
   private createSchedule(options: ModelBuildScheduleOptions): scheduler.Schedule {
     const stack = Stack.of(this);
-    const role = new ManagedGrantsRole(this, 'ScheduleRole', {
+    const role = new ManagedPolicyRole(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
           StringEquals: {
@@ -815,10 +817,10 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
     });
 
     // the CodeBuild project that uploads the code and starts the SageMaker pipeline
-    const projectRole = new ManagedGrantsRole(this, 'StartRole', {
+    const projectRole = new ManagedPolicyRole(this, 'StartRole', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
       description: `Starts executions of the SageMaker pipeline ${this.pipelineName} on code pushes`,
-      skipCodeBuildDefaultLogs: true,
+      dropCodeBuildDefaultLogGroup: true,
     });
     const logs = new EncryptedLogGroup(this, 'StartLogs', { encryptionKey: key });
     const upload = options.codeUpload;
@@ -883,7 +885,7 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
     }
 
     // the pipeline: source (CodeConnections) -> start
-    const pipelineRole = new ManagedGrantsRole(this, 'TriggerRole', {
+    const pipelineRole = new ManagedPolicyRole(this, 'TriggerRole', {
       assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
       description: `Runs the code-push trigger of the SageMaker pipeline ${this.pipelineName}`,
     });
@@ -927,10 +929,10 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
     for (const r of [projectRole, pipelineRole]) {
       const policy = r.grantsPolicy;
       if (policy) {
-        acknowledgeWildcardsLater(policy, wildcardReasons([
+        acknowledgePolicyWildcards(policy, wildcardReasons([
           [/:log-group:.*:\*$/, 'CloudWatch Logs authorises log actions on the group ARN with the :* suffix; the statement names only the project\'s own encrypted log group.'],
           [new RegExp(`/${escapeRegExp(prefix ?? '(none)')}/\\*$`), 'The code upload writes the scripts and sourcedir.tar.gz of each commit below the code prefix of the artifact bucket.'],
-        ]));
+        ]), { whenValidated: true });
       }
     }
     return { pipeline, project };
