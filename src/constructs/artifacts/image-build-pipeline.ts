@@ -1,4 +1,4 @@
-import { CfnElement, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -14,10 +14,8 @@ import { skipCheckovChecks } from '../core/checkov';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 import { literalNetworkInterfaceArn } from '../core/iam-findings';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
+import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
-
-/** A CodeConnections (formerly CodeStar Connections) connection ARN. */
-const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
 
 const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 const PUSH_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
@@ -41,113 +39,6 @@ export enum ScanSeverity {
 }
 
 /**
- * Where the image's source (Dockerfile and build context) comes from, for the pipeline's connection source.
- */
-export interface ConnectionSourceOptions {
-  /** The ARN of a CodeConnections connection (`arn:aws:codeconnections:...:connection/...` or the older `codestar-connections` form). */
-  readonly connectionArn: string;
-  /** The owner of the repository (user or organization), e.g. `vw-mlops`. */
-  readonly owner: string;
-  /** The repository name, e.g. `inference-image`. */
-  readonly repository: string;
-  /**
-   * The branch whose pushes start the pipeline.
-   * @default 'main'
-   */
-  readonly branch?: string;
-}
-
-/**
- * Where the source of the image comes from: an object in S3 (a zip of the Dockerfile and its build
- * context), or a Git repository reached through a CodeConnections connection. Each kind becomes the
- * pipeline's Source action.
- */
-export abstract class ImageSource {
-  /**
-   * A zip object in a versioned S3 bucket. The pipeline polls the object for new versions (the
-   * event-based trigger needs a CloudTrail trail that logs the bucket's data events, which is not
-   * assumed here).
-   * @param bucket the bucket (must be versioned)
-   * @param objectKey the key of the zip, e.g. `images/inference.zip`
-   */
-  public static fromS3(bucket: s3.IBucket, objectKey: string): ImageSource {
-    if (!Token.isUnresolved(objectKey) && (objectKey.length === 0 || objectKey.startsWith('/'))) {
-      throw new Error(`ImageSource.fromS3: objectKey ${JSON.stringify(objectKey)} is not an S3 key; write the key without a leading '/', e.g. 'images/inference.zip'`);
-    }
-    return new S3ImageSource(bucket, objectKey);
-  }
-
-  /**
-   * A branch of a Git repository (GitHub, GitLab, Bitbucket) reached through a CodeConnections
-   * connection; pushes to the branch start the pipeline.
-   * @param options the connection, repository and branch
-   */
-  public static fromConnection(options: ConnectionSourceOptions): ImageSource {
-    if (!Token.isUnresolved(options.connectionArn) && !CONNECTION_ARN.test(options.connectionArn)) {
-      throw new Error(
-        `ImageSource.fromConnection: connectionArn ${JSON.stringify(options.connectionArn)} is not a connection ARN; write e.g. 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-...'`,
-      );
-    }
-    for (const [prop, value] of [['owner', options.owner], ['repository', options.repository]] as const) {
-      if (!Token.isUnresolved(value) && !/^[A-Za-z0-9._-]+$/.test(value)) {
-        throw new Error(`ImageSource.fromConnection: ${prop} ${JSON.stringify(value)} is not a repository ${prop} name; write it without '/' or spaces, e.g. 'vw-mlops'`);
-      }
-    }
-    return new ConnectionImageSource(options);
-  }
-
-  /** What the source is, for humans (e.g. `s3://bucket/key` or `owner/repository@branch`). */
-  public abstract readonly description: string;
-
-  /**
-   * Creates the Source action that writes the source to `output`, run with `role`.
-   * @internal
-   */
-  public abstract _bind(output: codepipeline.Artifact, role: iam.IRole): codepipeline.IAction;
-}
-
-class S3ImageSource extends ImageSource {
-  public readonly description: string;
-  constructor(private readonly bucket: s3.IBucket, private readonly objectKey: string) {
-    super();
-    this.description = `s3://${bucket.bucketName}/${objectKey}`;
-  }
-  public _bind(output: codepipeline.Artifact, _role: iam.IRole): codepipeline.IAction {
-    return new actions.S3SourceAction({
-      actionName: 'Source',
-      bucket: this.bucket,
-      bucketKey: this.objectKey,
-      output,
-      trigger: actions.S3Trigger.POLL,
-    });
-  }
-}
-
-class ConnectionImageSource extends ImageSource {
-  public readonly description: string;
-  constructor(private readonly options: ConnectionSourceOptions) {
-    super();
-    this.description = `${options.owner}/${options.repository}@${options.branch ?? 'main'}`;
-  }
-  public _bind(output: codepipeline.Artifact, role: iam.IRole): codepipeline.IAction {
-    // CDK grants codestar-connections:UseConnection; connections created since the rename to
-    // CodeConnections are also authorized under the new service prefix.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['codeconnections:UseConnection'], resources: [this.options.connectionArn] }),
-    );
-    return new actions.CodeStarConnectionsSourceAction({
-      actionName: 'Source',
-      connectionArn: this.options.connectionArn,
-      owner: this.options.owner,
-      repo: this.options.repository,
-      branch: this.options.branch ?? 'main',
-      output,
-      triggerOnPush: true,
-    });
-  }
-}
-
-/**
  * Props of an `ImageBuildPipeline`.
  */
 export interface ImageBuildPipelineProps {
@@ -155,7 +46,7 @@ export interface ImageBuildPipelineProps {
   readonly encryptionKey: kms.IKey;
 
   /** Where the Dockerfile and build context come from. */
-  readonly source: ImageSource;
+  readonly source: PipelineSource;
 
   /** The registry that receives the promoted image. */
   readonly registry: ImageRegistry;
@@ -257,7 +148,7 @@ export interface ImageBuildPipelineProps {
  * and promotes it, by digest, to a repository of the `ImageRegistry`.
  *
  * Stages, in order:
- * 1. **Source**: the `ImageSource` (S3 object or CodeConnections repository).
+ * 1. **Source**: the `PipelineSource` (S3 object or CodeConnections repository).
  * 2. **Build**: `docker build`, then push to this pipeline's own candidate repository (immutable
  *    tags, scan on push, KMS); exports `IMAGE_DIGEST` (namespace `Build`).
  * 3. **ScanGate**: waits for the candidate's ECR scan (`aws ecr describe-image-scan-findings`, starting
@@ -278,7 +169,7 @@ export interface ImageBuildPipelineProps {
  * @example
  * new ImageBuildPipeline(this, 'InferenceImage', {
  *   encryptionKey: key,
- *   source: ImageSource.fromConnection({
+ *   source: PipelineSource.fromConnection({
  *     connectionArn: 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
  *     owner: 'vw-mlops', repository: 'inference-image', branch: 'main',
  *   }),

@@ -12,7 +12,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DeploymentSource } from './deployment-source';
 import { DeploymentStage, DeploymentTarget } from './deployment-target';
 import { stageLabel, validateTargets } from './deployment-target-validation';
 import { acknowledgeRules } from '../core/acknowledge';
@@ -20,6 +19,7 @@ import { skipCheckovChecks } from '../core/checkov';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 import { literalNetworkInterfaceArn, literalPartition, partitionOfRegion } from '../core/iam-findings';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
+import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
 
 const PINNED_MODEL_FILE = 'pinned-model.json';
@@ -48,7 +48,7 @@ export interface ModelDeploymentPipelineProps {
   readonly encryptionKey: kms.IKey;
 
   /** Where the use-case repository (CDK app, package.json, smoke-test sample) comes from. */
-  readonly source: DeploymentSource;
+  readonly source: PipelineSource;
 
   /** The name of the use case's model package group in the registry account (EXP). */
   readonly modelPackageGroupName: string;
@@ -174,7 +174,7 @@ export interface ModelDeploymentPipelineProps {
  * version ONCE, pins it, and deploys exactly that version through DEV, INT and PROD.
  *
  * A CodePipeline (V2) with these stages, in order:
- * 1. **Source**: the use-case repository (`DeploymentSource`), artifact `Source`.
+ * 1. **Source**: the use-case repository (`PipelineSource`), artifact `Source`.
  * 2. **Resolve**: `npx mlops-blueprint deploy resolve` against the registry account's model package group
  *    (cross-account read; the group's resource policy must allow `resolveRoleArn`); fails when there is no
  *    approved version (CLI exit code 2). Output artifact `PinnedModel` (`pinned-model.json`); variables
@@ -201,7 +201,7 @@ export interface ModelDeploymentPipelineProps {
  * @example
  * new ModelDeploymentPipeline(this, 'ChurnDeployment', {
  *   encryptionKey: key,
- *   source: DeploymentSource.fromConnection({
+ *   source: PipelineSource.fromConnection({
  *     connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
  *     owner: 'vw-mlops', repository: 'churn-model',
  *   }),
