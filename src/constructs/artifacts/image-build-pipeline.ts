@@ -1,4 +1,4 @@
-import { CfnElement, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -10,10 +10,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ImageRegistry } from './image-registry';
 import { acknowledgeRules } from '../core/acknowledge';
-import { skipCheckovChecks } from '../core/checkov';
-import { EncryptedLogGroup } from '../core/encrypted-log-group';
-import { literalNetworkInterfaceArn } from '../core/iam-findings';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
+import {
+  artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectOptions, PipelineProjectSettings,
+} from '../core/pipeline-project';
 import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
 
@@ -219,27 +219,6 @@ export class ImageBuildPipeline extends Construct {
     const bucket = new SecureBucket(this, 'Artifacts', { encryptionKey: key });
     this.artifactBucket = bucket.bucket;
 
-    // The wildcards CDK's artifact grants carry, all limited to this pipeline's bucket and key.
-    const bucketObjects = `Resource::<${stack.getLogicalId(this.artifactBucket.node.defaultChild as CfnElement)}.Arn>/*`;
-    const artifactAcks = (writes: boolean, logsInToDocker: boolean): Record<string, string> => {
-      const acks: Record<string, string> = {
-        'AwsSolutions-IAM5[Action::s3:GetObject*]': 'Read access to the objects of this pipeline\'s own artifact bucket only (CDK\'s artifact grant); the wildcard spans object and version reads.',
-        'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'Bucket metadata reads (location, versioning) on this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
-        'AwsSolutions-IAM5[Action::s3:List*]': 'Listing this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
-        [`AwsSolutions-IAM5[${bucketObjects}]`]: 'Pipeline artifacts are stored under keys generated per execution, so access is to the objects of this pipeline\'s own artifact bucket.',
-        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Limited to the one customer-managed key of this pipeline, which encrypts the artifact bucket and the build output.',
-        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Limited to the one customer-managed key of this pipeline; SSE-KMS uploads of artifacts generate data keys with it.',
-      };
-      if (writes) {
-        acks['AwsSolutions-IAM5[Action::s3:DeleteObject*]'] = 'Artifact writes (CDK\'s grant) on this pipeline\'s own artifact bucket only; the bucket is versioned, so nothing is lost.';
-        acks['AwsSolutions-IAM5[Action::s3:Abort*]'] = 'Aborting multipart uploads of artifacts to this pipeline\'s own artifact bucket only.';
-      }
-      if (logsInToDocker) {
-        acks['AwsSolutions-IAM5[Resource::*]'] = 'ecr:GetAuthorizationToken (the Docker login to ECR) has no resource-level permissions; every image action is limited to named repositories.';
-      }
-      return acks;
-    };
-
     const candidateExpiry = props.candidateImageExpiry ?? Duration.days(30);
     const candidates = new ecr.Repository(this, 'CandidateRepository', {
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
@@ -253,45 +232,21 @@ export class ImageBuildPipeline extends Construct {
     });
     this.candidateRepository = candidates;
 
-    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject => {
-      const logs = new EncryptedLogGroup(this, `${name}Logs`, { encryptionKey: key });
-      const role =
-        options.role ??
-        new ManagedPolicyRole(this, `${name}Role`, {
-          assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-          description: options.description,
-          dropCodeBuildDefaultLogGroup: true,
-        });
-      const p = new codebuild.PipelineProject(this, `${name}Project`, {
-        description: options.description,
-        role,
-        encryptionKey: key,
-        environment: {
-          buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
-          computeType: options.computeType ?? codebuild.ComputeType.SMALL,
-          privileged: options.privileged,
-        },
-        environmentVariables: Object.fromEntries(Object.entries(options.variables).map(([k, v]) => [k, { value: v }])),
-        buildSpec: codebuild.BuildSpec.fromObject(options.buildSpec),
-        timeout: options.timeout,
-        logging: { cloudWatch: { logGroup: logs.logGroup } },
-        // the buildspecs publish no test reports
-        grantReportGroupPermissions: false,
-        vpc: props.vpc,
-        subnetSelection: props.vpc ? props.subnetSelection : undefined,
-        securityGroups: props.vpc ? props.securityGroups : undefined,
-      });
-      acknowledgeRules(p, {
-        'HIPAA.Security-CodeBuildProjectSourceRepoUrl':
-          'The project has the CODEPIPELINE source type: it receives the source as an encrypted pipeline artifact and never clones a GitHub or Bitbucket repository, so there is no repository credential to hold.',
-      });
-      if (options.privileged) {
-        acknowledgeRules(p, { 'AwsSolutions-CB3': options.privilegedReason! });
-      }
-      acknowledgeRules(role, artifactAcks(options.writesArtifacts ?? false, options.dockerLogin));
-      if (props.vpc) acknowledgeVpcPermissions(p, role);
-      return p;
+    const projectSettings: PipelineProjectSettings = {
+      encryptionKey: key,
+      artifactBucket: this.artifactBucket,
+      vpc: props.vpc,
+      subnetSelection: props.subnetSelection,
+      securityGroups: props.securityGroups,
+      sourceRepoUrlReason:
+        'The project has the CODEPIPELINE source type: it receives the source as an encrypted pipeline artifact and never clones a GitHub or Bitbucket repository, so there is no repository credential to hold.',
     };
+    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject =>
+      createPipelineProject(this, name, projectSettings, {
+        ...options,
+        writesArtifacts: options.writesArtifacts ?? false,
+        roleAcknowledgements: options.dockerLogin ? DOCKER_LOGIN_ACKNOWLEDGEMENT : undefined,
+      });
     const candidateVars = {
       CANDIDATE_REPOSITORY_NAME: candidates.repositoryName,
       CANDIDATE_REPOSITORY_URI: candidates.repositoryUri,
@@ -423,7 +378,7 @@ export class ImageBuildPipeline extends Construct {
       assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
       description: 'Runs the image build pipeline: source, artifact transfers and the four CodeBuild projects',
     });
-    acknowledgeRules(pipelineRole, artifactAcks(true, false));
+    acknowledgeRules(pipelineRole, artifactGrantAcknowledgements(this.artifactBucket, true));
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: props.pipelineName,
       role: pipelineRole,
@@ -456,18 +411,17 @@ export class ImageBuildPipeline extends Construct {
   }
 }
 
-interface ProjectOptions {
-  readonly description: string;
+interface ProjectOptions extends Omit<PipelineProjectOptions, 'writesArtifacts' | 'roleAcknowledgements'> {
   readonly privileged: boolean;
-  readonly privilegedReason?: string;
-  readonly computeType?: codebuild.ComputeType;
-  readonly timeout: Duration;
-  readonly variables: Record<string, string>;
-  readonly buildSpec: Record<string, unknown>;
-  readonly role?: iam.IRole;
   readonly writesArtifacts?: boolean;
+  /** Whether the project logs Docker in to ECR (`ecr:GetAuthorizationToken` on `*`). */
   readonly dockerLogin: boolean;
 }
+
+/** The acknowledgement on the role of a project that logs Docker in to ECR. */
+const DOCKER_LOGIN_ACKNOWLEDGEMENT = {
+  'AwsSolutions-IAM5[Resource::*]': 'ecr:GetAuthorizationToken (the Docker login to ECR) has no resource-level permissions; every image action is limited to named repositories.',
+};
 
 /** A buildspec with one build phase, bash, and the given exported variables. */
 function buildSpec(exported: string[], commands: string[]): Record<string, unknown> {
@@ -555,33 +509,6 @@ function promoteCommands(): string[] {
   ];
 }
 
-/** Acknowledges the permissions CodeBuild needs to run a project in a VPC (CDK adds them). */
-function acknowledgeVpcPermissions(project: codebuild.PipelineProject, role: iam.IRole): void {
-  // with an environment-agnostic stack the ARN holds pseudo parameters, whose finding id cannot be acknowledged
-  const networkInterfaces = literalNetworkInterfaceArn(project);
-  if (networkInterfaces) {
-    acknowledgeRules(role, {
-      [`AwsSolutions-IAM5[Resource::${networkInterfaces}]`]:
-        'ec2:CreateNetworkInterfacePermission for the build\'s network interfaces, which do not exist before the build; it is conditioned on the VPC\'s subnets and on codebuild.amazonaws.com as the authorized service.',
-    });
-  }
-  const vpcPolicy = project.node.tryFindChild('PolicyDocument');
-  if (vpcPolicy) {
-    acknowledgeRules(vpcPolicy, {
-      'AwsSolutions-IAM5[Resource::*]':
-        'CodeBuild\'s VPC access: EC2 Describe* calls and creating/deleting the build\'s own network interfaces, which EC2 cannot scope to resources that do not exist yet.',
-      'NIST.800.53.R5-IAMNoInlinePolicy':
-        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
-      'HIPAA.Security-IAMNoInlinePolicy':
-        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
-    });
-    skipCheckovChecks(vpcPolicy, {
-      CKV_AWS_111:
-        'CodeBuild\'s VPC access (added by CDK): ec2:CreateNetworkInterface and ec2:DeleteNetworkInterface for the build\'s own network interfaces, which do not exist before the build and so cannot be named; ec2:CreateNetworkInterfacePermission, which lets CodeBuild attach them, is conditioned on the project\'s subnets.',
-    });
-  }
-}
-
 /** Adds ECR actions on one repository (and `ecr:GetAuthorizationToken` for Docker logins) to a project's role. */
 function grantEcr(project: codebuild.IProject, repository: ecr.IRepository, ecrActions: string[], dockerLoginNeeded = true): void {
   iam.Grant.addToPrincipal({ grantee: project, actions: ecrActions, resourceArns: [repository.repositoryArn] });
@@ -617,7 +544,5 @@ function validatePipelineProps(props: ImageBuildPipelineProps): void {
       throw new Error(`ImageBuildPipeline: ${prop} ${JSON.stringify(value)} must be a path inside the source, relative to its root, without '..', e.g. 'docker/Dockerfile'`);
     }
   }
-  if (!props.vpc && (props.subnetSelection || props.securityGroups)) {
-    throw new Error('ImageBuildPipeline: subnetSelection or securityGroups is set without vpc; set vpc too, or remove them');
-  }
+  checkPipelineProjectNetwork('ImageBuildPipeline', props);
 }

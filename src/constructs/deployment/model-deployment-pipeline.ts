@@ -1,4 +1,4 @@
-import { CfnElement, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -15,10 +15,9 @@ import { Construct } from 'constructs';
 import { DeploymentStage, DeploymentTarget } from './deployment-target';
 import { stageLabel, validateTargets } from './deployment-target-validation';
 import { acknowledgeRules } from '../core/acknowledge';
-import { skipCheckovChecks } from '../core/checkov';
-import { EncryptedLogGroup } from '../core/encrypted-log-group';
-import { literalNetworkInterfaceArn, literalPartition, partitionOfRegion } from '../core/iam-findings';
+import { literalPartition, partitionOfRegion } from '../core/iam-findings';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
+import { artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectSettings } from '../core/pipeline-project';
 import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
 
@@ -293,59 +292,26 @@ export class ModelDeploymentPipeline extends Construct {
       }),
     );
 
-    const bucketObjects = `Resource::<${stack.getLogicalId(this.artifactBucket.node.defaultChild as CfnElement)}.Arn>/*`;
-    const artifactAcks = (writes: boolean): Record<string, string> => {
-      const acks: Record<string, string> = {
-        'AwsSolutions-IAM5[Action::s3:GetObject*]': 'Read access to the objects of this pipeline\'s own artifact bucket only (CDK\'s artifact grant); the wildcard spans object and version reads.',
-        'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'Bucket metadata reads (location, versioning) on this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
-        'AwsSolutions-IAM5[Action::s3:List*]': 'Listing this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
-        [`AwsSolutions-IAM5[${bucketObjects}]`]: 'Pipeline artifacts are stored under keys generated per execution, so access is to the objects of this pipeline\'s own artifact bucket.',
-        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Limited to the one customer-managed key of this pipeline, which encrypts the artifact bucket and the build output.',
-        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Limited to the one customer-managed key of this pipeline; SSE-KMS uploads of artifacts generate data keys with it.',
-      };
-      if (writes) {
-        acks['AwsSolutions-IAM5[Action::s3:DeleteObject*]'] = 'Artifact writes (CDK\'s grant) on this pipeline\'s own artifact bucket only; the bucket is versioned, so nothing is lost.';
-        acks['AwsSolutions-IAM5[Action::s3:Abort*]'] = 'Aborting multipart uploads of artifacts to this pipeline\'s own artifact bucket only.';
-      }
-      return acks;
-    };
-
     const install = props.installCommands ?? ['npm ci'];
-    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject => {
-      const logs = new EncryptedLogGroup(this, `${name}Logs`, { encryptionKey: key });
-      const role =
-        options.role ??
-        new ManagedPolicyRole(this, `${name}Role`, {
-          assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-          description: options.description,
-          dropCodeBuildDefaultLogGroup: true,
-        });
-      const p = new codebuild.PipelineProject(this, `${name}Project`, {
-        description: options.description,
-        role,
-        encryptionKey: key,
-        environment: {
-          buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
-          computeType: options.computeType ?? codebuild.ComputeType.SMALL,
-          privileged: false,
-        },
-        environmentVariables: Object.fromEntries(Object.entries(options.variables).map(([k, v]) => [k, { value: v }])),
-        buildSpec: codebuild.BuildSpec.fromObject(buildSpec(install, options.commands, options.exported ?? [], options.artifacts)),
-        timeout: options.timeout,
-        logging: { cloudWatch: { logGroup: logs.logGroup } },
-        grantReportGroupPermissions: false,
-        vpc: props.vpc,
-        subnetSelection: props.vpc ? props.subnetSelection : undefined,
-        securityGroups: props.vpc ? props.securityGroups : undefined,
-      });
-      acknowledgeRules(p, {
-        'HIPAA.Security-CodeBuildProjectSourceRepoUrl':
-          'The project has the CODEPIPELINE source type: it receives the use-case repository as an encrypted pipeline artifact and never clones a repository, so there is no repository credential to hold.',
-      });
-      acknowledgeRules(role, artifactAcks(options.writesArtifacts));
-      if (props.vpc) acknowledgeVpcPermissions(p, role);
-      return p;
+    const projectSettings: PipelineProjectSettings = {
+      encryptionKey: key,
+      artifactBucket: this.artifactBucket,
+      vpc: props.vpc,
+      subnetSelection: props.subnetSelection,
+      securityGroups: props.securityGroups,
+      sourceRepoUrlReason:
+        'The project has the CODEPIPELINE source type: it receives the use-case repository as an encrypted pipeline artifact and never clones a repository, so there is no repository credential to hold.',
     };
+    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject =>
+      createPipelineProject(this, name, projectSettings, {
+        description: options.description,
+        role: options.role,
+        computeType: options.computeType,
+        timeout: options.timeout,
+        variables: options.variables,
+        writesArtifacts: options.writesArtifacts,
+        buildSpec: buildSpec(install, options.commands, options.exported ?? [], options.artifacts),
+      });
 
     // Resolve: the latest approved version, once, from the registry account (cross-account read).
     const resolveRoleName = props.resolveRoleName ?? `${Names.uniqueResourceName(this, { maxLength: 56, separator: '-' })}-resolve`;
@@ -483,7 +449,7 @@ export class ModelDeploymentPipeline extends Construct {
       assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
       description: `Runs the model deployment pipeline of ${props.modelPackageGroupName}: source, artifact transfers, CodeBuild projects, approvals`,
     });
-    acknowledgeRules(pipelineRole, artifactAcks(true));
+    acknowledgeRules(pipelineRole, artifactGrantAcknowledgements(this.artifactBucket, true));
 
     const stages: codepipeline.StageProps[] = [
       { stageName: 'Source', actions: [props.source._bind(sourceArtifact, pipelineRole)] },
@@ -708,32 +674,6 @@ function allowEventBridgeDeadLetters(key: kms.IKey): void {
   (key as any)[DEAD_LETTERS_GRANTED] = true;
 }
 
-/** Acknowledges the permissions CodeBuild needs to run a project in a VPC (CDK adds them). */
-function acknowledgeVpcPermissions(project: codebuild.PipelineProject, role: iam.IRole): void {
-  const networkInterfaces = literalNetworkInterfaceArn(project);
-  if (networkInterfaces) {
-    acknowledgeRules(role, {
-      [`AwsSolutions-IAM5[Resource::${networkInterfaces}]`]:
-        'ec2:CreateNetworkInterfacePermission for the build\'s network interfaces, which do not exist before the build; it is conditioned on the VPC\'s subnets and on codebuild.amazonaws.com as the authorized service.',
-    });
-  }
-  const vpcPolicy = project.node.tryFindChild('PolicyDocument');
-  if (vpcPolicy) {
-    acknowledgeRules(vpcPolicy, {
-      'AwsSolutions-IAM5[Resource::*]':
-        'CodeBuild\'s VPC access: EC2 Describe* calls and creating/deleting the build\'s own network interfaces, which EC2 cannot scope to resources that do not exist yet.',
-      'NIST.800.53.R5-IAMNoInlinePolicy':
-        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
-      'HIPAA.Security-IAMNoInlinePolicy':
-        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
-    });
-    skipCheckovChecks(vpcPolicy, {
-      CKV_AWS_111:
-        'CodeBuild\'s VPC access (added by CDK): ec2:CreateNetworkInterface and ec2:DeleteNetworkInterface for the build\'s own network interfaces, which do not exist before the build and so cannot be named; ec2:CreateNetworkInterfacePermission, which lets CodeBuild attach them, is conditioned on the project\'s subnets.',
-    });
-  }
-}
-
 function validateProps(props: ModelDeploymentPipelineProps, stack: Stack): void {
   const P = 'ModelDeploymentPipeline';
   if (Token.isUnresolved(props.qualifier) || !QUALIFIER.test(props.qualifier ?? '')) {
@@ -784,8 +724,6 @@ function validateProps(props: ModelDeploymentPipelineProps, stack: Stack): void 
   if (deployMinutes !== undefined && (deployMinutes < 5 || deployMinutes > 480)) {
     throw new Error(`${P}: deployTimeout must be between 5 minutes and 8 hours (CodeBuild's limit), got ${deployMinutes} minutes; e.g. Duration.hours(2)`);
   }
-  if (!props.vpc && (props.subnetSelection || props.securityGroups)) {
-    throw new Error(`${P}: subnetSelection or securityGroups is set without vpc; set vpc too, or remove them`);
-  }
+  checkPipelineProjectNetwork(P, props);
   validateTargets(props.targets, stack.account);
 }
