@@ -15,7 +15,9 @@ import { Construct } from 'constructs';
 import { DeploymentStage, DeploymentTarget } from './deployment-target';
 import { stageLabel, validateTargets } from './deployment-target-validation';
 import { acknowledgeRules } from '../core/acknowledge';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { literalPartition, partitionOfRegion } from '../core/iam-findings';
+import { allowServiceToUseKey } from '../core/key-grants';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectSettings } from '../core/pipeline-project';
 import { PipelineSource } from '../core/pipeline-source';
@@ -564,15 +566,10 @@ export class ModelDeploymentPipeline extends Construct {
   }
 
   private createDeadLetterQueue(key: kms.IKey): sqs.IQueue {
-    const queue = new sqs.Queue(this, 'TriggerDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const queue = createDeadLetterQueue(this, 'TriggerDeadLetterQueue', {
+      encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledgeRules(queue, {
-      'AwsSolutions-SQS3': 'This queue is itself the dead-letter queue of the pipeline trigger; a queue for its own dead letters would never receive any.',
+      whyNoDeadLetterQueue: 'This queue is itself the dead-letter queue of the pipeline trigger; a queue for its own dead letters would never receive any.',
     });
     allowEventBridgeDeadLetters(key);
     return queue;
@@ -656,22 +653,16 @@ function smokeTestCommands(): string[] {
   ];
 }
 
-const DEAD_LETTERS_GRANTED = Symbol.for('vw-mlops-blueprint.deployment-trigger-dead-letters-granted');
-
 /** Lets EventBridge send dead letters to SQS queues encrypted with this key (once per key; imported keys are left alone). */
 function allowEventBridgeDeadLetters(key: kms.IKey): void {
-  if (!(key instanceof kms.Key) || (key as any)[DEAD_LETTERS_GRANTED]) return;
-  const stack = Stack.of(key);
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowEventBridgeDeadLettersOfDeploymentTriggers',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-    }),
+  allowServiceToUseKey(
+    key,
+    'vw-mlops-blueprint.deployment-trigger-dead-letters-granted',
+    'AllowEventBridgeDeadLettersOfDeploymentTriggers',
+    'events.amazonaws.com',
+    ['kms:Decrypt', 'kms:GenerateDataKey'],
+    { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } },
   );
-  (key as any)[DEAD_LETTERS_GRANTED] = true;
 }
 
 function validateProps(props: ModelDeploymentPipelineProps, stack: Stack): void {

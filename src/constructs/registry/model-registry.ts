@@ -8,7 +8,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { RegistryConsumers, validateRegistryProps } from './validation';
 import { acknowledgeRules } from '../core/acknowledge';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { flattenForNag, literalPartition } from '../core/iam-findings';
+import { allowServiceToUseKey } from '../core/key-grants';
 
 /**
  * Props of a `ModelRegistry`.
@@ -306,15 +308,10 @@ export class ModelRegistry extends Construct {
 
     // approval decisions -> model event bus in RES
     allowEventBridgeDeadLetters(props.encryptionKey, this);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', {
+      encryptionKey: props.encryptionKey,
       removalPolicy,
-    });
-    acknowledgeRules(this.deadLetterQueue, {
-      'AwsSolutions-SQS3':
+      whyNoDeadLetterQueue:
         'This queue is itself the dead-letter queue of the EventBridge target that forwards approval events; a dead-letter queue of a dead-letter queue would have no consumer.',
     });
 
@@ -583,8 +580,6 @@ class ModelEventBusTarget implements events.IRuleTarget {
   }
 }
 
-const DEAD_LETTERS_ALLOWED = Symbol.for('vw-mlops-blueprint.registry.eventbridge-dead-letters');
-
 /**
  * Lets EventBridge of the key's account write to SQS queues encrypted with the key (once per key).
  * Does nothing for an imported key, whose policy is managed elsewhere.
@@ -596,17 +591,14 @@ function allowEventBridgeDeadLetters(key: kms.IKey, scope: IConstruct): void {
     );
     return;
   }
-  if ((key as any)[DEAD_LETTERS_ALLOWED]) return;
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowEventBridgeOfThisAccountToWriteEncryptedDeadLetters',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
-    }),
+  allowServiceToUseKey(
+    key,
+    'vw-mlops-blueprint.registry.eventbridge-dead-letters',
+    'AllowEventBridgeOfThisAccountToWriteEncryptedDeadLetters',
+    'events.amazonaws.com',
+    ['kms:GenerateDataKey', 'kms:Decrypt'],
+    { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
   );
-  (key as any)[DEAD_LETTERS_ALLOWED] = true;
 }
 
 /**
