@@ -10,7 +10,8 @@ const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[
 const REPOSITORY_PART = /^[A-Za-z0-9._-]+$/;
 
 /**
- * A Git repository reached through a CodeConnections connection, for `PipelineSource.fromConnection`.
+ * A branch of a Git repository reached through a CodeConnections connection (`PipelineSource.fromConnection`,
+ * the code-push trigger of a `ModelBuildPipeline`).
  */
 export interface ConnectionSourceOptions {
   /** The ARN of a CodeConnections connection (`arn:aws:codeconnections:...:connection/...` or the older `codestar-connections` form). */
@@ -20,7 +21,7 @@ export interface ConnectionSourceOptions {
   /** The repository name, e.g. `inference-image` or `churn-model`. */
   readonly repository: string;
   /**
-   * The branch that is built or deployed; pushes to it start the pipeline.
+   * The branch whose pushes start the pipeline (and that it builds or deploys).
    * @default 'main'
    */
   readonly branch?: string;
@@ -52,19 +53,7 @@ export abstract class PipelineSource {
    * @param options the connection, repository and branch
    */
   public static fromConnection(options: ConnectionSourceOptions): PipelineSource {
-    if (!Token.isUnresolved(options.connectionArn) && !CONNECTION_ARN.test(options.connectionArn)) {
-      throw new Error(
-        `PipelineSource.fromConnection: connectionArn ${JSON.stringify(options.connectionArn)} is not a connection ARN; write e.g. 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789'`,
-      );
-    }
-    for (const [prop, value] of [['owner', options.owner], ['repository', options.repository]] as const) {
-      if (!Token.isUnresolved(value) && !REPOSITORY_PART.test(value ?? '')) {
-        throw new Error(`PipelineSource.fromConnection: ${prop} ${JSON.stringify(value)} is not a repository ${prop} name; write it without '/' or spaces, e.g. 'vw-mlops'`);
-      }
-    }
-    if (options.branch !== undefined && !Token.isUnresolved(options.branch) && (options.branch.trim().length === 0 || /\s/.test(options.branch))) {
-      throw new Error(`PipelineSource.fromConnection: branch ${JSON.stringify(options.branch)} is not a branch name; write e.g. 'main'`);
-    }
+    checkConnectionSource('PipelineSource.fromConnection: ', options);
     return new ConnectionPipelineSource(options);
   }
 
@@ -76,6 +65,29 @@ export abstract class PipelineSource {
    * @internal
    */
   public abstract _bind(output: codepipeline.Artifact, role: iam.IRole): codepipeline.IAction;
+}
+
+/**
+ * Checks the literal parts of a connection source: the connection ARN, the repository owner and name,
+ * and the branch.
+ * @param where what the error messages start with, e.g. `PipelineSource.fromConnection: `
+ * @param options the connection source
+ * @internal
+ */
+export function checkConnectionSource(where: string, options: ConnectionSourceOptions): void {
+  if (!Token.isUnresolved(options.connectionArn) && !CONNECTION_ARN.test(options.connectionArn)) {
+    throw new Error(
+      `${where}connectionArn ${JSON.stringify(options.connectionArn)} is not a connection ARN; write e.g. 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789'`,
+    );
+  }
+  for (const [prop, value] of [['owner', options.owner], ['repository', options.repository]] as const) {
+    if (!Token.isUnresolved(value) && !REPOSITORY_PART.test(value ?? '')) {
+      throw new Error(`${where}${prop} ${JSON.stringify(value)} is not a repository ${prop} name; write it without '/' or spaces, e.g. 'vw-mlops'`);
+    }
+  }
+  if (options.branch !== undefined && !Token.isUnresolved(options.branch) && (options.branch.trim().length === 0 || /\s/.test(options.branch))) {
+    throw new Error(`${where}branch ${JSON.stringify(options.branch)} is not a branch name; write e.g. 'main'`);
+  }
 }
 
 class S3PipelineSource extends PipelineSource {
