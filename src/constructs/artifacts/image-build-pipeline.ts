@@ -235,9 +235,7 @@ export class ImageBuildPipeline extends Construct {
     const projectSettings: PipelineProjectSettings = {
       encryptionKey: key,
       artifactBucket: this.artifactBucket,
-      vpc: props.vpc,
-      subnetSelection: props.subnetSelection,
-      securityGroups: props.securityGroups,
+      network: props,
       sourceRepoUrlReason:
         'The project has the CODEPIPELINE source type: it receives the source as an encrypted pipeline artifact and never clones a GitHub or Bitbucket repository, so there is no repository credential to hold.',
     };

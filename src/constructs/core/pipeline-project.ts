@@ -19,6 +19,19 @@ import { ManagedPolicyRole } from './managed-policy-role';
  */
 
 /**
+ * Where the CodeBuild projects of a pipeline run (the pipeline construct's props of the same names).
+ * @internal
+ */
+export interface PipelineProjectNetwork {
+  /** The VPC the projects run in, if any. */
+  readonly vpc?: ec2.IVpc;
+  /** The subnets of the projects, when `vpc` is set. */
+  readonly subnetSelection?: ec2.SubnetSelection;
+  /** The security groups of the projects, when `vpc` is set. */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
  * What every CodeBuild project of one pipeline shares.
  * @internal
  */
@@ -27,12 +40,8 @@ export interface PipelineProjectSettings {
   readonly encryptionKey: kms.IKey;
   /** The pipeline's artifact bucket, whose CDK grants the roles' acknowledgements name. */
   readonly artifactBucket: s3.IBucket;
-  /** The VPC the projects run in, if any. */
-  readonly vpc?: ec2.IVpc;
-  /** The subnets of the projects, when `vpc` is set. */
-  readonly subnetSelection?: ec2.SubnetSelection;
-  /** The security groups of the projects, when `vpc` is set. */
-  readonly securityGroups?: ec2.ISecurityGroup[];
+  /** Where the projects run. */
+  readonly network: PipelineProjectNetwork;
   /** Why the projects hold no repository credential (the reason for `HIPAA.Security-CodeBuildProjectSourceRepoUrl`). */
   readonly sourceRepoUrlReason: string;
 }
@@ -83,7 +92,7 @@ export function createPipelineProject(
       description: options.description,
       dropCodeBuildDefaultLogGroup: true,
     });
-  const vpc = settings.vpc;
+  const vpc = settings.network.vpc;
   const project = new codebuild.PipelineProject(scope, `${name}Project`, {
     description: options.description,
     role,
@@ -100,8 +109,8 @@ export function createPipelineProject(
     // the buildspecs publish no test reports
     grantReportGroupPermissions: false,
     vpc,
-    subnetSelection: vpc ? settings.subnetSelection : undefined,
-    securityGroups: vpc ? settings.securityGroups : undefined,
+    subnetSelection: vpc ? settings.network.subnetSelection : undefined,
+    securityGroups: vpc ? settings.network.securityGroups : undefined,
   });
   acknowledgeRules(project, { 'HIPAA.Security-CodeBuildProjectSourceRepoUrl': settings.sourceRepoUrlReason });
   if (options.privileged) {
@@ -137,14 +146,11 @@ export function artifactGrantAcknowledgements(artifactBucket: s3.IBucket, writes
 /**
  * Fails when subnets or security groups are given without a VPC.
  * @param construct the construct name for the error message
- * @param settings the network props of the construct
+ * @param network the network props of the construct
  * @internal
  */
-export function checkPipelineProjectNetwork(
-  construct: string,
-  settings: { readonly vpc?: ec2.IVpc; readonly subnetSelection?: ec2.SubnetSelection; readonly securityGroups?: ec2.ISecurityGroup[] },
-): void {
-  if (!settings.vpc && (settings.subnetSelection || settings.securityGroups)) {
+export function checkPipelineProjectNetwork(construct: string, network: PipelineProjectNetwork): void {
+  if (!network.vpc && (network.subnetSelection || network.securityGroups)) {
     throw new Error(`${construct}: subnetSelection or securityGroups is set without vpc; set vpc too, or remove them`);
   }
 }

@@ -298,9 +298,7 @@ export class ModelDeploymentPipeline extends Construct {
     const projectSettings: PipelineProjectSettings = {
       encryptionKey: key,
       artifactBucket: this.artifactBucket,
-      vpc: props.vpc,
-      subnetSelection: props.subnetSelection,
-      securityGroups: props.securityGroups,
+      network: props,
       sourceRepoUrlReason:
         'The project has the CODEPIPELINE source type: it receives the use-case repository as an encrypted pipeline artifact and never clones a repository, so there is no repository credential to hold.',
     };
