@@ -2,9 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PlatformAccountStack } from './platform-account-stack';
-import { ImageBuildPipeline, ImageRegistry, ImageSource, PackageMirror } from '../../constructs/artifacts';
+import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
 import { MlopsPortfolio } from '../../constructs/catalog';
-import { SecureBucket } from '../../constructs/core';
+import { PipelineSource, SecureBucket } from '../../constructs/core';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
 import { DataShare, GlueColumnType } from '../../constructs/data';
 import { ModelEventBus } from '../../constructs/events';
@@ -219,7 +219,7 @@ export class ResAccountStack extends PlatformAccountStack {
     for (const repository of config.imageRepositories) {
       this.imageBuilds[repository] = new ImageBuildPipeline(this, `ImageBuild-${repository}`, {
         encryptionKey: this.platformKey.key,
-        source: ImageSource.fromS3(this.imageSources.bucket, `${repository}/source.zip`),
+        source: PipelineSource.fromS3(this.imageSources.bucket, `${repository}/source.zip`),
         registry: this.registry,
         repositoryName: this.names.repositoryName(repository),
         smokeTestCommands: ['docker run --rm --entrypoint python3 "$IMAGE_URI" -c "import sys; print(sys.version)"'],

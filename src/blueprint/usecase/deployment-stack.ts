@@ -4,8 +4,9 @@ import { SMOKE_TEST_TAG_KEY } from './serving-stack';
 import { SERVING_STAGES } from './usecase-names';
 import { UseCaseSourceProps } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
+import { PipelineSource } from '../../constructs/core';
 import { SecureBucket } from '../../constructs/core/secure-bucket';
-import { DeploymentSource, DeploymentStage, ModelDeploymentPipeline } from '../../constructs/deployment';
+import { DeploymentStage, ModelDeploymentPipeline } from '../../constructs/deployment';
 import { PlatformKey } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 
@@ -64,12 +65,12 @@ export class DeploymentStack extends UseCaseStack {
     });
 
     const src = props.source ?? {};
-    let source: DeploymentSource;
+    let source: PipelineSource;
     if (src.connectionArn) {
       if (!src.owner || !src.repository) {
         throw new Error(`${this.stackName}: source.connectionArn is set but ${!src.owner ? 'source.owner' : 'source.repository'} is not; give the GitHub owner and repository of the use case`);
       }
-      source = DeploymentSource.fromConnection({
+      source = PipelineSource.fromConnection({
         connectionArn: src.connectionArn,
         owner: src.owner,
         repository: src.repository,
@@ -77,7 +78,7 @@ export class DeploymentStack extends UseCaseStack {
       });
     } else {
       this.sourceBucket = new SecureBucket(this, 'Source', { encryptionKey: this.key.key });
-      source = DeploymentSource.fromS3(this.sourceBucket.bucket, src.objectKey ?? 'source.zip');
+      source = PipelineSource.fromS3(this.sourceBucket.bucket, src.objectKey ?? 'source.zip');
     }
 
     const network = config.account(PlatformAccount.RES).network;

@@ -1,4 +1,4 @@
-import { CfnElement, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -9,14 +9,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ImageRegistry } from './image-registry';
-import { literalNetworkInterfaceArn, ManagedPolicyRole } from './managed-policy-role';
 import { acknowledgeRules } from '../core/acknowledge';
-import { skipCheckovChecks } from '../core/checkov';
-import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { ManagedPolicyRole } from '../core/managed-policy-role';
+import {
+  artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectOptions, PipelineProjectSettings,
+} from '../core/pipeline-project';
+import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
-
-/** A CodeConnections (formerly CodeStar Connections) connection ARN. */
-const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
 
 const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 const PUSH_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
@@ -40,113 +39,6 @@ export enum ScanSeverity {
 }
 
 /**
- * Where the image's source (Dockerfile and build context) comes from, for the pipeline's connection source.
- */
-export interface ConnectionSourceOptions {
-  /** The ARN of a CodeConnections connection (`arn:aws:codeconnections:...:connection/...` or the older `codestar-connections` form). */
-  readonly connectionArn: string;
-  /** The owner of the repository (user or organization), e.g. `vw-mlops`. */
-  readonly owner: string;
-  /** The repository name, e.g. `inference-image`. */
-  readonly repository: string;
-  /**
-   * The branch whose pushes start the pipeline.
-   * @default 'main'
-   */
-  readonly branch?: string;
-}
-
-/**
- * Where the source of the image comes from: an object in S3 (a zip of the Dockerfile and its build
- * context), or a Git repository reached through a CodeConnections connection. Each kind becomes the
- * pipeline's Source action.
- */
-export abstract class ImageSource {
-  /**
-   * A zip object in a versioned S3 bucket. The pipeline polls the object for new versions (the
-   * event-based trigger needs a CloudTrail trail that logs the bucket's data events, which is not
-   * assumed here).
-   * @param bucket the bucket (must be versioned)
-   * @param objectKey the key of the zip, e.g. `images/inference.zip`
-   */
-  public static fromS3(bucket: s3.IBucket, objectKey: string): ImageSource {
-    if (!Token.isUnresolved(objectKey) && (objectKey.length === 0 || objectKey.startsWith('/'))) {
-      throw new Error(`ImageSource.fromS3: objectKey ${JSON.stringify(objectKey)} is not an S3 key; write the key without a leading '/', e.g. 'images/inference.zip'`);
-    }
-    return new S3ImageSource(bucket, objectKey);
-  }
-
-  /**
-   * A branch of a Git repository (GitHub, GitLab, Bitbucket) reached through a CodeConnections
-   * connection; pushes to the branch start the pipeline.
-   * @param options the connection, repository and branch
-   */
-  public static fromConnection(options: ConnectionSourceOptions): ImageSource {
-    if (!Token.isUnresolved(options.connectionArn) && !CONNECTION_ARN.test(options.connectionArn)) {
-      throw new Error(
-        `ImageSource.fromConnection: connectionArn ${JSON.stringify(options.connectionArn)} is not a connection ARN; write e.g. 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-...'`,
-      );
-    }
-    for (const [prop, value] of [['owner', options.owner], ['repository', options.repository]] as const) {
-      if (!Token.isUnresolved(value) && !/^[A-Za-z0-9._-]+$/.test(value)) {
-        throw new Error(`ImageSource.fromConnection: ${prop} ${JSON.stringify(value)} is not a repository ${prop} name; write it without '/' or spaces, e.g. 'vw-mlops'`);
-      }
-    }
-    return new ConnectionImageSource(options);
-  }
-
-  /** What the source is, for humans (e.g. `s3://bucket/key` or `owner/repository@branch`). */
-  public abstract readonly description: string;
-
-  /**
-   * Creates the Source action that writes the source to `output`, run with `role`.
-   * @internal
-   */
-  public abstract _bind(output: codepipeline.Artifact, role: iam.IRole): codepipeline.IAction;
-}
-
-class S3ImageSource extends ImageSource {
-  public readonly description: string;
-  constructor(private readonly bucket: s3.IBucket, private readonly objectKey: string) {
-    super();
-    this.description = `s3://${bucket.bucketName}/${objectKey}`;
-  }
-  public _bind(output: codepipeline.Artifact, _role: iam.IRole): codepipeline.IAction {
-    return new actions.S3SourceAction({
-      actionName: 'Source',
-      bucket: this.bucket,
-      bucketKey: this.objectKey,
-      output,
-      trigger: actions.S3Trigger.POLL,
-    });
-  }
-}
-
-class ConnectionImageSource extends ImageSource {
-  public readonly description: string;
-  constructor(private readonly options: ConnectionSourceOptions) {
-    super();
-    this.description = `${options.owner}/${options.repository}@${options.branch ?? 'main'}`;
-  }
-  public _bind(output: codepipeline.Artifact, role: iam.IRole): codepipeline.IAction {
-    // CDK grants codestar-connections:UseConnection; connections created since the rename to
-    // CodeConnections are also authorized under the new service prefix.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['codeconnections:UseConnection'], resources: [this.options.connectionArn] }),
-    );
-    return new actions.CodeStarConnectionsSourceAction({
-      actionName: 'Source',
-      connectionArn: this.options.connectionArn,
-      owner: this.options.owner,
-      repo: this.options.repository,
-      branch: this.options.branch ?? 'main',
-      output,
-      triggerOnPush: true,
-    });
-  }
-}
-
-/**
  * Props of an `ImageBuildPipeline`.
  */
 export interface ImageBuildPipelineProps {
@@ -154,7 +46,7 @@ export interface ImageBuildPipelineProps {
   readonly encryptionKey: kms.IKey;
 
   /** Where the Dockerfile and build context come from. */
-  readonly source: ImageSource;
+  readonly source: PipelineSource;
 
   /** The registry that receives the promoted image. */
   readonly registry: ImageRegistry;
@@ -256,7 +148,7 @@ export interface ImageBuildPipelineProps {
  * and promotes it, by digest, to a repository of the `ImageRegistry`.
  *
  * Stages, in order:
- * 1. **Source**: the `ImageSource` (S3 object or CodeConnections repository).
+ * 1. **Source**: the `PipelineSource` (S3 object or CodeConnections repository).
  * 2. **Build**: `docker build`, then push to this pipeline's own candidate repository (immutable
  *    tags, scan on push, KMS); exports `IMAGE_DIGEST` (namespace `Build`).
  * 3. **ScanGate**: waits for the candidate's ECR scan (`aws ecr describe-image-scan-findings`, starting
@@ -277,7 +169,7 @@ export interface ImageBuildPipelineProps {
  * @example
  * new ImageBuildPipeline(this, 'InferenceImage', {
  *   encryptionKey: key,
- *   source: ImageSource.fromConnection({
+ *   source: PipelineSource.fromConnection({
  *     connectionArn: 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
  *     owner: 'vw-mlops', repository: 'inference-image', branch: 'main',
  *   }),
@@ -327,27 +219,6 @@ export class ImageBuildPipeline extends Construct {
     const bucket = new SecureBucket(this, 'Artifacts', { encryptionKey: key });
     this.artifactBucket = bucket.bucket;
 
-    // The wildcards CDK's artifact grants carry, all limited to this pipeline's bucket and key.
-    const bucketObjects = `Resource::<${stack.getLogicalId(this.artifactBucket.node.defaultChild as CfnElement)}.Arn>/*`;
-    const artifactAcks = (writes: boolean, logsInToDocker: boolean): Record<string, string> => {
-      const acks: Record<string, string> = {
-        'AwsSolutions-IAM5[Action::s3:GetObject*]': 'Read access to the objects of this pipeline\'s own artifact bucket only (CDK\'s artifact grant); the wildcard spans object and version reads.',
-        'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'Bucket metadata reads (location, versioning) on this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
-        'AwsSolutions-IAM5[Action::s3:List*]': 'Listing this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
-        [`AwsSolutions-IAM5[${bucketObjects}]`]: 'Pipeline artifacts are stored under keys generated per execution, so access is to the objects of this pipeline\'s own artifact bucket.',
-        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Limited to the one customer-managed key of this pipeline, which encrypts the artifact bucket and the build output.',
-        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Limited to the one customer-managed key of this pipeline; SSE-KMS uploads of artifacts generate data keys with it.',
-      };
-      if (writes) {
-        acks['AwsSolutions-IAM5[Action::s3:DeleteObject*]'] = 'Artifact writes (CDK\'s grant) on this pipeline\'s own artifact bucket only; the bucket is versioned, so nothing is lost.';
-        acks['AwsSolutions-IAM5[Action::s3:Abort*]'] = 'Aborting multipart uploads of artifacts to this pipeline\'s own artifact bucket only.';
-      }
-      if (logsInToDocker) {
-        acks['AwsSolutions-IAM5[Resource::*]'] = 'ecr:GetAuthorizationToken (the Docker login to ECR) has no resource-level permissions; every image action is limited to named repositories.';
-      }
-      return acks;
-    };
-
     const candidateExpiry = props.candidateImageExpiry ?? Duration.days(30);
     const candidates = new ecr.Repository(this, 'CandidateRepository', {
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
@@ -361,45 +232,19 @@ export class ImageBuildPipeline extends Construct {
     });
     this.candidateRepository = candidates;
 
-    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject => {
-      const logs = new EncryptedLogGroup(this, `${name}Logs`, { encryptionKey: key });
-      const role =
-        options.role ??
-        new ManagedPolicyRole(this, `${name}Role`, {
-          assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-          description: options.description,
-          dropCodeBuildDefaultLogGroup: true,
-        });
-      const p = new codebuild.PipelineProject(this, `${name}Project`, {
-        description: options.description,
-        role,
-        encryptionKey: key,
-        environment: {
-          buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
-          computeType: options.computeType ?? codebuild.ComputeType.SMALL,
-          privileged: options.privileged,
-        },
-        environmentVariables: Object.fromEntries(Object.entries(options.variables).map(([k, v]) => [k, { value: v }])),
-        buildSpec: codebuild.BuildSpec.fromObject(options.buildSpec),
-        timeout: options.timeout,
-        logging: { cloudWatch: { logGroup: logs.logGroup } },
-        // the buildspecs publish no test reports
-        grantReportGroupPermissions: false,
-        vpc: props.vpc,
-        subnetSelection: props.vpc ? props.subnetSelection : undefined,
-        securityGroups: props.vpc ? props.securityGroups : undefined,
-      });
-      acknowledgeRules(p, {
-        'HIPAA.Security-CodeBuildProjectSourceRepoUrl':
-          'The project has the CODEPIPELINE source type: it receives the source as an encrypted pipeline artifact and never clones a GitHub or Bitbucket repository, so there is no repository credential to hold.',
-      });
-      if (options.privileged) {
-        acknowledgeRules(p, { 'AwsSolutions-CB3': options.privilegedReason! });
-      }
-      acknowledgeRules(role, artifactAcks(options.writesArtifacts ?? false, options.dockerLogin));
-      if (props.vpc) acknowledgeVpcPermissions(p, role);
-      return p;
+    const projectSettings: PipelineProjectSettings = {
+      encryptionKey: key,
+      artifactBucket: this.artifactBucket,
+      network: props,
+      sourceRepoUrlReason:
+        'The project has the CODEPIPELINE source type: it receives the source as an encrypted pipeline artifact and never clones a GitHub or Bitbucket repository, so there is no repository credential to hold.',
     };
+    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject =>
+      createPipelineProject(this, name, projectSettings, {
+        ...options,
+        writesArtifacts: options.writesArtifacts ?? false,
+        roleAcknowledgements: options.dockerLogin ? DOCKER_LOGIN_ACKNOWLEDGEMENT : undefined,
+      });
     const candidateVars = {
       CANDIDATE_REPOSITORY_NAME: candidates.repositoryName,
       CANDIDATE_REPOSITORY_URI: candidates.repositoryUri,
@@ -531,7 +376,7 @@ export class ImageBuildPipeline extends Construct {
       assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
       description: 'Runs the image build pipeline: source, artifact transfers and the four CodeBuild projects',
     });
-    acknowledgeRules(pipelineRole, artifactAcks(true, false));
+    acknowledgeRules(pipelineRole, artifactGrantAcknowledgements(this.artifactBucket, true));
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: props.pipelineName,
       role: pipelineRole,
@@ -564,18 +409,17 @@ export class ImageBuildPipeline extends Construct {
   }
 }
 
-interface ProjectOptions {
-  readonly description: string;
+interface ProjectOptions extends Omit<PipelineProjectOptions, 'writesArtifacts' | 'roleAcknowledgements'> {
   readonly privileged: boolean;
-  readonly privilegedReason?: string;
-  readonly computeType?: codebuild.ComputeType;
-  readonly timeout: Duration;
-  readonly variables: Record<string, string>;
-  readonly buildSpec: Record<string, unknown>;
-  readonly role?: iam.IRole;
   readonly writesArtifacts?: boolean;
+  /** Whether the project logs Docker in to ECR (`ecr:GetAuthorizationToken` on `*`). */
   readonly dockerLogin: boolean;
 }
+
+/** The acknowledgement on the role of a project that logs Docker in to ECR. */
+const DOCKER_LOGIN_ACKNOWLEDGEMENT = {
+  'AwsSolutions-IAM5[Resource::*]': 'ecr:GetAuthorizationToken (the Docker login to ECR) has no resource-level permissions; every image action is limited to named repositories.',
+};
 
 /** A buildspec with one build phase, bash, and the given exported variables. */
 function buildSpec(exported: string[], commands: string[]): Record<string, unknown> {
@@ -663,33 +507,6 @@ function promoteCommands(): string[] {
   ];
 }
 
-/** Acknowledges the permissions CodeBuild needs to run a project in a VPC (CDK adds them). */
-function acknowledgeVpcPermissions(project: codebuild.PipelineProject, role: iam.IRole): void {
-  // with an environment-agnostic stack the ARN holds pseudo parameters, whose finding id cannot be acknowledged
-  const networkInterfaces = literalNetworkInterfaceArn(project);
-  if (networkInterfaces) {
-    acknowledgeRules(role, {
-      [`AwsSolutions-IAM5[Resource::${networkInterfaces}]`]:
-        'ec2:CreateNetworkInterfacePermission for the build\'s network interfaces, which do not exist before the build; it is conditioned on the VPC\'s subnets and on codebuild.amazonaws.com as the authorized service.',
-    });
-  }
-  const vpcPolicy = project.node.tryFindChild('PolicyDocument');
-  if (vpcPolicy) {
-    acknowledgeRules(vpcPolicy, {
-      'AwsSolutions-IAM5[Resource::*]':
-        'CodeBuild\'s VPC access: EC2 Describe* calls and creating/deleting the build\'s own network interfaces, which EC2 cannot scope to resources that do not exist yet.',
-      'NIST.800.53.R5-IAMNoInlinePolicy':
-        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
-      'HIPAA.Security-IAMNoInlinePolicy':
-        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
-    });
-    skipCheckovChecks(vpcPolicy, {
-      CKV_AWS_111:
-        'CodeBuild\'s VPC access (added by CDK): ec2:CreateNetworkInterface and ec2:DeleteNetworkInterface for the build\'s own network interfaces, which do not exist before the build and so cannot be named; ec2:CreateNetworkInterfacePermission, which lets CodeBuild attach them, is conditioned on the project\'s subnets.',
-    });
-  }
-}
-
 /** Adds ECR actions on one repository (and `ecr:GetAuthorizationToken` for Docker logins) to a project's role. */
 function grantEcr(project: codebuild.IProject, repository: ecr.IRepository, ecrActions: string[], dockerLoginNeeded = true): void {
   iam.Grant.addToPrincipal({ grantee: project, actions: ecrActions, resourceArns: [repository.repositoryArn] });
@@ -725,7 +542,5 @@ function validatePipelineProps(props: ImageBuildPipelineProps): void {
       throw new Error(`ImageBuildPipeline: ${prop} ${JSON.stringify(value)} must be a path inside the source, relative to its root, without '..', e.g. 'docker/Dockerfile'`);
     }
   }
-  if (!props.vpc && (props.subnetSelection || props.securityGroups)) {
-    throw new Error('ImageBuildPipeline: subnetSelection or securityGroups is set without vpc; set vpc too, or remove them');
-  }
+  checkPipelineProjectNetwork('ImageBuildPipeline', props);
 }

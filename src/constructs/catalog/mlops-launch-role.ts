@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PRODUCT_IAM_PREFIX } from './product-common';
 import { acknowledgeRules } from '../core/acknowledge';
-import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../data/nag-findings';
+import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
 
 /**
  * Props of an `MlopsLaunchRole`.

@@ -5,8 +5,8 @@ import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
 import { commonParameters, ECR_ACK_REASONS, ecrPullStatements, ecrRepositoriesOfThisRegion, PRODUCT_IAM_PREFIX, productKey } from './product-common';
 import { acknowledgeRules } from '../core/acknowledge';
+import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
 import { SecureBucket } from '../core/secure-bucket';
-import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../data/nag-findings';
 
 /**
  * Props of a `ModelDeploymentProductStack`.

@@ -2,7 +2,7 @@ import { Aws, CfnParameter, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { literalEnv, regionPinned } from '../data/nag-findings';
+import { literalEnv, regionPinned } from '../core/iam-findings';
 
 /**
  * The prefix of every IAM role and managed policy the products create; the launch role may only

@@ -1,8 +1,8 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { allowServiceToUseKey } from './key-grants';
 
 /**
  * Props of an `EncryptedLogGroup`.
@@ -58,26 +58,19 @@ export class EncryptedLogGroup extends Construct {
   }
 }
 
-const LOGS_GRANTED = Symbol.for('vw-mlops-blueprint.logs-granted');
-
 /**
  * Lets CloudWatch Logs of the key's region encrypt and decrypt log groups of the key's account with
  * this key (once per key). Does nothing for an imported key, whose policy is managed elsewhere.
  * @internal
  */
 export function allowCloudWatchLogs(key: kms.IKey): void {
-  if (!(key instanceof kms.Key) || (key as any)[LOGS_GRANTED]) return;
   const stack = Stack.of(key);
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-      },
-    }),
+  allowServiceToUseKey(
+    key,
+    'vw-mlops-blueprint.logs-granted',
+    'AllowCloudWatchLogsOfThisAccount',
+    `logs.${stack.region}.amazonaws.com`,
+    ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
   );
-  (key as any)[LOGS_GRANTED] = true;
 }

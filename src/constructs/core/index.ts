@@ -1,2 +1,3 @@
 export * from './secure-bucket';
 export * from './encrypted-log-group';
+export * from './pipeline-source';

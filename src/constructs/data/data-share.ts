@@ -6,8 +6,8 @@ import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GlueColumnType, TableDataFormat } from './glue-types';
-import { arnPattern, wildcardResourceFinding } from './nag-findings';
 import { acknowledgeRules } from '../core/acknowledge';
+import { arnPattern, wildcardResourceFinding } from '../core/iam-findings';
 
 /**
  * One column of a Glue table.

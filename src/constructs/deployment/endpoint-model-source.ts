@@ -143,6 +143,14 @@ export function parseEcrImageUri(imageUri: string): { account: string; region: s
 }
 
 /**
+ * The ARN of the ECR repository of a parsed image URI (`parseEcrImageUri`).
+ * @internal
+ */
+export function ecrRepositoryArn(partition: string, image: { account: string; region: string; repositoryName: string }): string {
+  return `arn:${partition}:ecr:${image.region}:${image.account}:repository/${image.repositoryName}`;
+}
+
+/**
  * The object ARN of an `s3://bucket/key` URI; for a token, a CloudFormation expression that strips `s3://`.
  * @internal
  */

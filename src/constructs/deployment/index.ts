@@ -3,6 +3,5 @@ export * from './endpoint-instance-type';
 export * from './endpoint-model-source';
 export * from './traffic-shifting';
 export * from './realtime-endpoint';
-export * from './deployment-source';
 export * from './deployment-target';
 export * from './model-deployment-pipeline';

@@ -1,4 +1,4 @@
-import { CfnElement, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -11,16 +11,16 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { DeploymentSource } from './deployment-source';
 import { DeploymentStage, DeploymentTarget } from './deployment-target';
 import { stageLabel, validateTargets } from './deployment-target-validation';
-import { literalPartition } from './endpoint-validation';
-import { literalNetworkInterfaceArn, ManagedPolicyRole } from '../artifacts/managed-policy-role';
 import { acknowledgeRules } from '../core/acknowledge';
-import { skipCheckovChecks } from '../core/checkov';
-import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
+import { literalPartition, partitionOfRegion } from '../core/iam-findings';
+import { allowServiceToUseKey } from '../core/key-grants';
+import { ManagedPolicyRole } from '../core/managed-policy-role';
+import { artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectSettings } from '../core/pipeline-project';
+import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
 
 const PINNED_MODEL_FILE = 'pinned-model.json';
@@ -49,7 +49,7 @@ export interface ModelDeploymentPipelineProps {
   readonly encryptionKey: kms.IKey;
 
   /** Where the use-case repository (CDK app, package.json, smoke-test sample) comes from. */
-  readonly source: DeploymentSource;
+  readonly source: PipelineSource;
 
   /** The name of the use case's model package group in the registry account (EXP). */
   readonly modelPackageGroupName: string;
@@ -175,7 +175,7 @@ export interface ModelDeploymentPipelineProps {
  * version ONCE, pins it, and deploys exactly that version through DEV, INT and PROD.
  *
  * A CodePipeline (V2) with these stages, in order:
- * 1. **Source**: the use-case repository (`DeploymentSource`), artifact `Source`.
+ * 1. **Source**: the use-case repository (`PipelineSource`), artifact `Source`.
  * 2. **Resolve**: `npx mlops-blueprint deploy resolve` against the registry account's model package group
  *    (cross-account read; the group's resource policy must allow `resolveRoleArn`); fails when there is no
  *    approved version (CLI exit code 2). Output artifact `PinnedModel` (`pinned-model.json`); variables
@@ -202,7 +202,7 @@ export interface ModelDeploymentPipelineProps {
  * @example
  * new ModelDeploymentPipeline(this, 'ChurnDeployment', {
  *   encryptionKey: key,
- *   source: DeploymentSource.fromConnection({
+ *   source: PipelineSource.fromConnection({
  *     connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
  *     owner: 'vw-mlops', repository: 'churn-model',
  *   }),
@@ -273,8 +273,8 @@ export class ModelDeploymentPipeline extends Construct {
     const key = props.encryptionKey;
     const partition = literalPartition(stack);
     const registryRegion = props.registryRegion ?? stack.region;
-    const groupArn = `arn:${partitionOf(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package-group/${props.modelPackageGroupName}`;
-    const packagesArn = `arn:${partitionOf(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package/${props.modelPackageGroupName}/*`;
+    const groupArn = `arn:${partitionOfRegion(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package-group/${props.modelPackageGroupName}`;
+    const packagesArn = `arn:${partitionOfRegion(registryRegion, partition)}:sagemaker:${registryRegion}:${props.registryAccount}:model-package/${props.modelPackageGroupName}/*`;
 
     // The artifact bucket: the customer-managed key, and nobody outside this account (the artifacts never
     // leave RES: cross-account work happens inside CodeBuild through the CDK bootstrap roles).
@@ -294,59 +294,24 @@ export class ModelDeploymentPipeline extends Construct {
       }),
     );
 
-    const bucketObjects = `Resource::<${stack.getLogicalId(this.artifactBucket.node.defaultChild as CfnElement)}.Arn>/*`;
-    const artifactAcks = (writes: boolean): Record<string, string> => {
-      const acks: Record<string, string> = {
-        'AwsSolutions-IAM5[Action::s3:GetObject*]': 'Read access to the objects of this pipeline\'s own artifact bucket only (CDK\'s artifact grant); the wildcard spans object and version reads.',
-        'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'Bucket metadata reads (location, versioning) on this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
-        'AwsSolutions-IAM5[Action::s3:List*]': 'Listing this pipeline\'s own artifact bucket only, which CodePipeline artifact transfers use.',
-        [`AwsSolutions-IAM5[${bucketObjects}]`]: 'Pipeline artifacts are stored under keys generated per execution, so access is to the objects of this pipeline\'s own artifact bucket.',
-        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Limited to the one customer-managed key of this pipeline, which encrypts the artifact bucket and the build output.',
-        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Limited to the one customer-managed key of this pipeline; SSE-KMS uploads of artifacts generate data keys with it.',
-      };
-      if (writes) {
-        acks['AwsSolutions-IAM5[Action::s3:DeleteObject*]'] = 'Artifact writes (CDK\'s grant) on this pipeline\'s own artifact bucket only; the bucket is versioned, so nothing is lost.';
-        acks['AwsSolutions-IAM5[Action::s3:Abort*]'] = 'Aborting multipart uploads of artifacts to this pipeline\'s own artifact bucket only.';
-      }
-      return acks;
-    };
-
     const install = props.installCommands ?? ['npm ci'];
-    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject => {
-      const logs = new EncryptedLogGroup(this, `${name}Logs`, { encryptionKey: key });
-      const role =
-        options.role ??
-        new ManagedPolicyRole(this, `${name}Role`, {
-          assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-          description: options.description,
-          dropCodeBuildDefaultLogGroup: true,
-        });
-      const p = new codebuild.PipelineProject(this, `${name}Project`, {
-        description: options.description,
-        role,
-        encryptionKey: key,
-        environment: {
-          buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
-          computeType: options.computeType ?? codebuild.ComputeType.SMALL,
-          privileged: false,
-        },
-        environmentVariables: Object.fromEntries(Object.entries(options.variables).map(([k, v]) => [k, { value: v }])),
-        buildSpec: codebuild.BuildSpec.fromObject(buildSpec(install, options.commands, options.exported ?? [], options.artifacts)),
-        timeout: options.timeout,
-        logging: { cloudWatch: { logGroup: logs.logGroup } },
-        grantReportGroupPermissions: false,
-        vpc: props.vpc,
-        subnetSelection: props.vpc ? props.subnetSelection : undefined,
-        securityGroups: props.vpc ? props.securityGroups : undefined,
-      });
-      acknowledgeRules(p, {
-        'HIPAA.Security-CodeBuildProjectSourceRepoUrl':
-          'The project has the CODEPIPELINE source type: it receives the use-case repository as an encrypted pipeline artifact and never clones a repository, so there is no repository credential to hold.',
-      });
-      acknowledgeRules(role, artifactAcks(options.writesArtifacts));
-      if (props.vpc) acknowledgeVpcPermissions(p, role);
-      return p;
+    const projectSettings: PipelineProjectSettings = {
+      encryptionKey: key,
+      artifactBucket: this.artifactBucket,
+      network: props,
+      sourceRepoUrlReason:
+        'The project has the CODEPIPELINE source type: it receives the use-case repository as an encrypted pipeline artifact and never clones a repository, so there is no repository credential to hold.',
     };
+    const project = (name: string, options: ProjectOptions): codebuild.PipelineProject =>
+      createPipelineProject(this, name, projectSettings, {
+        description: options.description,
+        role: options.role,
+        computeType: options.computeType,
+        timeout: options.timeout,
+        variables: options.variables,
+        writesArtifacts: options.writesArtifacts,
+        buildSpec: buildSpec(install, options.commands, options.exported ?? [], options.artifacts),
+      });
 
     // Resolve: the latest approved version, once, from the registry account (cross-account read).
     const resolveRoleName = props.resolveRoleName ?? `${Names.uniqueResourceName(this, { maxLength: 56, separator: '-' })}-resolve`;
@@ -411,7 +376,7 @@ export class ModelDeploymentPipeline extends Construct {
     for (const target of props.targets) {
       const label = target.stage as string;
       const region = target.region ?? stack.region;
-      const targetPartition = partitionOf(region, partition);
+      const targetPartition = partitionOfRegion(region, partition);
       const roleArns = BOOTSTRAP_ROLES.map((r) => `arn:${targetPartition}:iam::${target.account}:role/cdk-${props.qualifier}-${r}-${target.account}-${region}`);
       this.bootstrapRoleArns.push(...roleArns);
       const deploy = project(`Deploy${label}`, {
@@ -484,7 +449,7 @@ export class ModelDeploymentPipeline extends Construct {
       assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
       description: `Runs the model deployment pipeline of ${props.modelPackageGroupName}: source, artifact transfers, CodeBuild projects, approvals`,
     });
-    acknowledgeRules(pipelineRole, artifactAcks(true));
+    acknowledgeRules(pipelineRole, artifactGrantAcknowledgements(this.artifactBucket, true));
 
     const stages: codepipeline.StageProps[] = [
       { stageName: 'Source', actions: [props.source._bind(sourceArtifact, pipelineRole)] },
@@ -599,15 +564,10 @@ export class ModelDeploymentPipeline extends Construct {
   }
 
   private createDeadLetterQueue(key: kms.IKey): sqs.IQueue {
-    const queue = new sqs.Queue(this, 'TriggerDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const queue = createDeadLetterQueue(this, 'TriggerDeadLetterQueue', {
+      encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledgeRules(queue, {
-      'AwsSolutions-SQS3': 'This queue is itself the dead-letter queue of the pipeline trigger; a queue for its own dead letters would never receive any.',
+      whyNoDeadLetterQueue: 'This queue is itself the dead-letter queue of the pipeline trigger; a queue for its own dead letters would never receive any.',
     });
     allowEventBridgeDeadLetters(key);
     return queue;
@@ -691,54 +651,16 @@ function smokeTestCommands(): string[] {
   ];
 }
 
-/** The partition of a region, when it is a literal; else `fallback`. */
-function partitionOf(region: string, fallback: string): string {
-  if (Token.isUnresolved(region)) return fallback;
-  return RegionInfo.get(region).partition ?? fallback;
-}
-
-const DEAD_LETTERS_GRANTED = Symbol.for('vw-mlops-blueprint.deployment-trigger-dead-letters-granted');
-
 /** Lets EventBridge send dead letters to SQS queues encrypted with this key (once per key; imported keys are left alone). */
 function allowEventBridgeDeadLetters(key: kms.IKey): void {
-  if (!(key instanceof kms.Key) || (key as any)[DEAD_LETTERS_GRANTED]) return;
-  const stack = Stack.of(key);
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowEventBridgeDeadLettersOfDeploymentTriggers',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-    }),
+  allowServiceToUseKey(
+    key,
+    'vw-mlops-blueprint.deployment-trigger-dead-letters-granted',
+    'AllowEventBridgeDeadLettersOfDeploymentTriggers',
+    'events.amazonaws.com',
+    ['kms:Decrypt', 'kms:GenerateDataKey'],
+    { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } },
   );
-  (key as any)[DEAD_LETTERS_GRANTED] = true;
-}
-
-/** Acknowledges the permissions CodeBuild needs to run a project in a VPC (CDK adds them). */
-function acknowledgeVpcPermissions(project: codebuild.PipelineProject, role: iam.IRole): void {
-  const networkInterfaces = literalNetworkInterfaceArn(project);
-  if (networkInterfaces) {
-    acknowledgeRules(role, {
-      [`AwsSolutions-IAM5[Resource::${networkInterfaces}]`]:
-        'ec2:CreateNetworkInterfacePermission for the build\'s network interfaces, which do not exist before the build; it is conditioned on the VPC\'s subnets and on codebuild.amazonaws.com as the authorized service.',
-    });
-  }
-  const vpcPolicy = project.node.tryFindChild('PolicyDocument');
-  if (vpcPolicy) {
-    acknowledgeRules(vpcPolicy, {
-      'AwsSolutions-IAM5[Resource::*]':
-        'CodeBuild\'s VPC access: EC2 Describe* calls and creating/deleting the build\'s own network interfaces, which EC2 cannot scope to resources that do not exist yet.',
-      'NIST.800.53.R5-IAMNoInlinePolicy':
-        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
-      'HIPAA.Security-IAMNoInlinePolicy':
-        'CodeBuild\'s VPC policy, a separate policy the project must depend on before CloudFormation creates it; bound to this project\'s role only, all other permissions are in its managed policy.',
-    });
-    skipCheckovChecks(vpcPolicy, {
-      CKV_AWS_111:
-        'CodeBuild\'s VPC access (added by CDK): ec2:CreateNetworkInterface and ec2:DeleteNetworkInterface for the build\'s own network interfaces, which do not exist before the build and so cannot be named; ec2:CreateNetworkInterfacePermission, which lets CodeBuild attach them, is conditioned on the project\'s subnets.',
-    });
-  }
 }
 
 function validateProps(props: ModelDeploymentPipelineProps, stack: Stack): void {
@@ -791,8 +713,6 @@ function validateProps(props: ModelDeploymentPipelineProps, stack: Stack): void 
   if (deployMinutes !== undefined && (deployMinutes < 5 || deployMinutes > 480)) {
     throw new Error(`${P}: deployTimeout must be between 5 minutes and 8 hours (CodeBuild's limit), got ${deployMinutes} minutes; e.g. Duration.hours(2)`);
   }
-  if (!props.vpc && (props.subnetSelection || props.securityGroups)) {
-    throw new Error(`${P}: subnetSelection or securityGroups is set without vpc; set vpc too, or remove them`);
-  }
+  checkPipelineProjectNetwork(P, props);
   validateTargets(props.targets, stack.account);
 }

@@ -11,12 +11,18 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EndpointInstanceType } from './endpoint-instance-type';
-import { EndpointModelSource, EndpointModelSourceKind, parseEcrImageUri, s3ObjectArn } from './endpoint-model-source';
-import { acknowledgeWildcardResources, checkInteger, checkSageMakerName, literalPartition } from './endpoint-validation';
+import { EndpointModelSource, EndpointModelSourceKind, ecrRepositoryArn, parseEcrImageUri, s3ObjectArn } from './endpoint-model-source';
+import { checkInteger, checkSageMakerName } from './endpoint-validation';
 import { TrafficShifting } from './traffic-shifting';
 import { acknowledgeRules } from '../core/acknowledge';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { literalPartition } from '../core/iam-findings';
+import { allowCloudWatchAlarmsToUseKey } from '../core/key-grants';
+import {
+  checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, ENDPOINT_NETWORK_INTERFACES, networkInterfaceStatements,
+} from '../core/sagemaker-workload';
 import { SecureBucket } from '../core/secure-bucket';
+import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 
 /** SageMaker's bounds for `MaximumExecutionTimeoutInSeconds` of a blue/green update. */
 const MIN_EXECUTION_TIMEOUT_SECONDS = 600;
@@ -505,7 +511,7 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
 
     // --- network -------------------------------------------------------------------------------
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
-    checkPrivateSubnets(props.vpc, subnets);
+    checkPrivateSubnets('vpcSubnets', props.vpc, subnets, 'the model network interfaces');
     const securityGroups = props.securityGroups ?? [
       new ec2.SecurityGroup(this, 'SecurityGroup', {
         vpc: props.vpc,
@@ -513,9 +519,7 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
         description: `Network interfaces of the SageMaker endpoint ${props.endpointName} (network-isolated containers: no rules)`,
       }),
     ];
-    if (securityGroups.length === 0 || securityGroups.length > 5) {
-      throw new Error(`securityGroups has ${securityGroups.length} groups; SageMaker takes 1 to 5: pass at most 5, or omit it to get one created`);
-    }
+    checkSecurityGroupCount('securityGroups', securityGroups);
     this.connections = new ec2.Connections({ securityGroups });
 
     // --- data capture destination ----------------------------------------------------------------
@@ -694,8 +698,6 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
   ): iam.ManagedPolicy {
     const stack = Stack.of(this);
     const partition = literalPartition(stack);
-    const ec2Arn = (resource: string, name: string) => stack.formatArn({ partition, service: 'ec2', resource, resourceName: name });
-    const networkInterfaces = ec2Arn('network-interface', '*');
     const logGroupArn = stack.formatArn({
       partition,
       service: 'logs',
@@ -703,49 +705,11 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
       resourceName: opts.logGroupName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    const statements: iam.PolicyStatement[] = [];
-    const reasons: Record<string, string> = {};
-    const add = (statement: iam.PolicyStatement, wildcardReason?: string) => {
-      statements.push(statement);
-      if (wildcardReason && statement.sid) reasons[statement.sid] = wildcardReason;
-    };
+    const statements: ReasonedStatement[] = [];
+    const add = (statement: iam.PolicyStatement, wildcardReason?: string) => statements.push({ statement, wildcardReason });
 
     // network interfaces in the VPC (SageMaker attaches the containers' ENIs with this role)
-    add(
-      new iam.PolicyStatement({
-        sid: 'CreateNetworkInterfacesInTheEndpointSubnets',
-        actions: ['ec2:CreateNetworkInterface'],
-        resources: [
-          networkInterfaces,
-          ...subnetIds.map((s) => ec2Arn('subnet', s)),
-          ...securityGroups.map((sg) => ec2Arn('security-group', sg.securityGroupId)),
-        ],
-      }),
-      'CreateNetworkInterface needs the new interface as resource, whose id is not known before; the statement is bounded by the endpoint subnets and security groups it names.',
-    );
-    add(
-      new iam.PolicyStatement({
-        sid: 'ManageNetworkInterfacesOfTheEndpointVpc',
-        actions: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
-        resources: [networkInterfaces],
-        conditions: { ArnEquals: { 'ec2:Vpc': ec2Arn('vpc', props.vpc.vpcId) } },
-      }),
-      'The network interfaces SageMaker creates for the containers get ids at run time; the ec2:Vpc condition limits the statement to interfaces in the endpoint VPC.',
-    );
-    add(
-      new iam.PolicyStatement({
-        sid: 'DescribeTheNetwork',
-        actions: [
-          'ec2:DescribeDhcpOptions',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSecurityGroups',
-          'ec2:DescribeSubnets',
-          'ec2:DescribeVpcs',
-        ],
-        resources: ['*'],
-      }),
-      'Read-only EC2 Describe actions do not support resource-level permissions; they are the only ones on every resource.',
-    );
+    statements.push(...networkInterfaceStatements(stack, partition, props.vpc, subnetIds, securityGroups, ENDPOINT_NETWORK_INTERFACES));
 
     // the endpoint's logs and metrics
     add(
@@ -809,20 +773,10 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
     const repositories = new Set<string>(props.imageRepositoryArns ?? []);
     for (const v of variants) {
       const ecr = v.modelSource.imageUri ? parseEcrImageUri(v.modelSource.imageUri) : undefined;
-      if (ecr) repositories.add(`arn:${partition}:ecr:${ecr.region}:${ecr.account}:repository/${ecr.repositoryName}`);
+      if (ecr) repositories.add(ecrRepositoryArn(partition, ecr));
     }
     if (repositories.size > 0) {
-      add(
-        new iam.PolicyStatement({ sid: 'AuthenticateToEcr', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
-        'ecr:GetAuthorizationToken has no resource type; the token only works with the repository permissions of the next statement.',
-      );
-      add(
-        new iam.PolicyStatement({
-          sid: 'PullTheInferenceImages',
-          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-          resources: [...repositories],
-        }),
-      );
+      statements.push(...ecrPullStatements('PullTheInferenceImages', [...repositories]));
     } else if (variants.some((v) => v.modelSource.kind === EndpointModelSourceKind.MODEL_PACKAGE || v.modelSource.imageUri)) {
       Annotations.of(this).addWarningV2(
         '@vw/mlops-blueprint:RealtimeEndpoint.noImageRepositories',
@@ -848,17 +802,11 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
       }),
     );
 
-    const policy = new iam.ManagedPolicy(this, 'ExecutionPolicy', {
-      description: `Least-privilege permissions of the models of the SageMaker endpoint ${props.endpointName}`,
-      statements,
-      roles: [role],
-    });
-    acknowledgeWildcardResources(policy, reasons);
-    return policy;
+    return createWorkloadPolicy(this, 'ExecutionPolicy', `Least-privilege permissions of the models of the SageMaker endpoint ${props.endpointName}`, role, statements);
   }
 
   private createAlarmTopic(key: kms.IKey): sns.ITopic {
-    allowCloudWatchAlarms(key);
+    allowCloudWatchAlarmsToUseKey(key);
     return new sns.Topic(this, 'AlarmTopic', {
       masterKey: key,
       enforceSSL: true,
@@ -1104,17 +1052,6 @@ function normalisePrefix(name: string, prefix: string): string {
   return p;
 }
 
-function checkPrivateSubnets(vpc: ec2.IVpc, selected: ec2.SelectedSubnets): void {
-  if (selected.subnetIds.length === 0) {
-    throw new Error('vpcSubnets selects no subnet; select the private or isolated subnets of the VPC');
-  }
-  const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId).filter((s) => !Token.isUnresolved(s)));
-  const publicSelected = selected.subnetIds.filter((s) => !Token.isUnresolved(s) && publicIds.has(s));
-  if (publicSelected.length > 0 || (selected.subnets.length > 0 && selected.subnets.every((s) => vpc.publicSubnets.includes(s)))) {
-    throw new Error('vpcSubnets selects public subnets; the model network interfaces belong in private or isolated subnets: select { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }');
-  }
-}
-
 function renderContainer(source: EndpointModelSource): sagemaker.CfnModel.ContainerDefinitionProperty {
   return source.kind === EndpointModelSourceKind.MODEL_PACKAGE
     ? { modelPackageName: source.modelPackageArn, environment: source.environment }
@@ -1130,20 +1067,4 @@ function autoScalingServiceLinkedRole(scope: Construct, id: string): iam.IRole {
     `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint`,
     { mutable: false },
   );
-}
-
-const ALARMS_GRANTED = Symbol.for('vw-mlops-blueprint.cloudwatch-alarms-granted');
-
-/** Lets CloudWatch alarms publish to topics encrypted with this key (once per key; imported keys are left alone). */
-function allowCloudWatchAlarms(key: kms.IKey): void {
-  if (!(key instanceof kms.Key) || (key as any)[ALARMS_GRANTED]) return;
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }),
-  );
-  (key as any)[ALARMS_GRANTED] = true;
 }

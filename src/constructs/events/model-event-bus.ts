@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeRules } from '../core/acknowledge';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 
 /** The archive retention when `archiveRetention` is not set. */
 const DEFAULT_ARCHIVE_RETENTION_DAYS = 365;
@@ -152,12 +152,11 @@ export class ModelEventBus extends Construct {
     const stack = Stack.of(this);
     const busArn = ModelEventBus.arnFor(this, stack.account, stack.region, props.eventBusName);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
+    this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', {
+      encryptionKey: props.encryptionKey,
+      retentionPeriod: props.deadLetterRetention,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      whyNoDeadLetterQueue: 'This queue is itself the dead-letter queue of the event bus and its rules; a queue for its own dead letters would never receive any.',
     });
     // EventBridge delivers to the queue for the bus itself and for the rules on this bus, nothing else.
     this.deadLetterQueue.addToResourcePolicy(
@@ -173,9 +172,6 @@ export class ModelEventBus extends Construct {
         },
       }),
     );
-    acknowledgeRules(this.deadLetterQueue, {
-      'AwsSolutions-SQS3': 'This queue is itself the dead-letter queue of the event bus and its rules; a queue for its own dead letters would never receive any.',
-    });
 
     this.eventBus = new events.EventBus(this, 'Bus', {
       eventBusName: props.eventBusName,

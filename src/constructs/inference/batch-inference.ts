@@ -11,21 +11,18 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { acknowledgeRules } from '../core/acknowledge';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
-import { SecureBucket } from '../core/secure-bucket';
-import { EndpointInstanceType } from '../deployment/endpoint-instance-type';
-import { EndpointModelSource, EndpointModelSourceKind, parseEcrImageUri, s3ObjectArn } from '../deployment/endpoint-model-source';
-import { acknowledgeWildcardResources, checkInteger, literalPartition } from '../deployment/endpoint-validation';
+import { literalPartition } from '../core/iam-findings';
 import {
-  ReasonedStatement,
-  checkPrivateSubnets,
-  checkSecurityGroupCount,
-  createJobSecurityGroup,
-  jobLogStatements,
-  networkInterfaceStatements,
-  normalisePrefix,
-} from '../monitoring/job-support';
+  checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, JOB_NETWORK_INTERFACES, networkInterfaceStatements,
+} from '../core/sagemaker-workload';
+import { SecureBucket } from '../core/secure-bucket';
+import { ReasonedStatement } from '../core/wildcard-acknowledgement';
+import { EndpointInstanceType } from '../deployment/endpoint-instance-type';
+import { EndpointModelSource, EndpointModelSourceKind, ecrRepositoryArn, parseEcrImageUri, s3ObjectArn } from '../deployment/endpoint-model-source';
+import { checkInteger } from '../deployment/endpoint-validation';
+import { createJobSecurityGroup, jobLogStatements, normalisePrefix } from '../monitoring/job-support';
 import { AssembleWith, BatchStrategy, SplitType } from '../training/pipeline-definition/transform-step';
 
 /** Lower-case SageMaker name characters (SageMaker lower-cases names in ARNs, which IAM matches). */
@@ -344,7 +341,7 @@ export class BatchInference extends Construct implements ec2.IConnectable {
 
     // --- network -----------------------------------------------------------------------------------
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
-    checkPrivateSubnets('vpcSubnets', props.vpc, subnets);
+    checkPrivateSubnets('vpcSubnets', props.vpc, subnets, 'SageMaker job network interfaces');
     const securityGroups = props.securityGroups ?? [
       createJobSecurityGroup(this, 'SecurityGroup', props.vpc, `Network interfaces of the batch transform jobs ${this.jobNamePrefix}-*`, instanceCount > 1),
     ];
@@ -519,19 +516,9 @@ export class BatchInference extends Construct implements ec2.IConnectable {
     }
     const repositories = new Set<string>(props.imageRepositoryArns ?? []);
     const ecr = props.modelSource.imageUri ? parseEcrImageUri(props.modelSource.imageUri) : undefined;
-    if (ecr) repositories.add(`arn:${o.partition}:ecr:${ecr.region}:${ecr.account}:repository/${ecr.repositoryName}`);
+    if (ecr) repositories.add(ecrRepositoryArn(o.partition, ecr));
     if (repositories.size > 0) {
-      add(
-        new iam.PolicyStatement({ sid: 'AuthenticateToEcr', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
-        'ecr:GetAuthorizationToken has no resource type; the token only works with the repository permissions of the next statement.',
-      );
-      add(
-        new iam.PolicyStatement({
-          sid: 'PullTheInferenceImages',
-          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-          resources: [...repositories],
-        }),
-      );
+      statements.push(...ecrPullStatements('PullTheInferenceImages', [...repositories]));
     } else {
       Annotations.of(this).addWarningV2(
         '@vw/mlops-blueprint:BatchInference.noImageRepositories',
@@ -550,9 +537,9 @@ export class BatchInference extends Construct implements ec2.IConnectable {
       }),
       'cloudwatch:PutMetricData has no resource type; the cloudwatch:namespace condition limits it to the SageMaker transform job namespace.',
     );
-    for (const s of networkInterfaceStatements(stack, o.partition, props.vpc, o.subnetIds, o.securityGroups)) statements.push(s);
+    statements.push(...networkInterfaceStatements(stack, o.partition, props.vpc, o.subnetIds, o.securityGroups, JOB_NETWORK_INTERFACES));
 
-    return managedPolicy(this, 'ModelPolicy', `Least-privilege permissions of the models and transform jobs ${this.jobNamePrefix}-*`, role, statements);
+    return createWorkloadPolicy(this, 'ModelPolicy', `Least-privilege permissions of the models and transform jobs ${this.jobNamePrefix}-*`, role, statements);
   }
 
   private createStateMachinePolicy(
@@ -647,7 +634,7 @@ export class BatchInference extends Construct implements ec2.IConnectable {
       }),
       'X-Ray trace and sampling actions do not support resource-level permissions.',
     );
-    return managedPolicy(this, 'StateMachinePolicy', `Least-privilege permissions of the batch inference state machine ${this.jobNamePrefix}`, role, statements);
+    return createWorkloadPolicy(this, 'StateMachinePolicy', `Least-privilege permissions of the batch inference state machine ${this.jobNamePrefix}`, role, statements);
   }
 
   private createDefinition(
@@ -783,22 +770,16 @@ export class BatchInference extends Construct implements ec2.IConnectable {
 
   private createSchedule(props: BatchInferenceProps, stateMachineArn: string): { schedule: scheduler.Schedule; deadLetterQueue: sqs.IQueue } {
     const key = props.encryptionKey;
-    const deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const reason = 'This queue is the dead-letter queue of the batch inference schedule; a dead-letter queue of a dead-letter queue would never be read.';
-    acknowledgeRules(deadLetterQueue, {
-      'AwsSolutions-SQS3': reason,
+    const deadLetterQueue = createDeadLetterQueue(this, 'ScheduleDeadLetterQueue', {
+      encryptionKey: key,
+      whyNoDeadLetterQueue: 'This queue is the dead-letter queue of the batch inference schedule; a dead-letter queue of a dead-letter queue would never be read.',
     });
     const role = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
       permissionsBoundary: props.permissionsBoundary,
       description: `Role of the schedule of the batch inference ${this.jobNamePrefix}`,
     });
-    const policy = managedPolicy(this, 'SchedulerPolicy', `Start the batch inference state machine ${this.jobNamePrefix} on schedule`, role, [
+    const policy = createWorkloadPolicy(this, 'SchedulerPolicy', `Start the batch inference state machine ${this.jobNamePrefix} on schedule`, role, [
       { statement: new iam.PolicyStatement({ sid: 'StartTheStateMachine', actions: ['states:StartExecution'], resources: [stateMachineArn] }) },
       { statement: new iam.PolicyStatement({ sid: 'SendFailedStartsToTheDeadLetterQueue', actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }) },
       { statement: new iam.PolicyStatement({ sid: 'UseTheScheduleKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }) },
@@ -817,16 +798,6 @@ export class BatchInference extends Construct implements ec2.IConnectable {
     schedule.node.addDependency(policy);
     return { schedule, deadLetterQueue };
   }
-}
-
-function managedPolicy(scope: Construct, id: string, description: string, role: iam.Role, statements: ReasonedStatement[]): iam.ManagedPolicy {
-  const reasons: Record<string, string> = {};
-  for (const s of statements) {
-    if (s.wildcardReason && s.statement.sid) reasons[s.statement.sid] = s.wildcardReason;
-  }
-  const policy = new iam.ManagedPolicy(scope, id, { description, statements: statements.map((s) => s.statement), roles: [role] });
-  acknowledgeWildcardResources(policy, reasons);
-  return policy;
 }
 
 function resolveJobNamePrefix(scope: Construct, given: string | undefined): string {

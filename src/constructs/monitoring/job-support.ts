@@ -1,74 +1,18 @@
 import { ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 
 /*
- * Helpers shared by the SageMaker job constructs of this library (ModelMonitor, BatchInference):
- * network permissions of job roles, security groups, S3 locations in IAM and key policies for the
- * AWS services that deliver to encrypted topics and queues. Nothing here is part of the public API.
+ * Helpers shared by the SageMaker job constructs of this library (ModelMonitor, BatchInference): log
+ * permissions of job roles, security groups and S3 locations in IAM (the network checks and statements
+ * they share with RealtimeEndpoint are in core/sagemaker-workload.ts). Nothing here is part of the
+ * public API.
  */
 
 /** s3://<bucket>/<key or prefix> */
 const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/(.*))?$/;
-
-/** A statement of a job role plus, where its resources contain wildcards, the reason for each. */
-export interface ReasonedStatement {
-  /** The statement (with a Sid). */
-  readonly statement: iam.PolicyStatement;
-  /** Why the statement's wildcard resources cannot be narrower. */
-  readonly wildcardReason?: string;
-}
-
-/**
- * The EC2 permissions a SageMaker job or model role needs to attach network interfaces in the VPC:
- * create them in the given subnets and security groups, manage interfaces of this VPC only, describe.
- * @internal
- */
-export function networkInterfaceStatements(
-  stack: Stack,
-  partition: string,
-  vpc: ec2.IVpc,
-  subnetIds: string[],
-  securityGroups: ec2.ISecurityGroup[],
-): ReasonedStatement[] {
-  const ec2Arn = (resource: string, name: string) => stack.formatArn({ partition, service: 'ec2', resource, resourceName: name });
-  const networkInterfaces = ec2Arn('network-interface', '*');
-  return [
-    {
-      statement: new iam.PolicyStatement({
-        sid: 'CreateNetworkInterfacesInTheJobSubnets',
-        actions: ['ec2:CreateNetworkInterface'],
-        resources: [
-          networkInterfaces,
-          ...subnetIds.map((s) => ec2Arn('subnet', s)),
-          ...securityGroups.map((sg) => ec2Arn('security-group', sg.securityGroupId)),
-        ],
-      }),
-      wildcardReason:
-        'CreateNetworkInterface needs the new interface as resource, whose id is not known before; the statement is bounded by the job subnets and security groups it names.',
-    },
-    {
-      statement: new iam.PolicyStatement({
-        sid: 'ManageNetworkInterfacesOfTheJobVpc',
-        actions: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
-        resources: [networkInterfaces],
-        conditions: { ArnEquals: { 'ec2:Vpc': ec2Arn('vpc', vpc.vpcId) } },
-      }),
-      wildcardReason:
-        'The network interfaces SageMaker creates for the job containers get ids at run time; the ec2:Vpc condition limits the statement to interfaces in the job VPC.',
-    },
-    {
-      statement: new iam.PolicyStatement({
-        sid: 'DescribeTheNetwork',
-        actions: ['ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
-        resources: ['*'],
-      }),
-      wildcardReason: 'Read-only EC2 Describe actions do not support resource-level permissions; they are the only ones on every resource.',
-    },
-  ];
-}
 
 /**
  * The statements that let a job role write its logs into a SageMaker log group
@@ -120,31 +64,6 @@ export function createJobSecurityGroup(scope: Construct, id: string, vpc: ec2.IV
     sg.connections.allowInternally(ec2.Port.allTcp(), 'Traffic between the instances of one distributed job');
   }
   return sg;
-}
-
-/**
- * Checks that the selected subnets exist and none is public.
- * @internal
- */
-export function checkPrivateSubnets(prop: string, vpc: ec2.IVpc, selected: ec2.SelectedSubnets): void {
-  if (selected.subnetIds.length === 0) {
-    throw new Error(`${prop} selects no subnet; select the private or isolated subnets of the VPC`);
-  }
-  const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId).filter((s) => !Token.isUnresolved(s)));
-  const publicSelected = selected.subnetIds.filter((s) => !Token.isUnresolved(s) && publicIds.has(s));
-  if (publicSelected.length > 0 || (selected.subnets.length > 0 && selected.subnets.every((s) => vpc.publicSubnets.includes(s)))) {
-    throw new Error(`${prop} selects public subnets; SageMaker job network interfaces belong in private or isolated subnets: select { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }`);
-  }
-}
-
-/**
- * Checks the number of security groups SageMaker accepts (1 to 5).
- * @internal
- */
-export function checkSecurityGroupCount(prop: string, groups: ec2.ISecurityGroup[]): void {
-  if (groups.length === 0 || groups.length > 5) {
-    throw new Error(`${prop} has ${groups.length} groups; SageMaker takes 1 to 5: pass 1 to 5 groups, or omit it to get one created`);
-  }
 }
 
 /**
@@ -212,59 +131,4 @@ export class S3Location {
   public get prefix(): string | undefined {
     return this.key;
   }
-}
-
-/**
- * Adds a statement to the policy of a key of this app (once per key and purpose) that lets an AWS
- * service principal use the key; imported keys are left alone (their policy is managed elsewhere).
- * @internal
- */
-export function allowServiceToUseKey(
-  key: kms.IKey,
-  marker: string,
-  sid: string,
-  service: string,
-  actions: string[],
-  conditions?: Record<string, any>,
-): void {
-  const symbol = Symbol.for(marker);
-  if (!(key instanceof kms.Key) || (key as any)[symbol]) return;
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid,
-      principals: [new iam.ServicePrincipal(service)],
-      actions,
-      resources: ['*'],
-      conditions,
-    }),
-  );
-  (key as any)[symbol] = true;
-}
-
-/**
- * Lets CloudWatch alarms publish to topics encrypted with this key. The marker is the one
- * `RealtimeEndpoint` uses, so that a key shared by both gets the statement once.
- * @internal
- */
-export function allowCloudWatchAlarmsToUseKey(key: kms.IKey): void {
-  allowServiceToUseKey(key, 'vw-mlops-blueprint.cloudwatch-alarms-granted', 'AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'cloudwatch.amazonaws.com', [
-    'kms:Decrypt',
-    'kms:GenerateDataKey*',
-  ]);
-}
-
-/**
- * Lets EventBridge rules of this account deliver to topics and queues encrypted with this key.
- * @internal
- */
-export function allowEventBridgeToUseKey(key: kms.IKey): void {
-  const account = Stack.of(key).account;
-  allowServiceToUseKey(
-    key,
-    'vw-mlops-blueprint.eventbridge-granted',
-    'AllowEventBridgeRulesOfThisAccountToDeliverToEncryptedTargets',
-    'events.amazonaws.com',
-    ['kms:Decrypt', 'kms:GenerateDataKey*'],
-    { StringEquals: { 'aws:SourceAccount': account } },
-  );
 }

@@ -13,26 +13,21 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ANALYZER_REPOSITORY, analyzerImageUri } from './analyzer-image';
-import {
-  ReasonedStatement,
-  S3Location,
-  allowCloudWatchAlarmsToUseKey,
-  allowEventBridgeToUseKey,
-  checkPrivateSubnets,
-  checkSecurityGroupCount,
-  createJobSecurityGroup,
-  jobLogStatements,
-  networkInterfaceStatements,
-  normalisePrefix,
-} from './job-support';
+import { S3Location, createJobSecurityGroup, jobLogStatements, normalisePrefix } from './job-support';
 import { ModelQualityMetric, ModelQualityProblemType } from './model-quality-metric';
 import { MonitoringBaseline, MonitoringBaselineKind } from './monitoring-baseline';
 import { RetrainingTarget, RetrainingTargetKind } from './retraining-target';
-import { acknowledgeRules } from '../core/acknowledge';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
+import { literalPartition } from '../core/iam-findings';
+import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey } from '../core/key-grants';
+import {
+  checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, JOB_NETWORK_INTERFACES, networkInterfaceStatements,
+} from '../core/sagemaker-workload';
 import { SecureBucket } from '../core/secure-bucket';
+import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 import { EndpointInstanceType } from '../deployment/endpoint-instance-type';
-import { parseEcrImageUri } from '../deployment/endpoint-model-source';
-import { acknowledgeWildcardResources, checkInteger, checkSageMakerName, literalPartition } from '../deployment/endpoint-validation';
+import { ecrRepositoryArn, parseEcrImageUri } from '../deployment/endpoint-model-source';
+import { checkInteger, checkSageMakerName } from '../deployment/endpoint-validation';
 
 /**
  * Where Model Monitor publishes the metrics of real-time endpoints. The SageMaker developer guide
@@ -518,7 +513,7 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
 
     // --- network, buckets, topic ---------------------------------------------------------------------
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
-    checkPrivateSubnets('vpcSubnets', props.vpc, subnets);
+    checkPrivateSubnets('vpcSubnets', props.vpc, subnets, 'SageMaker job network interfaces');
     const securityGroups = props.securityGroups ?? [
       createJobSecurityGroup(
         this,
@@ -890,45 +885,20 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
     // an analyzer image of the customer's registry (an override) is pulled with this role; SageMaker's own is not
     const ecr = props.analyzerImageUri ? parseEcrImageUri(props.analyzerImageUri) : undefined;
     if (ecr && ecr.repositoryName !== ANALYZER_REPOSITORY) {
-      add(
-        new iam.PolicyStatement({ sid: 'AuthenticateToEcr', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
-        'ecr:GetAuthorizationToken has no resource type; the token only works with the repository permissions of the next statement.',
-      );
-      add(
-        new iam.PolicyStatement({
-          sid: 'PullTheAnalyzerImage',
-          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-          resources: [`arn:${o.partition}:ecr:${ecr.region}:${ecr.account}:repository/${ecr.repositoryName}`],
-        }),
-      );
+      statements.push(...ecrPullStatements('PullTheAnalyzerImage', [ecrRepositoryArn(o.partition, ecr)]));
     }
     for (const s of jobLogStatements(stack, o.partition, PROCESSING_LOG_GROUP, props.allowJobLogGroupCreation ?? false)) statements.push(s);
-    for (const s of networkInterfaceStatements(stack, o.partition, props.vpc, o.subnetIds, o.securityGroups)) statements.push(s);
+    statements.push(...networkInterfaceStatements(stack, o.partition, props.vpc, o.subnetIds, o.securityGroups, JOB_NETWORK_INTERFACES));
 
-    const reasons: Record<string, string> = {};
-    for (const s of statements) if (s.wildcardReason && s.statement.sid) reasons[s.statement.sid] = s.wildcardReason;
-    const policy = new iam.ManagedPolicy(this, 'RolePolicy', {
-      description: `Least-privilege permissions of the Model Monitor jobs of the SageMaker endpoint ${props.endpointName}`,
-      statements: statements.map((s) => s.statement),
-      roles: [role],
-    });
-    acknowledgeWildcardResources(policy, reasons);
-    return policy;
+    return createWorkloadPolicy(this, 'RolePolicy', `Least-privilege permissions of the Model Monitor jobs of the SageMaker endpoint ${props.endpointName}`, role, statements);
   }
 
   private createDeadLetterQueue(key: kms.IKey): sqs.Queue {
     allowEventBridgeToUseKey(key);
-    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    return createDeadLetterQueue(this, 'DeadLetterQueue', {
+      encryptionKey: key,
+      whyNoDeadLetterQueue: 'This queue is the dead-letter queue of the Model Monitor rule targets; a dead-letter queue of a dead-letter queue would never be read.',
     });
-    const reason = 'This queue is the dead-letter queue of the Model Monitor rule targets; a dead-letter queue of a dead-letter queue would never be read.';
-    acknowledgeRules(queue, {
-      'AwsSolutions-SQS3': reason,
-    });
-    return queue;
   }
 
   private createRetrainingRule(

@@ -1,14 +1,16 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { RegistryConsumers, validateRegistryProps } from './validation';
 import { acknowledgeRules } from '../core/acknowledge';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
+import { flattenForNag, literalPartition } from '../core/iam-findings';
+import { allowServiceToUseKey } from '../core/key-grants';
 
 /**
  * Props of a `ModelRegistry`.
@@ -255,7 +257,7 @@ export class ModelRegistry extends Construct {
     );
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const name = props.modelPackageGroupName;
-    const partition = partitionOf(stack);
+    const partition = literalPartition(stack);
     this.modelPackageGroupName = name;
     this.modelPackageGroupArn = `arn:${partition}:sagemaker:${stack.region}:${stack.account}:model-package-group/${name}`;
     this.modelPackageVersionsArn = `arn:${partition}:sagemaker:${stack.region}:${stack.account}:model-package/${name}/*`;
@@ -306,15 +308,10 @@ export class ModelRegistry extends Construct {
 
     // approval decisions -> model event bus in RES
     allowEventBridgeDeadLetters(props.encryptionKey, this);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', {
+      encryptionKey: props.encryptionKey,
       removalPolicy,
-    });
-    acknowledgeRules(this.deadLetterQueue, {
-      'AwsSolutions-SQS3':
+      whyNoDeadLetterQueue:
         'This queue is itself the dead-letter queue of the EventBridge target that forwards approval events; a dead-letter queue of a dead-letter queue would have no consumer.',
     });
 
@@ -583,8 +580,6 @@ class ModelEventBusTarget implements events.IRuleTarget {
   }
 }
 
-const DEAD_LETTERS_ALLOWED = Symbol.for('vw-mlops-blueprint.registry.eventbridge-dead-letters');
-
 /**
  * Lets EventBridge of the key's account write to SQS queues encrypted with the key (once per key).
  * Does nothing for an imported key, whose policy is managed elsewhere.
@@ -596,17 +591,14 @@ function allowEventBridgeDeadLetters(key: kms.IKey, scope: IConstruct): void {
     );
     return;
   }
-  if ((key as any)[DEAD_LETTERS_ALLOWED]) return;
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowEventBridgeOfThisAccountToWriteEncryptedDeadLetters',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
-    }),
+  allowServiceToUseKey(
+    key,
+    'vw-mlops-blueprint.registry.eventbridge-dead-letters',
+    'AllowEventBridgeOfThisAccountToWriteEncryptedDeadLetters',
+    'events.amazonaws.com',
+    ['kms:GenerateDataKey', 'kms:Decrypt'],
+    { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
   );
-  (key as any)[DEAD_LETTERS_ALLOWED] = true;
 }
 
 /**
@@ -652,33 +644,8 @@ function attacherOf(principal: IConstruct): ((policy: iam.ManagedPolicy) => void
   return undefined;
 }
 
-/**
- * Renders a resolved CloudFormation value the way cdk-nag names findings: `Ref` as `<Name>`,
- * `Fn::GetAtt` as `<Name.Attr>`, joins concatenated.
- */
-function flattenForNag(node: any): string {
-  if (node === undefined || node === null) return '';
-  if (typeof node === 'string') return node;
-  if (node['Fn::Join']) {
-    const [delimiter, items] = node['Fn::Join'];
-    return (items as any[]).map(flattenForNag).join(delimiter);
-  }
-  if (node['Fn::GetAtt']) {
-    const [res, attr] = node['Fn::GetAtt'];
-    return `<${flattenForNag(res)}.${flattenForNag(attr)}>`;
-  }
-  if (node.Ref) return `<${flattenForNag(node.Ref)}>`;
-  return JSON.stringify(node);
-}
-
 function isConstruct(x: unknown): x is IConstruct {
   return typeof x === 'object' && x !== null && 'node' in x && typeof (x as any).node?.tryFindChild === 'function';
-}
-
-/** The partition of the stack's region as a literal where the region is known. */
-function partitionOf(stack: Stack): string {
-  if (Token.isUnresolved(stack.region)) return stack.partition;
-  return RegionInfo.get(stack.region).partition ?? stack.partition;
 }
 
 function pascalCase(name: string): string {

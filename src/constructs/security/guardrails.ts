@@ -1,9 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeWildcards, literalPartition, MANAGED_POLICY_MAX_CHARS, policySize, ReasonedStatement, validateList } from './policy-utils';
+import { MANAGED_POLICY_MAX_CHARS, policySize, validateList, WILDCARD_ACKNOWLEDGEMENT } from './policy-utils';
 import { acknowledgeRules } from '../core/acknowledge';
 import { skipCheckovChecks } from '../core/checkov';
+import { literalPartition } from '../core/iam-findings';
+import { acknowledgeWildcards, ReasonedStatement } from '../core/wildcard-acknowledgement';
 
 /**
  * Props of `SageMakerGuardrails`.
@@ -265,7 +267,7 @@ export class SageMakerGuardrails extends Construct {
       description: 'Permissions boundary of every platform role for people and pipelines: platform services only, SageMaker guardrails, no privilege escalation',
       document: boundaryDocument,
     });
-    acknowledgeWildcards(this.permissionsBoundary, allows);
+    acknowledgeWildcards(this.permissionsBoundary, allows, WILDCARD_ACKNOWLEDGEMENT);
     acknowledgeRules(this.permissionsBoundary, {
       'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess':
         'This policy is only ever used as a permissions boundary: it caps roles to the platform services and grants nothing by itself; the identity policies of the roles are least privilege',

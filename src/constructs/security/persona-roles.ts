@@ -2,8 +2,10 @@ import { ArnFormat, Aws, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SageMakerGuardrails } from './guardrails';
-import { acknowledgeWildcards, literalPartition, MANAGED_POLICY_MAX_CHARS, policySize, ReasonedStatement, validateList } from './policy-utils';
+import { MANAGED_POLICY_MAX_CHARS, policySize, validateList, WILDCARD_ACKNOWLEDGEMENT } from './policy-utils';
 import { skipCheckovChecks } from '../core/checkov';
+import { literalPartition } from '../core/iam-findings';
+import { acknowledgeWildcards, ReasonedStatement } from '../core/wildcard-acknowledgement';
 
 /**
  * The account a set of persona roles lives in, which decides what people may do there.
@@ -281,7 +283,7 @@ export class PersonaRoles extends Construct {
         description: `${personaName} permissions in ${props.environment}`,
         document,
       });
-      acknowledgeWildcards(managed, policy.allows);
+      acknowledgeWildcards(managed, policy.allows, WILDCARD_ACKNOWLEDGEMENT);
       if (policy.allows.some((a) => a.statement.sid === SERVICE_CATALOG_SID)) {
         skipCheckovChecks(managed, {
           CKV_AWS_111:

@@ -1,98 +1,18 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
-import { acknowledgeRules } from '../core/acknowledge';
+import { SharedFindingReason, WildcardAcknowledgementOptions } from '../core/wildcard-acknowledgement';
 
 /**
- * An allow statement together with the reason why every wildcard in it is needed. The reason becomes
- * the acknowledgement of each `AwsSolutions-IAM5` finding the statement causes.
+ * How the security concern acknowledges the wildcards of its policies (`acknowledgeWildcards`): a finding
+ * several statements cause gets the first statement's reason, and a finding id with a second `::`
+ * (pseudo parameters of an environment-agnostic stack) stays visible to the compliance check.
  * @internal
  */
-export interface ReasonedStatement {
-  /** The statement. */
-  readonly statement: iam.PolicyStatement;
-  /** Why its wildcards (actions or resources) are unavoidable; required when it has any. */
-  readonly wildcardReason?: string;
-}
-
-/**
- * The partition of a stack as a literal when its region is known (so that ARNs in findings carry no
- * `<AWS::Partition>` token, which could not be acknowledged), else the pseudo parameter.
- * @internal
- */
-export function literalPartition(stack: Stack): string {
-  if (Token.isUnresolved(stack.region)) return Aws.PARTITION;
-  return RegionInfo.get(stack.region).partition ?? Aws.PARTITION;
-}
-
-/**
- * Renders a resolved CloudFormation value the way cdk-nag names it in a finding id
- * (`Fn::Join` joined, `Ref` as `<Id>`, `Fn::GetAtt` as `<Id.Attr>`, `${x}` as `<x>`).
- */
-function flatten(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, any>;
-    if (v['Fn::Join']) {
-      const [delimiter, parts] = v['Fn::Join'];
-      return (parts as unknown[]).map(flatten).join(delimiter);
-    }
-    if (v['Fn::Sub']) return flatten(v['Fn::Sub']);
-    if (v['Fn::GetAtt']) return `<${flatten(v['Fn::GetAtt'][0])}.${flatten(v['Fn::GetAtt'][1])}>`;
-    if (v['Fn::ImportValue']) return flatten(v['Fn::ImportValue']);
-    if (v.Ref) return `<${flatten(v.Ref)}>`;
-  }
-  return JSON.stringify(value);
-}
-
-function asArray(value: unknown): unknown[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/**
- * The `AwsSolutions-IAM5[...]` finding ids that an allow statement causes: one per action and per
- * resource containing a `*`.
- * @internal
- */
-export function wildcardFindings(scope: IConstruct, statement: iam.PolicyStatement): string[] {
-  const json = Stack.of(scope).resolve(statement.toStatementJson());
-  if (json.Effect !== 'Allow') return [];
-  const findings: string[] = [];
-  for (const action of asArray(json.Action)) {
-    if (typeof action === 'string' && action.includes('*')) findings.push(`AwsSolutions-IAM5[Action::${action}]`);
-  }
-  for (const resource of asArray(json.Resource)) {
-    const flat = flatten(resource);
-    if (flat.includes('*')) findings.push(`AwsSolutions-IAM5[Resource::${flat}]`);
-  }
-  return findings;
-}
-
-/**
- * Acknowledges, on `scope`, every `AwsSolutions-IAM5` finding of the given statements with the
- * statement's own reason. Throws when a statement with a wildcard has no reason, so that no wildcard
- * slips in unexplained.
- * @internal
- */
-export function acknowledgeWildcards(scope: IConstruct, statements: ReasonedStatement[]): void {
-  const reasons: Record<string, string> = {};
-  for (const { statement, wildcardReason } of statements) {
-    for (const finding of wildcardFindings(scope, statement)) {
-      if (!wildcardReason) {
-        throw new Error(`${scope.node.path}: statement ${statement.sid ?? JSON.stringify(statement.toStatementJson())} has the wildcard ${finding} but no reason`);
-      }
-      // aws-cdk-lib rejects acknowledgement ids with more than one '::', which a finding has when its
-      // ARN holds an unresolved pseudo parameter (<AWS::Region> in an environment-agnostic stack):
-      // such findings stay visible to the compliance check instead of failing the construction
-      if (finding.split('::').length > 2) continue;
-      reasons[finding] ??= wildcardReason;
-    }
-  }
-  if (Object.keys(reasons).length > 0) acknowledgeRules(scope, reasons);
-}
+export const WILDCARD_ACKNOWLEDGEMENT: WildcardAcknowledgementOptions = {
+  sharedFindingReason: SharedFindingReason.FIRST,
+  leaveDoubleColonFindings: true,
+};
 
 /** The longest value each pseudo parameter can deploy as, for a conservative size estimate. */
 const PSEUDO_MAX: Record<string, string> = {

@@ -1,12 +1,12 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { acknowledgeRules } from '../core/acknowledge';
+import { literalPartition } from '../core/iam-findings';
+import { acknowledgeWildcards, SharedFindingReason } from '../core/wildcard-acknowledgement';
 
 /** The S3 prefix under which shared notebook snapshots are written. @internal */
 export const SHARING_PREFIX = 'studio-sharing';
@@ -242,26 +242,15 @@ export function createStudioPolicy(
     roles: [role],
   });
   // acknowledged once the app is prepared, so that references to a domain in another stack are
-  // named the way the compliance packs see them (as imports)
-  let acknowledged = false;
-  policy.node.addValidation({
-    validate: () => {
-      if (!acknowledged) acknowledgeWildcards(policy, statements);
-      acknowledged = true;
-      return [];
-    },
+  // named the way the compliance packs see them (as imports); a finding id with a second '::' (pseudo
+  // parameters like `<AWS::Region>` in environment-agnostic stacks, or the literal `:::` of an imported S3
+  // bucket's ARN) is not acknowledged: the finding stays visible
+  acknowledgeWildcards(policy, statements.map((statement) => ({ statement, wildcardReason: WILDCARD_REASONS[statement.sid ?? ''] })), {
+    whenValidated: true,
+    sharedFindingReason: SharedFindingReason.LAST,
+    leaveDoubleColonFindings: true,
   });
   return policy;
-}
-
-/**
- * The partition as a literal when the stack's region is known (so that ARNs with wildcards can be
- * acknowledged by name), else the `AWS::Partition` pseudo parameter.
- * @internal
- */
-export function literalPartition(stack: Stack): string {
-  if (Token.isUnresolved(stack.region)) return stack.partition;
-  return RegionInfo.get(stack.region).partition ?? stack.partition;
 }
 
 /** Why a statement needs the wildcards it has, by statement id. */
@@ -282,52 +271,3 @@ const WILDCARD_REASONS: Record<string, string> = {
   WriteSharedNotebookSnapshots: 'Studio names shared notebook snapshots at run time; access is limited to the sharing prefix of the sharing bucket.',
   EcrLogin: 'ecr:GetAuthorizationToken supports no resource-level scoping; image pulls are limited to the given repositories.',
 };
-
-/**
- * Acknowledges exactly the wildcards of the policy (AwsSolutions-IAM5 names each one), with the
- * reason of the statement that holds it.
- */
-function acknowledgeWildcards(policy: iam.ManagedPolicy, statements: iam.PolicyStatement[]): void {
-  const stack = Stack.of(policy);
-  const acks: Record<string, string> = {};
-  for (const s of statements) {
-    const reason = WILDCARD_REASONS[s.sid ?? ''];
-    for (const action of s.actions.filter((a) => a.includes('*'))) {
-      acks[`AwsSolutions-IAM5[Action::${action}]`] = need(reason, s.sid);
-    }
-    for (const resource of s.resources.map((r) => flattenForNag(stack.resolve(r))).filter((r) => r.includes('*'))) {
-      // an id with more '::' (pseudo parameters like `<AWS::Region>` in environment-agnostic stacks, or the
-      // literal `:::` of an imported S3 bucket's ARN) cannot be acknowledged: the finding stays visible
-      if (resource.includes('::')) continue;
-      acks[`AwsSolutions-IAM5[Resource::${resource}]`] = need(reason, s.sid);
-    }
-  }
-  acknowledgeRules(policy, acks);
-}
-
-function need(reason: string | undefined, sid: string | undefined): string {
-  if (!reason) throw new Error(`internal: statement ${sid} has a wildcard without a documented reason`);
-  return reason;
-}
-
-/**
- * Renders a resolved CloudFormation value the way cdk-nag names findings: `Ref` as `<Name>`,
- * `Fn::GetAtt` as `<Name.Attr>`, joins concatenated.
- * @internal
- */
-export function flattenForNag(node: any): string {
-  if (node === undefined) return '';
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/}/g, '>');
-  if (node['Fn::Join']) {
-    const [delimiter, items] = node['Fn::Join'];
-    return (items as any[]).map(flattenForNag).join(delimiter);
-  }
-  if (node['Fn::Sub']) return flattenForNag(node['Fn::Sub']);
-  if (node['Fn::GetAtt']) {
-    const [res, attr] = node['Fn::GetAtt'];
-    return `<${flattenForNag(res)}.${flattenForNag(attr)}>`;
-  }
-  if (node['Fn::ImportValue']) return flattenForNag(node['Fn::ImportValue']);
-  if (node.Ref) return `<${flattenForNag(node.Ref)}>`;
-  return JSON.stringify(node);
-}

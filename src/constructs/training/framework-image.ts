@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { partitionOfRegion } from '../core/iam-findings';
 
 /**
  * The registry accounts of the SageMaker scikit-learn framework images (`sagemaker-scikit-learn`),
@@ -117,7 +117,7 @@ export class SageMakerFrameworkImage {
     this.repositoryName = repositoryName;
     this.tag = tag;
     this.imageUri = `${accountId}.dkr.ecr.${region}.${ecrDomain(region)}/${repositoryName}:${tag}`;
-    const partition = RegionInfo.get(region).partition ?? 'aws';
+    const partition = partitionOfRegion(region, 'aws');
     this.repositoryArn = `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
   }
 }

@@ -15,23 +15,22 @@ import {
   checkDefinition, substitutePlaceholders, unknownDefinitionNeeds,
 } from './definition-checks';
 import { PipelineDefinitionSource } from './pipeline-definition-source';
-import { ManagedGrantsRole, acknowledgeWildcardsLater, literalPartition } from './policy-helpers';
-import { MIN_REASON_LENGTH, acknowledgeRules } from '../core/acknowledge';
+import { MIN_REASON_LENGTH, VAGUE_REASON, acknowledgeRules } from '../core/acknowledge';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { literalPartition } from '../core/iam-findings';
+import { ManagedPolicyRole } from '../core/managed-policy-role';
+import { checkConnectionSource, ConnectionSourceOptions } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
+import { acknowledgePolicyWildcards } from '../core/wildcard-acknowledgement';
 
 /** SageMaker's rule for pipeline names. */
 const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 /** SageMaker's rule for model package group names. */
 const MODEL_PACKAGE_GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-/** A CodeConnections (formerly CodeStar Connections) connection ARN. */
-const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
 /** An ECR repository ARN. */
 const REPOSITORY_ARN = /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._/-]+$/;
 /** The maximum size of a pipeline definition (`CreatePipeline`). */
 const MAX_DEFINITION_LENGTH = 1048576;
-/** Reasons that say nothing about why a rule does not apply. */
-const VAGUE_REASON = /^(n\/?a|none|ok|todo|fixme|tbd|false positive|not needed|not required|ignore[d]?)\.?$/i;
 
 /** The name SageMaker Pipelines gives the jobs it starts: `pipelines-<execution id>-<step>-<suffix>` (lower-cased in ARNs). */
 const PIPELINE_JOB_PREFIX = 'pipelines-';
@@ -85,22 +84,7 @@ export interface CodeUploadOptions {
  * Starts the pipeline when code is pushed: a CodePipeline (V2) whose source is a CodeConnections
  * repository branch and whose CodeBuild action runs `aws sagemaker start-pipeline-execution`.
  */
-export interface CodePushTriggerOptions {
-  /** The ARN of a CodeConnections connection (`arn:aws:codeconnections:...:connection/...` or the older `codestar-connections` form). */
-  readonly connectionArn: string;
-
-  /** The owner of the repository (user or organization), e.g. `vw-mlops`. */
-  readonly owner: string;
-
-  /** The repository name, e.g. `weld-gun-maintenance`. */
-  readonly repository: string;
-
-  /**
-   * The branch whose pushes start the pipeline.
-   * @default 'main'
-   */
-  readonly branch?: string;
-
+export interface CodePushTriggerOptions extends ConnectionSourceOptions {
   /**
    * Values of pipeline parameters for the executions a push starts (names must be parameters of the definition).
    * @default - the parameters' default values
@@ -756,14 +740,14 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
       statements: access,
       roles: [role],
     });
-    acknowledgeWildcardsLater(executionPolicy, { bySid: reasons });
-    acknowledgeWildcardsLater(dataAccessPolicy, { bySid: reasons });
+    acknowledgePolicyWildcards(executionPolicy, { bySid: reasons }, { whenValidated: true });
+    acknowledgePolicyWildcards(dataAccessPolicy, { bySid: reasons }, { whenValidated: true });
     return { executionPolicy, dataAccessPolicy };
   }
 
   private createSchedule(options: ModelBuildScheduleOptions): scheduler.Schedule {
     const stack = Stack.of(this);
-    const role = new ManagedGrantsRole(this, 'ScheduleRole', {
+    const role = new ManagedPolicyRole(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
           StringEquals: {
@@ -815,10 +799,10 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
     });
 
     // the CodeBuild project that uploads the code and starts the SageMaker pipeline
-    const projectRole = new ManagedGrantsRole(this, 'StartRole', {
+    const projectRole = new ManagedPolicyRole(this, 'StartRole', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
       description: `Starts executions of the SageMaker pipeline ${this.pipelineName} on code pushes`,
-      skipCodeBuildDefaultLogs: true,
+      dropCodeBuildDefaultLogGroup: true,
     });
     const logs = new EncryptedLogGroup(this, 'StartLogs', { encryptionKey: key });
     const upload = options.codeUpload;
@@ -883,7 +867,7 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
     }
 
     // the pipeline: source (CodeConnections) -> start
-    const pipelineRole = new ManagedGrantsRole(this, 'TriggerRole', {
+    const pipelineRole = new ManagedPolicyRole(this, 'TriggerRole', {
       assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
       description: `Runs the code-push trigger of the SageMaker pipeline ${this.pipelineName}`,
     });
@@ -927,10 +911,10 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
     for (const r of [projectRole, pipelineRole]) {
       const policy = r.grantsPolicy;
       if (policy) {
-        acknowledgeWildcardsLater(policy, wildcardReasons([
+        acknowledgePolicyWildcards(policy, wildcardReasons([
           [/:log-group:.*:\*$/, 'CloudWatch Logs authorises log actions on the group ARN with the :* suffix; the statement names only the project\'s own encrypted log group.'],
           [new RegExp(`/${escapeRegExp(prefix ?? '(none)')}/\\*$`), 'The code upload writes the scripts and sourcedir.tar.gz of each commit below the code prefix of the artifact bucket.'],
-        ]));
+        ]), { whenValidated: true });
       }
     }
     return { pipeline, project };
@@ -1078,19 +1062,7 @@ function validateSchedule(s: ModelBuildScheduleOptions): void {
 }
 
 function validateTrigger(t: CodePushTriggerOptions): void {
-  if (!Token.isUnresolved(t.connectionArn) && !CONNECTION_ARN.test(t.connectionArn)) {
-    throw new Error(
-      `ModelBuildPipeline: codePushTrigger.connectionArn ${JSON.stringify(t.connectionArn)} is not a connection ARN; write e.g. 'arn:aws:codeconnections:eu-central-1:222222222222:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789'`,
-    );
-  }
-  for (const [prop, value] of [['owner', t.owner], ['repository', t.repository]] as const) {
-    if (!Token.isUnresolved(value) && !/^[A-Za-z0-9._-]+$/.test(value)) {
-      throw new Error(`ModelBuildPipeline: codePushTrigger.${prop} ${JSON.stringify(value)} is not a repository ${prop} name; write it without '/' or spaces, e.g. 'vw-mlops'`);
-    }
-  }
-  if (t.branch !== undefined && (t.branch.length === 0 || /\s/.test(t.branch))) {
-    throw new Error(`ModelBuildPipeline: codePushTrigger.branch ${JSON.stringify(t.branch)} is not a branch name; e.g. 'main'`);
-  }
+  checkConnectionSource('ModelBuildPipeline: codePushTrigger.', t);
   const src = t.codeUpload?.sourcePath;
   if (src !== undefined && (src.length === 0 || src.startsWith('/') || src.split('/').includes('..'))) {
     throw new Error(`ModelBuildPipeline: codePushTrigger.codeUpload.sourcePath ${JSON.stringify(src)} must be a directory inside the repository, relative to its root, without '..', e.g. 'ml/src'`);

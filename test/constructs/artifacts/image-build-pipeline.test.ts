@@ -12,7 +12,7 @@ import {
   ImageBuildPipeline,
   ImageBuildPipelineProps,
   ImageRegistry,
-  ImageSource,
+  PipelineSource,
   ScanSeverity,
   SecureBucket,
 } from '../../../src';
@@ -34,7 +34,7 @@ function pipeline(overrides: Partial<ImageBuildPipelineProps> = {}, stack?: Stac
     encryptionKey: key,
     registry,
     repositoryName: 'mlops/inference',
-    source: ImageSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'inference-image' }),
+    source: PipelineSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'inference-image' }),
     smokeTestCommands: [SMOKE],
     ...overrides,
   });
@@ -97,7 +97,7 @@ describe('ImageBuildPipeline', () => {
     const { stack } = testStack();
     const key = new kms.Key(stack, 'SourceKey', { enableKeyRotation: true });
     const sourceBucket = new SecureBucket(stack, 'Source', { encryptionKey: key });
-    const { app } = pipeline({ source: ImageSource.fromS3(sourceBucket.bucket, 'images/inference.zip') }, stack);
+    const { app } = pipeline({ source: PipelineSource.fromS3(sourceBucket.bucket, 'images/inference.zip') }, stack);
     const t = Template.fromStack(stack);
     const source = resourceOf(t, 'AWS::CodePipeline::Pipeline', 'ImagesPipeline').resource.Properties.Stages[0].Actions[0];
     expect(source.ActionTypeId).toMatchObject({ Category: 'Source', Provider: 'S3' });
@@ -295,7 +295,7 @@ describe('ImageBuildPipeline', () => {
       encryptionKey: new kms.Key(builds, 'BuildKey', { enableKeyRotation: true }),
       registry,
       repositoryName: 'mlops/inference',
-      source: ImageSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'inference-image' }),
+      source: PipelineSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'inference-image' }),
       smokeTestCommands: [SMOKE],
     });
     const assembly = app.synth();
@@ -388,16 +388,16 @@ describe('ImageBuildPipeline', () => {
   });
 
   test('rejects bad sources', () => {
-    expect(() => ImageSource.fromConnection({ connectionArn: 'arn:aws:codecommit:eu-central-1:222222222222:repo', owner: 'o', repository: 'r' })).toThrow(
+    expect(() => PipelineSource.fromConnection({ connectionArn: 'arn:aws:codecommit:eu-central-1:222222222222:repo', owner: 'o', repository: 'r' })).toThrow(
       /connectionArn "arn:aws:codecommit:eu-central-1:222222222222:repo" is not a connection ARN/,
     );
-    expect(() => ImageSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'vw-mlops/inference' })).toThrow(
+    expect(() => PipelineSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'vw-mlops/inference' })).toThrow(
       /repository "vw-mlops\/inference" is not a repository repository name/,
     );
     const { stack } = testStack();
     const bucket = new SecureBucket(stack, 'B', { encryptionKey: new kms.Key(stack, 'K', { enableKeyRotation: true }) });
-    expect(() => ImageSource.fromS3(bucket.bucket, '/images/a.zip')).toThrow(/objectKey "\/images\/a.zip" is not an S3 key/);
-    expect(ImageSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'inference', branch: 'release' }).description).toBe(
+    expect(() => PipelineSource.fromS3(bucket.bucket, '/images/a.zip')).toThrow(/objectKey "\/images\/a.zip" is not an S3 key/);
+    expect(PipelineSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'inference', branch: 'release' }).description).toBe(
       'vw-mlops/inference@release',
     );
   });

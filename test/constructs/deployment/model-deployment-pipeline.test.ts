@@ -7,11 +7,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   ComplianceCheck,
-  DeploymentSource,
   DeploymentStage,
   DeploymentTarget,
   ModelDeploymentPipeline,
   ModelDeploymentPipelineProps,
+  PipelineSource,
   SecureBucket,
 } from '../../../src';
 import { testStack } from '../../helpers/stacks';
@@ -35,7 +35,7 @@ export function deploymentPipeline(overrides: Partial<ModelDeploymentPipelinePro
   const key = new kms.Key(t.stack, 'Key', { enableKeyRotation: true });
   const p = new ModelDeploymentPipeline(t.stack, 'Deploy', {
     encryptionKey: key,
-    source: DeploymentSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'churn-model' }),
+    source: PipelineSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw-mlops', repository: 'churn-model' }),
     modelPackageGroupName: 'churn-model',
     registryAccount: EXP,
     modelEventBus: 'mlops-model-events',
@@ -155,7 +155,7 @@ describe('ModelDeploymentPipeline: the pipeline', () => {
     const sourceBucket = new SecureBucket(stack, 'SourceBucket', { encryptionKey: key });
     new ModelDeploymentPipeline(stack, 'FromS3', {
       encryptionKey: key,
-      source: DeploymentSource.fromS3(sourceBucket.bucket, 'use-cases/churn-model.zip'),
+      source: PipelineSource.fromS3(sourceBucket.bucket, 'use-cases/churn-model.zip'),
       modelPackageGroupName: 'churn-model',
       registryAccount: EXP,
       modelEventBus: 'mlops-model-events',
@@ -434,12 +434,12 @@ describe('ModelDeploymentPipeline: bad props fail at synth time', () => {
     expect(() => deploymentPipeline({ approvalTopic: topic, approvalEmails: ['a@example.com'] }, stack)).toThrow(/approvalEmails is set together with approvalTopic/);
   });
 
-  test('DeploymentSource: bad connection and key', () => {
-    expect(() => DeploymentSource.fromConnection({ connectionArn: 'arn:aws:s3:::bucket', owner: 'o', repository: 'r' })).toThrow(/is not a connection ARN/);
-    expect(() => DeploymentSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw/mlops', repository: 'r' })).toThrow(/owner "vw\/mlops" is not a repository owner/);
+  test('PipelineSource: bad connection and key', () => {
+    expect(() => PipelineSource.fromConnection({ connectionArn: 'arn:aws:s3:::bucket', owner: 'o', repository: 'r' })).toThrow(/is not a connection ARN/);
+    expect(() => PipelineSource.fromConnection({ connectionArn: CONNECTION, owner: 'vw/mlops', repository: 'r' })).toThrow(/owner "vw\/mlops" is not a repository owner/);
     const { stack } = testStack();
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'bucket');
-    expect(() => DeploymentSource.fromS3(bucket, '/abs.zip')).toThrow(/objectKey "\/abs.zip" is not an S3 key/);
+    expect(() => PipelineSource.fromS3(bucket, '/abs.zip')).toThrow(/objectKey "\/abs.zip" is not an S3 key/);
   });
 });
 

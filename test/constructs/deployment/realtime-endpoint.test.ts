@@ -16,6 +16,7 @@ import {
   TrafficShifting,
   TrafficShiftingMode,
 } from '../../../src';
+import { isolatedNetwork } from '../../helpers/network';
 import { testStack } from '../../helpers/stacks';
 
 const PACKAGE_ARN = 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/churn/3';
@@ -25,14 +26,7 @@ const ARTIFACT = 's3://churn-artifacts/models/churn/1.4.2/model.tar.gz';
 /** A stack with what the network and security concerns provide: an isolated VPC (no NAT) and a KMS key. */
 function fixture(id = 'Test'): { app: App; stack: Stack; vpc: ec2.Vpc; key: kms.Key } {
   const { app, stack } = testStack(id);
-  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    natGateways: 0,
-    maxAzs: 2,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const flowLogs = new SecureBucket(stack, 'FlowLogs', { encryptionKey: key });
-  vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toS3(flowLogs.bucket) });
+  const { key, vpc } = isolatedNetwork(stack);
   return { app, stack, vpc, key };
 }
 

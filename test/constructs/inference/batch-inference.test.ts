@@ -16,6 +16,7 @@ import {
   EndpointModelSource,
   SecureBucket,
 } from '../../../src';
+import { isolatedNetwork } from '../../helpers/network';
 import { testStack } from '../../helpers/stacks';
 
 const PACKAGE_ARN = 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/churn/3';
@@ -26,14 +27,7 @@ const REPOSITORY = 'arn:aws:ecr:eu-central-1:333333333333:repository/churn-infer
 /** A stack with an isolated VPC (no NAT) and a KMS key, as the network and security concerns provide them. */
 function fixture(id = 'Test'): { app: App; stack: Stack; vpc: ec2.Vpc; key: kms.Key } {
   const { app, stack } = testStack(id);
-  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    natGateways: 0,
-    maxAzs: 2,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const flowLogs = new SecureBucket(stack, 'FlowLogs', { encryptionKey: key });
-  vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toS3(flowLogs.bucket) });
+  const { key, vpc } = isolatedNetwork(stack);
   return { app, stack, vpc, key };
 }
 

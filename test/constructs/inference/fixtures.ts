@@ -5,7 +5,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { acknowledgeRules } from '../../../src/constructs/core/acknowledge';
+import { standInIsolatedVpc } from '../../helpers/network';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const BUNDLE = path.join(REPO_ROOT, 'assets', 'runtime', 'handlers', 'invoke-endpoint', 'index.js');
@@ -25,21 +25,7 @@ export interface InferenceFixtures {
 
 /** An isolated VPC (no NAT, no internet gateway) and a rotating key. */
 export function inferenceFixtures(stack: Stack): InferenceFixtures {
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    ipAddresses: ec2.IpAddresses.cidr('10.30.0.0/16'),
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-  });
-  acknowledgeRules(vpc, {
-    'AwsSolutions-VPC7': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
-    'NIST.800.53.R5-VPCFlowLogsEnabled': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
-    'HIPAA.Security-VPCFlowLogsEnabled': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
-    'NIST.800.53.R5-VPCDefaultSecurityGroupClosed':
-      'Test stand-in for the IsolatedNetwork construct of the network concern, which closes the default security group.',
-    'HIPAA.Security-VPCDefaultSecurityGroupClosed':
-      'Test stand-in for the IsolatedNetwork construct of the network concern, which closes the default security group.',
-  });
+  const vpc = standInIsolatedVpc(stack, '10.30.0.0/16');
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
   return { vpc, key };
 }

@@ -17,6 +17,7 @@ import {
   RetrainingTarget,
   SecureBucket,
 } from '../../../src';
+import { isolatedNetwork } from '../../helpers/network';
 import { testStack } from '../../helpers/stacks';
 
 const STATISTICS = 's3://exp-model-artifacts/churn/3/data-quality/statistics.json';
@@ -37,14 +38,7 @@ interface Fixture {
 /** A stack with an isolated VPC, a KMS key and the endpoint's capture bucket, as the other concerns provide them. */
 function fixture(id = 'Test', env?: { account: string; region: string }): Fixture {
   const { app, stack } = env ? testStack(id, env) : testStack(id);
-  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    natGateways: 0,
-    maxAzs: 2,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const flowLogs = new SecureBucket(stack, 'FlowLogs', { encryptionKey: key });
-  vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toS3(flowLogs.bucket) });
+  const { key, vpc, flowLogs } = isolatedNetwork(stack);
   const capture = new SecureBucket(stack, 'Capture', { encryptionKey: key, accessLogsBucket: flowLogs.accessLogsBucket });
   return { app, stack, vpc, key, capture };
 }

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { acknowledgeRules } from '../../../src/constructs/core/acknowledge';
+import { standInIsolatedVpc } from '../../helpers/network';
 
 /** What the network and security concerns provide in the platform, made plainly for the tests. */
 export interface StudioFixtures {
@@ -14,21 +15,7 @@ export interface StudioFixtures {
 
 /** An isolated VPC (no NAT, no internet gateway), a rotating key, a boundary and a guardrail policy. */
 export function studioFixtures(stack: Stack): StudioFixtures {
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    ipAddresses: ec2.IpAddresses.cidr('10.20.0.0/16'),
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-  });
-  acknowledgeRules(vpc, {
-    'AwsSolutions-VPC7': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
-    'NIST.800.53.R5-VPCFlowLogsEnabled': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
-    'HIPAA.Security-VPCFlowLogsEnabled': 'Test stand-in for the IsolatedNetwork construct of the network concern, which owns the flow logs.',
-    'NIST.800.53.R5-VPCDefaultSecurityGroupClosed':
-      'Test stand-in for the IsolatedNetwork construct of the network concern, which closes the default security group.',
-    'HIPAA.Security-VPCDefaultSecurityGroupClosed':
-      'Test stand-in for the IsolatedNetwork construct of the network concern, which closes the default security group.',
-  });
+  const vpc = standInIsolatedVpc(stack, '10.20.0.0/16');
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
   const boundary = new iam.ManagedPolicy(stack, 'Boundary', {
     description: 'Test permissions boundary',

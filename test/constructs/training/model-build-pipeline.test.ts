@@ -13,6 +13,7 @@ import {
   ProcessingStep, ProcessingStepProps, RegisterModelStep, SageMakerFrameworkImage, SecureBucket, TrainingStep, TrainingStepProps,
   TransformStep, TuningStep,
 } from '../../../src';
+import { isolatedNetwork } from '../../helpers/network';
 import { testStack } from '../../helpers/stacks';
 
 const BOUNDARY_ARN = 'arn:aws:iam::222222222222:policy/mlops/sagemaker-guardrails-boundary';
@@ -37,14 +38,7 @@ interface Fixture {
 /** A stack with what the network and security concerns provide: an isolated VPC, a key, the guardrail policies (imported). */
 function fixture(): Fixture {
   const { app, stack } = testStack();
-  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    natGateways: 0,
-    maxAzs: 2,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const flowLogs = new SecureBucket(stack, 'FlowLogs', { encryptionKey: key });
-  vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toS3(flowLogs.bucket) });
+  const { key, vpc } = isolatedNetwork(stack);
   const boundary = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', BOUNDARY_ARN);
   const guardrail = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Guardrail', GUARDRAIL_ARN);
   return { app, stack, key, vpc, boundary, guardrail };

@@ -1,19 +1,7 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-
-/**
- * The ARN pattern of the network interfaces of a stack's account and region, with a literal
- * partition, region and account; undefined when the stack's environment is not concrete.
- * @internal
- */
-export function literalNetworkInterfaceArn(scope: Construct): string | undefined {
-  const { region, account } = Stack.of(scope);
-  if (Token.isUnresolved(region) || Token.isUnresolved(account)) return undefined;
-  const partition = RegionInfo.get(region).partition ?? 'aws';
-  return `arn:${partition}:ec2:${region}:${account}:network-interface/*`;
-}
+import { literalNetworkInterfaceArn } from './iam-findings';
 
 /**
  * Props of a `ManagedPolicyRole`.
@@ -35,7 +23,8 @@ export interface ManagedPolicyRoleProps extends iam.RoleProps {
  * @internal
  */
 export class ManagedPolicyRole extends iam.Role {
-  private policy?: iam.ManagedPolicy;
+  /** The policy that holds the grants, once there is one. */
+  public grantsPolicy?: iam.ManagedPolicy;
   private readonly dropDefaultLogGroup: boolean;
 
   constructor(scope: Construct, id: string, props: ManagedPolicyRoleProps) {
@@ -50,12 +39,12 @@ export class ManagedPolicyRole extends iam.Role {
       return { statementAdded: true };
     }
     statement = this.withLiteralNetworkInterfaceArn(statement);
-    if (!this.policy) {
-      this.policy = new iam.ManagedPolicy(this, 'Policy', { description: `Permissions of ${this.node.path}` });
-      this.addManagedPolicy(this.policy);
+    if (!this.grantsPolicy) {
+      this.grantsPolicy = new iam.ManagedPolicy(this, 'Policy', { description: `Permissions of ${this.node.path}` });
+      this.addManagedPolicy(this.grantsPolicy);
     }
-    this.policy.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.policy };
+    this.grantsPolicy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.grantsPolicy };
   }
 
   /**
