@@ -483,7 +483,10 @@ function main(): void {
     runs,
     linearity: lin,
   }, null, 2);
-  if (options.jsonFile) fs.writeFileSync(options.jsonFile, `${json}\n`);
+  if (options.jsonFile) {
+    fs.mkdirSync(path.dirname(path.resolve(options.jsonFile)), { recursive: true });
+    fs.writeFileSync(options.jsonFile, `${json}\n`);
+  }
   if (options.json) console.log(json);
   else printTable(runs, lin);
   if (runs.some((r) => r.limitViolations.length > 0)) process.exitCode = 1;
