@@ -1,20 +1,13 @@
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { standInIsolatedVpc } from '../../helpers/network';
+import { ensureRuntimeBundle, HANDLER_BUNDLE } from '../../helpers/runtime-bundle';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const BUNDLE = path.join(REPO_ROOT, 'assets', 'runtime', 'handlers', 'invoke-endpoint', 'index.js');
-
-/** Builds the runtime bundles when the handler bundle is missing (the construct refuses to synth without it). */
+/** Builds the runtime bundles when the handler bundle is missing or stale (the construct refuses to synth without it). */
 export function ensureHandlerBundle(): void {
-  if (!fs.existsSync(BUNDLE)) {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-runtime.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
-  }
+  ensureRuntimeBundle(HANDLER_BUNDLE);
 }
 
 /** What the network and security concerns provide in the platform, made plainly for the tests. */

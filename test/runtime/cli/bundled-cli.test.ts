@@ -9,27 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { awsErrorBody, fakeAwsEnv, MotoServer, Proxy, REPO_ROOT, startMoto, startProxy } from '../../helpers/moto';
+import { CLI_BUNDLE, ensureRuntimeBundle } from '../../helpers/runtime-bundle';
 import { createGroup, createVersions, sdkClient } from '../registry-fixtures';
 
-const BUNDLE = path.join(REPO_ROOT, 'assets', 'runtime', 'cli', 'main.js');
-const SOURCES = ['src/runtime', 'src/blueprint/config', 'src/blueprint/bootstrap'].map((d) => path.join(REPO_ROOT, d));
+const BUNDLE = CLI_BUNDLE;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the bundle when it is missing or older than any of its sources. */
-function ensureBundle(): void {
-  const built = fs.existsSync(BUNDLE) ? fs.statSync(BUNDLE).mtimeMs : 0;
-  if (built === 0 || Math.max(...SOURCES.map(newestSource)) > built) {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-runtime.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
-  }
-}
 
 interface Result {
   readonly code: number;
@@ -55,7 +39,7 @@ function cli(args: string[], endpoint = proxy.url): Promise<Result> {
 }
 
 beforeAll(async () => {
-  ensureBundle();
+  ensureRuntimeBundle(CLI_BUNDLE);
   moto = await startMoto();
   proxy = await startProxy(moto.url);
   sm = sdkClient(moto.url);

@@ -7,7 +7,7 @@
  * `sleep` of the capture wait (i.e. after the invocation). Two cases run the bundled CLI as a child
  * process with real timers: --role-arn (STS AssumeRole against moto) and the bounded capture wait.
  */
-import { execFile, execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -22,7 +22,8 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CliIo, EXIT, run } from '../../../src/runtime/cli/cli';
 import { captureHourPath, invocationsForCapture } from '../../../src/runtime/deploy';
-import { awsErrorBody, FAKE_CREDENTIALS, fakeAwsEnv, MOTO_ACCOUNT, MotoServer, ProxiedRequest, Proxy, REPO_ROOT, startMoto, startProxy, TEST_REGION } from '../../helpers/moto';
+import { awsErrorBody, FAKE_CREDENTIALS, fakeAwsEnv, MOTO_ACCOUNT, MotoServer, ProxiedRequest, Proxy, startMoto, startProxy, TEST_REGION } from '../../helpers/moto';
+import { buildRuntimeBundles, CLI_BUNDLE } from '../../helpers/runtime-bundle';
 
 const PINNED = 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/churn-model/240';
 const OTHER = 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/churn-model/239';
@@ -559,11 +560,11 @@ describe('capture helpers', () => {
 });
 
 describe('the bundled CLI', () => {
-  const BUNDLE = path.join(REPO_ROOT, 'assets', 'runtime', 'cli', 'main.js');
+  const BUNDLE = CLI_BUNDLE;
 
   beforeAll(() => {
     // always rebuild: this file tests commands that older bundles do not have
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-runtime.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
+    buildRuntimeBundles();
   });
 
   const bundled = (args: string[]) =>

@@ -4,33 +4,17 @@
  * (`require(...).handler`) in a separate Node.js process whose environment is what the InferenceApi
  * construct sets, plus the SDK's endpoint override pointing at the fake SageMaker Runtime.
  */
-import { execFile, execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FakeRuntime, invocationResult, modelError, startFakeRuntime } from './fake-sagemaker-runtime';
 import { invocationEvent } from './invoke-endpoint-fixtures';
-import { fakeAwsEnv, REPO_ROOT } from '../../helpers/moto';
+import { fakeAwsEnv } from '../../helpers/moto';
+import { ensureRuntimeBundle, HANDLER_BUNDLE } from '../../helpers/runtime-bundle';
 
-const BUNDLE = path.join(REPO_ROOT, 'assets', 'runtime', 'handlers', 'invoke-endpoint', 'index.js');
-const SOURCES = path.join(REPO_ROOT, 'src', 'runtime');
+const BUNDLE = HANDLER_BUNDLE;
 
-function newest(dir: string): number {
-  let n = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    n = Math.max(n, entry.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }
-  return n;
-}
-
-/** Builds the bundles when this one is missing or older than any runtime source. */
-export function ensureHandlerBundle(): void {
-  const built = fs.existsSync(BUNDLE) ? fs.statSync(BUNDLE).mtimeMs : 0;
-  if (built === 0 || newest(SOURCES) > built) {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-runtime.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
-  }
-}
 
 /**
  * Runs `require(<copy of the bundle>).handler(event, context)` in a child process whose working
@@ -60,7 +44,7 @@ let tmp: string;
 let isolated: string;
 
 beforeAll(async () => {
-  ensureHandlerBundle();
+  ensureRuntimeBundle(HANDLER_BUNDLE);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'invoke-endpoint-bundle-'));
   isolated = path.join(tmp, 'index.js');
   fs.copyFileSync(BUNDLE, isolated);

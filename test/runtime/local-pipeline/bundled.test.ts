@@ -4,28 +4,14 @@
  * progress lines on stderr.
  */
 import { execFile, execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
-import { cleanUp, project, PYTHON, readJson, REPO_ROOT } from './helpers';
+import { cleanUp, project, PYTHON, readJson } from './helpers';
+import { CLI_BUNDLE, ensureRuntimeBundle } from '../../helpers/runtime-bundle';
 
-const BUNDLE = path.join(REPO_ROOT, 'assets', 'runtime', 'cli', 'main.js');
-const SOURCES = ['src/runtime', 'src/blueprint/config', 'src/blueprint/bootstrap'].map((d) => path.join(REPO_ROOT, d));
+const BUNDLE = CLI_BUNDLE;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
-beforeAll(() => {
-  const built = fs.existsSync(BUNDLE) ? fs.statSync(BUNDLE).mtimeMs : 0;
-  if (built === 0 || Math.max(...SOURCES.map(newestSource)) > built) {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-runtime.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
-  }
-});
+beforeAll(() => ensureRuntimeBundle(CLI_BUNDLE));
 afterAll(cleanUp);
 
 function bundled(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
