@@ -34,10 +34,12 @@ timed() {
 
 mkdir -p "$BASE/bare-app" "$BASE/weld-gun-pm"
 echo "bare awscdk-app-ts:" >&2
-timed bare-new "$BASE/bare-app" npx --yes projen new awscdk-app-ts
+# projen new runs with CI unset, as on a workstation: with CI set it installs with `npm ci`, which needs
+# a lockfile that a brand-new repository does not have yet (true of every projen project type)
+timed bare-new "$BASE/bare-app" env -u CI npx --yes projen new awscdk-app-ts
 timed bare-build "$BASE/bare-app" npx projen build
 echo "mlops-usecase:" >&2
-timed usecase-new "$BASE/weld-gun-pm" npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase
+timed usecase-new "$BASE/weld-gun-pm" env -u CI npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase
 timed usecase-build "$BASE/weld-gun-pm" npx projen build
 
 projen_version="$(cd "$BASE/weld-gun-pm" && node -p 'require("projen/package.json").version')"

@@ -109,7 +109,8 @@ fi
 
 # --- 2. projen new in an empty directory -------------------------------------------------------------
 projen_new() {
-  cd "$APP" && npx --yes "$PROJEN_SPEC" new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-platform
+  # with CI set, projen new installs with `npm ci`, which needs a lockfile a new repository does not have
+  cd "$APP" && env -u CI npx --yes "$PROJEN_SPEC" new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-platform
 }
 check "projen-new" projen_new || exit 1
 

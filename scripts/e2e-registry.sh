@@ -234,7 +234,9 @@ projen_new() {
     export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.com GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.com
   fi
   echo "\$ npx projen new --from @vw/mlops-blueprint mlops-usecase   (in $PROJECT_DIR, npm_config_registry=$REGISTRY)"
-  consumer npx projen new --from @vw/mlops-blueprint mlops-usecase
+  # as a user types it on a workstation: with CI set, projen new installs with `npm ci`, which needs a
+  # lockfile that a brand-new repository does not have yet
+  consumer env -u CI npx projen new --from @vw/mlops-blueprint mlops-usecase
 }
 
 check_project() {

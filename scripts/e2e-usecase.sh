@@ -103,7 +103,9 @@ mkdir -p "$WORK"
 cd "$WORK" || exit 1
 
 scaffold() {
-  npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase || return 1
+  # as on a workstation: with CI set, projen new installs with `npm ci`, which needs the lockfile that a
+  # brand-new repository does not have yet (the builds below run with the caller's CI, lockfile in place)
+  env -u CI npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase || return 1
   for f in .projenrc.ts src/main.ts src/pipeline.ts src/usecase-settings.ts test/main.test.ts platform.json \
            ml/src/train.py ml/requirements.txt smoke-test/sample.json .github/workflows/train.yml .github/workflows/pull-request.yml; do
     [ -f "$f" ] || { echo "missing: $f"; return 1; }

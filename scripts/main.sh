@@ -53,8 +53,10 @@ TARBALL="$(cat "$TARBALL_FILE")"
 WORK="$(mktemp -d)/weld-gun-pm"
 mkdir -p "$WORK"
 cd "$WORK"
+# projen new runs as on a workstation: with CI set, it installs with `npm ci`, which needs the lockfile
+# that a brand-new repository does not have yet
 step "scaffold: npx projen new --from @vw/mlops-blueprint@file:$(basename "$TARBALL") mlops-usecase" \
-  npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase
+  env -u CI npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase
 step "npx projen build (synth, Jest with cdk-nag, eslint)" npx projen build
 step "npx projen pipeline:local (the pipeline of src/pipeline.ts on synthetic data)" npx projen pipeline:local
 
