@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { LandingZoneConfig } from './landing-zone-config';
 import { Problems } from './problems';
 import { PLATFORM_ACCOUNT_NAMES, validatePlatformConfig } from './validation';
 
@@ -203,6 +204,15 @@ export interface GithubConfig {
    * @default ['*'] - every repository of the organization
    */
   readonly repositories?: string[];
+
+  /**
+   * The ARN of the GitHub OIDC provider (`arn:aws:iam::<EXP account>:oidc-provider/token.actions.githubusercontent.com`)
+   * that already exists in EXP. IAM allows one provider per URL in an account, so where one exists
+   * (for example created by a landing zone or another team), the platform imports it instead of
+   * creating it.
+   * @default - the EXP platform stack creates the provider
+   */
+  readonly oidcProviderArn?: string;
 }
 
 /**
@@ -288,6 +298,13 @@ export interface PlatformConfigProps {
    * @default - no GitHub OIDC provider or deploy role
    */
   readonly github?: GithubConfig;
+
+  /**
+   * What the landing zone provides already (AWS Config recorder and its service-linked role,
+   * Security Hub): the platform stacks create only what is missing.
+   * @default - the platform stacks create the Config recorder, its service-linked role and Security Hub
+   */
+  readonly landingZone?: LandingZoneConfig;
 }
 
 /**
@@ -383,6 +400,8 @@ export class PlatformConfig {
   public readonly catalogPrincipalArns: string[];
   /** GitHub Actions of the use-case repositories, if configured. */
   public readonly github?: GithubConfig;
+  /** What the landing zone provides already (empty: the platform creates everything). */
+  public readonly landingZone: LandingZoneConfig;
 
   private constructor(props: PlatformConfigProps) {
     const copy = JSON.parse(JSON.stringify(props)) as PlatformConfigProps;
@@ -399,6 +418,7 @@ export class PlatformConfig {
     this.imageRepositories = copy.imageRepositories ?? [...DEFAULT_IMAGE_REPOSITORIES];
     this.catalogPrincipalArns = copy.catalogPrincipalArns ?? [];
     this.github = copy.github;
+    this.landingZone = copy.landingZone ?? {};
   }
 
   /**
@@ -426,6 +446,7 @@ export class PlatformConfig {
     out.imageRepositories = this.imageRepositories;
     if (this.catalogPrincipalArns.length > 0) out.catalogPrincipalArns = this.catalogPrincipalArns;
     if (this.github) out.github = this.github;
+    if (Object.keys(this.landingZone).length > 0) out.landingZone = this.landingZone;
     return JSON.parse(JSON.stringify(out));
   }
 }

@@ -1,4 +1,4 @@
-import { checkObject, Obj, stringField } from './fields';
+import { checkObject, isObject, Obj, stringField } from './fields';
 import { didYouMean, Problems, show } from './problems';
 
 const ACCOUNT_PATTERN = /^\d{12}$/;
@@ -53,15 +53,27 @@ export function validateSections(input: Obj, problems: Problems): void {
     problems.add('imageRepositories', 'is empty; list at least one repository name, or remove the key for the defaults');
   }
   stringList(input, 'catalogPrincipalArns', '', problems, 'an IAM role ARN', ROLE_ARN_PATTERN, 'arn:aws:iam::333333333333:role/mlops-engineers');
-  validateGithub(input.github, problems);
+  validateGithub(input.github, input, problems);
+  validateLandingZone(input.landingZone, problems);
 }
 
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
 const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9._*-]{1,100}$/;
+const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
-function validateGithub(github: unknown, problems: Problems): void {
+function validateGithub(github: unknown, input: Obj, problems: Problems): void {
   if (github === undefined) return;
-  if (!checkObject(github, 'github', ['organization', 'repositories'], problems)) return;
+  if (!checkObject(github, 'github', ['organization', 'repositories', 'oidcProviderArn'], problems)) return;
+  const expAccountId = isObject(input.accounts) && isObject(input.accounts.exp) && typeof input.accounts.exp.accountId === 'string'
+    ? input.accounts.exp.accountId : '222222222222';
+  const example = `arn:aws:iam::${expAccountId}:oidc-provider/token.actions.githubusercontent.com`;
+  const arn = stringField(github, 'github', 'oidcProviderArn', false, example, problems);
+  const match = arn === undefined ? null : GITHUB_OIDC_PROVIDER_ARN.exec(arn);
+  if (arn !== undefined && !match) {
+    problems.add('github.oidcProviderArn', `${show(arn)} is not the ARN of a GitHub OIDC provider; write ${JSON.stringify(example)}, or remove the key to let the platform create the provider`);
+  } else if (match && /^\d{12}$/.test(expAccountId) && match[1] !== expAccountId) {
+    problems.add('github.oidcProviderArn', `names account ${match[1]}, but the provider must exist in EXP (${expAccountId}); write ${JSON.stringify(example)}`);
+  }
   const org = stringField(github, 'github', 'organization', true, 'vw-mlops', problems);
   if (org !== undefined && !GITHUB_OWNER.test(org)) {
     problems.add('github.organization', `${show(org)} is not a GitHub organization or user name; use 1 to 39 letters, digits and single hyphens`);
@@ -176,4 +188,20 @@ function validateDataShare(share: unknown, problems: Problems): void {
       });
     }
   });
+}
+
+function validateLandingZone(landingZone: unknown, problems: Problems): void {
+  if (landingZone === undefined) return;
+  const keys = ['createConfigRecorder', 'createConfigServiceLinkedRole', 'enableSecurityHub'];
+  if (!checkObject(landingZone, 'landingZone', keys, problems)) return;
+  for (const key of keys) {
+    const value = landingZone[key];
+    if (value !== undefined && typeof value !== 'boolean') {
+      problems.add(`landingZone.${key}`, `must be true or false, not ${show(value)}; write false where the landing zone provides it already`);
+    }
+  }
+  if (landingZone.createConfigRecorder === false && landingZone.createConfigServiceLinkedRole === true) {
+    problems.add('landingZone.createConfigServiceLinkedRole',
+      'is true but createConfigRecorder is false; the platform creates the service-linked role only for its own recorder: remove createConfigServiceLinkedRole');
+  }
 }

@@ -33,6 +33,7 @@ export function validatePlatformConfig(input: unknown, problems: Problems): void
   const rootKeys = [
     'prefix', 'qualifier', 'organizationId', 'allowSharedAccounts', 'accounts', 'tags',
     'allowedInstanceTypes', 'people', 'studio', 'dataShare', 'imageRepositories', 'catalogPrincipalArns', 'github',
+    'landingZone',
   ];
   if (!checkObject(input, '', rootKeys, problems)) return;
 
