@@ -95,8 +95,8 @@ export class PlatformBootstrap {
     const partition = partitionOf(region);
     const res = config.account(PlatformAccount.RES).accountId;
     const trusted = [PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD].includes(account) && res !== accountId ? [res] : [];
-    const executionPolicyName = `${config.prefix}-cdk-cfn-exec`;
-    const executionPolicyArn = `arn:${partition}:iam::${accountId}:policy/${executionPolicyName}`;
+    const policyName = executionPolicyName(config.prefix);
+    const executionPolicyArn = `arn:${partition}:iam::${accountId}:policy/${policyName}`;
     const executionPolicyFile = `${account}-${accountId}-cfn-exec-policy.json`;
     const document = executionPolicyDocument(config, account);
 
@@ -116,11 +116,11 @@ export class PlatformBootstrap {
       accountId,
       region,
       trustedAccountIds: trusted,
-      executionPolicyName,
+      executionPolicyName: policyName,
       executionPolicyArn,
       executionPolicyDocument: document,
       executionPolicyFile,
-      createPolicyCommand: `aws iam create-policy --policy-name ${executionPolicyName} --policy-document file://${executionPolicyFile} --description ${shellQuote(
+      createPolicyCommand: `aws iam create-policy --policy-name ${policyName} --policy-document file://${executionPolicyFile} --description ${shellQuote(
         `Least-privilege CloudFormation execution policy of the ${config.prefix} MLOps platform (${account.toUpperCase()})`,
       )}`,
       bootstrapCommand: bootstrap,
@@ -159,11 +159,37 @@ export function permissionsBoundaryName(prefix: string): string {
   return `${prefix}-PermissionsBoundary`;
 }
 
+/** The name of the guardrail policy every platform role carries (see `SageMakerGuardrails`). @internal */
+export function guardrailPolicyName(prefix: string): string {
+  return `${prefix}-SageMakerGuardrails`;
+}
+
+/** The name of the least-privilege CloudFormation execution policy in every account. @internal */
+export function executionPolicyName(prefix: string): string {
+  return `${prefix}-cdk-cfn-exec`;
+}
+
+/** The URL of the GitHub Actions OIDC provider (IAM keeps one provider per URL in an account). */
+const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+
+/**
+ * What the `AWS::IAM::OIDCProvider` resource handler calls to create, update and delete the provider
+ * (CloudFormation registry schema of the type, `handlers.*.permissions`).
+ */
+const OIDC_PROVIDER_ACTIONS = [
+  'iam:CreateOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:GetOpenIDConnectProvider',
+  'iam:TagOpenIDConnectProvider', 'iam:UntagOpenIDConnectProvider', 'iam:ListOpenIDConnectProviderTags',
+  'iam:UpdateOpenIDConnectProviderThumbprint', 'iam:AddClientIDToOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider',
+];
+
 function executionPolicyDocument(config: PlatformConfig, account: PlatformAccount): any {
   const { accountId, region } = config.account(account);
   const partition = partitionOf(region);
-  const boundaryArn = `arn:${partition}:iam::${accountId}:policy/${permissionsBoundaryName(config.prefix)}`;
+  const policyArn = (name: string) => `arn:${partition}:iam::${accountId}:policy/${name}`;
+  const boundaryArn = policyArn(permissionsBoundaryName(config.prefix));
   const services = SERVICES[account];
+  // EXP creates the GitHub OIDC provider unless the configuration imports an existing one
+  const createsGithubOidcProvider = account === PlatformAccount.EXP && config.github !== undefined && config.github.oidcProviderArn === undefined;
   return {
     Version: '2012-10-17',
     Statement: [
@@ -196,8 +222,20 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
         Sid: 'ManageRolesAndPolicies',
         Effect: 'Allow',
         Action: [...IAM_ROLE_ACTIONS, ...IAM_POLICY_ACTIONS],
-        Resource: [`arn:${partition}:iam::${accountId}:role/*`, `arn:${partition}:iam::${accountId}:policy/*`],
+        // the platform's policies are named <prefix>-..., and CloudFormation names the others <stack name>-...;
+        // every stack of the platform and of its use cases is named <prefix>-...
+        Resource: [`arn:${partition}:iam::${accountId}:role/*`, policyArn(`${config.prefix}-*`)],
       },
+      ...(createsGithubOidcProvider
+        ? [
+          {
+            Sid: 'ManageTheGithubOidcProvider',
+            Effect: 'Allow',
+            Action: OIDC_PROVIDER_ACTIONS,
+            Resource: `arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`,
+          },
+        ]
+        : []),
       {
         Sid: 'ServiceLinkedRoles',
         Effect: 'Allow',
@@ -205,10 +243,19 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
         Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/*`,
       },
       {
-        Sid: 'NeverTouchTheBoundaryOrTheExecutionPolicy',
+        // the platform stack owns the boundary and the guardrail policy: CloudFormation creates a new
+        // version on every change (e.g. allowedInstanceTypes) and deletes them on rollback; it never
+        // rolls a policy back to an older version, and never touches its own execution policy
+        Sid: 'NeverTouchTheExecutionPolicy',
         Effect: 'Deny',
         Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
-        Resource: [boundaryArn, `arn:${partition}:iam::${accountId}:policy/${config.prefix}-cdk-cfn-exec`],
+        Resource: policyArn(executionPolicyName(config.prefix)),
+      },
+      {
+        Sid: 'NeverRollTheGuardrailsBackToAnOlderVersion',
+        Effect: 'Deny',
+        Action: ['iam:SetDefaultPolicyVersion'],
+        Resource: [boundaryArn, policyArn(guardrailPolicyName(config.prefix))],
       },
       {
         Sid: 'NeverRemoveABoundary',
