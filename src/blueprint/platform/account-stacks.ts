@@ -112,10 +112,13 @@ export class ExpAccountStack extends PlatformAccountStack {
    */
   private createGithubDeployRole(config: PlatformConfig): iam.Role {
     const github = config.github!;
-    const provider = new iam.OidcProviderNative(this, 'GithubOidc', {
-      url: 'https://token.actions.githubusercontent.com',
-      clientIds: ['sts.amazonaws.com'],
-    });
+    // IAM holds one provider per URL in an account: import the one that exists, if configured
+    const provider = github.oidcProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GithubOidc', github.oidcProviderArn)
+      : new iam.OidcProviderNative(this, 'GithubOidc', {
+        url: 'https://token.actions.githubusercontent.com',
+        clientIds: ['sts.amazonaws.com'],
+      });
     const subjects = (github.repositories ?? ['*']).map((r) => `repo:${github.organization}/${r}:ref:refs/heads/main`);
     const role = new iam.Role(this, 'GithubDeployRole', {
       roleName: this.names.githubDeployRoleName,

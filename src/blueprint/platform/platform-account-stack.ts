@@ -108,7 +108,14 @@ export class PlatformAccountStack extends Stack {
     // every role this stack creates carries the boundary (the CloudFormation execution policy insists on it)
     iam.PermissionsBoundary.of(this).apply(this.guardrails.permissionsBoundary);
 
-    this.complianceBaseline = new ComplianceBaseline(this, 'Compliance', { encryptionKey: this.platformKey.key });
+    // a landing zone (Control Tower) may own the recorder, its service-linked role and Security Hub already
+    const landingZone = props.config.landingZone;
+    this.complianceBaseline = new ComplianceBaseline(this, 'Compliance', {
+      encryptionKey: this.platformKey.key,
+      enableConfigRecorder: landingZone.createConfigRecorder ?? true,
+      createServiceLinkedRole: landingZone.createConfigServiceLinkedRole ?? landingZone.createConfigRecorder ?? true,
+      enableSecurityHub: landingZone.enableSecurityHub ?? true,
+    });
 
     if (network) {
       this.mlKey = new PlatformKey(this, 'MlKey', {
