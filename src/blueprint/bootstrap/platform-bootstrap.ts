@@ -59,8 +59,14 @@ const IAM_ROLE_ACTIONS = [
 ];
 const IAM_POLICY_ACTIONS = [
   'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:GetPolicy',
-  'iam:GetPolicyVersion', 'iam:ListPolicyVersions', 'iam:TagPolicy', 'iam:UntagPolicy',
+  'iam:GetPolicyVersion', 'iam:ListPolicyVersions', 'iam:TagPolicy', 'iam:UntagPolicy', 'iam:ListEntitiesForPolicy',
 ];
+
+/**
+ * Read-only calls of resource handlers outside the services of an account (registry schemas,
+ * `handlers.*.permissions`): `AWS::EC2::FlowLog` reads Auto Scaling tags on create.
+ */
+const NETWORK_HANDLER_READS = ['autoscaling:DescribeTags'];
 
 /**
  * The CDK bootstrap of the platform's accounts: for each account, a least-privilege CloudFormation
@@ -200,6 +206,17 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
         Resource: '*',
         Condition: { StringEquals: { 'aws:RequestedRegion': region } },
       },
+      ...(config.account(account).network
+        ? [
+          {
+            Sid: 'ReadsOfTheNetworkResourceHandlers',
+            Effect: 'Allow',
+            Action: NETWORK_HANDLER_READS,
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:RequestedRegion': region } },
+          },
+        ]
+        : []),
       {
         Sid: 'CreateRolesOnlyWithThePermissionsBoundary',
         Effect: 'Allow',

@@ -1,0 +1,323 @@
+/**
+ * Deploy-time rule: the CloudFormation execution policy of each account (PlatformBootstrap) allows every
+ * call that CloudFormation's resource handlers make to create, update and delete every resource of that
+ * account's stacks in the reference app (the platform stack and the use-case stacks), evaluated with the
+ * IAM simulator on realistic requests. The Service Catalog product templates are held against the
+ * launch role that provisions them.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { actionExists, HANDLER_PERMISSIONS, OPERATIONS, physicalName, requestedRegion, resourceArnsFor } from './handler-permissions';
+import { UnneededCall, unneededEntry, UNNEEDED_HANDLER_CALLS } from './unneeded-handler-calls';
+import { PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
+import { simulateWithDetails, PolicyDocumentJson, TemplatePolicies } from '../../helpers/iam-simulator';
+import { ensureRuntimeBundle, HANDLER_BUNDLE } from '../../helpers/runtime-bundle';
+import { buildReferenceApp } from '../../reference/reference-app';
+
+/**
+ * Actions that registry schemas list but the IAM Service Authorization Reference does not know (stale or
+ * misspelt in the schemas: IAM could never evaluate them). Review the list when the fixture is regenerated.
+ */
+const ACTIONS_UNKNOWN_TO_IAM = [
+  'efs:CreateFileSystem', 'iam:DescribeOrganization', 'kms:ReEncrypt', 'lakeformation:CreateTable', 'lambda:AssociateRuntimeAlias',
+  'payments:GetConnectedAccount', 's3:DeleteBucketAnalyticsConfiguration', 's3:DeleteBucketCors', 's3:DeleteBucketEncryption',
+  's3:DeleteBucketLifecycle', 's3:DeleteBucketMetricsConfiguration', 's3:DeleteBucketReplication', 's3:PutBucketReplication',
+  's3:PutObjectLockConfiguration', 's3:REST.PUT.OBJECT', 'vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation',
+];
+
+/**
+ * Handler calls on the product resources that the launch role's policies (src/constructs/catalog, not
+ * this branch) do not allow yet: issue 11 defect 13 ("the launch role cannot delete what it created").
+ * The catalog fix removes them from here; a new gap fails this test.
+ */
+const KNOWN_LAUNCH_ROLE_GAPS: string[] = [
+  'iam:AttachRolePolicy', 'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:CreateRole', 'iam:DeletePolicy', 'iam:DeletePolicyVersion',
+  'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:GetPolicy', 'iam:GetRole', 'iam:GetRolePolicy',
+  'iam:ListAttachedRolePolicies', 'iam:ListEntitiesForPolicy', 'iam:ListPolicyVersions', 'iam:ListRolePolicies',
+  'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole',
+  'iam:UpdateRoleDescription', 'kms:CreateKey', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:EnableKey', 's3:DeleteBucketWebsite',
+  's3:DeleteObject', 's3:GetBucketAcl', 's3:ListBucket', 's3:PutAccelerateConfiguration', 's3:PutAnalyticsConfiguration',
+  's3:PutBucketAbac', 's3:PutBucketAcl', 's3:PutBucketCORS', 's3:PutBucketNotification', 's3:PutBucketObjectLockConfiguration',
+  's3:PutBucketWebsite', 's3:PutIntelligentTieringConfiguration', 's3:PutInventoryConfiguration', 's3:PutMetricsConfiguration',
+  's3:PutObjectAcl', 's3:PutReplicationConfiguration', 's3:TagResource', 's3:UntagResource',
+  's3:UpdateBucketMetadataAnnotationTableConfiguration', 's3:UpdateBucketMetadataInventoryTableConfiguration',
+  's3:UpdateBucketMetadataJournalTableConfiguration', 'sagemaker:AddTags', 'sagemaker:DeleteModelPackageGroupPolicy',
+  'sagemaker:DeleteTags', 'sagemaker:GetModelPackageGroupPolicy', 'sagemaker:ListTags', 'sagemaker:PutModelPackageGroupPolicy',
+];
+
+ensureRuntimeBundle(HANDLER_BUNDLE);
+const config = PlatformConfig.sample();
+const app = new App();
+buildReferenceApp(app);
+const assembly = app.synth();
+
+interface Need {
+  readonly account: string;
+  readonly region: string;
+  readonly action: string;
+  /** Realistic resource ARNs, best first (see `resourceArnsFor`). */
+  readonly resources: string[];
+  readonly context: Record<string, string>;
+  /** The resource policy AWS evaluates as well: the key policy for requests on a KMS key. */
+  readonly resourcePolicy?: PolicyDocumentJson;
+  /** `<stack>/<logical id> <type> <operation>` of the first resource that needs it. */
+  readonly neededBy: string[];
+}
+
+interface Template {
+  readonly stackName: string;
+  /** Values of the template's parameters (product templates). */
+  readonly references?: Record<string, string>;
+  readonly account: string;
+  readonly region: string;
+  readonly json: any;
+}
+
+const stackTemplates: Template[] = assembly.stacks.map((s) => ({
+  stackName: s.stackName,
+  account: s.environment.account,
+  region: s.environment.region,
+  json: s.template,
+}));
+
+/** The Service Catalog product templates (provisioned by the launch role in RES). */
+const productTemplates: Template[] = fs.readdirSync(assembly.directory)
+  .filter((f) => f.endsWith('.product.template.json'))
+  .map((f) => ({
+    // the stack Service Catalog creates for a provisioned product, launched with example parameters
+    stackName: `SC-${config.account(PlatformAccount.RES).accountId}-pp-abcdefghijklm`,
+    references: {
+      UseCaseName: 'customer-churn',
+      PermissionsBoundaryArn: `arn:aws:iam::${config.account(PlatformAccount.RES).accountId}:policy/${config.prefix}-PermissionsBoundary`,
+    },
+    account: config.account(PlatformAccount.RES).accountId,
+    region: config.account(PlatformAccount.RES).region,
+    json: JSON.parse(fs.readFileSync(path.join(assembly.directory, f), 'utf-8')),
+  }));
+
+/**
+ * The key policy that KMS evaluates for calls on a key the resource only refers to (Lambda environment,
+ * Studio volumes, event bus, ECR repository, ...): every key of the platform delegates to its account's
+ * IAM policies (asserted below), which is all such a call needs from the key policy.
+ */
+function delegatingKeyPolicy(account: string): PolicyDocumentJson {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
+}
+
+/** Resolves what the resolver can make up; an intrinsic it cannot becomes `<unresolved>` (the entries only test presence and ARNs). */
+function resolveLoosely(policies: TemplatePolicies, value: unknown): any {
+  if (Array.isArray(value)) return value.map((v) => resolveLoosely(policies, v));
+  if (value === null || typeof value !== 'object') return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+    try {
+      return policies.resolve(value);
+    } catch {
+      return '<unresolved>';
+    }
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveLoosely(policies, v)]));
+}
+
+/** Actions on service-linked roles: their ARNs live under `role/aws-service-role/`. */
+const SERVICE_LINKED_ROLE_ACTIONS = ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole', 'iam:GetServiceLinkedRoleDeletionStatus'];
+
+/** What a set of templates needs from whoever deploys them. */
+interface Needs {
+  readonly needs: Map<string, Need>;
+  readonly unknownActions: Set<string>;
+  readonly noSchema: string[];
+  readonly unneeded: Set<UnneededCall>;
+}
+
+async function needsOf(templates: Template[]): Promise<Needs> {
+  const needs = new Map<string, Need>();
+  const unneeded = new Set<UnneededCall>();
+  const unknownActions = new Set<string>();
+  const noSchema: string[] = [];
+  const add = (need: Omit<Need, 'neededBy'>, by: string) => {
+    const key = JSON.stringify([need.account, need.action, need.resources, need.context]);
+    const existing = needs.get(key);
+    if (existing) existing.neededBy.push(by);
+    else needs.set(key, { ...need, neededBy: [by] });
+  };
+  for (const t of templates) {
+    const policies = new TemplatePolicies(t.json, { account: t.account, region: t.region, references: t.references });
+    const nameOf = (id: string) => {
+      const target = t.json.Resources[id];
+      return physicalName(t.stackName, id, target.Type, resolveLoosely(policies, target.Properties ?? {}));
+    };
+    for (const [logicalId, resource] of Object.entries<any>(t.json.Resources ?? {})) {
+      const where = `${t.stackName}/${logicalId} ${resource.Type}`;
+      if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource') {
+        // CloudFormation invokes the provider function with the execution role on create, update and delete
+        const token = resource.Properties.ServiceToken;
+        const fnId = token?.['Fn::GetAtt']?.[0];
+        const fn = fnId ? nameOf(fnId) : String(policies.resolve(token)).split(':').pop()!;
+        const arns = await resourceArnsFor('lambda:InvokeFunction', t.account, t.region, fn);
+        for (const op of OPERATIONS) add({ account: t.account, region: t.region, action: 'lambda:InvokeFunction', resources: arns, context: {} }, `${where} ${op}`);
+        continue;
+      }
+      const entry = HANDLER_PERMISSIONS.types[resource.Type];
+      if (!entry || !entry.create || (entry.missingInRegions ?? []).includes(t.region)) {
+        noSchema.push(`${where} (${t.region})`);
+        continue;
+      }
+
+      const boundary = resource.Type === 'AWS::IAM::Role' && resource.Properties?.PermissionsBoundary !== undefined
+        ? String(policies.resolve(resource.Properties.PermissionsBoundary)) : undefined;
+      const properties = resolveLoosely(policies, resource.Properties ?? {});
+      // a bucket policy acts on its bucket, a managed policy's role actions on the roles it is attached to
+      const bucketRef = resource.Type === 'AWS::S3::BucketPolicy' ? resource.Properties?.Bucket?.Ref : undefined;
+      const name = bucketRef ? nameOf(bucketRef) : physicalName(t.stackName, logicalId, resource.Type, properties);
+      const roleRefs: string[] = [].concat(resource.Properties?.Roles ?? []).map((r: any) => r?.Ref).filter((r: unknown) => typeof r === 'string');
+      // CloudFormation never deletes a retained resource
+      const operations = OPERATIONS.filter((op) => op !== 'delete' || !['Retain', 'RetainExceptOnCreate'].includes(resource.DeletionPolicy));
+      for (const op of operations) {
+        for (const action of entry[op] ?? []) {
+          if (!(await actionExists(action))) {
+            unknownActions.add(action);
+            continue;
+          }
+          const skip = unneededEntry(resource.Type, action, properties);
+          if (skip) {
+            unneeded.add(skip);
+            continue;
+          }
+          const context: Record<string, string> = {};
+          // KMS evaluates the key policy too (its :root statement delegates to the account's IAM policies)
+          const resourcePolicy = !action.startsWith('kms:') ? undefined
+            : resource.Type === 'AWS::KMS::Key' ? policies.resolve(resource.Properties.KeyPolicy) : delegatingKeyPolicy(t.account);
+          const arns = SERVICE_LINKED_ROLE_ACTIONS.includes(action)
+            ? [`arn:aws:iam::${t.account}:role/aws-service-role/${resource.Type === 'AWS::IAM::ServiceLinkedRole' ? name.split('/').slice(1).join('/') : 'service.amazonaws.com/AWSServiceRoleForService'}`]
+            : resource.Type === 'AWS::IAM::ManagedPolicy' && /Role/.test(action) && roleRefs.length > 0
+              ? [`arn:aws:iam::${t.account}:role/${nameOf(roleRefs[0])}`]
+              : await resourceArnsFor(action, t.account, t.region, name);
+          if (boundary && ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'].includes(action)) context['iam:PermissionsBoundary'] = boundary;
+          add({ account: t.account, region: t.region, action, resources: arns, context, resourcePolicy }, `${where} ${op}`);
+        }
+      }
+    }
+  }
+  return { needs, unknownActions, noSchema, unneeded };
+}
+
+/** The decision on the first resource ARN the simulator can classify; the ARN and the denying Sids with it. */
+async function decide(need: Need, identityPolicies: PolicyDocumentJson[], principal: string): Promise<{ decision: string; resource: string }> {
+  const errors: string[] = [];
+  for (const resource of need.resources) {
+    try {
+      const result = await simulateWithDetails({
+        identityPolicies,
+        principal,
+        action: need.action,
+        resource,
+        resourcePolicy: resource.startsWith('arn:aws:kms:') ? need.resourcePolicy : undefined,
+        context: { ...need.context, 'aws:RequestedRegion': requestedRegion(need.action, need.region) },
+      });
+      const sids = result.explicitDenials.map((d) => d.sid).filter((s) => s);
+      return { decision: sids.length > 0 ? `${result.decision} (${sids.join(', ')})` : result.decision, resource };
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }
+  return { decision: `not evaluated: ${errors.join('; ')}`, resource: need.resources.join(' | ') };
+}
+
+const accounts = PlatformBootstrap.forConfig(config);
+
+describe('the CloudFormation execution policy of each account allows what the handlers of its resources call', () => {
+  let stackNeeds: Needs;
+  const denied: Record<string, string[]> = {};
+  const rows: Array<Record<string, string | number>> = [];
+
+  beforeAll(async () => {
+    // the product templates are provisioned by the launch role, not the execution role: see below
+    stackNeeds = await needsOf(stackTemplates);
+    for (const b of accounts) {
+      const mine = [...stackNeeds.needs.values()].filter((n) => n.account === b.accountId);
+      const principal = `arn:aws:iam::${b.accountId}:role/cdk-${config.qualifier}-cfn-exec-role-${b.accountId}-${b.region}`;
+      let allowed = 0;
+      denied[b.account] = [];
+      for (const need of mine) {
+        const { decision, resource } = await decide(need, [b.executionPolicyDocument], principal);
+        if (decision === 'Allowed') allowed++;
+        else denied[b.account].push(`${need.action} on ${resource}: ${decision}, needed by ${need.neededBy[0]}${need.neededBy.length > 1 ? ` and ${need.neededBy.length - 1} more` : ''}`);
+      }
+      const types = new Set(stackTemplates.filter((t) => t.account === b.accountId)
+        .flatMap((t) => Object.values<any>(t.json.Resources).map((r) => r.Type)));
+      rows.push({ 'account': b.account, 'resource types': types.size, 'handler calls': mine.length, allowed, 'denied': denied[b.account].length });
+    }
+    if (process.env.DEPLOY_RULES_DUMP) fs.writeFileSync(process.env.DEPLOY_RULES_DUMP, JSON.stringify(denied, null, 1));
+    console.log(`CloudFormation handler calls per account (${HANDLER_PERMISSIONS.source})\n${table(rows)}`);
+  });
+
+  test('every resource type of the reference app has a registry schema in the fixture, in its region', () => {
+    expect(stackNeeds.noSchema).toEqual([]);
+    expect(Object.keys(HANDLER_PERMISSIONS.types).length).toBeGreaterThan(50);
+  });
+
+  test.each(accounts.map((b) => [b.account]))('%s: no handler call is denied', (account) => {
+    expect(denied[account]).toEqual([]);
+  });
+
+  test('every entry of UNNEEDED_HANDLER_CALLS is used (none is stale)', () => {
+    expect(UNNEEDED_HANDLER_CALLS.filter((e) => !stackNeeds.unneeded.has(e)).map((e) => `${e.type} ${e.actions.join(',')}`)).toEqual([]);
+  });
+
+  test('every KMS key of the reference app delegates to its account (the key policy assumed for calls on keys the resources refer to)', () => {
+    const keys = stackTemplates.flatMap((t) => Object.values<any>(t.json.Resources).filter((r) => r.Type === 'AWS::KMS::Key').map((r) => ({ t, r })));
+    expect(keys.length).toBeGreaterThan(5);
+    for (const { t, r } of keys) {
+      const policy = new TemplatePolicies(t.json, { account: t.account, region: t.region }).resolve(r.Properties.KeyPolicy);
+      expect(policy.Statement).toContainEqual(expect.objectContaining({
+        Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${t.account}:root` }, Action: 'kms:*', Resource: '*',
+      }));
+    }
+  });
+
+  test('the handler actions unknown to the Service Authorization Reference are exactly the reviewed ones', () => {
+    console.log(`handler actions unknown to IAM, not evaluated: ${[...stackNeeds.unknownActions].sort().join(', ') || 'none'}`);
+    expect([...stackNeeds.unknownActions].sort()).toEqual(ACTIONS_UNKNOWN_TO_IAM);
+  });
+});
+
+describe('the Service Catalog launch role allows what the handlers of the product resources call', () => {
+  const res = config.account(PlatformAccount.RES);
+  const resTemplate = stackTemplates.find((t) => t.stackName === `${config.prefix}-platform-res`)!;
+  const launchRoleId = Object.entries<any>(resTemplate.json.Resources)
+    .find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === `${config.prefix}-catalog-launch`)![0];
+  let denied: string[] = [];
+
+  beforeAll(async () => {
+    const launchRole = new TemplatePolicies(resTemplate.json, { account: res.accountId, region: res.region }).rolePolicies(launchRoleId);
+    expect(launchRole.permissionBoundaryPolicies).toBeUndefined();
+    const { needs, noSchema } = await needsOf(productTemplates);
+    expect(noSchema).toEqual([]);
+    let allowed = 0;
+    for (const need of needs.values()) {
+      const { decision, resource } = await decide(need, launchRole.identityPolicies, `arn:aws:iam::${res.accountId}:role/${config.prefix}-catalog-launch`);
+      if (decision === 'Allowed') allowed++;
+      else denied.push(`${need.action} on ${resource}: ${decision}, needed by ${need.neededBy.map((b) => b.replace(/^\S+\//, '')).join('; ')}`);
+    }
+    denied = denied.sort();
+    console.log(`Service Catalog products (${productTemplates.length} templates): ${needs.size} handler calls, ${allowed} allowed, ${denied.length} denied to the launch role:\n${denied.join('\n')}`);
+  });
+
+  test('two product templates', () => {
+    expect(productTemplates).toHaveLength(2);
+  });
+
+  test('the launch role is denied exactly the calls known to be missing (issue 11 defect 13, owned by the catalog branch)', () => {
+    expect(denied.map((d) => d.split(' on ')[0]).filter((a, i, all) => all.indexOf(a) === i)).toEqual(KNOWN_LAUNCH_ROLE_GAPS);
+  });
+});
+
+function table(rows: Array<Record<string, string | number>>): string {
+  if (rows.length === 0) return '';
+  const cols = Object.keys(rows[0]);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join(' | ');
+  return [line(cols), width.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
+}

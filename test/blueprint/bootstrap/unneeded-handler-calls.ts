@@ -1,0 +1,109 @@
+/**
+ * Calls that a resource handler lists in its registry schema but makes only for properties or targets
+ * our templates do not use. Each entry says why, and when it would apply after all: a resource that sets
+ * one of `unlessProperties`, or for which `appliesTo` is false, is held to the call like any other.
+ */
+
+/** One kind of handler call that our resources never cause. */
+export interface UnneededCall {
+  /** The resource type. */
+  readonly type: string;
+  /** Exact actions, or `service:*` for every action of a service. */
+  readonly actions: string[];
+  /** Why our templates never cause the call. */
+  readonly reason: string;
+  /** Properties that would cause the call: the entry does not apply to a resource that sets one. */
+  readonly unlessProperties?: string[];
+  /** A further check on the resolved properties: the entry applies only where it returns true. */
+  readonly appliesTo?: (properties: Record<string, any>) => boolean;
+}
+
+/** The calls our resources never cause. */
+export const UNNEEDED_HANDLER_CALLS: UnneededCall[] = [
+  {
+    type: 'AWS::IAM::ManagedPolicy',
+    actions: ['iam:AttachGroupPolicy', 'iam:AttachUserPolicy', 'iam:DetachGroupPolicy', 'iam:DetachUserPolicy'],
+    reason: 'the platform has no IAM groups or users: policies are attached to roles only',
+    unlessProperties: ['Groups', 'Users'],
+  },
+  {
+    type: 'AWS::IAM::Policy',
+    actions: ['iam:PutGroupPolicy', 'iam:PutUserPolicy', 'iam:GetGroupPolicy', 'iam:GetUserPolicy', 'iam:DeleteGroupPolicy', 'iam:DeleteUserPolicy'],
+    reason: 'the platform has no IAM groups or users: inline policies belong to roles only',
+    unlessProperties: ['Groups', 'Users'],
+  },
+  {
+    type: 'AWS::IAM::Role',
+    actions: ['iam:DeleteRolePermissionsBoundary'],
+    reason: 'no template ever removes the boundary of a role; the execution policy denies it (NeverRemoveABoundary)',
+  },
+  {
+    type: 'AWS::IAM::Role',
+    actions: ['iam:PutRolePermissionsBoundary'],
+    reason: 'a role created without a boundary (the Service Catalog launch role) never gets one later',
+    appliesTo: (p) => p.PermissionsBoundary === undefined,
+  },
+  {
+    type: 'AWS::S3::Bucket',
+    actions: ['s3tables:*', 's3:CreateBucketMetadataTableConfiguration', 's3:GetBucketMetadataTableConfiguration', 's3:DeleteBucketMetadataTableConfiguration'],
+    reason: 'S3 Tables are used only for bucket metadata tables, which no bucket configures',
+    unlessProperties: ['MetadataTableConfiguration', 'MetadataConfiguration'],
+  },
+  {
+    type: 'AWS::S3::Bucket',
+    actions: ['iam:PassRole'],
+    reason: 'the bucket handler passes a role only for replication, which no bucket configures',
+    unlessProperties: ['ReplicationConfiguration'],
+  },
+  {
+    type: 'AWS::Lambda::Function',
+    actions: ['elasticfilesystem:*', 's3files:*'],
+    reason: 'only for functions that mount a file system',
+    unlessProperties: ['FileSystemConfigs'],
+  },
+  {
+    type: 'AWS::Logs::LogGroup',
+    actions: ['firehose:TagDeliveryStream'],
+    reason: 'tags the Firehose stream of a log delivery; no log group delivers to Firehose',
+  },
+  {
+    type: 'AWS::EC2::VPCEndpoint',
+    actions: ['vpc-lattice:*', 'vpce:AllowMultiRegion'],
+    reason: 'only for service-network or resource endpoints (VPC Lattice) and cross-region endpoints',
+    unlessProperties: ['ServiceNetworkArn', 'ResourceConfigurationArn', 'ServiceRegion'],
+  },
+  {
+    type: 'AWS::SageMaker::UserProfile',
+    actions: ['sso:*', 'identitystore:*'],
+    reason: 'only for user profiles of an IAM Identity Center domain; the reference app authenticates with IAM',
+    unlessProperties: ['SingleSignOnUserIdentifier', 'SingleSignOnUserValue'],
+  },
+  {
+    type: 'AWS::WAFv2::WebACLAssociation',
+    actions: ['amplify:*', 'apprunner:*', 'appsync:*', 'bedrock-agentcore:*', 'cognito-idp:*', 'ec2:*', 'elasticloadbalancing:*'],
+    reason: 'associations with other kinds of resources; the web ACL is associated with an API Gateway stage',
+    appliesTo: (p) => /:apigateway:[a-z0-9-]+::\/restapis\//.test(String(p.ResourceArn)),
+  },
+  {
+    type: 'AWS::WAFv2::LoggingConfiguration',
+    actions: ['firehose:ListDeliveryStreams'],
+    reason: 'only for logging to Firehose; the web ACL logs to CloudWatch Logs',
+    appliesTo: (p) => [].concat(p.LogDestinationConfigs ?? []).every((d: unknown) => String(d).includes(':logs:')),
+  },
+  {
+    type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+    actions: ['appstream:*', 'cassandra:*', 'comprehend:*', 'dynamodb:*', 'ecs:*', 'elasticache:*', 'elasticmapreduce:*', 'kafka:*',
+      'lambda:*', 'neptune-db:*', 'rds:*', 'spot-fleet:*', 'ec2:*', 'workspaces:*', 'custom-resource:*', 'autoscaling:*'],
+    reason: 'scalable targets of other services; the platform scales SageMaker endpoint variants only',
+    appliesTo: (p) => p.ServiceNamespace === 'sagemaker',
+  },
+];
+
+/** The entry that makes a call unneeded for a resource, if any. */
+export function unneededEntry(type: string, action: string, properties: Record<string, any>): UnneededCall | undefined {
+  return UNNEEDED_HANDLER_CALLS.find((e) => e.type === type
+    && e.actions.some((a) => a === action || (a.endsWith(':*') && action.startsWith(a.slice(0, -1))))
+    && !(e.unlessProperties ?? []).some((p) => properties[p] !== undefined)
+    && (e.appliesTo === undefined || e.appliesTo(properties)));
+}
+
