@@ -193,7 +193,8 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
   const partition = partitionOf(region);
   const policyArn = (name: string) => `arn:${partition}:iam::${accountId}:policy/${name}`;
   const boundaryArn = policyArn(permissionsBoundaryName(config.prefix));
-  const services = SERVICES[account];
+  // where the landing zone runs Security Hub, the stacks never touch it
+  const services = SERVICES[account].filter((s) => s !== 'securityhub' || (config.landingZone.enableSecurityHub ?? true));
   // EXP creates the GitHub OIDC provider unless the configuration imports an existing one
   const createsGithubOidcProvider = account === PlatformAccount.EXP && config.github !== undefined && config.github.oidcProviderArn === undefined;
   return {

@@ -4,6 +4,7 @@
  * permissions boundary and guardrail policy that the platform stack itself manages (defect 3).
  */
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { MlopsPlatform, PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
 import { logicalIdOf, simulateWithDetails, TemplatePolicies } from '../../helpers/iam-simulator';
 
@@ -32,6 +33,17 @@ async function asExecRole(action: string, resource: string, policy = execPolicy(
   const sids = result.explicitDenials.map((d) => d.sid).filter((s) => s !== undefined);
   return sids.length > 0 ? `${result.decision} by ${sids.join(', ')}` : result.decision;
 }
+
+describe('where the landing zone runs Security Hub', () => {
+  test('the execution policy leaves Security Hub out', async () => {
+    const props = config.toJson();
+    props.landingZone = { enableSecurityHub: false };
+    const policy = execPolicy(PlatformConfig.fromObject(props));
+    expect(await asExecRole('securityhub:EnableSecurityHub', '*', policy)).toBe('ImplicitlyDenied');
+    expect(await asExecRole('securityhub:EnableSecurityHub', '*')).toBe('Allowed');
+    expect(await asExecRole('config:PutConfigRule', `arn:aws:config:${REGION}:${EXP}:config-rule/config-rule-abc123`, policy)).toBe('Allowed');
+  });
+});
 
 describe('the GitHub OIDC provider of EXP (AWS::IAM::OIDCProvider)', () => {
   // the registry schema of AWS::IAM::OIDCProvider: handlers.create/update/delete.permissions
@@ -63,7 +75,7 @@ describe('the GitHub OIDC provider of EXP (AWS::IAM::OIDCProvider)', () => {
 
 describe('the permissions boundary and guardrail policy that the platform stack manages', () => {
   // the registry schema of AWS::IAM::ManagedPolicy: update creates a version and deletes the oldest; delete deletes both
-  const manage = ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:ListPolicyVersions', 'iam:GetPolicy', 'iam:DeletePolicy'];
+  const manage = ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:ListPolicyVersions', 'iam:GetPolicy', 'iam:ListEntitiesForPolicy', 'iam:DeletePolicy'];
 
   test.each(manage.flatMap((action) => [[action, BOUNDARY], [action, GUARDRAILS]]))(
     'the CloudFormation execution role may %s on %s (updates, rollbacks and deletes of the platform stack)',
@@ -107,6 +119,19 @@ describe('the permissions boundary and guardrail policy that the platform stack 
       const role = `arn:aws:iam::${EXP}:role/vwml-data-scientist`;
       expect(await decide('iam:DeleteRolePermissionsBoundary', role)).toBe('ExplicitlyDenied');
       expect(await decide('iam:DetachRolePolicy', role, { 'iam:PolicyARN': GUARDRAILS, 'iam:PermissionsBoundary': BOUNDARY })).toBe('ExplicitlyDenied');
+    });
+
+    test('nor can the Service Catalog launch role of RES, the one role without the boundary', async () => {
+      const res = TemplatePolicies.fromStack(platform.res);
+      const launchId = Object.entries<any>(Template.fromStack(platform.res).findResources('AWS::IAM::Role'))
+        .find(([, r]) => r.Properties.RoleName === 'vwml-catalog-launch')![0];
+      const launch = res.rolePolicies(launchId);
+      expect(launch.permissionBoundaryPolicies).toBeUndefined();
+      for (const action of ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy', 'iam:SetDefaultPolicyVersion']) {
+        for (const policy of ['vwml-PermissionsBoundary', 'vwml-SageMakerGuardrails', 'vwml-cdk-cfn-exec']) {
+          expect(await simulateWithDetails({ ...launch, action, resource: `arn:aws:iam::333333333333:policy/${policy}` }).then((r) => r.decision)).not.toBe('Allowed');
+        }
+      }
     });
   });
 });
