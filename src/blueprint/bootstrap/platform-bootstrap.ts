@@ -240,9 +240,14 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
         Sid: 'ManageRolesAndPolicies',
         Effect: 'Allow',
         Action: [...IAM_ROLE_ACTIONS, ...IAM_POLICY_ACTIONS],
-        // the platform's policies are named <prefix>-..., and CloudFormation names the others <stack name>-...;
-        // every stack of the platform and of its use cases is named <prefix>-...
-        Resource: [`arn:${partition}:iam::${accountId}:role/*`, policyArn(`${config.prefix}-*`)],
+        // the platform's roles and policies are named <prefix>-..., CloudFormation names the others <stack name>-...
+        // (every stack of the platform and of its use cases is named <prefix>-...), and roles with names generated
+        // for cross-account use <stack name without hyphens>...: never the landing zone's or anybody else's roles
+        Resource: [
+          ...(config.prefix.includes('-') ? [`arn:${partition}:iam::${accountId}:role/${config.prefix}-*`] : []),
+          `arn:${partition}:iam::${accountId}:role/${config.prefix.replace(/-/g, '')}*`,
+          policyArn(`${config.prefix}-*`),
+        ],
       },
       ...(createsGithubOidcProvider
         ? [
@@ -257,7 +262,9 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
       {
         Sid: 'ServiceLinkedRoles',
         Effect: 'Allow',
-        Action: ['iam:CreateServiceLinkedRole', 'iam:GetServiceLinkedRoleDeletionStatus'],
+        // what the AWS::IAM::ServiceLinkedRole handler calls, what the services that create their own on first use
+        // call, and passing them where a resource names one (the Config recorder, scalable targets)
+        Action: ['iam:CreateServiceLinkedRole', 'iam:GetServiceLinkedRoleDeletionStatus', 'iam:GetRole', 'iam:UpdateRole', 'iam:PassRole'],
         Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/*`,
       },
       {

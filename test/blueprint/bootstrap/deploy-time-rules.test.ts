@@ -171,6 +171,12 @@ async function needsOf(templates: Template[]): Promise<Needs> {
       // a bucket policy acts on its bucket, a managed policy's role actions on the roles it is attached to
       const bucketRef = resource.Type === 'AWS::S3::BucketPolicy' ? resource.Properties?.Bucket?.Ref : undefined;
       const name = bucketRef ? nameOf(bucketRef) : physicalName(t.stackName, logicalId, resource.Type, properties);
+      const rolesNamedBy = (raw: unknown, resolved: unknown): string[] => {
+        const ids = [...JSON.stringify(raw).matchAll(/\{"(?:Ref|Fn::GetAtt)":(?:"|\[")([A-Za-z0-9]+)/g)].map((m) => m[1])
+          .filter((id) => t.json.Resources[id]?.Type === 'AWS::IAM::Role');
+        const arns = [...JSON.stringify(resolved).matchAll(/arn:aws:iam::\d{12}:role\/([\w+=,.@/-]+)/g)].map((m) => m[1]);
+        return [...new Set([...ids.map(nameOf), ...arns.filter((n) => !ids.some((id) => n.includes(id)))])];
+      };
       const roleRefs: string[] = [].concat(resource.Properties?.Roles ?? []).map((r: any) => r?.Ref).filter((r: unknown) => typeof r === 'string');
       // CloudFormation never deletes a retained resource
       const operations = OPERATIONS.filter((op) => op !== 'delete' || !['Retain', 'RetainExceptOnCreate'].includes(resource.DeletionPolicy));
@@ -189,6 +195,13 @@ async function needsOf(templates: Template[]): Promise<Needs> {
           // KMS evaluates the key policy too (its :root statement delegates to the account's IAM policies)
           const resourcePolicy = !action.startsWith('kms:') ? undefined
             : resource.Type === 'AWS::KMS::Key' ? policies.resolve(resource.Properties.KeyPolicy) : delegatingKeyPolicy(t.account);
+          if (action === 'iam:PassRole') {
+            // the handler passes the roles the resource names; a resource that names none passes none
+            for (const role of rolesNamedBy(resource.Properties ?? {}, properties)) {
+              add({ account: t.account, region: t.region, action, resources: [`arn:aws:iam::${t.account}:role/${role}`], context: {} }, `${where} ${op}`);
+            }
+            continue;
+          }
           const arns = SERVICE_LINKED_ROLE_ACTIONS.includes(action)
             ? [`arn:aws:iam::${t.account}:role/aws-service-role/${resource.Type === 'AWS::IAM::ServiceLinkedRole' ? name.split('/').slice(1).join('/') : 'service.amazonaws.com/AWSServiceRoleForService'}`]
             : resource.Type === 'AWS::IAM::ManagedPolicy' && /Role/.test(action) && roleRefs.length > 0

@@ -91,9 +91,25 @@ describe('the permissions boundary and guardrail policy that the platform stack 
       expect(await asExecRole(action, EXEC_POLICY)).toBe('ExplicitlyDenied by NeverTouchTheExecutionPolicy');
     }
     expect(await asExecRole('iam:DeleteRolePermissionsBoundary', `arn:aws:iam::${EXP}:role/vwml-data-scientist`)).toBe('ExplicitlyDenied by NeverRemoveABoundary');
-    // policies that are not the platform's (a landing zone's, another team's)
+    // roles and policies that are not the platform's (a landing zone's, another team's)
+    for (const action of ['iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRole', 'iam:PassRole']) {
+      expect(await asExecRole(action, `arn:aws:iam::${EXP}:role/AWSControlTowerExecution`)).toBe('ImplicitlyDenied');
+      expect(await asExecRole(action, `arn:aws:iam::${EXP}:role/OrganizationAccountAccessRole`)).toBe('ImplicitlyDenied');
+      expect(await asExecRole(action, `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-training-BuildPipelineRole-ABC123`)).toBe('Allowed');
+    }
     expect(await asExecRole('iam:CreatePolicyVersion', `arn:aws:iam::${EXP}:policy/AWSControlTowerGuardrails`)).toBe('ImplicitlyDenied');
     expect(await asExecRole('iam:DeletePolicy', `arn:aws:iam::${EXP}:policy/team-x-boundary`)).toBe('ImplicitlyDenied');
+  });
+
+  test('with a hyphenated prefix, the platform roles are those named <prefix>-... and <prefix without hyphens>... (generated cross-account names)', async () => {
+    const props = config.toJson();
+    props.prefix = 'my-ml';
+    props.qualifier = 'myml';
+    const policy = execPolicy(PlatformConfig.fromObject(props));
+    expect(await asExecRole('iam:PutRolePolicy', `arn:aws:iam::${EXP}:role/my-ml-data-scientist`, policy)).toBe('Allowed');
+    expect(await asExecRole('iam:PutRolePolicy', `arn:aws:iam::${EXP}:role/mymlplatformres-ImageBuild-1C6184D6-promote`, policy)).toBe('Allowed');
+    expect(await asExecRole('iam:PutRolePolicy', `arn:aws:iam::${EXP}:role/my-other-role`, policy)).toBe('ImplicitlyDenied');
+    expect(await asExecRole('iam:CreatePolicyVersion', `arn:aws:iam::${EXP}:policy/my-ml-PermissionsBoundary`, policy)).toBe('Allowed');
   });
 
   describe('nobody else may change them', () => {
