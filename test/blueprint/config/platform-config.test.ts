@@ -218,3 +218,39 @@ describe('the platform sections', () => {
     ]);
   });
 });
+
+describe('what the landing zone provides (landingZone, github.oidcProviderArn)', () => {
+  const sample = () => PlatformConfig.sample().toJson();
+
+  test('by default the platform creates everything', () => {
+    expect(PlatformConfig.sample().landingZone).toEqual({});
+    expect(PlatformConfig.sample().toJson().landingZone).toBeUndefined();
+  });
+
+  test('the switches and the provider ARN are kept, and survive toJson', () => {
+    const props = sample();
+    props.landingZone = { createConfigRecorder: false, enableSecurityHub: false };
+    props.github = { organization: 'vw-mlops', oidcProviderArn: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com' };
+    const config = PlatformConfig.fromObject(props);
+    expect(config.landingZone).toEqual({ createConfigRecorder: false, enableSecurityHub: false });
+    expect(config.github?.oidcProviderArn).toBe('arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com');
+    expect(PlatformConfig.fromObject(config.toJson()).toJson()).toEqual(config.toJson());
+  });
+
+  test('a provider ARN of another provider names the field and the fix', () => {
+    const props = sample();
+    props.github = { organization: 'vw-mlops', oidcProviderArn: 'arn:aws:iam::222222222222:oidc-provider/gitlab.com' };
+    expect(PlatformConfig.validate(props)).toEqual([
+      'github.oidcProviderArn: "arn:aws:iam::222222222222:oidc-provider/gitlab.com" is not the ARN of a GitHub OIDC provider; '
+        + 'write "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com", or remove the key to let the platform create the provider',
+    ]);
+  });
+
+  test('a switch that is not a boolean names the field', () => {
+    const props = sample();
+    props.landingZone = { createConfigRecorder: 'false' };
+    expect(PlatformConfig.validate(props)).toEqual([
+      'landingZone.createConfigRecorder: must be true or false, not "false"; write false where the landing zone provides it already',
+    ]);
+  });
+});
