@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { actionExists, HANDLER_PERMISSIONS, OPERATIONS, physicalName, requestedRegion, resourceArnsFor } from './handler-permissions';
 import { UnneededCall, unneededEntry, UNNEEDED_HANDLER_CALLS } from './unneeded-handler-calls';
-import { PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
+import { MlopsPlatform, PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
 import { simulateWithDetails, PolicyDocumentJson, TemplatePolicies } from '../../helpers/iam-simulator';
 import { ensureRuntimeBundle, HANDLER_BUNDLE } from '../../helpers/runtime-bundle';
 import { buildReferenceApp } from '../../reference/reference-app';
@@ -293,6 +293,32 @@ describe('the CloudFormation execution policy of each account allows what the ha
   test('the handler actions unknown to the Service Authorization Reference are exactly the reviewed ones', () => {
     console.log(`handler actions unknown to IAM, not evaluated: ${[...stackNeeds.unknownActions].sort().join(', ') || 'none'}`);
     expect([...stackNeeds.unknownActions].sort()).toEqual(ACTIONS_UNKNOWN_TO_IAM);
+  });
+});
+
+describe('in a landing zone (existing Config recorder and role, Security Hub and GitHub provider)', () => {
+  test('each account\'s narrower execution policy still allows every handler call of its platform stack', async () => {
+    const props = config.toJson();
+    props.landingZone = { createConfigRecorder: false, enableSecurityHub: false };
+    props.github = { organization: 'vw-mlops', oidcProviderArn: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com' };
+    const landingZone = PlatformConfig.fromObject(props);
+    const lzApp = new App();
+    new MlopsPlatform(lzApp, 'Platform', { config: landingZone });
+    const templates = lzApp.synth().stacks
+      .map((s) => ({ stackName: s.stackName, account: s.environment.account, region: s.environment.region, json: s.template }));
+    const types = new Set(templates.flatMap((t) => Object.values<any>(t.json.Resources).map((r) => r.Type)));
+    expect([...types].filter((t) => /Config::ConfigurationRecorder|Config::DeliveryChannel|SecurityHub|OIDCProvider|ServiceLinkedRole/.test(t))).toEqual([]);
+    const { needs } = await needsOf(templates);
+    const deniedCalls: string[] = [];
+    for (const b of PlatformBootstrap.forConfig(landingZone)) {
+      expect(JSON.stringify(b.executionPolicyDocument)).not.toMatch(/securityhub|OpenIDConnect/);
+      const principal = `arn:aws:iam::${b.accountId}:role/cdk-${landingZone.qualifier}-cfn-exec-role-${b.accountId}-${b.region}`;
+      for (const need of [...needs.values()].filter((n) => n.account === b.accountId)) {
+        const { decision, resource } = await decide(need, [b.executionPolicyDocument], principal);
+        if (decision !== 'Allowed') deniedCalls.push(`${b.account}: ${need.action} on ${resource}: ${decision}`);
+      }
+    }
+    expect(deniedCalls).toEqual([]);
   });
 });
 
