@@ -61,6 +61,26 @@ const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
 const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9._*-]{1,100}$/;
 const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
+/** IAM's default quota for the size of a role trust policy (characters, whitespace not counted). */
+const TRUST_POLICY_MAX_CHARS = 2048;
+
+/** The size of the GitHub deploy role's trust policy as IAM counts it (see ExpAccountStack). */
+function githubTrustPolicySize(organization: string, repositories: string[], accountId: string): number {
+  const trust = {
+    Statement: [{
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: { 'token.actions.githubusercontent.com:sub': repositories.map((r) => `repo:${organization}/${r}:ref:refs/heads/main`) },
+      },
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws-us-gov:iam::${accountId}:oidc-provider/token.actions.githubusercontent.com` },
+    }],
+    Version: '2012-10-17',
+  };
+  return JSON.stringify(trust).length;
+}
+
 function validateGithub(github: unknown, input: Obj, problems: Problems): void {
   if (github === undefined) return;
   if (!checkObject(github, 'github', ['organization', 'repositories', 'oidcProviderArn'], problems)) return;
@@ -81,6 +101,13 @@ function validateGithub(github: unknown, input: Obj, problems: Problems): void {
   const repos = stringList(github, 'repositories', 'github', problems, 'a repository name pattern', GITHUB_REPOSITORY_PATTERN, 'weld-gun-*');
   if (repos !== undefined && repos.length === 0 && Array.isArray(github.repositories)) {
     problems.add('github.repositories', 'is empty; list the repository names (patterns with * allowed), or remove the key for every repository of the organization');
+  }
+  if (repos !== undefined && repos.length > 0 && org !== undefined) {
+    const size = githubTrustPolicySize(org, repos, expAccountId);
+    if (size > TRUST_POLICY_MAX_CHARS) {
+      problems.add('github.repositories', `lists ${repos.length} patterns: the trust policy of the GitHub deploy role would have ${size} characters, above IAM's limit of ${TRUST_POLICY_MAX_CHARS}; `
+        + 'use fewer, wider patterns such as "weld-gun-*"');
+    }
   }
 }
 
