@@ -812,7 +812,7 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
   }
 
   private createAlarmTopic(key: kms.IKey): sns.ITopic {
-    allowCloudWatchAlarmsToUseKey(key);
+    allowCloudWatchAlarmsToUseKey(key, { scope: this, prop: 'encryptionKey' });
     return new sns.Topic(this, 'AlarmTopic', {
       masterKey: key,
       enforceSSL: true,

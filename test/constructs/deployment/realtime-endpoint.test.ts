@@ -373,6 +373,7 @@ describe('RealtimeEndpoint: endpoint, blue/green and rollback', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } },
           },
         ]),
       },
