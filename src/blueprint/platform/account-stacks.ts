@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PlatformAccountStack } from './platform-account-stack';
@@ -253,8 +254,18 @@ export class ResAccountStack extends PlatformAccountStack {
 /**
  * DEV, INT or PROD: the deployment targets. The isolated network, the ML key for endpoint volumes and
  * data capture, and the persona roles of the stage (DEV troubleshooting, INT and PROD read-only).
+ *
+ * Also the account-wide API Gateway setting that the use cases' inference APIs need for execution
+ * and access logging: the CloudWatch Logs role of API Gateway (`AWS::ApiGateway::Account`). It exists
+ * once per account and region, so the platform stack owns it; a use-case stack never sets it (100 use
+ * cases would overwrite each other's setting, and deleting one would break the others).
  */
 export class StageAccountStack extends PlatformAccountStack {
+  /** The role API Gateway of this account and region writes execution and access logs with. */
+  public readonly apiGatewayCloudWatchRole: iam.Role;
+  /** The account-wide API Gateway setting that names that role. */
+  public readonly apiGatewayAccount: apigw.CfnAccount;
+
   /**
    * @param scope the parent construct
    * @param id the construct id
@@ -266,5 +277,36 @@ export class StageAccountStack extends PlatformAccountStack {
       throw new Error(`StageAccountStack: account must be DEV, INT or PROD, not ${account.toUpperCase()}`);
     }
     super(scope, id, { config: props.config, account });
+    const { accountId, region } = props.config.account(account);
+    const partition = this.names.partition(account);
+    // the boundary is applied to every role of the stack (PlatformAccountStack)
+    this.apiGatewayCloudWatchRole = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
+      roleName: this.names.apiGatewayCloudWatchRoleName,
+      description: `API Gateway of ${account.toUpperCase()} (${region}) writes the execution and access logs of every REST API with this role`,
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+    });
+    const logGroups = `arn:${partition}:logs:${region}:${accountId}:log-group:*`;
+    const policy = new iam.ManagedPolicy(this, 'ApiGatewayCloudWatchPolicy', {
+      description: 'API Gateway execution and access logging in this account and region (the actions of AmazonAPIGatewayPushToCloudWatchLogs)',
+      roles: [this.apiGatewayCloudWatchRole],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'WriteApiLogsOfThisAccount',
+          actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+          resources: [logGroups, `${logGroups}:log-stream:*`],
+        }),
+        new iam.PolicyStatement({ sid: 'FindTheLogGroups', actions: ['logs:DescribeLogGroups'], resources: ['*'] }),
+      ],
+    });
+    const reason =
+      'The account-wide API Gateway logging role: execution log groups are named by API Gateway after each API id (API-Gateway-Execution-Logs_<api id>/<stage>) and access log groups belong to the use cases; limited to this account and region.';
+    acknowledgeRules(policy, {
+      [`AwsSolutions-IAM5[Resource::${logGroups}]`]: reason,
+      [`AwsSolutions-IAM5[Resource::${logGroups}:log-stream:*]`]: reason,
+      'AwsSolutions-IAM5[Resource::*]': 'logs:DescribeLogGroups supports no resource-level permissions; it is the only action of this policy on "*" and lists log group names only.',
+    });
+    this.apiGatewayAccount = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: this.apiGatewayCloudWatchRole.roleArn });
+    // API Gateway checks the role's permissions when the setting is written
+    this.apiGatewayAccount.node.addDependency(policy);
   }
 }
