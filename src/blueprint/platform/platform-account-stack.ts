@@ -4,7 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComplianceBaseline } from '../../constructs/compliance';
 import { allowCloudWatchLogs } from '../../constructs/core/encrypted-log-group';
-import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey } from '../../constructs/core/key-grants';
+import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, allowLogDeliveryToUseKey } from '../../constructs/core/key-grants';
 import { IsolatedNetwork } from '../../constructs/network';
 import { PersonaEnvironment, PersonaRoles, PersonaTrust, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
@@ -68,8 +68,9 @@ export class PlatformAccountStack extends Stack {
   public readonly network?: IsolatedNetwork;
   /**
    * The ML key, in accounts with a network. Besides the account (and EXP's consumers), its policy lets
-   * CloudWatch Logs use it for this account's log groups, and CloudWatch alarms and EventBridge rules of
-   * this account publish to topics and queues encrypted with it: the use-case stacks import it.
+   * CloudWatch Logs use it for this account's log groups, CloudWatch alarms and EventBridge rules of
+   * this account publish to topics and queues encrypted with it, and the log delivery of this account
+   * decrypt (state machines encrypted with it that log): the use-case stacks import it.
    */
   public readonly mlKey?: PlatformKey;
   /** The persona roles, in EXP, DEV, INT and PROD. */
@@ -124,10 +125,11 @@ export class PlatformAccountStack extends Stack {
       });
       // The use-case stacks of this account import the ML key (SSM) and cannot change its policy: the
       // services their log groups, alarm topics and dead-letter queues need are allowed here, for this
-      // account only (log groups of this account and region; alarms and rules of this account).
+      // account only (log groups of this account and region; alarms, rules and log delivery of this account).
       allowCloudWatchLogs(this.mlKey.key);
       allowCloudWatchAlarmsToUseKey(this.mlKey.key);
       allowEventBridgeToUseKey(this.mlKey.key);
+      allowLogDeliveryToUseKey(this.mlKey.key);
       this.network = new IsolatedNetwork(this, 'Network', {
         cidr: network.cidr,
         ...(network.vpcId

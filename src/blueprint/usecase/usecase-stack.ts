@@ -98,15 +98,15 @@ export class UseCaseStack extends Stack {
 
   /**
    * The platform's ML key of this account (model data, data capture, SageMaker volumes), imported. Its
-   * policy, written by the platform stack, lets CloudWatch Logs, CloudWatch alarms and EventBridge of
-   * this account use it: the warnings of constructs that cannot extend an imported key's policy for
+   * policy, written by the platform stack, lets CloudWatch Logs, CloudWatch alarms, EventBridge and the
+   * log delivery of this account use it: the warnings of constructs that cannot extend an imported key's policy for
    * those services are acknowledged in this stack.
    */
   public get mlKey(): kms.IKey {
     const existing = this.node.tryFindChild('PlatformMlKey') as kms.IKey | undefined;
     if (existing) return existing;
     const reason = `The platform stack ${this.names.platform.platformStackName(this.platformAccount)} writes the ML key policy with this statement.`;
-    for (const warning of [ImportedKeyWarning.LOGS, ImportedKeyWarning.ALARMS, ImportedKeyWarning.EVENTS]) {
+    for (const warning of [ImportedKeyWarning.LOGS, ImportedKeyWarning.ALARMS, ImportedKeyWarning.EVENTS, ImportedKeyWarning.LOG_DELIVERY]) {
       Annotations.of(this).acknowledgeWarning(warning, reason);
     }
     return kms.Key.fromKeyArn(this, 'PlatformMlKey', this.parameter(PlatformParameter.ML_KEY_ARN));

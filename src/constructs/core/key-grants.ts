@@ -23,6 +23,8 @@ export enum ImportedKeyWarning {
   ALARMS = '@vw/mlops-blueprint:importedKeyNeedsCloudWatchAlarms',
   /** EventBridge must be allowed to deliver to topics and queues encrypted with the key */
   EVENTS = '@vw/mlops-blueprint:importedKeyNeedsEventBridge',
+  /** Log delivery must be allowed to decrypt the data of a state machine encrypted with the key */
+  LOG_DELIVERY = '@vw/mlops-blueprint:importedKeyNeedsLogDelivery',
 }
 
 /**
@@ -112,5 +114,27 @@ export function allowEventBridgeToUseKey(key: kms.IKey, user?: KeyUser): void {
     { StringEquals: { 'aws:SourceAccount': account } },
     user,
     ImportedKeyWarning.EVENTS,
+  );
+}
+
+/**
+ * Lets the log delivery of this account (`delivery.logs.amazonaws.com`, e.g. a Step Functions state
+ * machine encrypted with this key that logs to CloudWatch Logs) decrypt with this key. For a key of
+ * this app `sfn.StateMachine` adds such a statement itself; this one, conditioned on
+ * `aws:SourceAccount`, is for a key that other stacks import.
+ * @param key the key
+ * @param user the construct and prop that use the key, for the warning about an imported key
+ * @internal
+ */
+export function allowLogDeliveryToUseKey(key: kms.IKey, user?: KeyUser): void {
+  allowServiceToUseKey(
+    key,
+    'vw-mlops-blueprint.log-delivery-granted',
+    'AllowLogDeliveryOfThisAccountToDecrypt',
+    'delivery.logs.amazonaws.com',
+    ['kms:Decrypt'],
+    { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
+    user,
+    ImportedKeyWarning.LOG_DELIVERY,
   );
 }

@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 import { literalPartition } from '../core/iam-findings';
+import { allowLogDeliveryToUseKey } from '../core/key-grants';
 import {
   checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, JOB_NETWORK_INTERFACES, networkInterfaceStatements,
 } from '../core/sagemaker-workload';
@@ -432,6 +433,8 @@ export class BatchInference extends Construct implements ec2.IConnectable {
       encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(key),
       comment: `Batch inference ${this.jobNamePrefix}: create the model, run the transform job, delete the model`,
     });
+    // an in-app key gets the log delivery statement from sfn.StateMachine; an imported key's owner must add it
+    if (!(key instanceof kms.Key)) allowLogDeliveryToUseKey(key, { scope: this, prop: 'encryptionKey' });
     // Step Functions checks the logging permissions when it creates the state machine
     this.stateMachine.node.addDependency(statePolicy, modelPolicy);
 

@@ -32,7 +32,7 @@ describe.each(STAGES)('the ML key of %s admits the services of the serving stack
 
   test('CloudWatch Logs may encrypt the log groups of this account and region, and only those', () => {
     // (the simulator does not evaluate kms:EncryptionContext:aws:logs:arn, so the statement is matched exactly)
-    const statements = (key.policy.Statement as any[]).filter((s) => JSON.stringify(s.Principal ?? '').includes('logs.'));
+    const statements = (key.policy.Statement as any[]).filter((s) => /^logs\./.test(s.Principal?.Service ?? ''));
     expect(statements).toEqual([
       {
         Sid: 'AllowCloudWatchLogsOfThisAccount',
@@ -56,16 +56,17 @@ describe.each(STAGES)('the ML key of %s admits the services of the serving stack
   });
 
   test.each([
-    ['cloudwatch.amazonaws.com', 'alarms publishing to the encrypted alarm topics'],
-    ['events.amazonaws.com', 'rules sending to the encrypted dead-letter queues'],
-  ])('%s may use it for %s of this account only', async (service) => {
-    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+    ['cloudwatch.amazonaws.com', 'alarms publishing to the encrypted alarm topics', ['kms:GenerateDataKey', 'kms:Decrypt']],
+    ['events.amazonaws.com', 'rules sending to the encrypted dead-letter queues', ['kms:GenerateDataKey', 'kms:Decrypt']],
+    ['delivery.logs.amazonaws.com', 'the logs of the encrypted batch inference state machine', ['kms:Decrypt']],
+  ])('%s may use it for %s of this account only', async (service, _what, actions) => {
+    for (const action of actions) {
       expect(
         await simulate({ principal: service, identityPolicies: [], resourcePolicy: key.policy, action, resource: key.arn, context: { 'aws:SourceAccount': key.account } }),
       ).toBe('Allowed');
     }
     expect(
-      await simulate({ principal: service, identityPolicies: [], resourcePolicy: key.policy, action: 'kms:GenerateDataKey', resource: key.arn, context: { 'aws:SourceAccount': other } }),
+      await simulate({ principal: service, identityPolicies: [], resourcePolicy: key.policy, action: 'kms:Decrypt', resource: key.arn, context: { 'aws:SourceAccount': other } }),
     ).toBe('ImplicitlyDenied');
   });
 

@@ -1,7 +1,8 @@
 import { Annotations as CoreAnnotations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { EncryptedLogGroup, EndpointInstanceType, EndpointModelSource, RealtimeEndpoint } from '../../../src';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { BatchInference, EncryptedLogGroup, EndpointInstanceType, EndpointModelSource, RealtimeEndpoint } from '../../../src';
 import { isolatedNetwork } from '../../helpers/network';
 import { testStack } from '../../helpers/stacks';
 
@@ -50,5 +51,23 @@ describe('a service grant on an imported key is not silently dropped', () => {
     ]);
     for (const [, id] of ids) CoreAnnotations.of(stack).acknowledgeWarning(id, 'the key owner allows it');
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('imported key'))).toEqual([]);
+  });
+
+  test('BatchInference on an imported key warns that log delivery must be allowed to decrypt for its encrypted state machine', () => {
+    const { stack } = testStack();
+    const { vpc } = isolatedNetwork(stack);
+    new BatchInference(stack, 'Batch', {
+      modelSource: EndpointModelSource.fromModelPackageArn('arn:aws:sagemaker:eu-central-1:111111111111:model-package/churn/3'),
+      instanceType: EndpointInstanceType.ML_M5_XLARGE,
+      vpc,
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Imported', IMPORTED_KEY),
+      modelArtifactsBucket: s3.Bucket.fromBucketName(stack, 'Artifacts', 'churn-artifacts'),
+      imageRepositoryArns: ['arn:aws:ecr:eu-central-1:333333333333:repository/churn-inference'],
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('/Test/Batch', Match.stringLikeRegexp('delivery.logs.amazonaws.com'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      'encryptionKey is an imported key, whose policy cannot be changed here: its owner must allow delivery.logs.amazonaws.com kms:Decrypt ' +
+        'with the condition {"StringEquals":{"aws:SourceAccount":"222222222222"}} in the key policy, or this fails in AWS [ack: @vw/mlops-blueprint:importedKeyNeedsLogDelivery]',
+    ]);
   });
 });
