@@ -48,6 +48,21 @@ describe('API Gateway can write the inference API logs in a fresh stage account 
     ).toBe('ImplicitlyDenied');
   });
 
+  test.each(STAGES)('the %s CloudFormation execution role may write the setting and pass the role', async (stage) => {
+    const bootstrap = MlopsPlatform.bootstrapCommands(config).find((b) => b.account === stage)!;
+    const account = config.account(stage).accountId;
+    const request = { principal: `arn:aws:iam::${account}:role/cdk-vwml-cfn-exec-role-${account}-eu-central-1`, identityPolicies: [bootstrap.executionPolicyDocument] };
+    expect(await simulate({ ...request, action: 'apigateway:PATCH', resource: 'arn:aws:apigateway:eu-central-1::/account' })).toBe('Allowed');
+    expect(
+      await simulate({
+        ...request,
+        action: 'iam:PassRole',
+        resource: `arn:aws:iam::${account}:role/vwml-apigateway-cloudwatch`,
+        context: { 'iam:PassedToService': 'apigateway.amazonaws.com' },
+      }),
+    ).toBe('Allowed');
+  });
+
   test('only the stage accounts get it, and no use-case stack sets it (it is account-wide)', () => {
     for (const account of [PlatformAccount.DATA, PlatformAccount.EXP, PlatformAccount.RES]) {
       Template.fromStack(platform.stack(account)).resourceCountIs('AWS::ApiGateway::Account', 0);
