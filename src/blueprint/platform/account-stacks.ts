@@ -18,6 +18,13 @@ import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 export interface AccountStackProps {
   /** The validated platform configuration. */
   readonly config: PlatformConfig;
+
+  /**
+   * DEV, INT and PROD: whether the stack sets API Gateway's account-wide CloudWatch role
+   * (`AWS::ApiGateway::Account`). Turn it off where a landing zone already sets it. Ignored elsewhere.
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
 }
 
 /**
@@ -258,13 +265,17 @@ export class ResAccountStack extends PlatformAccountStack {
  * Also the account-wide API Gateway setting that the use cases' inference APIs need for execution
  * and access logging: the CloudWatch Logs role of API Gateway (`AWS::ApiGateway::Account`). It exists
  * once per account and region, so the platform stack owns it; a use-case stack never sets it (100 use
- * cases would overwrite each other's setting, and deleting one would break the others).
+ * cases would overwrite each other's setting, and deleting one would break the others). Where a landing
+ * zone already sets it, turn it off with `manageApiGatewayAccount: false`.
  */
 export class StageAccountStack extends PlatformAccountStack {
-  /** The role API Gateway of this account and region writes execution and access logs with. */
-  public readonly apiGatewayCloudWatchRole: iam.Role;
-  /** The account-wide API Gateway setting that names that role. */
-  public readonly apiGatewayAccount: apigw.CfnAccount;
+  /**
+   * The role API Gateway of this account and region writes execution and access logs with (unless
+   * `manageApiGatewayAccount` is false).
+   */
+  public readonly apiGatewayCloudWatchRole?: iam.Role;
+  /** The account-wide API Gateway setting that names that role (unless `manageApiGatewayAccount` is false). */
+  public readonly apiGatewayAccount?: apigw.CfnAccount;
 
   /**
    * @param scope the parent construct
@@ -277,10 +288,11 @@ export class StageAccountStack extends PlatformAccountStack {
       throw new Error(`StageAccountStack: account must be DEV, INT or PROD, not ${account.toUpperCase()}`);
     }
     super(scope, id, { config: props.config, account });
+    if (props.manageApiGatewayAccount === false) return;
     const { accountId, region } = props.config.account(account);
     const partition = this.names.partition(account);
     // the boundary is applied to every role of the stack (PlatformAccountStack)
-    this.apiGatewayCloudWatchRole = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
+    const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
       roleName: this.names.apiGatewayCloudWatchRoleName,
       description: `API Gateway of ${account.toUpperCase()} (${region}) writes the execution and access logs of every REST API with this role`,
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
@@ -288,7 +300,7 @@ export class StageAccountStack extends PlatformAccountStack {
     const logGroups = `arn:${partition}:logs:${region}:${accountId}:log-group:*`;
     const policy = new iam.ManagedPolicy(this, 'ApiGatewayCloudWatchPolicy', {
       description: 'API Gateway execution and access logging in this account and region (the actions of AmazonAPIGatewayPushToCloudWatchLogs)',
-      roles: [this.apiGatewayCloudWatchRole],
+      roles: [role],
       statements: [
         new iam.PolicyStatement({
           sid: 'WriteApiLogsOfThisAccount',
@@ -305,8 +317,10 @@ export class StageAccountStack extends PlatformAccountStack {
       [`AwsSolutions-IAM5[Resource::${logGroups}:log-stream:*]`]: reason,
       'AwsSolutions-IAM5[Resource::*]': 'logs:DescribeLogGroups supports no resource-level permissions; it is the only action of this policy on "*" and lists log group names only.',
     });
-    this.apiGatewayAccount = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: this.apiGatewayCloudWatchRole.roleArn });
+    const setting = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
     // API Gateway checks the role's permissions when the setting is written
-    this.apiGatewayAccount.node.addDependency(policy);
+    setting.node.addDependency(policy);
+    this.apiGatewayCloudWatchRole = role;
+    this.apiGatewayAccount = setting;
   }
 }

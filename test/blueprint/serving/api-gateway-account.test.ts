@@ -15,7 +15,7 @@ describe('API Gateway can write the inference API logs in a fresh stage account 
     expect(accounts).toHaveLength(1);
     const roleId: string = accounts[0].Properties.CloudWatchRoleArn['Fn::GetAtt'][0];
     expect(accounts[0].Properties).toEqual({ CloudWatchRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } });
-    expect(logicalIdOf((stack as StageAccountStack).apiGatewayCloudWatchRole)).toBe(roleId);
+    expect(logicalIdOf((stack as StageAccountStack).apiGatewayCloudWatchRole!)).toBe(roleId);
     // after the role's policy: API Gateway checks the role when the setting is written
     expect(accounts[0].DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ApiGatewayCloudWatchPolicy/)]));
 
@@ -74,5 +74,15 @@ describe('API Gateway can write the inference API logs in a fresh stage account 
     Template.fromStack(useCase.dev).hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [{ DataTraceEnabled: false, HttpMethod: '*', LoggingLevel: 'INFO', MetricsEnabled: true, ResourcePath: '/*' }],
     });
+  });
+
+  test('manageApiGatewayAccount: false leaves the setting to the landing zone', () => {
+    const own = new MlopsPlatform(new App(), 'Platform', { config, manageApiGatewayAccount: false });
+    for (const stack of own.stacks) {
+      const t = Template.fromStack(stack);
+      t.resourceCountIs('AWS::ApiGateway::Account', 0);
+      expect(Object.values(t.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName)).not.toContain('vwml-apigateway-cloudwatch');
+    }
+    expect(own.dev.apiGatewayCloudWatchRole).toBeUndefined();
   });
 });
