@@ -141,6 +141,25 @@ export class PlatformNames {
     return `arn:${this.partition(PlatformAccount.EXP)}:iam::${this.config.account(PlatformAccount.EXP).accountId}:role/${this.githubDeployRoleName}`;
   }
 
+  /**
+   * The role API Gateway writes execution and access logs with in DEV, INT and PROD: one per account,
+   * named in the account-wide API Gateway setting, created by the platform stack.
+   */
+  public get apiGatewayCloudWatchRoleName(): string {
+    return `${this.prefix}-apigateway-cloudwatch`;
+  }
+
+  /**
+   * The ARN of the CloudFormation execution role of the CDK bootstrap in an account,
+   * `cdk-<qualifier>-cfn-exec-role-<account>-<region>`: it creates the resources of the use-case stacks
+   * (e.g. the SageMaker models of the serving stacks from the model packages in EXP).
+   * @param account which account
+   */
+  public cfnExecutionRoleArn(account: PlatformAccount): string {
+    const { accountId, region } = this.config.account(account);
+    return `arn:${this.partition(account)}:iam::${accountId}:role/cdk-${this.config.qualifier}-cfn-exec-role-${accountId}-${region}`;
+  }
+
   /** The name of the Studio domain in EXP. */
   public get studioDomainName(): string {
     return `${this.prefix}-studio`;

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PlatformAccountStack } from './platform-account-stack';
@@ -17,6 +18,13 @@ import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 export interface AccountStackProps {
   /** The validated platform configuration. */
   readonly config: PlatformConfig;
+
+  /**
+   * DEV, INT and PROD: whether the stack sets API Gateway's account-wide CloudWatch role
+   * (`AWS::ApiGateway::Account`). Turn it off where a landing zone already sets it. Ignored elsewhere.
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
 }
 
 /**
@@ -256,8 +264,22 @@ export class ResAccountStack extends PlatformAccountStack {
 /**
  * DEV, INT or PROD: the deployment targets. The isolated network, the ML key for endpoint volumes and
  * data capture, and the persona roles of the stage (DEV troubleshooting, INT and PROD read-only).
+ *
+ * Also the account-wide API Gateway setting that the use cases' inference APIs need for execution
+ * and access logging: the CloudWatch Logs role of API Gateway (`AWS::ApiGateway::Account`). It exists
+ * once per account and region, so the platform stack owns it; a use-case stack never sets it (100 use
+ * cases would overwrite each other's setting, and deleting one would break the others). Where a landing
+ * zone already sets it, turn it off with `manageApiGatewayAccount: false`.
  */
 export class StageAccountStack extends PlatformAccountStack {
+  /**
+   * The role API Gateway of this account and region writes execution and access logs with (unless
+   * `manageApiGatewayAccount` is false).
+   */
+  public readonly apiGatewayCloudWatchRole?: iam.Role;
+  /** The account-wide API Gateway setting that names that role (unless `manageApiGatewayAccount` is false). */
+  public readonly apiGatewayAccount?: apigw.CfnAccount;
+
   /**
    * @param scope the parent construct
    * @param id the construct id
@@ -269,5 +291,39 @@ export class StageAccountStack extends PlatformAccountStack {
       throw new Error(`StageAccountStack: account must be DEV, INT or PROD, not ${account.toUpperCase()}`);
     }
     super(scope, id, { config: props.config, account });
+    if (props.manageApiGatewayAccount === false) return;
+    const { accountId, region } = props.config.account(account);
+    const partition = this.names.partition(account);
+    // the boundary is applied to every role of the stack (PlatformAccountStack)
+    const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
+      roleName: this.names.apiGatewayCloudWatchRoleName,
+      description: `API Gateway of ${account.toUpperCase()} (${region}) writes the execution and access logs of every REST API with this role`,
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+    });
+    const logGroups = `arn:${partition}:logs:${region}:${accountId}:log-group:*`;
+    const policy = new iam.ManagedPolicy(this, 'ApiGatewayCloudWatchPolicy', {
+      description: 'API Gateway execution and access logging in this account and region (the actions of AmazonAPIGatewayPushToCloudWatchLogs)',
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'WriteApiLogsOfThisAccount',
+          actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+          resources: [logGroups, `${logGroups}:log-stream:*`],
+        }),
+        new iam.PolicyStatement({ sid: 'FindTheLogGroups', actions: ['logs:DescribeLogGroups'], resources: ['*'] }),
+      ],
+    });
+    const reason =
+      'The account-wide API Gateway logging role: execution log groups are named by API Gateway after each API id (API-Gateway-Execution-Logs_<api id>/<stage>) and access log groups belong to the use cases; limited to this account and region.';
+    acknowledgeRules(policy, {
+      [`AwsSolutions-IAM5[Resource::${logGroups}]`]: reason,
+      [`AwsSolutions-IAM5[Resource::${logGroups}:log-stream:*]`]: reason,
+      'AwsSolutions-IAM5[Resource::*]': 'logs:DescribeLogGroups supports no resource-level permissions; it is the only action of this policy on "*" and lists log group names only.',
+    });
+    const setting = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
+    // API Gateway checks the role's permissions when the setting is written
+    setting.node.addDependency(policy);
+    this.apiGatewayCloudWatchRole = role;
+    this.apiGatewayAccount = setting;
   }
 }

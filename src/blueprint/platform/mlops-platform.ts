@@ -11,6 +11,14 @@ import { PlatformAccountStack } from './platform-account-stack';
 export interface MlopsPlatformProps {
   /** The validated platform configuration (`PlatformConfig.fromFile('platform.json')`). */
   readonly config: PlatformConfig;
+
+  /**
+   * Whether the DEV, INT and PROD platform stacks set API Gateway's account-wide CloudWatch role
+   * (`AWS::ApiGateway::Account`), which the inference APIs' execution logging needs. Turn it off where
+   * a landing zone already sets it in those accounts and regions (deploying would replace its role).
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
 }
 
 /**
@@ -24,7 +32,7 @@ export interface MlopsPlatformProps {
  * | DATA | key, guardrails, compliance baseline, Glue database + Lake Formation column grants to EXP |
  * | EXP | + isolated network, ML key, personas, Studio domain and profiles, CodeArtifact mirror |
  * | RES | + ECR registry and image build pipelines, model event bus, Service Catalog portfolio |
- * | DEV, INT, PROD | + isolated network, ML key, personas of the stage |
+ * | DEV, INT, PROD | + isolated network, ML key, personas of the stage, API Gateway's CloudWatch role |
  *
  * @example
  * const app = new App();
@@ -71,9 +79,10 @@ export class MlopsPlatform extends Construct {
     this.data = new DataAccountStack(this, 'Data', { config });
     this.exp = new ExpAccountStack(this, 'Exp', { config });
     this.res = new ResAccountStack(this, 'Res', { config });
-    this.dev = new StageAccountStack(this, 'Dev', { config }, PlatformAccount.DEV);
-    this.int = new StageAccountStack(this, 'Int', { config }, PlatformAccount.INT);
-    this.prod = new StageAccountStack(this, 'Prod', { config }, PlatformAccount.PROD);
+    const stage = { config, manageApiGatewayAccount: props.manageApiGatewayAccount };
+    this.dev = new StageAccountStack(this, 'Dev', stage, PlatformAccount.DEV);
+    this.int = new StageAccountStack(this, 'Int', stage, PlatformAccount.INT);
+    this.prod = new StageAccountStack(this, 'Prod', stage, PlatformAccount.PROD);
   }
 
   /** The six stacks, in deployment order (DATA, EXP, RES, DEV, INT, PROD). */

@@ -3,6 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComplianceBaseline } from '../../constructs/compliance';
+import { allowCloudWatchLogs } from '../../constructs/core/encrypted-log-group';
+import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, allowLogDeliveryToUseKey } from '../../constructs/core/key-grants';
 import { IsolatedNetwork } from '../../constructs/network';
 import { PersonaEnvironment, PersonaRoles, PersonaTrust, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
@@ -64,7 +66,12 @@ export class PlatformAccountStack extends Stack {
   public readonly complianceBaseline: ComplianceBaseline;
   /** The isolated network, in accounts with a network. */
   public readonly network?: IsolatedNetwork;
-  /** The ML key, in accounts with a network. */
+  /**
+   * The ML key, in accounts with a network. Besides the account (and EXP's consumers), its policy lets
+   * CloudWatch Logs use it for this account's log groups, CloudWatch alarms and EventBridge rules of
+   * this account publish to topics and queues encrypted with it, and the log delivery of this account
+   * decrypt (state machines encrypted with it that log): the use-case stacks import it.
+   */
   public readonly mlKey?: PlatformKey;
   /** The persona roles, in EXP, DEV, INT and PROD. */
   public readonly personas?: PersonaRoles;
@@ -123,6 +130,13 @@ export class PlatformAccountStack extends Stack {
         description: `${props.config.prefix} ML data in ${props.account.toUpperCase()}: model artifacts, data capture, SageMaker volumes`,
         consumerAccountIds: mlKeyConsumers(props.config, props.account),
       });
+      // The use-case stacks of this account import the ML key (SSM) and cannot change its policy: the
+      // services their log groups, alarm topics and dead-letter queues need are allowed here, for this
+      // account only (log groups of this account and region; alarms, rules and log delivery of this account).
+      allowCloudWatchLogs(this.mlKey.key);
+      allowCloudWatchAlarmsToUseKey(this.mlKey.key);
+      allowEventBridgeToUseKey(this.mlKey.key);
+      allowLogDeliveryToUseKey(this.mlKey.key);
       this.network = new IsolatedNetwork(this, 'Network', {
         cidr: network.cidr,
         ...(network.vpcId

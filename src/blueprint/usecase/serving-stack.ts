@@ -191,8 +191,12 @@ export class ServingStack extends UseCaseStack {
         modelArtifactsPrefix: 'runs/',
         imageRepositoryArns,
         jobNamePrefix: `${names.base}-${props.stage}`.slice(0, 50),
+        // fixed names: the registry, the artifact bucket and the key in EXP admit exactly these roles
+        modelRoleName: names.batchModelRoleName(props.stage),
+        stateMachineRoleName: names.batchWorkflowRoleName(props.stage),
       });
       (this.batchInference.modelRole as iam.Role).addManagedPolicy(this.guardrailPolicy);
+      decrypt.attachToRole(this.batchInference.modelRole);
     }
     if (settings.modelMonitor) {
       this.modelMonitor = new ModelMonitor(this, 'ModelMonitor', {

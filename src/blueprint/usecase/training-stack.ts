@@ -32,7 +32,9 @@ export interface TrainingStackProps {
  * The training stack of a use case in EXP: the use case's artifact key, the model-build pipeline (the
  * predictive-maintenance sample pipeline: preprocess, train, evaluate, quality gate, register), and the
  * model registry whose approval events go to the RES model event bus. The deployment roles of RES, DEV,
- * INT and PROD (fixed names) may read the registry, the artifacts and the key.
+ * INT and PROD (fixed names: the Resolve role, the endpoint and batch model roles) may read the registry,
+ * the artifacts and the key; the CloudFormation execution roles and batch workflow roles of DEV, INT and
+ * PROD may create models from the registered versions.
  */
 export class TrainingStack extends UseCaseStack {
   /** The key of the model artifacts (shared with the deployment roles of the other accounts). */
@@ -61,10 +63,22 @@ export class TrainingStack extends UseCaseStack {
     const consumerAccounts = [PlatformAccount.RES, ...SERVING_STAGES]
       .map((a) => config.account(a).accountId)
       .filter((accountId, i, all) => accountId !== exp.accountId && all.indexOf(accountId) === i);
+    const otherAccount = (arn: string) => !arn.includes(`:${exp.accountId}:`);
+    // read the registry, the artifacts and the key: the Resolve step in RES, and in each stage the roles
+    // that run the model (endpoint, batch transform)
     const consumerRoles = [
       names.roleArn(PlatformAccount.RES, names.resolveRoleName),
-      ...SERVING_STAGES.map((stage) => names.roleArn(stage, names.endpointRoleName(stage))),
-    ].filter((arn) => !arn.includes(`:${exp.accountId}:`));
+      ...SERVING_STAGES.flatMap((stage) => [
+        names.roleArn(stage, names.endpointRoleName(stage)),
+        names.roleArn(stage, names.batchModelRoleName(stage)),
+      ]),
+    ].filter(otherAccount);
+    // only create models from the versions: the CloudFormation execution role of each stage (the
+    // serving stack's AWS::SageMaker::Model) and the batch inference workflow (its CreateModel step)
+    const modelCreatorRoles = SERVING_STAGES.flatMap((stage) => [
+      names.platform.cfnExecutionRoleArn(stage),
+      names.roleArn(stage, names.batchWorkflowRoleName(stage)),
+    ]).filter(otherAccount);
 
     this.artifactKey = new PlatformKey(this, 'ArtifactKey', {
       aliasName: names.artifactKeyAlias.replace(/^alias\//, ''),
@@ -111,6 +125,7 @@ export class TrainingStack extends UseCaseStack {
       modelEventBusArn: names.platform.eventBusArn,
       encryptionKey: this.artifactKey.key,
       consumerRoleArns: consumerRoles.length > 0 ? consumerRoles : undefined,
+      modelCreatorRoleArns: modelCreatorRoles.length > 0 ? modelCreatorRoles : undefined,
       organizationId: config.organizationId,
       artifactKey: this.artifactKey.key,
       artifactBucket: this.pipeline.artifactBucket,

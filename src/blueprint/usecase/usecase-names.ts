@@ -96,6 +96,24 @@ export class UseCaseNames {
   }
 
   /**
+   * The execution role of the batch inference models and transform jobs of a stage (reads the model
+   * artifacts in EXP).
+   * @param stage DEV, INT or PROD
+   */
+  public batchModelRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-batch-model`;
+  }
+
+  /**
+   * The role of the batch inference state machine of a stage (creates the model from the model
+   * package in EXP).
+   * @param stage DEV, INT or PROD
+   */
+  public batchWorkflowRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-batch-workflow`;
+  }
+
+  /**
    * The role the smoke test of the deployment pipeline assumes in a stage account.
    * @param stage DEV, INT or PROD
    */

@@ -1,10 +1,11 @@
-import { DefaultStackSynthesizer, Fn, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, DefaultStackSynthesizer, Fn, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { UseCaseNames } from './usecase-names';
+import { ImportedKeyWarning } from '../../constructs/core/key-grants';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { PlatformParameter, zonesOf } from '../platform/platform-account-stack';
 
@@ -95,10 +96,20 @@ export class UseCaseStack extends Stack {
     return this.importedVpc;
   }
 
-  /** The platform's ML key of this account (model data, data capture, SageMaker volumes), imported. */
+  /**
+   * The platform's ML key of this account (model data, data capture, SageMaker volumes), imported. Its
+   * policy, written by the platform stack, lets CloudWatch Logs, CloudWatch alarms, EventBridge and the
+   * log delivery of this account use it: the warnings of constructs that cannot extend an imported key's policy for
+   * those services are acknowledged in this stack.
+   */
   public get mlKey(): kms.IKey {
     const existing = this.node.tryFindChild('PlatformMlKey') as kms.IKey | undefined;
-    return existing ?? kms.Key.fromKeyArn(this, 'PlatformMlKey', this.parameter(PlatformParameter.ML_KEY_ARN));
+    if (existing) return existing;
+    const reason = `The platform stack ${this.names.platform.platformStackName(this.platformAccount)} writes the ML key policy with this statement.`;
+    for (const warning of [ImportedKeyWarning.LOGS, ImportedKeyWarning.ALARMS, ImportedKeyWarning.EVENTS, ImportedKeyWarning.LOG_DELIVERY]) {
+      Annotations.of(this).acknowledgeWarning(warning, reason);
+    }
+    return kms.Key.fromKeyArn(this, 'PlatformMlKey', this.parameter(PlatformParameter.ML_KEY_ARN));
   }
 
   /**

@@ -2,7 +2,8 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { allowServiceToUseKey } from './key-grants';
+import { literalPartition } from './iam-findings';
+import { allowServiceToUseKey, ImportedKeyWarning, KeyUser } from './key-grants';
 
 /**
  * Props of an `EncryptedLogGroup`.
@@ -11,7 +12,9 @@ export interface EncryptedLogGroupProps {
   /**
    * The customer-managed key. When it is a `kms.Key` of this app, its policy is extended to let
    * CloudWatch Logs of this region use it for this account's log groups; an imported key's policy
-   * must already allow that.
+   * must already allow that (a synth warning says so, id
+   * `@vw/mlops-blueprint:importedKeyNeedsCloudWatchLogs`; acknowledge it where the key owner is known
+   * to allow it, e.g. the platform's ML key).
    */
   readonly encryptionKey: kms.IKey;
 
@@ -48,7 +51,7 @@ export class EncryptedLogGroup extends Construct {
    */
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
-    allowCloudWatchLogs(props.encryptionKey);
+    allowCloudWatchLogs(props.encryptionKey, { scope: this, prop: 'encryptionKey' });
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: props.encryptionKey,
       retention: props.retention ?? logs.RetentionDays.ONE_YEAR,
@@ -60,17 +63,24 @@ export class EncryptedLogGroup extends Construct {
 
 /**
  * Lets CloudWatch Logs of the key's region encrypt and decrypt log groups of the key's account with
- * this key (once per key). Does nothing for an imported key, whose policy is managed elsewhere.
+ * this key (once per key). An imported key's policy cannot be changed: with `user`, a synth warning
+ * says that the key owner must allow it.
+ * @param key the key
+ * @param user the construct and prop that use the key, for the warning about an imported key
  * @internal
  */
-export function allowCloudWatchLogs(key: kms.IKey): void {
+export function allowCloudWatchLogs(key: kms.IKey, user?: KeyUser): void {
   const stack = Stack.of(key);
+  // an imported key only gets the warning, which names the partition literally
+  const partition = key instanceof kms.Key ? stack.partition : literalPartition(stack);
   allowServiceToUseKey(
     key,
     'vw-mlops-blueprint.logs-granted',
     'AllowCloudWatchLogsOfThisAccount',
     `logs.${stack.region}.amazonaws.com`,
     ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
+    { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
+    user,
+    ImportedKeyWarning.LOGS,
   );
 }

@@ -1,10 +1,36 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+
+/**
+ * Who uses a key whose policy may need a service statement: when the key is imported its policy cannot
+ * be changed here, and a synth warning on `scope` names `prop` and what the key owner has to allow.
+ * @internal
+ */
+export interface KeyUser {
+  /** the construct that uses the key (the warning goes on it) */
+  readonly scope: IConstruct;
+  /** the prop through which the key was given, e.g. `encryptionKey` */
+  readonly prop: string;
+}
+
+/** The warning ids of imported keys whose owner must add a service statement. @internal */
+export enum ImportedKeyWarning {
+  /** CloudWatch Logs must be allowed to use the key for this account's log groups */
+  LOGS = '@vw/mlops-blueprint:importedKeyNeedsCloudWatchLogs',
+  /** CloudWatch alarms must be allowed to publish to topics encrypted with the key */
+  ALARMS = '@vw/mlops-blueprint:importedKeyNeedsCloudWatchAlarms',
+  /** EventBridge must be allowed to deliver to topics and queues encrypted with the key */
+  EVENTS = '@vw/mlops-blueprint:importedKeyNeedsEventBridge',
+  /** Log delivery must be allowed to decrypt the data of a state machine encrypted with the key */
+  LOG_DELIVERY = '@vw/mlops-blueprint:importedKeyNeedsLogDelivery',
+}
 
 /**
  * Adds a statement to the policy of a key of this app (once per key and marker) that lets an AWS
- * service principal use the key; imported keys are left alone (their policy is managed elsewhere).
+ * service principal use the key. An imported key's policy cannot be changed: nothing is added, and
+ * with `user` a synth warning (id `warning`) tells the construct user that the key owner must allow it.
  *
  * @param key the key
  * @param marker names the grant: a second call with the same marker adds nothing
@@ -12,6 +38,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
  * @param service the service principal, e.g. `cloudwatch.amazonaws.com`
  * @param actions the KMS actions
  * @param conditions the statement's conditions
+ * @param user the construct and prop that use the key, for the warning about an imported key
+ * @param warning the warning id
  * @internal
  */
 export function allowServiceToUseKey(
@@ -21,9 +49,22 @@ export function allowServiceToUseKey(
   service: string,
   actions: string[],
   conditions?: Record<string, any>,
+  user?: KeyUser,
+  warning?: ImportedKeyWarning,
 ): void {
   const symbol = Symbol.for(marker);
-  if (!(key instanceof kms.Key) || (key as any)[symbol]) return;
+  if (!(key instanceof kms.Key)) {
+    if (user && warning) {
+      const stack = Stack.of(user.scope);
+      const condition = conditions ? ` with the condition ${JSON.stringify(stack.resolve(conditions))}` : '';
+      Annotations.of(user.scope).addWarningV2(
+        warning,
+        `${user.prop} is an imported key, whose policy cannot be changed here: its owner must allow ${service} ${actions.join(', ')}${condition} in the key policy, or this fails in AWS`,
+      );
+    }
+    return;
+  }
+  if ((key as any)[symbol]) return;
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid,
@@ -37,22 +78,32 @@ export function allowServiceToUseKey(
 }
 
 /**
- * Lets CloudWatch alarms publish to topics encrypted with this key (once per key, whichever construct
- * asks first).
+ * Lets CloudWatch alarms of the key's account publish to topics encrypted with this key (once per key,
+ * whichever construct asks first).
+ * @param key the key
+ * @param user the construct and prop that use the key, for the warning about an imported key
  * @internal
  */
-export function allowCloudWatchAlarmsToUseKey(key: kms.IKey): void {
-  allowServiceToUseKey(key, 'vw-mlops-blueprint.cloudwatch-alarms-granted', 'AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'cloudwatch.amazonaws.com', [
-    'kms:Decrypt',
-    'kms:GenerateDataKey*',
-  ]);
+export function allowCloudWatchAlarmsToUseKey(key: kms.IKey, user?: KeyUser): void {
+  allowServiceToUseKey(
+    key,
+    'vw-mlops-blueprint.cloudwatch-alarms-granted',
+    'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+    'cloudwatch.amazonaws.com',
+    ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
+    user,
+    ImportedKeyWarning.ALARMS,
+  );
 }
 
 /**
  * Lets EventBridge rules of this account deliver to topics and queues encrypted with this key.
+ * @param key the key
+ * @param user the construct and prop that use the key, for the warning about an imported key
  * @internal
  */
-export function allowEventBridgeToUseKey(key: kms.IKey): void {
+export function allowEventBridgeToUseKey(key: kms.IKey, user?: KeyUser): void {
   const account = Stack.of(key).account;
   allowServiceToUseKey(
     key,
@@ -61,5 +112,29 @@ export function allowEventBridgeToUseKey(key: kms.IKey): void {
     'events.amazonaws.com',
     ['kms:Decrypt', 'kms:GenerateDataKey*'],
     { StringEquals: { 'aws:SourceAccount': account } },
+    user,
+    ImportedKeyWarning.EVENTS,
+  );
+}
+
+/**
+ * Lets the log delivery of this account (`delivery.logs.amazonaws.com`, e.g. a Step Functions state
+ * machine encrypted with this key that logs to CloudWatch Logs) decrypt with this key. For a key of
+ * this app `sfn.StateMachine` adds such a statement itself; this one, conditioned on
+ * `aws:SourceAccount`, is for a key that other stacks import.
+ * @param key the key
+ * @param user the construct and prop that use the key, for the warning about an imported key
+ * @internal
+ */
+export function allowLogDeliveryToUseKey(key: kms.IKey, user?: KeyUser): void {
+  allowServiceToUseKey(
+    key,
+    'vw-mlops-blueprint.log-delivery-granted',
+    'AllowLogDeliveryOfThisAccountToDecrypt',
+    'delivery.logs.amazonaws.com',
+    ['kms:Decrypt'],
+    { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
+    user,
+    ImportedKeyWarning.LOG_DELIVERY,
   );
 }

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EndpointInstanceType } from './endpoint-instance-type';
 import { EndpointModelSource, EndpointModelSourceKind, ecrRepositoryArn, parseEcrImageUri, s3ObjectArn } from './endpoint-model-source';
+import { createEndpointSecurityGroup } from './endpoint-security-group';
 import { checkInteger, checkSageMakerName } from './endpoint-validation';
 import { TrafficShifting } from './traffic-shifting';
 import { acknowledgeRules } from '../core/acknowledge';
@@ -228,11 +229,19 @@ export interface RealtimeEndpointProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * Security groups of the model's network interfaces (at most 5).
-   * @default - one security group without any ingress or egress rule is created (the containers run
-   * with network isolation and need no network)
+   * Security groups of the model's network interfaces (at most 5). The containers run with network
+   * isolation, but SageMaker fetches the model artifact (S3) and the image (ECR) through the VPC: the
+   * groups need HTTPS egress to S3 and to the VPC's interface endpoints.
+   * @default - one security group without ingress, with HTTPS egress to S3 and the VPC endpoints (see `s3PrefixListId`)
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The id of the region's S3 prefix list (`com.amazonaws.<region>.s3`, e.g. `pl-6ea54007`): the
+   * created security group then allows HTTPS to it and to the VPC CIDR only. Not with `securityGroups`.
+   * @default - HTTPS to any IPv4 address (an isolated subnet routes only to the S3 gateway endpoint and the VPC)
+   */
+  readonly s3PrefixListId?: string;
 
   /**
    * The customer-managed key for the ML storage volumes (`KmsKeyId`), the captured data (unless
@@ -512,13 +521,10 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
     // --- network -------------------------------------------------------------------------------
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
     checkPrivateSubnets('vpcSubnets', props.vpc, subnets, 'the model network interfaces');
-    const securityGroups = props.securityGroups ?? [
-      new ec2.SecurityGroup(this, 'SecurityGroup', {
-        vpc: props.vpc,
-        allowAllOutbound: false,
-        description: `Network interfaces of the SageMaker endpoint ${props.endpointName} (network-isolated containers: no rules)`,
-      }),
-    ];
+    if (props.securityGroups && props.s3PrefixListId !== undefined) {
+      throw new Error(`RealtimeEndpoint ${this.node.path}: s3PrefixListId shapes the security group this construct creates; with given securityGroups, remove s3PrefixListId`);
+    }
+    const securityGroups = props.securityGroups ?? [createEndpointSecurityGroup(this, 'SecurityGroup', props.vpc, props.endpointName, props.s3PrefixListId)];
     checkSecurityGroupCount('securityGroups', securityGroups);
     this.connections = new ec2.Connections({ securityGroups });
 
@@ -806,7 +812,7 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
   }
 
   private createAlarmTopic(key: kms.IKey): sns.ITopic {
-    allowCloudWatchAlarmsToUseKey(key);
+    allowCloudWatchAlarmsToUseKey(key, { scope: this, prop: 'encryptionKey' });
     return new sns.Topic(this, 'AlarmTopic', {
       masterKey: key,
       enforceSSL: true,

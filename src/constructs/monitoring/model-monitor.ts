@@ -531,7 +531,7 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
     if (props.topic) {
       this.topic = props.topic;
     } else {
-      allowCloudWatchAlarmsToUseKey(props.encryptionKey);
+      allowCloudWatchAlarmsToUseKey(props.encryptionKey, { scope: this, prop: 'encryptionKey' });
       this.topic = new sns.Topic(this, 'Topic', { masterKey: props.encryptionKey, enforceSSL: true, displayName: `Model Monitor of ${props.endpointName}` });
     }
 
@@ -894,7 +894,7 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
   }
 
   private createDeadLetterQueue(key: kms.IKey): sqs.Queue {
-    allowEventBridgeToUseKey(key);
+    allowEventBridgeToUseKey(key, { scope: this, prop: 'encryptionKey' });
     return createDeadLetterQueue(this, 'DeadLetterQueue', {
       encryptionKey: key,
       whyNoDeadLetterQueue: 'This queue is the dead-letter queue of the Model Monitor rule targets; a dead-letter queue of a dead-letter queue would never be read.',

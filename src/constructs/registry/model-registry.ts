@@ -61,6 +61,18 @@ export interface ModelRegistryProps {
   readonly consumerAccountIds?: string[];
 
   /**
+   * Roles of other accounts that only create SageMaker models from the group's versions, without
+   * reading the model artifacts (the model's execution role does that): e.g. the CloudFormation
+   * execution role of a serving account (`cdk-<qualifier>-cfn-exec-role-<account>-<region>`), which
+   * creates `AWS::SageMaker::Model` from a model package ARN, or the role of a batch workflow. They may
+   * describe the group, describe and list its versions and `sagemaker:CreateModel` from them; the
+   * artifact key and bucket policies do not name them. Admitted like `consumerRoleArns` (the account
+   * as principal, `aws:PrincipalArn` in an `ArnLike` condition), without wildcards.
+   * @default - no model-creating roles besides the consumers
+   */
+  readonly modelCreatorRoleArns?: string[];
+
+  /**
    * The AWS Organizations id (e.g. `o-a1b2c3d4e5`); every consumer statement then also requires
    * `aws:PrincipalOrgID`, so that an account that leaves the organization loses access.
    * Only allowed together with consumers.
@@ -265,9 +277,10 @@ export class ModelRegistry extends Construct {
 
     const hasConsumers = consumers.roleArns.length > 0 || consumers.wholeAccounts.length > 0;
     const audiences = consumerAudiences(consumers, partition, props.organizationId);
-    if (hasConsumers) {
+    const creators = creatorAudiences(consumers, partition, props.organizationId);
+    if (hasConsumers || creators.length > 0) {
       const statements: iam.PolicyStatement[] = [];
-      for (const a of audiences) {
+      for (const a of [...audiences, ...creators]) {
         statements.push(
           new iam.PolicyStatement({
             sid: `${a.sidPrefix}ReadModelVersions`,
@@ -555,6 +568,19 @@ function consumerAudiences(consumers: RegistryConsumers, partition: string, orga
     });
   }
   return audiences;
+}
+
+/** The roles that only create models: in the group policy, never in the artifact key or bucket policy. */
+function creatorAudiences(consumers: RegistryConsumers, partition: string, organizationId: string | undefined): Audience[] {
+  if (consumers.creatorRoleArns.length === 0) return [];
+  const org: Record<string, Record<string, unknown>> = organizationId ? { StringEquals: { 'aws:PrincipalOrgID': organizationId } } : {};
+  return [
+    {
+      sidPrefix: 'ModelCreatorRoles',
+      principals: consumers.creatorRoleAccounts.map((account) => new iam.ArnPrincipal(`arn:${partition}:iam::${account}:root`)),
+      conditions: { ArnLike: { 'aws:PrincipalArn': consumers.creatorRoleArns }, ...org },
+    },
+  ];
 }
 
 /**

@@ -27,6 +27,10 @@ export interface RegistryConsumers {
   readonly roleAccounts: string[];
   /** Accounts admitted as a whole (the documented fallback). */
   readonly wholeAccounts: string[];
+  /** Roles admitted only to describe the versions and create models from them (no artifacts). */
+  readonly creatorRoleArns: string[];
+  /** The accounts of those roles, each once, in order of first appearance. */
+  readonly creatorRoleAccounts: string[];
 }
 
 /** The inputs the validation needs, independent of the construct. */
@@ -36,6 +40,7 @@ export interface RegistryInputs {
   readonly tags?: { [key: string]: string };
   readonly consumerRoleArns?: string[];
   readonly consumerAccountIds?: string[];
+  readonly modelCreatorRoleArns?: string[];
   readonly organizationId?: string;
   readonly allowModelCreation?: boolean;
   readonly artifactKeyGiven: boolean;
@@ -81,6 +86,9 @@ export function validateRegistryProps(p: RegistryInputs, ownAccount: string, fai
     needsConsumers('organizationId');
   }
   if (p.allowModelCreation !== undefined) needsConsumers('allowModelCreation');
+  if (consumers.creatorRoleArns.length > 0 && p.allowModelCreation === false) {
+    fail('props.modelCreatorRoleArns admits roles to create models, but props.allowModelCreation is false; remove one of the two');
+  }
   if (p.artifactKeyGiven) needsConsumers('artifactKey');
   if (p.artifactBucketGiven) needsConsumers('artifactBucket');
   if (p.artifactPrefix !== undefined) {
@@ -167,7 +175,28 @@ function validateConsumers(p: RegistryInputs, ownAccount: string, fail: (message
     }
   }
   if (new Set(wholeAccounts).size !== wholeAccounts.length) fail('props.consumerAccountIds lists an account twice; list each account once');
-  return { roleArns: [...roleArns], roleAccounts, wholeAccounts: [...wholeAccounts] };
+
+  const creatorRoleArns = p.modelCreatorRoleArns ?? [];
+  const creatorRoleAccounts: string[] = [];
+  for (const arn of creatorRoleArns) {
+    if (Token.isUnresolved(arn)) {
+      fail('props.modelCreatorRoleArns contains a token; give literal role ARNs such as "arn:aws:iam::444444444444:role/cdk-hnb659fds-cfn-exec-role-444444444444-eu-central-1"');
+    }
+    const m = ROLE_ARN.exec(arn);
+    if (!m || m[3].includes('*')) {
+      fail(`props.modelCreatorRoleArns: ${JSON.stringify(arn)} is not an IAM role ARN without wildcards; write e.g. "arn:aws:iam::444444444444:role/cdk-hnb659fds-cfn-exec-role-444444444444-eu-central-1"`);
+    }
+    const account = m![2];
+    if (knownOwn && account === ownAccount) {
+      fail(`props.modelCreatorRoleArns: ${arn} is in the registry's own account; same-account roles get access through IAM, so remove it and call grantRead`);
+    }
+    if (roleArns.includes(arn)) {
+      fail(`props.modelCreatorRoleArns: ${arn} is also in props.consumerRoleArns, which already lets it create models; remove it from props.modelCreatorRoleArns`);
+    }
+    if (!creatorRoleAccounts.includes(account)) creatorRoleAccounts.push(account);
+  }
+  if (new Set(creatorRoleArns).size !== creatorRoleArns.length) fail('props.modelCreatorRoleArns lists a role twice; list each role once');
+  return { roleArns: [...roleArns], roleAccounts, wholeAccounts: [...wholeAccounts], creatorRoleArns: [...creatorRoleArns], creatorRoleAccounts };
 }
 
 function validateEventBusArn(arn: string, fail: (message: string) => never): void {

@@ -86,14 +86,58 @@ describe('RealtimeEndpoint: model', () => {
     });
     // no ModelName: a changed model is a new model; SageMaker checks the role's access when it creates it
     expect(model.DependsOn).toEqual([ref(t, 'AWS::IAM::ManagedPolicy')]);
-    // the security group of the isolated containers has no rule at all (CDK's placeholder denies egress)
+    // network-isolated containers, but SageMaker fetches artifact and image through the VPC: HTTPS out only
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupEgress: [{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 }],
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })],
       SecurityGroupIngress: Match.absent(),
     });
     expect(ep.connections.securityGroups).toHaveLength(1);
     expect(stack.resolve(ep.modelName)).toEqual({ 'Fn::GetAtt': [ref(t, 'AWS::SageMaker::Model'), 'ModelName'] });
     expect(ep.modelNames).toHaveLength(1);
+  });
+
+  test('the created security group lets SageMaker fetch the model artifact and image through the VPC (HTTPS egress)', () => {
+    const { stack, vpc, key } = fixture();
+    endpoint(stack, vpc, key);
+    const groups = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup')) as any[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0].Properties.SecurityGroupEgress).toEqual([
+      {
+        CidrIp: '0.0.0.0/0',
+        Description: 'HTTPS to the S3 gateway endpoint and the VPC interface endpoints (ECR, KMS, logs); the isolated subnets have no other route',
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+      },
+    ]);
+    expect(groups[0].Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  test('with s3PrefixListId the egress is HTTPS to the S3 prefix list and the VPC CIDR only', () => {
+    const { stack, vpc, key } = fixture();
+    endpoint(stack, vpc, key, { s3PrefixListId: 'pl-6ea54007' });
+    const t = Template.fromStack(stack);
+    const groups = Object.values(t.findResources('AWS::EC2::SecurityGroup')) as any[];
+    expect(groups).toHaveLength(1);
+    const egress = [
+      ...(groups[0].Properties.SecurityGroupEgress ?? []),
+      ...Object.values(t.findResources('AWS::EC2::SecurityGroupEgress')).map((r: any) => r.Properties),
+    ].map((r: any) => ({ peer: r.DestinationPrefixListId ?? r.CidrIp, from: r.FromPort, to: r.ToPort, protocol: r.IpProtocol }));
+    expect(egress).toEqual(
+      expect.arrayContaining([
+        { peer: 'pl-6ea54007', from: 443, to: 443, protocol: 'tcp' },
+        { peer: stack.resolve(vpc.vpcCidrBlock), from: 443, to: 443, protocol: 'tcp' },
+      ]),
+    );
+    expect(egress).toHaveLength(2);
+  });
+
+  test('s3PrefixListId is refused when malformed or together with securityGroups', () => {
+    const { stack, vpc, key } = fixture();
+    expect(() => endpoint(stack, vpc, key, { s3PrefixListId: 'com.amazonaws.eu-central-1.s3' })).toThrow(/s3PrefixListId "com.amazonaws.eu-central-1.s3" is not a prefix list id; write e.g. "pl-6ea54007"/);
+    const other = fixture('Other');
+    const sg = new ec2.SecurityGroup(other.stack, 'Given', { vpc: other.vpc });
+    expect(() => endpoint(other.stack, other.vpc, other.key, { securityGroups: [sg], s3PrefixListId: 'pl-6ea54007' })).toThrow(/with given securityGroups, remove s3PrefixListId/);
   });
 
   test('an ECR image with an S3 artifact and environment', () => {
@@ -329,6 +373,7 @@ describe('RealtimeEndpoint: endpoint, blue/green and rollback', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } },
           },
         ]),
       },

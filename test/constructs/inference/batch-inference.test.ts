@@ -586,3 +586,28 @@ describe('BatchInference: bad props fail at synth time', () => {
     expect(() => batch(other.stack, other.vpc, other.key, { securityGroups: groups })).toThrow(/securityGroups has 6 groups; SageMaker takes 1 to 5/);
   });
 });
+
+describe('BatchInference: fixed role names', () => {
+  test('names the model role and the state machine role, so that the registry account can admit exactly them', () => {
+    const { stack, vpc, key } = fixture();
+    const b = batch(stack, vpc, key, { modelRoleName: 'churn-dev-batch-model', stateMachineRoleName: 'churn-dev-batch-workflow' });
+    const t = Template.fromStack(stack);
+    expect(t.toJSON().Resources[stack.getLogicalId(b.modelRole.node.defaultChild as any)].Properties.RoleName).toBe('churn-dev-batch-model');
+    expect(t.toJSON().Resources[stack.getLogicalId(b.stateMachineRole.node.defaultChild as any)].Properties.RoleName).toBe('churn-dev-batch-workflow');
+  });
+
+  test('without names CloudFormation generates them', () => {
+    const { stack, vpc, key } = fixture();
+    batch(stack, vpc, key);
+    for (const role of Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[]) {
+      expect(role.Properties.RoleName).toBeUndefined();
+    }
+  });
+
+  test('refuses a name that is not an IAM role name, naming the prop', () => {
+    const { stack, vpc, key } = fixture();
+    expect(() => batch(stack, vpc, key, { stateMachineRoleName: 'churn dev' })).toThrow(/stateMachineRoleName "churn dev" is not an IAM role name/);
+    const other = fixture('Other');
+    expect(() => batch(other.stack, other.vpc, other.key, { modelRoleName: 'x'.repeat(65) })).toThrow(/modelRoleName "x{65}" is not an IAM role name/);
+  });
+});

@@ -658,3 +658,45 @@ describe('ModelRegistry: bad props fail at synth time naming the prop', () => {
     expect(() => new ModelRegistry(stack, 'R', { modelPackageGroupName: Aws.STACK_NAME, modelEventBusArn: BUS_ARN, encryptionKey: key })).toThrow(/props\.modelPackageGroupName is a token/);
   });
 });
+
+describe('ModelRegistry: roles that only create models (modelCreatorRoleArns)', () => {
+  const DEV_CFN_EXEC = 'arn:aws:iam::444444444444:role/cdk-vwml-cfn-exec-role-444444444444-eu-central-1';
+  const PROD_CFN_EXEC = 'arn:aws:iam::666666666666:role/cdk-vwml-cfn-exec-role-666666666666-eu-central-1';
+
+  test('the group policy lets them describe the versions and create models; the artifact key and bucket policies do not name them', () => {
+    const fresh = testStack('Creators');
+    const key = new PlatformKey(fresh.stack, 'MlKey', { aliasName: 'mlops/ml' });
+    const bucket = new SecureBucket(fresh.stack, 'Artifacts', { encryptionKey: key.key });
+    new ModelRegistry(fresh.stack, 'Registry', {
+      modelPackageGroupName: 'churn-model',
+      modelEventBusArn: BUS_ARN,
+      encryptionKey: key.key,
+      consumerRoleArns: [DEV_DEPLOY],
+      modelCreatorRoleArns: [DEV_CFN_EXEC, PROD_CFN_EXEC],
+      artifactKey: key.key,
+      artifactBucket: bucket.bucket,
+      artifactPrefix: 'runs/',
+    });
+    const template = Template.fromStack(fresh.stack);
+    const policy = only(template, 'AWS::SageMaker::ModelPackageGroup').Properties.ModelPackageGroupPolicy;
+    const creators = policy.Statement.filter((s: any) => s.Sid.startsWith('ModelCreatorRoles'));
+    const condition = { ArnLike: { 'aws:PrincipalArn': [DEV_CFN_EXEC, PROD_CFN_EXEC] } };
+    expect(creators).toEqual([
+      { Sid: 'ModelCreatorRolesReadModelVersions', Effect: 'Allow', Principal: { AWS: roots('444444444444', '666666666666') }, Action: READ, Resource: [GROUP_ARN, VERSIONS_ARN], Condition: condition },
+      { Sid: 'ModelCreatorRolesCreateModelsFromVersions', Effect: 'Allow', Principal: { AWS: roots('444444444444', '666666666666') }, Action: 'sagemaker:CreateModel', Resource: VERSIONS_ARN, Condition: condition },
+    ]);
+    expect(JSON.stringify(keyStatements(template))).not.toContain('cfn-exec-role');
+    expect(JSON.stringify(template.findResources('AWS::S3::BucketPolicy'))).not.toContain('cfn-exec-role');
+    expect(JSON.stringify(template.findResources('AWS::S3::BucketPolicy'))).toContain(DEV_DEPLOY);
+  });
+
+  test.each([
+    [{ modelCreatorRoleArns: ['arn:aws:iam::444444444444:role/cdk-*'] }, /props.modelCreatorRoleArns: "arn:aws:iam::444444444444:role\/cdk-\*" is not an IAM role ARN without wildcards/],
+    [{ modelCreatorRoleArns: ['arn:aws:iam::222222222222:role/own'] }, /props.modelCreatorRoleArns: arn:aws:iam::222222222222:role\/own is in the registry's own account/],
+    [{ consumerRoleArns: [DEV_DEPLOY], modelCreatorRoleArns: [DEV_DEPLOY] }, /is also in props.consumerRoleArns, which already lets it create models/],
+    [{ consumerRoleArns: [DEV_DEPLOY], modelCreatorRoleArns: [DEV_CFN_EXEC, DEV_CFN_EXEC] }, /props.modelCreatorRoleArns lists a role twice/],
+    [{ consumerRoleArns: [DEV_DEPLOY], modelCreatorRoleArns: [DEV_CFN_EXEC], allowModelCreation: false }, /props.allowModelCreation is false; remove one of the two/],
+  ])('refuses %j', (props, message) => {
+    expect(() => setup(props as Partial<ModelRegistryProps>)).toThrow(message);
+  });
+});

@@ -1,0 +1,72 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
+import { logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
+
+/**
+ * Data capture of the endpoint: SageMaker writes the captured requests with the endpoint's execution
+ * role into the stage's capture bucket, encrypted with the stage's ML key (imported from SSM; its
+ * policy is written by the platform stack). Identity, boundary, guardrails, bucket policy and key policy.
+ */
+const config = PlatformConfig.sample();
+const platform = new MlopsPlatform(new App(), 'Platform', { config });
+const useCase = new MlopsUseCase(new App(), 'WeldGun', { platform: config, useCaseName: 'weld-gun-pm', pinnedModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7' });
+
+describe.each([
+  [PlatformAccount.DEV, useCase.dev],
+  [PlatformAccount.INT, useCase.int],
+  [PlatformAccount.PROD, useCase.prod],
+])('the %s endpoint captures data into its bucket with the ML key', (stage, serving) => {
+  const platformStack = platform.stack(stage);
+  const platformPolicies = TemplatePolicies.fromStack(platformStack);
+  const keyId = logicalIdOf(platformStack.mlKey!.key);
+  const keyArn: string = platformPolicies.resolve({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  const keyPolicy: PolicyDocumentJson = platformPolicies.resolve(Template.fromStack(platformStack).toJSON().Resources[keyId].Properties.KeyPolicy);
+  const template = Template.fromStack(serving).toJSON();
+  const mlKeyParameter = Object.keys(template.Parameters).find((p) => p.startsWith('SsmParameterValuevwmlplatformmlkeyarn'))!;
+  const policies = TemplatePolicies.fromStack(serving, { references: { [mlKeyParameter]: keyArn } });
+  const roleId = logicalIdOf(serving.endpoint.role as any);
+  const identityPolicies: PolicyDocumentJson[] = [];
+  for (const [id, r] of Object.entries(template.Resources) as Array<[string, any]>) {
+    if ((r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Policy') && (r.Properties.Roles ?? []).some((x: any) => x?.Ref === roleId)) {
+      identityPolicies.push(policies.policyDocument(id));
+    }
+  }
+  identityPolicies.push(platformPolicies.policyDocument(logicalIdOf(platformStack.guardrails.guardrailPolicy)));
+  const role = {
+    principal: `arn:aws:iam::${platformStack.account}:role/vwml-weld-gun-pm-${stage}-endpoint`,
+    identityPolicies,
+    permissionBoundaryPolicies: [platformPolicies.policyDocument(logicalIdOf(platformStack.guardrails.permissionsBoundary))],
+  };
+  const bucketName: string = policies.resolve(serving.resolve(serving.endpoint.dataCaptureBucket.bucketName));
+  const bucketPolicy = (Object.values(template.Resources) as any[]).find(
+    (r) => r.Type === 'AWS::S3::BucketPolicy' && policies.resolve(r.Properties.Bucket) === bucketName,
+  );
+  const object = `arn:aws:s3:::${bucketName}/data-capture/vwml-weld-gun-pm-${stage}/AllTraffic/2026/12/06/03/capture.jsonl`;
+
+  test('the execution role may write the captured data, encrypted with the ML key through S3', async () => {
+    expect(
+      await simulate({
+        ...role,
+        resourcePolicy: policies.resolve(bucketPolicy.Properties.PolicyDocument),
+        action: 's3:PutObject',
+        resource: object,
+        context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn },
+      }),
+    ).toBe('Allowed');
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+      expect(await simulate({ ...role, resourcePolicy: keyPolicy, action, resource: keyArn, context: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } })).toBe('Allowed');
+    }
+    // negative twins: another key id in the encryption header; the key used directly, not through S3
+    expect(
+      await simulate({
+        ...role,
+        resourcePolicy: policies.resolve(bucketPolicy.Properties.PolicyDocument),
+        action: 's3:PutObject',
+        resource: object,
+        context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn.replace(/key\/.*/, 'key/00000000-0000-0000-0000-000000000000') },
+      }),
+    ).toBe('ExplicitlyDenied');
+    expect(await simulate({ ...role, resourcePolicy: keyPolicy, action: 'kms:GenerateDataKey', resource: keyArn, context: { 'kms:ViaService': 'ssm.eu-central-1.amazonaws.com' } })).toBe('ImplicitlyDenied');
+  });
+});
