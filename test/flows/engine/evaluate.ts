@@ -98,6 +98,19 @@ function resourcePolicyOf(model: FlowModel, arn: string): LabeledPolicy | undefi
       doc: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: arn }] },
     };
   }
+  const bootstrap = /^arn:aws:iam::(\d{12}):role\/cdk-[a-z0-9]+-(deploy|file-publishing|image-publishing|lookup)-role-\d{12}-[a-z0-9-]+$/.exec(arn);
+  if (bootstrap && !model.resourcePolicies.has(arn)) {
+    // The CDK bootstrap roles are made by `cdk bootstrap --trust <RES>` (src/blueprint/bootstrap), not by a
+    // template of the app: their trust policy lets the trusted account's principals assume them.
+    const trusted = (Object.values(ACCOUNTS) as string[]).includes(bootstrap[1]) && ['DEV', 'INT', 'PROD'].some((a) => ACCOUNTS[a as 'DEV'] === bootstrap[1]) ? [ACCOUNTS.RES] : [];
+    return {
+      label: `cdk-bootstrap|${arn.split('/')[1]}|AssumeRolePolicyDocument`,
+      doc: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${bootstrap[1]}:root`, ...trusted.map((t) => `arn:aws:iam::${t}:root`)] }, Action: 'sts:AssumeRole' }],
+      },
+    };
+  }
   return model.resourcePolicies.get(arn);
 }
 
@@ -212,8 +225,15 @@ export async function evaluateRequest(model: FlowModel, request: FlowRequest): P
     const n = checkNetwork(model, expand(model, request.network.from.includes('/') ? `\${${request.network.from}.GroupId}` : request.network.from), request.network.endpoint ?? endpointServiceOf(request.action));
     checks.push({ stage: 'network', subject: `${request.network.from} -> ${request.network.endpoint ?? endpointServiceOf(request.action)}`, ...n });
   }
+  const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
+  if (bucket && !model.bucketAccounts.has(bucket)) {
+    checks.push({ stage: 'iam', subject: `${request.action} on ${resource}`, allowed: false, why: `NoSuchBucket: no template creates the bucket ${bucket}`, reliedOn: [] });
+    return { request, allowed: false, checks, failure: checks.find((c) => !c.allowed), reliedOn: [] };
+  }
   const resourceAccount = accountOfResource(model, resource);
   const resourcePolicy = resourcePolicyOf(model, resource);
+  const aliases = request.action.startsWith('kms:') ? model.keyAliases.get(resource) : undefined;
+  if (aliases && context['kms:ResourceAliases'] === undefined) context['kms:ResourceAliases'] = aliases;
   const iam = await evaluateIam(caller, request.action, resource, resourceAccount, resourcePolicy, context, Object.keys(request.context ?? {}));
   checks.push({ stage: 'iam', subject: `${request.action} on ${resource}`, ...iam });
   for (const k of kmsRequestsOf(model, request, resource)) {
@@ -222,7 +242,9 @@ export async function evaluateRequest(model: FlowModel, request: FlowRequest): P
       checks.push({ stage: 'kms', subject: `${k.action} on ${k.key}`, allowed: false, why: `no key ${k.key} in the templates`, reliedOn: [] });
       continue;
     }
-    const e = await evaluateIam(caller, k.action, k.key, accountOfResource(model, k.key), keyPolicy, k.context, Object.keys(k.context));
+    const keyAliases = model.keyAliases.get(k.key);
+    const kmsContext = keyAliases && k.context['kms:ResourceAliases'] === undefined ? { ...k.context, 'kms:ResourceAliases': keyAliases } : k.context;
+    const e = await evaluateIam(caller, k.action, k.key, accountOfResource(model, k.key), keyPolicy, kmsContext, Object.keys(k.context));
     checks.push({ stage: 'kms', subject: `${k.action} on ${k.key}`, ...e });
   }
   const failure = checks.find((c) => !c.allowed);

@@ -8,6 +8,7 @@
  * platform stack of the same account writes, so fake names agree across templates. Every policy and
  * security-group rule carries a label (`stack|logicalId|path`) by which the mutation run removes it.
  */
+import { createHash } from 'crypto';
 import { FlowStack } from './assembly';
 import { TemplatePolicies, PolicyDocumentJson } from '../../helpers/iam-simulator';
 
@@ -80,6 +81,8 @@ export interface FlowModel {
   readonly resourcePolicies: Map<string, LabeledPolicy>;
   /** Bucket name -> the KMS key ARN of its default SSE-KMS encryption. */
   readonly bucketKeys: Map<string, string>;
+  /** Key ARN -> its alias names (`kms:ResourceAliases`). */
+  readonly keyAliases: Map<string, string[]>;
   /** Bucket name -> the account that owns it. */
   readonly bucketAccounts: Map<string, string>;
   readonly securityGroups: Map<string, SecurityGroupModel>;
@@ -124,7 +127,22 @@ function references(stack: FlowStack, ssm: Map<string, string>): Record<string, 
     const p = r.Properties ?? {};
     const named = NAME_PROPERTY[r.Type];
     const name = named && typeof p[named] === 'string' ? p[named] : id;
+    // Generated names and ids are unique per stack (the stage stacks share their logical ids).
+    const unique = (prefix: string) => `${prefix}${createHash('sha256').update(`${stack.stackName}/${id}`).digest('hex').slice(0, 17)}`;
     switch (r.Type) {
+      case 'AWS::S3::Bucket':
+        if (typeof p.BucketName !== 'string') refs[id] = `${stack.stackName}-${id}`.toLowerCase().slice(0, 63);
+        break;
+      case 'AWS::EC2::SecurityGroup':
+        refs[id] = unique('sg-');
+        refs[`${id}.GroupId`] = refs[id];
+        break;
+      case 'AWS::EC2::Subnet':
+        refs[id] = unique('subnet-');
+        break;
+      case 'AWS::EC2::RouteTable':
+        refs[id] = unique('rtb-');
+        break;
       case 'AWS::SNS::Topic':
         refs[id] = `arn:aws:sns:${region}:${account}:${name}`;
         refs[`${id}.TopicArn`] = refs[id];
@@ -146,6 +164,7 @@ function references(stack: FlowStack, ssm: Map<string, string>): Record<string, 
         refs[`${id}.ModelPackageGroupArn`] = `arn:aws:sagemaker:${region}:${account}:model-package-group/${name}`;
         break;
       case 'AWS::EC2::VPC':
+        refs[id] = unique('vpc-');
         if (typeof p.CidrBlock === 'string') refs[`${id}.CidrBlock`] = p.CidrBlock;
         break;
       default:
@@ -197,6 +216,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
   const resourcePolicies = new Map<string, LabeledPolicy>();
   const bucketKeys = new Map<string, string>();
   const bucketAccounts = new Map<string, string>();
+  const keyAliases = new Map<string, string[]>();
   const securityGroups = new Map<string, SecurityGroupModel>();
   const endpoints: EndpointModel[] = [];
   const vpcCidrs = new Map<string, string>();
@@ -228,6 +248,12 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
         case 'AWS::KMS::Key':
           resourcePolicies.set(res.getAttOf(id, 'Arn'), policyOf(label('KeyPolicy'), res.resolve(p.KeyPolicy)));
           break;
+        case 'AWS::KMS::Alias': {
+          const key = String(res.resolve(p.TargetKeyId));
+          const arn = key.startsWith('arn:') ? key : `arn:aws:kms:${s.region}:${s.account}:key/${key}`;
+          keyAliases.set(arn, [...(keyAliases.get(arn) ?? []), p.AliasName]);
+          break;
+        }
         case 'AWS::ECR::Repository':
           if (p.RepositoryPolicyText) resourcePolicies.set(res.getAttOf(id, 'Arn'), policyOf(label('RepositoryPolicyText'), res.resolve(p.RepositoryPolicyText)));
           break;
@@ -293,6 +319,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
       const p = r.Properties ?? {};
       const arn = res.getAttOf(id, 'Arn');
       const name = res.refOf(id);
+      resourcePolicies.set(arn, policyOf(`${s.name}|${id}|AssumeRolePolicyDocument`, res.resolve(p.AssumeRolePolicyDocument)));
       const identity: LabeledPolicy[] = [];
       const awsManaged: string[] = [];
       for (const m of asArray(p.ManagedPolicyArns)) {
@@ -319,6 +346,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
     resourcePolicies,
     bucketKeys,
     bucketAccounts,
+    keyAliases,
     securityGroups,
     endpoints,
     vpcCidrs,
