@@ -5,6 +5,7 @@
  */
 import { getDenialReasons, runSimulation } from '@cloud-copilot/iam-simulate';
 import { FlowModel, LabeledPolicy, RoleModel } from './model';
+import { display } from './names';
 import { checkNetwork, endpointServiceOf } from './network';
 import { ACCOUNTS, FlowRequest, REGION } from './types';
 import { ContextValue, PolicyDocumentJson } from '../../helpers/iam-simulator';
@@ -168,6 +169,10 @@ async function evaluateIam(
   const result: any = await runSimulation(simulation, {});
   if (result.resultType === 'error') throw new Error(`flows: ${action} on ${resource} cannot be simulated: ${JSON.stringify(result.errors)}`);
   const single = result.resultType === 'single' ? result.result : resource === '*' && result.results.length === 1 ? result.results[0] : undefined;
+  if (!single && resource === '*' && result.resultType === 'wildcard') {
+    // No policy names a resource pattern for this action: nothing allows it.
+    return { allowed: result.overallResult === 'Allowed', why: result.overallResult, reliedOn: [] };
+  }
   if (!single) throw new Error(`flows: ${action} on ${resource}: give a concrete resource ARN, not a pattern`);
   const ignored: string[] = (single.ignoredContextKeys ?? []).filter((k: string) => given.map(encodeKey).includes(k));
   if (ignored.length > 0) throw new Error(`flows: ${action} does not take the context keys ${ignored.join(', ')}; fix the request`);
@@ -178,17 +183,11 @@ async function evaluateIam(
     ? [analysis.identityAnalysis, analysis.permissionBoundaryAnalysis, analysis.resourceAnalysis]
       .flatMap((a: any, i: number) => (a?.allowStatements ?? []).map((s: any) => (i === 2 ? `${resourcePolicy!.label}#${s.statement.index()}` : id(s))))
     : [];
-  const denials = getDenialReasons(analysis).map((d: any) => `${d.denialType === 'Explicit' ? 'ExplicitlyDenied' : 'ImplicitlyDenied'} by ${d.policyType}${d.statementId ? ` (${d.statementId})` : ''}${d.policyIdentifier ? ` in ${d.policyIdentifier}` : ''}`);
+  const denials = getDenialReasons(analysis).map((d: any) => `${d.denialType === 'Explicit' ? 'ExplicitlyDenied' : 'ImplicitlyDenied'} by ${d.policyType}${d.statementId ? ` (${d.statementId})` : ''}${d.policyIdentifier ? ` in ${display(d.policyIdentifier)}` : ''}`);
   const why = decision === 'Allowed' ? `Allowed by ${reliedOn.map((x) => display(x)).join(', ')}` : denials.length > 0 ? denials.join('; ') : decision;
   return { allowed: decision === 'Allowed', why, reliedOn };
 }
 
-/** `WeldGunTraining|BuildPipelineDataAccessPolicy3786006D|PolicyDocument#3` -> `BuildPipelineDataAccessPolicy#3 (WeldGunTraining)`. */
-export function display(statementId: string, sid?: string): string {
-  const [label, index] = statementId.split('#');
-  const [stack, logicalId] = label.split('+')[0].split('|');
-  return `${stack}/${logicalId.replace(/[0-9A-F]{8}$/, '')}${sid ? `:${sid}` : index ? `#${index}` : ''}`;
-}
 
 interface KmsRequest {
   readonly key: string;

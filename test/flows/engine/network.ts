@@ -4,6 +4,7 @@
  * DNS, so the SDK's default host name reaches it), and the endpoint's security group lets the caller in.
  */
 import { FlowModel, SgRule } from './model';
+import { display } from './names';
 
 /** The VPC endpoint service an action goes through. */
 export function endpointServiceOf(action: string): string {
@@ -50,23 +51,23 @@ export function checkNetwork(model: FlowModel, groupId: string, service: string)
   const group = model.securityGroups.get(groupId);
   if (!group) throw new Error(`flows: no security group ${groupId}`);
   const cidr = model.vpcCidrs.get(group.vpcId);
-  if (!cidr) throw new Error(`flows: the VPC ${group.vpcId} of ${group.label} is in no template`);
+  if (!cidr) throw new Error(`flows: the VPC ${group.vpcId} of ${display(group.label)} is in no template`);
   const endpoint = model.endpoints.find((e) => e.vpcId === group.vpcId && e.service === service);
-  if (!endpoint) return { allowed: false, why: `no ${service} endpoint in the VPC ${group.vpcId}`, reliedOn: [] };
+  if (!endpoint) return { allowed: false, why: `no ${service} endpoint in the VPC of ${display(group.label)}`, reliedOn: [] };
   if (endpoint.type === 'Gateway') {
     const egress = group.rules.find((r) => r.direction === 'egress' && coversHttps(r) && (r.prefixListId !== undefined || r.cidr === '0.0.0.0/0'));
-    if (!egress) return { allowed: false, why: `egress of ${group.label} has no HTTPS rule to the ${service} prefix list`, reliedOn: [] };
+    if (!egress) return { allowed: false, why: `egress of ${display(group.label)} has no HTTPS rule to the ${service} prefix list`, reliedOn: [] };
     if (endpoint.routeTableIds.length === 0) return { allowed: false, why: `the ${service} gateway endpoint has no route tables`, reliedOn: [] };
-    return { allowed: true, why: `egress ${egress.label} to the ${service} gateway endpoint`, reliedOn: [egress.label] };
+    return { allowed: true, why: `egress ${display(egress.label)} to the ${service} gateway endpoint`, reliedOn: [egress.label] };
   }
   if (!endpoint.privateDns) return { allowed: false, why: `the ${service} endpoint has private DNS off`, reliedOn: [] };
   const targets = new Set(endpoint.securityGroupIds);
   const egress = group.rules.find((r) => r.direction === 'egress' && coversHttps(r) && ((r.cidr !== undefined && cidrContains(r.cidr, cidr)) || (r.peerGroupId !== undefined && targets.has(r.peerGroupId))));
-  if (!egress) return { allowed: false, why: `egress of ${group.label} has no HTTPS rule to the ${service} endpoint`, reliedOn: [] };
+  if (!egress) return { allowed: false, why: `egress of ${display(group.label)} has no HTTPS rule to the ${service} endpoint`, reliedOn: [] };
   for (const id of endpoint.securityGroupIds) {
     const target = model.securityGroups.get(id);
     const ingress = target?.rules.find((r) => r.direction === 'ingress' && coversHttps(r) && ((r.cidr !== undefined && cidrContains(r.cidr, cidr)) || r.peerGroupId === groupId));
-    if (ingress) return { allowed: true, why: `egress ${egress.label}, ingress ${ingress.label}`, reliedOn: [egress.label, ingress.label] };
+    if (ingress) return { allowed: true, why: `egress ${display(egress.label)}, ingress ${display(ingress.label)}`, reliedOn: [egress.label, ingress.label] };
   }
-  return { allowed: false, why: `the security groups of the ${service} endpoint let no HTTPS in from ${group.label}`, reliedOn: [] };
+  return { allowed: false, why: `the security groups of the ${service} endpoint let no HTTPS in from ${display(group.label)}`, reliedOn: [] };
 }

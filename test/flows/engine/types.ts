@@ -74,6 +74,9 @@ export interface FlowRequest {
 
 /** A flow: its name and its requests. */
 export interface Flow {
+  /** A short id, e.g. `model-build` (the README table prefixes each step with it). */
+  readonly id: string;
+  /** What the flow is. */
   readonly name: string;
   readonly requests: FlowRequest[];
 }

@@ -59,6 +59,7 @@ function job(kind: 'processing' | 'training', step: string, name: string): FlowR
 
 /** The model-build pipeline run. */
 export const MODEL_BUILD: Flow = {
+  id: 'model-build',
   name: 'model-build pipeline run (EXP)',
   requests: [
     {

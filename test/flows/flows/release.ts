@@ -15,6 +15,7 @@ const CODEBUILD_VPC_DOC = 'https://docs.aws.amazon.com/codebuild/latest/userguid
 
 /** Registration, approval, approval event and the deployment pipeline. */
 export const RELEASE: Flow = {
+  id: 'release',
   name: 'registration, approval event and deployment pipeline (EXP -> RES -> DEV)',
   requests: [
     {

@@ -17,6 +17,7 @@ const LOGS_KMS_DOC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/e
 
 /** The serving flows of DEV. */
 export const SERVING: Flow = {
+  id: 'serving',
   name: 'serving in DEV: endpoint, inference API, batch inference, model monitor',
   requests: [
     {
