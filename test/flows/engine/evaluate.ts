@@ -99,19 +99,6 @@ function resourcePolicyOf(model: FlowModel, arn: string): LabeledPolicy | undefi
       doc: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: arn }] },
     };
   }
-  const bootstrap = /^arn:aws:iam::(\d{12}):role\/cdk-[a-z0-9]+-(deploy|file-publishing|image-publishing|lookup)-role-\d{12}-[a-z0-9-]+$/.exec(arn);
-  if (bootstrap && !model.resourcePolicies.has(arn)) {
-    // The CDK bootstrap roles are made by `cdk bootstrap --trust <RES>` (src/blueprint/bootstrap), not by a
-    // template of the app: their trust policy lets the trusted account's principals assume them.
-    const trusted = (Object.values(ACCOUNTS) as string[]).includes(bootstrap[1]) && ['DEV', 'INT', 'PROD'].some((a) => ACCOUNTS[a as 'DEV'] === bootstrap[1]) ? [ACCOUNTS.RES] : [];
-    return {
-      label: `cdk-bootstrap|${arn.split('/')[1]}|AssumeRolePolicyDocument`,
-      doc: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${bootstrap[1]}:root`, ...trusted.map((t) => `arn:aws:iam::${t}:root`)] }, Action: 'sts:AssumeRole' }],
-      },
-    };
-  }
   return model.resourcePolicies.get(arn);
 }
 
@@ -231,6 +218,7 @@ export async function evaluateRequest(model: FlowModel, request: FlowRequest): P
   }
   const resourceAccount = accountOfResource(model, resource);
   const resourcePolicy = resourcePolicyOf(model, resource);
+  for (const [k, v] of Object.entries(model.resourceTags.get(resource) ?? {})) if (context[k] === undefined) context[k] = v;
   const aliases = request.action.startsWith('kms:') ? model.keyAliases.get(resource) : undefined;
   if (aliases && context['kms:ResourceAliases'] === undefined) context['kms:ResourceAliases'] = aliases;
   const iam = await evaluateIam(caller, request.action, resource, resourceAccount, resourcePolicy, context, Object.keys(request.context ?? {}));

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'crypto';
 import { FlowStack } from './assembly';
+import { bootstrapRoles } from './bootstrap';
 import { TemplatePolicies, PolicyDocumentJson } from '../../helpers/iam-simulator';
 
 /** A policy document and where it comes from (`stack|logicalId|path`). */
@@ -83,6 +84,8 @@ export interface FlowModel {
   readonly bucketKeys: Map<string, string>;
   /** Key ARN -> its alias names (`kms:ResourceAliases`). */
   readonly keyAliases: Map<string, string[]>;
+  /** Resource ARN -> its tags (`aws:ResourceTag/<key>` context), for the resources that flows tag-check. */
+  readonly resourceTags: Map<string, Record<string, string>>;
   /** Bucket name -> the account that owns it. */
   readonly bucketAccounts: Map<string, string>;
   readonly securityGroups: Map<string, SecurityGroupModel>;
@@ -159,6 +162,15 @@ function references(stack: FlowStack, ssm: Map<string, string>): Record<string, 
         refs[id] = name;
         refs[`${id}.Arn`] = `arn:aws:ecr:${region}:${account}:repository/${name}`;
         break;
+      case 'AWS::SageMaker::UserProfile': {
+        const domain = p.DomainId?.['Fn::GetAtt']?.[0] ?? 'domain';
+        refs[`${id}.UserProfileArn`] = `arn:aws:sagemaker:${region}:${account}:user-profile/domainid-${String(domain).toLowerCase()}/${p.UserProfileName}`;
+        break;
+      }
+      case 'AWS::CodeArtifact::Domain':
+        refs[`${id}.Name`] = p.DomainName;
+        refs[`${id}.Arn`] = `arn:aws:codeartifact:${region}:${account}:domain/${p.DomainName}`;
+        break;
       case 'AWS::SageMaker::ModelPackageGroup':
         refs[id] = name;
         refs[`${id}.ModelPackageGroupArn`] = `arn:aws:sagemaker:${region}:${account}:model-package-group/${name}`;
@@ -217,6 +229,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
   const bucketKeys = new Map<string, string>();
   const bucketAccounts = new Map<string, string>();
   const keyAliases = new Map<string, string[]>();
+  const resourceTags = new Map<string, Record<string, string>>();
   const securityGroups = new Map<string, SecurityGroupModel>();
   const endpoints: EndpointModel[] = [];
   const vpcCidrs = new Map<string, string>();
@@ -254,6 +267,18 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
           keyAliases.set(arn, [...(keyAliases.get(arn) ?? []), p.AliasName]);
           break;
         }
+        case 'AWS::SageMaker::UserProfile':
+          resourceTags.set(res.getAttOf(id, 'UserProfileArn'), Object.fromEntries(asArray(p.Tags).map((t) => [`aws:ResourceTag/${t.Key}`, String(res.resolve(t.Value))])));
+          break;
+        case 'AWS::CodeArtifact::Domain':
+          if (p.PermissionsPolicyDocument) resourcePolicies.set(res.getAttOf(id, 'Arn'), policyOf(label('PermissionsPolicyDocument'), res.resolve(p.PermissionsPolicyDocument)));
+          break;
+        case 'AWS::CodeArtifact::Repository':
+          if (p.PermissionsPolicyDocument) {
+            resourcePolicies.set(`arn:aws:codeartifact:${s.region}:${s.account}:repository/${res.resolve(p.DomainName)}/${p.RepositoryName}`,
+              policyOf(label('PermissionsPolicyDocument'), res.resolve(p.PermissionsPolicyDocument)));
+          }
+          break;
         case 'AWS::ECR::Repository':
           if (p.RepositoryPolicyText) resourcePolicies.set(res.getAttOf(id, 'Arn'), policyOf(label('RepositoryPolicyText'), res.resolve(p.RepositoryPolicyText)));
           break;
@@ -340,6 +365,10 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
     }
   }
 
+  const bootstrap = bootstrapRoles();
+  for (const role of bootstrap.roles) if (!roles.has(role.arn)) roles.set(role.arn, role);
+  for (const [arn, policy] of bootstrap.trust) if (!resourcePolicies.has(arn)) resourcePolicies.set(arn, policy);
+
   return {
     stacks,
     roles,
@@ -347,6 +376,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
     bucketKeys,
     bucketAccounts,
     keyAliases,
+    resourceTags,
     securityGroups,
     endpoints,
     vpcCidrs,

@@ -11,6 +11,7 @@ const BUS = 'arn:aws:events:eu-central-1:333333333333:event-bus/vwml-model-event
 const REGISTRY_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-version.html';
 const CROSS_ACCOUNT_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html';
 const EVENTS_DOC = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html';
+const CFN_EXEC_DOC = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html';
 const CODEBUILD_VPC_DOC = 'https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html';
 
 /** Registration, approval, approval event and the deployment pipeline. */
@@ -128,6 +129,35 @@ export const RELEASE: Flow = {
       doc: 'https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html',
     },
     {
+      step: 'Deploy DEV: CloudFormation execution role passes the endpoint role to SageMaker',
+      caller: 'cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
+      account: 'DEV',
+      action: 'iam:PassRole',
+      resource: 'arn:aws:iam::444444444444:role/vwml-weld-gun-pm-dev-endpoint',
+      context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      reason: 'AWS::SageMaker::Model passes ExecutionRoleArn with the CloudFormation execution role',
+      doc: CFN_EXEC_DOC,
+    },
+    {
+      step: 'Deploy DEV: CloudFormation execution role creates the model',
+      caller: 'cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
+      account: 'DEV',
+      action: 'sagemaker:CreateModel',
+      resource: 'arn:aws:sagemaker:eu-central-1:444444444444:model/endpointmodel-abc123',
+      reason: 'The serving stack creates AWS::SageMaker::Model with the execution role of the bootstrap',
+      doc: CFN_EXEC_DOC,
+    },
+    {
+      step: 'Deploy DEV: CloudFormation execution role reads the EXP model package the model is created from',
+      caller: 'cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
+      account: 'DEV',
+      action: 'sagemaker:DescribeModelPackage',
+      resource: VERSION,
+      reason: 'CreateModel with a cross-account ModelPackageName needs the group policy to admit the caller',
+      doc: CROSS_ACCOUNT_DOC,
+      knownDefect: 'issue 11 #9: the model package group policy does not admit the CloudFormation execution role',
+    },
+    {
       step: 'SmokeTest DEV: CodeBuild assumes the DEV smoke-test role',
       caller: 'WeldGunDeployment/PipelineSmokeTestDevRole',
       account: 'RES',
@@ -179,6 +209,16 @@ export const RELEASE: Flow = {
       reason: 'Each stage reaches only its own account',
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html',
       deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: 'RES deploy stage assumes the DEV CloudFormation execution role itself',
+      caller: 'WeldGunDeployment/PipelineDeployDevRole',
+      account: 'RES',
+      action: 'sts:AssumeRole',
+      resource: 'arn:aws:iam::444444444444:role/cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
+      reason: 'Only CloudFormation may assume the execution role; the pipeline reaches it through the deploy role',
+      doc: CFN_EXEC_DOC,
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity; ImplicitlyDenied by resource' },
     },
     {
       step: 'DEV data scientist describes the EXP model version',
