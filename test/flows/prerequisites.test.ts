@@ -11,8 +11,8 @@ import { Prerequisite, prerequisites } from './engine/prerequisites';
 /** Known defects: which prerequisites they break. */
 const KNOWN_DEFECTS: Array<{ defect: string; breaks: (p: Prerequisite) => boolean }> = [
   {
-    defect: 'issue 11 #1: the ML key of DEV/INT/PROD admits neither CloudWatch Logs nor CloudWatch',
-    breaks: (p) => ['DEV', 'INT', 'PROD'].includes(p.account) && (p.name.startsWith('logs: WeldGunServing') || p.name.startsWith('alarm: WeldGunServing')),
+    defect: 'issue 11 #1: the ML key of DEV/INT/PROD admits neither CloudWatch Logs, CloudWatch nor EventBridge',
+    breaks: (p) => ['DEV', 'INT', 'PROD'].includes(p.account) && ['logs: ', 'alarm: ', 'dead letters: '].some((kind) => p.name.startsWith(`${kind}WeldGunServing`)),
   },
   { defect: 'issue 11 #5: no AWS::ApiGateway::Account CloudWatch role', breaks: (p) => p.name.startsWith('apigateway:') },
 ];
@@ -31,9 +31,10 @@ async function holds(p: Prerequisite): Promise<{ ok: boolean; why: string }> {
   return { ok: result.allowed, why: result.allowed ? 'allowed' : result.failure!.why };
 }
 
-test('prerequisites are derived from the templates (log groups, alarm topics, API stages)', () => {
+test('prerequisites are derived from the templates (log groups, alarm topics, dead-letter queues, API stages)', () => {
   expect(all.filter((p) => p.name.startsWith('logs:')).length).toBeGreaterThanOrEqual(20);
   expect(all.filter((p) => p.name.startsWith('alarm:')).length).toBeGreaterThanOrEqual(12);
+  expect(all.filter((p) => p.name.startsWith('dead letters:')).map((p) => p.account).sort()).toEqual(['DEV', 'EXP', 'INT', 'PROD', 'RES']);
   expect(all.filter((p) => p.name.startsWith('apigateway:')).map((p) => p.account).sort()).toEqual(['DEV', 'INT', 'PROD']);
 });
 

@@ -4,7 +4,10 @@
  * configuration. The deploy and publishing roles trust the account itself and the `--trust` accounts
  * (RES for DEV, INT and PROD), as the CDK bootstrap template writes them; the CloudFormation
  * execution role trusts CloudFormation and has the least-privilege execution policy of the account.
+ * Of the deploy role's own policy only its CloudFormation statement is modelled (read from the
+ * bootstrap template of the installed CDK CLI).
  */
+import * as fs from 'fs';
 import { LabeledPolicy, RoleModel } from './model';
 import { PlatformBootstrap, PlatformConfig } from '../../../src';
 
@@ -16,6 +19,17 @@ export interface BootstrapRoles {
 }
 
 let cached: BootstrapRoles | undefined;
+
+/**
+ * The CloudFormation actions of the deploy role (`Sid: DeployPermissions` of the bootstrap template
+ * that the installed CDK CLI deploys), read from that template.
+ */
+export function deployRoleCloudFormationActions(): string[] {
+  const template = fs.readFileSync(require.resolve('aws-cdk/lib/api/bootstrap/bootstrap-template.yaml'), 'utf8');
+  const block = /Sid: DeployPermissions\s+Effect: Allow\s+Action:\s+((?:- cloudformation:\w+\s+)+)Resource: "\*"/.exec(template);
+  if (!block) throw new Error('flows: the CDK bootstrap template has no DeployPermissions statement of the expected form');
+  return block[1].split(/\s+/).filter((x) => x.startsWith('cloudformation:'));
+}
 
 /** The bootstrap roles of every account of `PlatformConfig.sample()`. */
 export function bootstrapRoles(): BootstrapRoles {
@@ -33,6 +47,18 @@ export function bootstrapRoles(): BootstrapRoles {
         doc: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: trustedRoots }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] },
       });
     }
+    roles.push({
+      arn: arnOf(role('deploy')),
+      stack: 'cdk-bootstrap',
+      logicalId: role('deploy'),
+      account: b.accountId,
+      identity: [{
+        label: `cdk-bootstrap|${role('deploy')}|DeployPermissions`,
+        doc: { Version: '2012-10-17', Statement: [{ Sid: 'DeployPermissions', Effect: 'Allow', Action: deployRoleCloudFormationActions(), Resource: '*' }] },
+      }],
+      awsManaged: [],
+      tags: {},
+    });
     const exec = role('cfn-exec');
     trust.set(arnOf(exec), {
       label: `cdk-bootstrap|${exec}|AssumeRolePolicyDocument`,

@@ -201,6 +201,15 @@ function kmsRequestsOf(model: FlowModel, request: FlowRequest, resource: string)
   return out;
 }
 
+/** Why a resource that the templates would have to create does not exist (buckets, catalog products). */
+function missingResource(model: FlowModel, resource: string): string | undefined {
+  const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
+  if (bucket && !model.bucketAccounts.has(bucket)) return `NoSuchBucket: no template creates the bucket ${bucket}`;
+  const product = /^arn:aws:catalog:[^:]+:(\d{12}):product\//.exec(resource);
+  if (product && !model.catalogProducts.has(resource)) return `ResourceNotFound: no template creates the product ${resource} in ${product[1]}`;
+  return undefined;
+}
+
 /** Evaluates one request against the model. */
 export async function evaluateRequest(model: FlowModel, request: FlowRequest): Promise<RequestResult> {
   const caller = callerOf(model, request);
@@ -211,9 +220,9 @@ export async function evaluateRequest(model: FlowModel, request: FlowRequest): P
     const n = checkNetwork(model, expand(model, request.network.from.includes('/') ? `\${${request.network.from}.GroupId}` : request.network.from), request.network.endpoint ?? endpointServiceOf(request.action));
     checks.push({ stage: 'network', subject: `${request.network.from} -> ${request.network.endpoint ?? endpointServiceOf(request.action)}`, ...n });
   }
-  const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
-  if (bucket && !model.bucketAccounts.has(bucket)) {
-    checks.push({ stage: 'iam', subject: `${request.action} on ${resource}`, allowed: false, why: `NoSuchBucket: no template creates the bucket ${bucket}`, reliedOn: [] });
+  const missing = missingResource(model, resource);
+  if (missing) {
+    checks.push({ stage: 'iam', subject: `${request.action} on ${resource}`, allowed: false, why: missing, reliedOn: [] });
     return { request, allowed: false, checks, failure: checks.find((c) => !c.allowed), reliedOn: [] };
   }
   const resourceAccount = accountOfResource(model, resource);

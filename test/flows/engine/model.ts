@@ -86,6 +86,8 @@ export interface FlowModel {
   readonly keyAliases: Map<string, string[]>;
   /** Resource ARN -> its tags (`aws:ResourceTag/<key>` context), for the resources that flows tag-check. */
   readonly resourceTags: Map<string, Record<string, string>>;
+  /** ARNs of the Service Catalog products of the templates. */
+  readonly catalogProducts: Set<string>;
   /** Bucket name -> the account that owns it. */
   readonly bucketAccounts: Map<string, string>;
   readonly securityGroups: Map<string, SecurityGroupModel>;
@@ -230,6 +232,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
   const bucketAccounts = new Map<string, string>();
   const keyAliases = new Map<string, string[]>();
   const resourceTags = new Map<string, Record<string, string>>();
+  const catalogProducts = new Set<string>();
   const securityGroups = new Map<string, SecurityGroupModel>();
   const endpoints: EndpointModel[] = [];
   const vpcCidrs = new Map<string, string>();
@@ -269,6 +272,9 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
         }
         case 'AWS::SageMaker::UserProfile':
           resourceTags.set(res.getAttOf(id, 'UserProfileArn'), Object.fromEntries(asArray(p.Tags).map((t) => [`aws:ResourceTag/${t.Key}`, String(res.resolve(t.Value))])));
+          break;
+        case 'AWS::ServiceCatalog::CloudFormationProduct':
+          catalogProducts.add(`arn:aws:catalog:${s.region}:${s.account}:product/${res.refOf(id)}`);
           break;
         case 'AWS::CodeArtifact::Domain':
           if (p.PermissionsPolicyDocument) resourcePolicies.set(res.getAttOf(id, 'Arn'), policyOf(label('PermissionsPolicyDocument'), res.resolve(p.PermissionsPolicyDocument)));
@@ -377,6 +383,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
     bucketAccounts,
     keyAliases,
     resourceTags,
+    catalogProducts,
     securityGroups,
     endpoints,
     vpcCidrs,

@@ -2,7 +2,8 @@
  * Service prerequisites, derived from the templates (not hand-written): every encrypted log group
  * needs its key policy to admit CloudWatch Logs for that log group, every encrypted topic that an
  * alarm notifies needs its key policy to admit CloudWatch, and a REST API stage with execution
- * logging needs the account's API Gateway CloudWatch role.
+ * logging needs the account's API Gateway CloudWatch role; a rule's dead-letter queue must admit
+ * EventBridge (queue policy and key).
  */
 import { FlowModel } from './model';
 import { ACCOUNTS, AccountName, FlowRequest, REGION } from './types';
@@ -71,6 +72,37 @@ export function prerequisites(model: FlowModel): Prerequisite[] {
               resource: String(model.resolve(stack.name, topic.Properties.KmsMasterKeyId)),
               reason: 'Alarm actions on an SSE-KMS topic need the key policy to admit cloudwatch.amazonaws.com',
               doc: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services',
+            },
+          });
+        }
+      }
+      if (r.Type === 'AWS::Events::Rule') {
+        for (const target of asArray(p.Targets)) {
+          const queueId = target.DeadLetterConfig?.Arn?.['Fn::GetAtt']?.[0];
+          const queue = queueId ? resources[queueId] : undefined;
+          if (queue?.Type !== 'AWS::SQS::Queue') continue;
+          const queueArn = String(model.resolve(stack.name, { 'Fn::GetAtt': [queueId, 'Arn'] }));
+          const ruleArn = String(model.resolve(stack.name, { 'Fn::GetAtt': [id, 'Arn'] }));
+          const base = {
+            caller: 'service:events.amazonaws.com',
+            account,
+            reason: 'EventBridge sends undeliverable events to the dead-letter queue only if the queue policy (and its key) admit it for this rule',
+            doc: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
+          };
+          out.push({
+            name: `dead letters: ${short} -> ${queueId.replace(/[0-9A-F]{8}$/, '')}`,
+            account,
+            request: {
+              ...base,
+              step: `EventBridge sends dead letters of ${short}`,
+              action: 'sqs:SendMessage',
+              resource: queueArn,
+              context: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': stack.account },
+              kms: queue.Properties?.KmsMasterKeyId ? [{
+                key: String(model.resolve(stack.name, queue.Properties.KmsMasterKeyId)),
+                action: 'kms:GenerateDataKey',
+                context: { 'kms:ViaService': `sqs.${REGION}.amazonaws.com`, 'aws:SourceAccount': stack.account, 'aws:SourceArn': ruleArn },
+              }] : undefined,
             },
           });
         }

@@ -129,6 +129,17 @@ export const RELEASE: Flow = {
       doc: 'https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html',
     },
     {
+      step: 'Deploy DEV: the deploy-role session in RES CodeBuild creates the change set through the CloudFormation API',
+      caller: 'cdk-vwml-deploy-role-444444444444-eu-central-1',
+      account: 'DEV',
+      action: 'cloudformation:CreateChangeSet',
+      resource: 'arn:aws:cloudformation:eu-central-1:444444444444:stack/vwml-weld-gun-pm-serving-dev/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
+      network: { from: 'WeldGunDeployment/PipelineDeployDevProjectSecurityGroup' },
+      reason: 'cdk deploy calls CloudFormation from the isolated RES VPC, which needs a cloudformation interface endpoint',
+      doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html',
+      knownDefect: 'issue 11 #8: no cloudformation endpoint in the RES VPC',
+    },
+    {
       step: 'Deploy DEV: CloudFormation execution role passes the endpoint role to SageMaker',
       caller: 'cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
       account: 'DEV',
