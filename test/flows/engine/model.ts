@@ -116,6 +116,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::SageMaker::Endpoint': 'EndpointName',
   'AWS::SageMaker::Pipeline': 'PipelineName',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
+  'AWS::ApiGateway::Stage': 'StageName',
 };
 
 const asArray = (v: unknown): any[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -176,6 +177,10 @@ function references(stack: FlowStack, ssm: Map<string, string>): Record<string, 
       case 'AWS::SageMaker::ModelPackageGroup':
         refs[id] = name;
         refs[`${id}.ModelPackageGroupArn`] = `arn:aws:sagemaker:${region}:${account}:model-package-group/${name}`;
+        break;
+      case 'AWS::Lambda::Function':
+        refs[id] = name;
+        refs[`${id}.Arn`] = `arn:aws:lambda:${region}:${account}:function:${name}`;
         break;
       case 'AWS::EC2::VPC':
         refs[id] = unique('vpc-');
@@ -298,6 +303,27 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
           const merged = policyOf(label('Statement'), doc);
           // Several EventBusPolicy resources make one policy; keep each statement's own label through a joined label.
           resourcePolicies.set(busArn, prev ? { label: `${prev.label}+${merged.label}`, doc: { Version: '2012-10-17', Statement: [...asArray(prev.doc.Statement), ...asArray(merged.doc.Statement)] } } : merged);
+          break;
+        }
+        case 'AWS::Lambda::Permission': {
+          // Each permission is one statement of the function's resource policy.
+          const fn = String(res.resolve(p.FunctionName));
+          const arn = fn.startsWith('arn:') ? fn : `arn:aws:lambda:${s.region}:${s.account}:function:${fn}`;
+          const principal = String(res.resolve(p.Principal));
+          const condition: Record<string, Record<string, string>> = {};
+          if (p.SourceArn) condition.ArnLike = { 'aws:SourceArn': String(res.resolve(p.SourceArn)) };
+          if (p.SourceAccount) condition.StringEquals = { 'aws:SourceAccount': String(res.resolve(p.SourceAccount)) };
+          const statement = {
+            Effect: 'Allow',
+            Principal: principal.endsWith('.amazonaws.com') ? { Service: principal } : { AWS: principal },
+            Action: String(res.resolve(p.Action)),
+            Resource: arn,
+            ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+          };
+          const prev = resourcePolicies.get(arn);
+          resourcePolicies.set(arn, prev
+            ? { label: `${prev.label}+${label('')}`, doc: { Version: '2012-10-17', Statement: [...asArray(prev.doc.Statement), statement] } }
+            : { label: label(''), doc: { Version: '2012-10-17', Statement: [statement] } });
           break;
         }
         case 'AWS::SNS::TopicPolicy':

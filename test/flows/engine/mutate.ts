@@ -57,13 +57,15 @@ export function withoutElement(stacks: FlowStack[], id: string): FlowStack[] {
     remove(copy, labels[0], index);
     return copy;
   }
-  // A policy merged from several resources (EventBusPolicy): find the resource of the index-th statement.
+  // A policy merged from several resources (EventBusPolicy, Lambda::Permission): find the resource of the index-th statement.
   for (const label of labels) {
-    const [stackName, logicalId] = label.split('|');
+    const [stackName, logicalId, path] = label.split('|');
     const props = stacks.find((s) => s.name === stackName)!.template.Resources[logicalId].Properties;
-    const count = props.Statement ? 1 : asArray(props.Policy?.Statement).length;
+    // EventBusPolicy statements and Lambda permissions are one statement per resource.
+    const single = path === '' || path === 'Statement' || props.Statement !== undefined;
+    const count = single ? 1 : asArray(props.Policy?.Statement).length;
     if (index <= count) {
-      remove(copy, label, props.Statement ? undefined : index);
+      remove(copy, label, single ? undefined : index);
       return copy;
     }
     index -= count;

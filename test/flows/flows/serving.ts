@@ -12,6 +12,8 @@ const ENDPOINT = 'arn:aws:sagemaker:eu-central-1:444444444444:endpoint/vwml-weld
 const VERSION = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7';
 const CAPTURE = 'arn:aws:s3:::${WeldGunServingDev/EndpointDataCaptureBucket.Ref}/data-capture/vwml-weld-gun-pm-dev/AllTraffic/2026/12/06/03/capture.jsonl';
 const SUBNETS = ['${PlatformDev/NetworkVpcIsolatedSubnet1Subnet.Ref}', '${PlatformDev/NetworkVpcIsolatedSubnet2Subnet.Ref}'];
+const CFN_EXEC = 'cdk-vwml-cfn-exec-role-444444444444-eu-central-1';
+const API_SOURCE = 'arn:aws:execute-api:eu-central-1:444444444444:${WeldGunServingDev/InferenceApi.Ref}/${WeldGunServingDev/InferenceApiDeploymentStagev1.Ref}/POST/invocations';
 const EXECUTION_ROLE_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createmodel-perms';
 const LOGS_KMS_DOC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html';
 
@@ -78,6 +80,35 @@ export const SERVING: Flow = {
       reason: 'A log group with KmsKeyId needs the key policy to admit logs.<region>.amazonaws.com',
       doc: LOGS_KMS_DOC,
       knownDefect: 'issue 11 #1: ML key policy lacks the logs service principal in DEV/INT/PROD',
+    },
+    {
+      step: 'autoscaling: CloudFormation creates the Application Auto Scaling service-linked role',
+      caller: CFN_EXEC,
+      account: 'DEV',
+      action: 'iam:CreateServiceLinkedRole',
+      resource: 'arn:aws:iam::444444444444:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+      context: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' },
+      reason: 'The scalable target names the service-linked role, which the first registration creates',
+      doc: 'https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html',
+    },
+    {
+      step: 'autoscaling: CloudFormation registers the endpoint variant as scalable target',
+      caller: CFN_EXEC,
+      account: 'DEV',
+      action: 'application-autoscaling:RegisterScalableTarget',
+      resource: 'arn:aws:application-autoscaling:eu-central-1:444444444444:scalable-target/056fd8ef5a6a4b3b8a2ad1c2d3e4f5a6',
+      reason: 'AWS::ApplicationAutoScaling::ScalableTarget of the endpoint',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-prerequisites.html',
+    },
+    {
+      step: 'inference API: API Gateway invokes the handler function',
+      caller: 'service:apigateway.amazonaws.com',
+      account: 'DEV',
+      action: 'lambda:InvokeFunction',
+      resource: '${WeldGunServingDev/InferenceApiHandler.Arn}',
+      context: { 'aws:SourceArn': API_SOURCE },
+      reason: 'A Lambda proxy integration needs the function\'s resource policy to admit the API\'s method',
+      doc: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html',
     },
     {
       step: 'inference API: handler invokes the endpoint through the SageMaker Runtime endpoint',
@@ -193,6 +224,17 @@ export const SERVING: Flow = {
       reason: 'Stages are isolated: no other account may read captured requests',
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
       deniedFor: { stage: 'iam', because: 'ImplicitlyDenied' },
+    },
+    {
+      step: 'another API invokes the handler function',
+      caller: 'service:apigateway.amazonaws.com',
+      account: 'DEV',
+      action: 'lambda:InvokeFunction',
+      resource: '${WeldGunServingDev/InferenceApiHandler.Arn}',
+      context: { 'aws:SourceArn': 'arn:aws:execute-api:eu-central-1:444444444444:otherapi42/v1/POST/invocations' },
+      reason: 'The permission names the inference API\'s own method only',
+      doc: 'https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by resource' },
     },
     {
       step: 'inference API handler invokes the PROD endpoint',
