@@ -9,7 +9,7 @@ import { buildFlowModel, FlowModel } from './engine/model';
 import { withoutElement } from './engine/mutate';
 import { cidrContains } from './engine/network';
 import { MODEL_BUILD } from './flows/model-build';
-import { SERVING } from './flows/serving';
+import { servingFlow } from './flows/serving';
 import { STUDIO } from './flows/studio';
 import { runMutation } from './mutation';
 
@@ -53,7 +53,7 @@ test('a call to an interface endpoint needs the endpoint security group to let t
 });
 
 test('a cross-account read needs the resource policy of the other account', async () => {
-  const request = step(SERVING, 'endpoint: SageMaker reads the model artifact from EXP');
+  const request = step(servingFlow('DEV'), 'endpoint: SageMaker reads the model artifact from EXP');
   const without = mutated((m) => `WeldGunTraining|${m.logicalId('WeldGunTraining', 'BuildPipelineArtifactsBucketPolicy')}|PolicyDocument#4`);
   const result = await evaluateRequest(without, request);
   expect(result.failure).toMatchObject({ stage: 'iam', why: 'ImplicitlyDenied by resource' });

@@ -1,4 +1,4 @@
 import { testFlow } from './engine/jest-flow';
 import { SERVING } from './flows/serving';
 
-testFlow(SERVING);
+SERVING.forEach(testFlow);

@@ -9,4 +9,4 @@ import { STUDIO } from './studio';
 import { Flow } from '../engine/types';
 
 /** The flows, in the order of a model's life. */
-export const ALL_FLOWS: Flow[] = [STUDIO, MODEL_BUILD, RELEASE, SERVING, IMAGE_BUILD, SERVICE_CATALOG, GITHUB_DEPLOY];
+export const ALL_FLOWS: Flow[] = [STUDIO, MODEL_BUILD, RELEASE, ...SERVING, IMAGE_BUILD, SERVICE_CATALOG, GITHUB_DEPLOY];

@@ -3,7 +3,7 @@
  * event EXP default bus -> RES model bus -> deployment pipeline, and the RES pipeline's Source,
  * Resolve, Deploy (CDK bootstrap roles of DEV) and SmokeTest stages.
  */
-import { Flow } from '../engine/types';
+import { ACCOUNTS, Flow, FlowRequest } from '../engine/types';
 
 const GROUP = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package-group/vwml-weld-gun-pm';
 const VERSION = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7';
@@ -13,6 +13,94 @@ const CROSS_ACCOUNT_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model
 const EVENTS_DOC = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html';
 const CFN_EXEC_DOC = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html';
 const CODEBUILD_VPC_DOC = 'https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html';
+
+/** A deployment stage of the pipeline. */
+interface DeployStage {
+  readonly name: 'DEV' | 'INT' | 'PROD';
+  readonly cap: string;
+  readonly lower: string;
+  readonly id: string;
+}
+
+/**
+ * The Deploy and SmokeTest requests of one stage.
+ * @param stage DEV, INT or PROD
+ */
+function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
+  const t: DeployStage = { name: stage, cap: stage[0] + stage.slice(1).toLowerCase(), lower: stage.toLowerCase(), id: ACCOUNTS[stage] };
+  return [
+    {
+      step: `Deploy ${t.name}: CodeBuild assumes the ${t.name} cdk deploy role`,
+      caller: `WeldGunDeployment/PipelineDeploy${t.cap}Role`,
+      account: 'RES',
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${t.id}:role/cdk-vwml-deploy-role-${t.id}-eu-central-1`,
+      network: { from: `WeldGunDeployment/PipelineDeploy${t.cap}ProjectSecurityGroup` },
+      reason: 'cdk deploy into the stage assumes its bootstrap deploy role (trusted through cdk bootstrap --trust RES)',
+      doc: 'https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html',
+    },
+    {
+      step: `Deploy ${t.name}: the deploy-role session in RES CodeBuild creates the change set through the CloudFormation API`,
+      caller: `cdk-vwml-deploy-role-${t.id}-eu-central-1`,
+      account: t.name,
+      action: 'cloudformation:CreateChangeSet',
+      resource: `arn:aws:cloudformation:eu-central-1:${t.id}:stack/vwml-weld-gun-pm-serving-${t.lower}/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab`,
+      network: { from: `WeldGunDeployment/PipelineDeploy${t.cap}ProjectSecurityGroup` },
+      reason: 'cdk deploy calls CloudFormation from the isolated RES VPC, which needs a cloudformation interface endpoint',
+      doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html',
+      knownDefect: 'issue 11 #8: no cloudformation endpoint in the RES VPC',
+    },
+    {
+      step: `Deploy ${t.name}: CloudFormation execution role passes the endpoint role to SageMaker`,
+      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      account: t.name,
+      action: 'iam:PassRole',
+      resource: `arn:aws:iam::${t.id}:role/vwml-weld-gun-pm-${t.lower}-endpoint`,
+      context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      reason: 'AWS::SageMaker::Model passes ExecutionRoleArn with the CloudFormation execution role',
+      doc: CFN_EXEC_DOC,
+    },
+    {
+      step: `Deploy ${t.name}: CloudFormation execution role creates the model`,
+      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      account: t.name,
+      action: 'sagemaker:CreateModel',
+      resource: `arn:aws:sagemaker:eu-central-1:${t.id}:model/endpointmodel-abc123`,
+      reason: 'The serving stack creates AWS::SageMaker::Model with the execution role of the bootstrap',
+      doc: CFN_EXEC_DOC,
+    },
+    {
+      step: `Deploy ${t.name}: CloudFormation execution role reads the EXP model package the model is created from`,
+      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      account: t.name,
+      action: 'sagemaker:DescribeModelPackage',
+      resource: VERSION,
+      reason: 'CreateModel with a cross-account ModelPackageName needs the group policy to admit the caller',
+      doc: CROSS_ACCOUNT_DOC,
+      knownDefect: 'issue 11 #9: the model package group policy does not admit the CloudFormation execution role',
+    },
+    {
+      step: `SmokeTest ${t.name}: CodeBuild assumes the ${t.name} smoke-test role`,
+      caller: `WeldGunDeployment/PipelineSmokeTest${t.cap}Role`,
+      account: 'RES',
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${t.id}:role/vwml-weld-gun-pm-${t.lower}-smoke-test`,
+      network: { from: `WeldGunDeployment/PipelineSmokeTest${t.cap}ProjectSecurityGroup` },
+      reason: 'Cross-account AssumeRole needs the caller\'s sts:AssumeRole and the role\'s trust policy',
+      doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html',
+    },
+    {
+      step: `SmokeTest ${t.name}: the smoke-test session invokes the ${t.name} endpoint`,
+      caller: `vwml-weld-gun-pm-${t.lower}-smoke-test`,
+      account: t.name,
+      action: 'sagemaker:InvokeEndpoint',
+      resource: `arn:aws:sagemaker:eu-central-1:${t.id}:endpoint/vwml-weld-gun-pm-${t.lower}`,
+      network: { from: `WeldGunDeployment/PipelineSmokeTest${t.cap}ProjectSecurityGroup` },
+      reason: 'The smoke test sends one request through the SageMaker Runtime endpoint of the RES VPC',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html',
+    },
+  ];
+}
 
 /** Registration, approval, approval event and the deployment pipeline. */
 export const RELEASE: Flow = {
@@ -118,76 +206,7 @@ export const RELEASE: Flow = {
       reason: 'Output artifacts go to the pipeline bucket (SSE-KMS)',
       doc: CODEBUILD_VPC_DOC,
     },
-    {
-      step: 'Deploy DEV: CodeBuild assumes the DEV cdk deploy role',
-      caller: 'WeldGunDeployment/PipelineDeployDevRole',
-      account: 'RES',
-      action: 'sts:AssumeRole',
-      resource: 'arn:aws:iam::444444444444:role/cdk-vwml-deploy-role-444444444444-eu-central-1',
-      network: { from: 'WeldGunDeployment/PipelineDeployDevProjectSecurityGroup' },
-      reason: 'cdk deploy into DEV assumes the bootstrap deploy role (trusted through cdk bootstrap --trust RES)',
-      doc: 'https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html',
-    },
-    {
-      step: 'Deploy DEV: the deploy-role session in RES CodeBuild creates the change set through the CloudFormation API',
-      caller: 'cdk-vwml-deploy-role-444444444444-eu-central-1',
-      account: 'DEV',
-      action: 'cloudformation:CreateChangeSet',
-      resource: 'arn:aws:cloudformation:eu-central-1:444444444444:stack/vwml-weld-gun-pm-serving-dev/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
-      network: { from: 'WeldGunDeployment/PipelineDeployDevProjectSecurityGroup' },
-      reason: 'cdk deploy calls CloudFormation from the isolated RES VPC, which needs a cloudformation interface endpoint',
-      doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html',
-      knownDefect: 'issue 11 #8: no cloudformation endpoint in the RES VPC',
-    },
-    {
-      step: 'Deploy DEV: CloudFormation execution role passes the endpoint role to SageMaker',
-      caller: 'cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
-      account: 'DEV',
-      action: 'iam:PassRole',
-      resource: 'arn:aws:iam::444444444444:role/vwml-weld-gun-pm-dev-endpoint',
-      context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
-      reason: 'AWS::SageMaker::Model passes ExecutionRoleArn with the CloudFormation execution role',
-      doc: CFN_EXEC_DOC,
-    },
-    {
-      step: 'Deploy DEV: CloudFormation execution role creates the model',
-      caller: 'cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
-      account: 'DEV',
-      action: 'sagemaker:CreateModel',
-      resource: 'arn:aws:sagemaker:eu-central-1:444444444444:model/endpointmodel-abc123',
-      reason: 'The serving stack creates AWS::SageMaker::Model with the execution role of the bootstrap',
-      doc: CFN_EXEC_DOC,
-    },
-    {
-      step: 'Deploy DEV: CloudFormation execution role reads the EXP model package the model is created from',
-      caller: 'cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
-      account: 'DEV',
-      action: 'sagemaker:DescribeModelPackage',
-      resource: VERSION,
-      reason: 'CreateModel with a cross-account ModelPackageName needs the group policy to admit the caller',
-      doc: CROSS_ACCOUNT_DOC,
-      knownDefect: 'issue 11 #9: the model package group policy does not admit the CloudFormation execution role',
-    },
-    {
-      step: 'SmokeTest DEV: CodeBuild assumes the DEV smoke-test role',
-      caller: 'WeldGunDeployment/PipelineSmokeTestDevRole',
-      account: 'RES',
-      action: 'sts:AssumeRole',
-      resource: 'arn:aws:iam::444444444444:role/vwml-weld-gun-pm-dev-smoke-test',
-      network: { from: 'WeldGunDeployment/PipelineSmokeTestDevProjectSecurityGroup' },
-      reason: 'Cross-account AssumeRole needs the caller\'s sts:AssumeRole and the role\'s trust policy',
-      doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html',
-    },
-    {
-      step: 'SmokeTest DEV: the smoke-test session invokes the DEV endpoint',
-      caller: 'vwml-weld-gun-pm-dev-smoke-test',
-      account: 'DEV',
-      action: 'sagemaker:InvokeEndpoint',
-      resource: 'arn:aws:sagemaker:eu-central-1:444444444444:endpoint/vwml-weld-gun-pm-dev',
-      network: { from: 'WeldGunDeployment/PipelineSmokeTestDevProjectSecurityGroup' },
-      reason: 'The smoke test sends one request through the SageMaker Runtime endpoint of the RES VPC',
-      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html',
-    },
+    ...(['DEV', 'INT', 'PROD'] as const).flatMap(deployStage),
     // Negative twins
     {
       step: 'pipeline registers a version as already approved',
