@@ -134,14 +134,14 @@ interface Evaluation {
 
 async function evaluateIam(
   caller: Caller, action: string, resource: string, resourceAccount: string | undefined,
-  resourcePolicy: LabeledPolicy | undefined, context: Record<string, ContextValue>, given: string[],
+  resourcePolicy: LabeledPolicy | undefined, context: Record<string, ContextValue>, given: string[], region: string,
 ): Promise<Evaluation> {
   const identity = caller.role?.identity ?? [];
   const contextVariables: Record<string, string | string[]> = {};
   const defaults: Record<string, ContextValue> = caller.role
     ? { 'aws:PrincipalArn': caller.principal, 'aws:PrincipalAccount': caller.account, ...caller.role.tags }
     : {};
-  for (const [k, v] of Object.entries({ 'aws:RequestedRegion': REGION, 'aws:SecureTransport': true, ...defaults, ...context })) {
+  for (const [k, v] of Object.entries({ 'aws:RequestedRegion': region, 'aws:SecureTransport': true, ...defaults, ...context })) {
     if (v !== undefined) contextVariables[encodeKey(k)] = Array.isArray(v) ? v.map(String) : String(v);
   }
   const named = (p: LabeledPolicy) => ({ name: p.label, policy: encodePolicy(p.doc) });
@@ -213,6 +213,7 @@ function missingResource(model: FlowModel, resource: string): string | undefined
 /** Evaluates one request against the model. */
 export async function evaluateRequest(model: FlowModel, request: FlowRequest): Promise<RequestResult> {
   const caller = callerOf(model, request);
+  const region = request.region ?? REGION;
   const resource = expand(model, request.resource);
   const context = expandContext(model, request.context);
   const checks: Check[] = [];
@@ -230,7 +231,8 @@ export async function evaluateRequest(model: FlowModel, request: FlowRequest): P
   for (const [k, v] of Object.entries(model.resourceTags.get(resource) ?? {})) if (context[k] === undefined) context[k] = v;
   const aliases = request.action.startsWith('kms:') ? model.keyAliases.get(resource) : undefined;
   if (aliases && context['kms:ResourceAliases'] === undefined) context['kms:ResourceAliases'] = aliases;
-  const iam = await evaluateIam(caller, request.action, resource, resourceAccount, resourcePolicy, context, Object.keys(request.context ?? {}));
+  const given = Object.keys(request.context ?? {});
+  const iam = await evaluateIam(caller, request.action, resource, resourceAccount, resourcePolicy, context, given, region);
   checks.push({ stage: 'iam', subject: `${request.action} on ${resource}`, ...iam });
   for (const k of kmsRequestsOf(model, request, resource)) {
     const keyPolicy = model.resourcePolicies.get(k.key);
@@ -240,7 +242,7 @@ export async function evaluateRequest(model: FlowModel, request: FlowRequest): P
     }
     const keyAliases = model.keyAliases.get(k.key);
     const kmsContext = keyAliases && k.context['kms:ResourceAliases'] === undefined ? { ...k.context, 'kms:ResourceAliases': keyAliases } : k.context;
-    const e = await evaluateIam(caller, k.action, k.key, accountOfResource(model, k.key), keyPolicy, kmsContext, Object.keys(k.context));
+    const e = await evaluateIam(caller, k.action, k.key, accountOfResource(model, k.key), keyPolicy, kmsContext, Object.keys(k.context), region);
     checks.push({ stage: 'kms', subject: `${k.action} on ${k.key}`, ...e });
   }
   const failure = checks.find((c) => !c.allowed);

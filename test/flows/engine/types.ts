@@ -43,6 +43,8 @@ export interface FlowRequest {
   readonly caller: string;
   /** The caller's account. */
   readonly account: AccountName;
+  /** The region the request is sent to (`aws:RequestedRegion`). @default REGION (eu-central-1) */
+  readonly region?: string;
   /** The action. */
   readonly action: string;
   /** The resource ARN (`*` for actions without a resource type). */

@@ -1,7 +1,7 @@
 /**
  * From a registered version to a deployed endpoint: registration and approval in EXP, the approval
  * event EXP default bus -> RES model bus -> deployment pipeline, and the RES pipeline's Source,
- * Resolve, Deploy (CDK bootstrap roles of DEV) and SmokeTest stages.
+ * Resolve, Deploy (CDK bootstrap roles of DEV, INT and PROD) and SmokeTest stages.
  */
 import { ACCOUNTS, Flow, FlowRequest } from '../engine/types';
 
@@ -105,7 +105,7 @@ function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
 /** Registration, approval, approval event and the deployment pipeline. */
 export const RELEASE: Flow = {
   id: 'release',
-  name: 'registration, approval event and deployment pipeline (EXP -> RES -> DEV)',
+  name: 'registration, approval event and deployment pipeline (EXP -> RES -> DEV, INT, PROD)',
   requests: [
     {
       step: 'register: pipeline registers a version pending approval',
