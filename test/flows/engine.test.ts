@@ -88,3 +88,15 @@ test('the mutation run catches every statement and rule the model-build flow rel
   expect(report.uncaught).toEqual([]);
   expect(report.caught).toBe(report.reliedOn);
 }, 120_000);
+
+test('a call through a VPC endpoint is evaluated against the endpoint policy', async () => {
+  const request = step(MODEL_BUILD, 'preprocess: job reads the raw data');
+  const stacks = readFlowStacks().map((s) => ({ ...s, template: structuredClone(s.template) }));
+  const exp = stacks.find((s) => s.name === 'PlatformExp')!;
+  exp.template.Resources[model.logicalId('PlatformExp', 'NetworkS3')].Properties.PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'OnlyThePlatformBuckets', Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::vwml-platform-*/*' }],
+  };
+  const result = await evaluateRequest(buildFlowModel(stacks), request);
+  expect(result.failure).toMatchObject({ stage: 'iam', why: expect.stringContaining('ImplicitlyDenied by vpce') });
+});

@@ -4,7 +4,7 @@
  * every KMS request behind it against the key policy, and the network path from a VPC.
  */
 import { getDenialReasons, runSimulation } from '@cloud-copilot/iam-simulate';
-import { FlowModel, LabeledPolicy, RoleModel } from './model';
+import { EndpointModel, FlowModel, LabeledPolicy, RoleModel } from './model';
 import { display } from './names';
 import { checkNetwork, endpointServiceOf } from './network';
 import { ACCOUNTS, FlowRequest, REGION } from './types';
@@ -135,6 +135,7 @@ interface Evaluation {
 async function evaluateIam(
   caller: Caller, action: string, resource: string, resourceAccount: string | undefined,
   resourcePolicy: LabeledPolicy | undefined, context: Record<string, ContextValue>, given: string[], region: string,
+  endpointPolicy?: LabeledPolicy,
 ): Promise<Evaluation> {
   const identity = caller.role?.identity ?? [];
   const contextVariables: Record<string, string | string[]> = {};
@@ -152,6 +153,7 @@ async function evaluateIam(
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: resourcePolicy ? encodePolicy(resourcePolicy.doc) : undefined,
+    vpcEndpointPolicies: endpointPolicy ? [named(endpointPolicy)] : undefined,
   };
   const result: any = await runSimulation(simulation, {});
   if (result.resultType === 'error') throw new Error(`flows: ${action} on ${resource} cannot be simulated: ${JSON.stringify(result.errors)}`);
@@ -167,7 +169,7 @@ async function evaluateIam(
   const decision: string = result.overallResult;
   const id = (s: any) => `${s.policyId ?? 'resource'}#${s.statement.index()}`;
   const reliedOn = decision === 'Allowed'
-    ? [analysis.identityAnalysis, analysis.permissionBoundaryAnalysis, analysis.resourceAnalysis]
+    ? [analysis.identityAnalysis, analysis.permissionBoundaryAnalysis, analysis.resourceAnalysis, analysis.endpointAnalysis]
       .flatMap((a: any, i: number) => (a?.allowStatements ?? []).map((s: any) => (i === 2 ? `${resourcePolicy!.label}#${s.statement.index()}` : id(s))))
     : [];
   const denials = getDenialReasons(analysis).map((d: any) => `${d.denialType === 'Explicit' ? 'ExplicitlyDenied' : 'ImplicitlyDenied'} by ${d.policyType}${d.statementId ? ` (${d.statementId})` : ''}${d.policyIdentifier ? ` in ${display(d.policyIdentifier)}` : ''}`);
@@ -217,9 +219,18 @@ export async function evaluateRequest(model: FlowModel, request: FlowRequest): P
   const resource = expand(model, request.resource);
   const context = expandContext(model, request.context);
   const checks: Check[] = [];
+  let endpoint: EndpointModel | undefined;
   if (request.network) {
-    const n = checkNetwork(model, expand(model, request.network.from.includes('/') ? `\${${request.network.from}.GroupId}` : request.network.from), request.network.endpoint ?? endpointServiceOf(request.action));
-    checks.push({ stage: 'network', subject: `${request.network.from} -> ${request.network.endpoint ?? endpointServiceOf(request.action)}`, ...n });
+    const service = request.network.endpoint ?? endpointServiceOf(request.action);
+    const group = expand(model, request.network.from.includes('/') ? `\${${request.network.from}.GroupId}` : request.network.from);
+    const n = checkNetwork(model, group, service);
+    checks.push({ stage: 'network', subject: `${request.network.from} -> ${service}`, allowed: n.allowed, why: n.why, reliedOn: n.reliedOn });
+    endpoint = n.endpoint;
+    if (endpoint) {
+      // Calls through an endpoint carry its VPC and id, and its policy applies.
+      if (context['aws:SourceVpc'] === undefined) context['aws:SourceVpc'] = endpoint.vpcId;
+      if (context['aws:SourceVpce'] === undefined) context['aws:SourceVpce'] = endpoint.id;
+    }
   }
   const missing = missingResource(model, resource);
   if (missing) {
@@ -232,7 +243,7 @@ export async function evaluateRequest(model: FlowModel, request: FlowRequest): P
   const aliases = request.action.startsWith('kms:') ? model.keyAliases.get(resource) : undefined;
   if (aliases && context['kms:ResourceAliases'] === undefined) context['kms:ResourceAliases'] = aliases;
   const given = Object.keys(request.context ?? {});
-  const iam = await evaluateIam(caller, request.action, resource, resourceAccount, resourcePolicy, context, given, region);
+  const iam = await evaluateIam(caller, request.action, resource, resourceAccount, resourcePolicy, context, given, region, endpoint?.policy);
   checks.push({ stage: 'iam', subject: `${request.action} on ${resource}`, ...iam });
   for (const k of kmsRequestsOf(model, request, resource)) {
     const keyPolicy = model.resourcePolicies.get(k.key);

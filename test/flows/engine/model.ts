@@ -65,6 +65,10 @@ export interface SecurityGroupModel {
 /** A VPC endpoint. */
 export interface EndpointModel {
   readonly label: string;
+  /** Its (fake) id, the value of `aws:SourceVpce` for calls through it. */
+  readonly id: string;
+  /** Its endpoint policy, if it has one. */
+  readonly policy?: LabeledPolicy;
   readonly vpcId: string;
   /** e.g. `sagemaker.api`, `s3`. */
   readonly service: string;
@@ -148,6 +152,9 @@ function references(stack: FlowStack, ssm: Map<string, string>): Record<string, 
         break;
       case 'AWS::EC2::RouteTable':
         refs[id] = unique('rtb-');
+        break;
+      case 'AWS::EC2::VPCEndpoint':
+        refs[id] = unique('vpce-');
         break;
       case 'AWS::SNS::Topic':
         refs[id] = `arn:aws:sns:${region}:${account}:${name}`;
@@ -355,6 +362,8 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
         case 'AWS::EC2::VPCEndpoint':
           endpoints.push({
             label: label(''),
+            id: res.refOf(id),
+            policy: p.PolicyDocument ? policyOf(label('PolicyDocument'), res.resolve(p.PolicyDocument)) : undefined,
             vpcId: String(res.resolve(p.VpcId)),
             service: String(res.resolve(p.ServiceName)).replace(/^com\.amazonaws\.[a-z0-9-]+\./, ''),
             type: p.VpcEndpointType ?? 'Gateway',

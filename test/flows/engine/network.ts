@@ -3,7 +3,7 @@
  * the service's endpoint, the VPC has an endpoint for the service (interface endpoints with private
  * DNS, so the SDK's default host name reaches it), and the endpoint's security group lets the caller in.
  */
-import { FlowModel, SgRule } from './model';
+import { EndpointModel, FlowModel, SgRule } from './model';
 import { display } from './names';
 
 /** The VPC endpoint service an action goes through. */
@@ -39,6 +39,8 @@ export interface NetworkCheck {
   readonly allowed: boolean;
   readonly why: string;
   readonly reliedOn: string[];
+  /** The endpoint the call goes through (its policy applies, and `aws:SourceVpc`/`aws:SourceVpce` are set). */
+  readonly endpoint?: EndpointModel;
 }
 
 /**
@@ -58,7 +60,7 @@ export function checkNetwork(model: FlowModel, groupId: string, service: string)
     const egress = group.rules.find((r) => r.direction === 'egress' && coversHttps(r) && (r.prefixListId !== undefined || r.cidr === '0.0.0.0/0'));
     if (!egress) return { allowed: false, why: `egress of ${display(group.label)} has no HTTPS rule to the ${service} prefix list`, reliedOn: [] };
     if (endpoint.routeTableIds.length === 0) return { allowed: false, why: `the ${service} gateway endpoint has no route tables`, reliedOn: [] };
-    return { allowed: true, why: `egress ${display(egress.label)} to the ${service} gateway endpoint`, reliedOn: [egress.label] };
+    return { allowed: true, why: `egress ${display(egress.label)} to the ${service} gateway endpoint`, reliedOn: [egress.label], endpoint };
   }
   if (!endpoint.privateDns) return { allowed: false, why: `the ${service} endpoint has private DNS off`, reliedOn: [] };
   const targets = new Set(endpoint.securityGroupIds);
@@ -67,7 +69,7 @@ export function checkNetwork(model: FlowModel, groupId: string, service: string)
   for (const id of endpoint.securityGroupIds) {
     const target = model.securityGroups.get(id);
     const ingress = target?.rules.find((r) => r.direction === 'ingress' && coversHttps(r) && ((r.cidr !== undefined && cidrContains(r.cidr, cidr)) || r.peerGroupId === groupId));
-    if (ingress) return { allowed: true, why: `egress ${display(egress.label)}, ingress ${display(ingress.label)}`, reliedOn: [egress.label, ingress.label] };
+    if (ingress) return { allowed: true, why: `egress ${display(egress.label)}, ingress ${display(ingress.label)}`, reliedOn: [egress.label, ingress.label], endpoint };
   }
   return { allowed: false, why: `the security groups of the ${service} endpoint let no HTTPS in from ${display(group.label)}`, reliedOn: [] };
 }
