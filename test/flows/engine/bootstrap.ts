@@ -9,7 +9,8 @@
  */
 import * as fs from 'fs';
 import { LabeledPolicy, RoleModel } from './model';
-import { PlatformBootstrap, PlatformConfig } from '../../../src';
+import { PlatformBootstrap } from '../../../src/blueprint/bootstrap/platform-bootstrap';
+import { PlatformConfig } from '../../../src/blueprint/config/platform-config';
 
 /** The bootstrap roles with their trust policies (labels start with `cdk-bootstrap|`). */
 export interface BootstrapRoles {
