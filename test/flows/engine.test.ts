@@ -100,3 +100,17 @@ test('a call through a VPC endpoint is evaluated against the endpoint policy', a
   const result = await evaluateRequest(buildFlowModel(stacks), request);
   expect(result.failure).toMatchObject({ stage: 'iam', why: expect.stringContaining('ImplicitlyDenied by vpce') });
 });
+
+test('key policy conditions on the encryption context are evaluated (S3 Bucket Key: the bucket ARN)', async () => {
+  const request = step(MODEL_BUILD, 'preprocess: job reads the raw data');
+  const withContext = async (bucketArn: string) => {
+    const stacks = readFlowStacks().map((s) => ({ ...s, template: structuredClone(s.template) }));
+    const training = stacks.find((s) => s.name === 'WeldGunTraining')!;
+    const root = training.template.Resources[model.logicalId('WeldGunTraining', 'ArtifactKey')].Properties.KeyPolicy.Statement[0];
+    root.Condition = { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': bucketArn } };
+    return evaluateRequest(buildFlowModel(stacks), request);
+  };
+  expect((await withContext('arn:aws:s3:::vwml-weld-gun-pm-artifacts-222222222222')).allowed).toBe(true);
+  const other = await withContext('arn:aws:s3:::some-other-bucket');
+  expect(other.failure).toMatchObject({ stage: 'kms', why: 'ImplicitlyDenied by resource' });
+});

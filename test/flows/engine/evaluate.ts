@@ -177,7 +177,6 @@ async function evaluateIam(
   return { allowed: decision === 'Allowed', why, reliedOn };
 }
 
-
 interface KmsRequest {
   readonly key: string;
   readonly action: string;
@@ -196,8 +195,11 @@ function kmsRequestsOf(model: FlowModel, request: FlowRequest, resource: string)
     out.unshift({
       key,
       action: request.action === 's3:GetObject' ? 'kms:Decrypt' : 'kms:GenerateDataKey',
-      // With S3 Bucket Keys the encryption context is the bucket ARN.
-      context: { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::${s3[1]}` },
+      // With S3 Bucket Keys the encryption context is the bucket ARN, without them the object ARN.
+      context: {
+        'kms:ViaService': `s3.${REGION}.amazonaws.com`,
+        'kms:EncryptionContext:aws:s3:arn': model.bucketKeyEnabled.has(s3[1]) ? `arn:aws:s3:::${s3[1]}` : resource,
+      },
     });
   }
   return out;

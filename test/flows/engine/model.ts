@@ -92,6 +92,8 @@ export interface FlowModel {
   readonly resourceTags: Map<string, Record<string, string>>;
   /** ARNs of the Service Catalog products of the templates. */
   readonly catalogProducts: Set<string>;
+  /** Buckets with S3 Bucket Keys on (their KMS encryption context is the bucket ARN, else the object ARN). */
+  readonly bucketKeyEnabled: Set<string>;
   /** Bucket name -> the account that owns it. */
   readonly bucketAccounts: Map<string, string>;
   readonly securityGroups: Map<string, SecurityGroupModel>;
@@ -242,6 +244,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
   const resourcePolicies = new Map<string, LabeledPolicy>();
   const bucketKeys = new Map<string, string>();
   const bucketAccounts = new Map<string, string>();
+  const bucketKeyEnabled = new Set<string>();
   const keyAliases = new Map<string, string[]>();
   const resourceTags = new Map<string, Record<string, string>>();
   const catalogProducts = new Set<string>();
@@ -269,7 +272,9 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
           break;
         case 'AWS::S3::Bucket': {
           bucketAccounts.set(res.refOf(id), s.account);
-          const sse = asArray(p.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault;
+          const rule = asArray(p.BucketEncryption?.ServerSideEncryptionConfiguration)[0];
+          const sse = rule?.ServerSideEncryptionByDefault;
+          if (rule?.BucketKeyEnabled === true) bucketKeyEnabled.add(res.refOf(id));
           if (sse?.SSEAlgorithm === 'aws:kms' && sse.KMSMasterKeyID) bucketKeys.set(res.refOf(id), String(res.resolve(sse.KMSMasterKeyID)));
           break;
         }
@@ -416,6 +421,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
     resourcePolicies,
     bucketKeys,
     bucketAccounts,
+    bucketKeyEnabled,
     keyAliases,
     resourceTags,
     catalogProducts,
