@@ -1,0 +1,216 @@
+/**
+ * The model-build pipeline run in EXP: the SageMaker pipeline (its execution role) starts the
+ * processing, training and evaluation jobs, which read and write the artifacts bucket through the
+ * S3 gateway endpoint, pull their image, write logs and metrics, and register the model version.
+ */
+import { Flow, FlowRequest } from '../engine/types';
+
+const ROLE = 'WeldGunTraining/BuildPipelineExecutionRole';
+const JOB_SG = 'WeldGunTraining/JobSecurityGroup';
+const BUCKET = 'arn:aws:s3:::vwml-weld-gun-pm-artifacts-222222222222';
+const KEY = '${WeldGunTraining/ArtifactKey.Arn}';
+const SUBNETS = ['${PlatformExp/NetworkVpcIsolatedSubnet1Subnet.Ref}', '${PlatformExp/NetworkVpcIsolatedSubnet2Subnet.Ref}'];
+const SECURE_JOB = {
+  'sagemaker:VpcSubnets': SUBNETS,
+  'sagemaker:VpcSecurityGroupIds': ['${WeldGunTraining/JobSecurityGroup.GroupId}'],
+  'sagemaker:VolumeKmsKeyArn': KEY,
+  'sagemaker:OutputKmsKeyArn': KEY,
+  'sagemaker:NetworkIsolation': true,
+  'sagemaker:InterContainerTrafficEncryption': true,
+  'sagemaker:InstanceTypes': ['ml.m5.xlarge'],
+};
+const JOBS_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html';
+const S3_KMS_DOC = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html';
+
+function job(kind: 'processing' | 'training', step: string, name: string): FlowRequest[] {
+  const logGroup = kind === 'processing' ? '/aws/sagemaker/ProcessingJobs' : '/aws/sagemaker/TrainingJobs';
+  return [
+    {
+      step: `${step}: pipeline creates the ${kind} job`,
+      caller: ROLE,
+      account: 'EXP',
+      action: kind === 'processing' ? 'sagemaker:CreateProcessingJob' : 'sagemaker:CreateTrainingJob',
+      resource: `arn:aws:sagemaker:eu-central-1:222222222222:${kind}-job/${name}`,
+      context: SECURE_JOB,
+      reason: 'Pipeline steps run as jobs created with the pipeline execution role, in the VPC, encrypted, network-isolated',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-access.html',
+    },
+    {
+      step: `${step}: SageMaker lets the job volume use the key (grant)`,
+      caller: ROLE,
+      account: 'EXP',
+      action: 'kms:CreateGrant',
+      resource: KEY,
+      context: { 'kms:GrantIsForAWSResource': true, 'kms:ViaService': 'sagemaker.eu-central-1.amazonaws.com' },
+      reason: 'SageMaker creates a grant on the volume key with the caller\'s credentials',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html',
+    },
+    {
+      step: `${step}: ${kind} job writes its log stream`,
+      caller: ROLE,
+      account: 'EXP',
+      action: 'logs:PutLogEvents',
+      resource: `arn:aws:logs:eu-central-1:222222222222:log-group:${logGroup}:log-stream:${name}/algo-1`,
+      reason: 'Job containers log to CloudWatch Logs with the execution role',
+      doc: JOBS_DOC,
+    },
+  ];
+}
+
+/** The model-build pipeline run. */
+export const MODEL_BUILD: Flow = {
+  id: 'model-build',
+  name: 'model-build pipeline run (EXP)',
+  requests: [
+    {
+      step: 'pipeline passes its own role to SageMaker jobs',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'iam:PassRole',
+      resource: '${WeldGunTraining/BuildPipelineExecutionRole.Arn}',
+      context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      reason: 'Each job step runs with a role that the pipeline passes',
+      doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
+    },
+    ...job('processing', 'preprocess', 'pipelines-a1b2c3-preprocess'),
+    {
+      step: 'preprocess: job reads the raw data',
+      caller: ROLE,
+      account: 'EXP',
+      action: 's3:GetObject',
+      resource: `${BUCKET}/runs/a1b2c3/input/data.csv`,
+      network: { from: JOB_SG },
+      reason: 'ProcessingInput downloads from S3 through the gateway endpoint; SSE-KMS needs kms:Decrypt',
+      doc: S3_KMS_DOC,
+    },
+    {
+      step: 'preprocess: job writes the train/test split',
+      caller: ROLE,
+      account: 'EXP',
+      action: 's3:PutObject',
+      resource: `${BUCKET}/runs/a1b2c3/preprocess/train.csv`,
+      context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY },
+      network: { from: JOB_SG },
+      reason: 'ProcessingOutput uploads with the bucket key; SSE-KMS needs kms:GenerateDataKey',
+      doc: S3_KMS_DOC,
+    },
+    {
+      step: 'preprocess: job authenticates to ECR',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'ecr:GetAuthorizationToken',
+      resource: '*',
+      reason: 'SageMaker pulls the job image with the execution role',
+      doc: JOBS_DOC,
+    },
+    {
+      step: 'preprocess: job pulls the framework image',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'ecr:BatchGetImage',
+      resource: 'arn:aws:ecr:eu-central-1:492215442770:repository/sagemaker-scikit-learn',
+      reason: 'SageMaker pulls the job image with the execution role',
+      doc: JOBS_DOC,
+    },
+    ...job('training', 'train', 'pipelines-a1b2c3-train'),
+    {
+      step: 'train: job reads the training split',
+      caller: ROLE,
+      account: 'EXP',
+      action: 's3:GetObject',
+      resource: `${BUCKET}/runs/a1b2c3/preprocess/train.csv`,
+      network: { from: JOB_SG },
+      reason: 'Training channels download from S3 in VPC mode through the gateway endpoint',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html',
+    },
+    {
+      step: 'train: job uploads the model artifact',
+      caller: ROLE,
+      account: 'EXP',
+      action: 's3:PutObject',
+      resource: `${BUCKET}/runs/a1b2c3/model/model.tar.gz`,
+      context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY },
+      network: { from: JOB_SG },
+      reason: 'SageMaker uploads model.tar.gz to OutputDataConfig encrypted with OutputKmsKeyArn',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html',
+    },
+    {
+      step: 'train: job publishes its metrics',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'cloudwatch:PutMetricData',
+      resource: '*',
+      context: { 'cloudwatch:namespace': '/aws/sagemaker/TrainingJobs' },
+      reason: 'Training metrics go to CloudWatch with the execution role',
+      doc: JOBS_DOC,
+    },
+    ...job('processing', 'evaluate', 'pipelines-a1b2c3-evaluate'),
+    {
+      step: 'evaluate: job reads the model artifact',
+      caller: ROLE,
+      account: 'EXP',
+      action: 's3:GetObject',
+      resource: `${BUCKET}/runs/a1b2c3/model/model.tar.gz`,
+      network: { from: JOB_SG },
+      reason: 'The evaluation step loads the trained model',
+      doc: S3_KMS_DOC,
+    },
+    {
+      step: 'evaluate: job writes the evaluation report',
+      caller: ROLE,
+      account: 'EXP',
+      action: 's3:PutObject',
+      resource: `${BUCKET}/runs/a1b2c3/evaluation/evaluation.json`,
+      context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY },
+      network: { from: JOB_SG },
+      reason: 'The condition step reads the property file from S3',
+      doc: S3_KMS_DOC,
+    },
+    // Negative twins
+    {
+      step: 'train outside the VPC',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'sagemaker:CreateTrainingJob',
+      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:training-job/pipelines-a1b2c3-train',
+      context: { ...SECURE_JOB, 'sagemaker:VpcSubnets': undefined, 'sagemaker:VpcSecurityGroupIds': undefined },
+      reason: 'Guardrail: SageMaker work outside the VPC is explicitly denied',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/security_iam_id-based-policy-examples.html',
+      deniedFor: { stage: 'iam', because: 'ExplicitlyDenied' },
+    },
+    {
+      step: 'job writes an object encrypted with another key',
+      caller: ROLE,
+      account: 'EXP',
+      action: 's3:PutObject',
+      resource: `${BUCKET}/runs/a1b2c3/model/model.tar.gz`,
+      context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': '${ssm:EXP:/vwml/platform/ml-key-arn}' },
+      network: { from: JOB_SG },
+      reason: 'The bucket policy denies objects not encrypted with the bucket key',
+      doc: S3_KMS_DOC,
+      deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by resource (DenyObjectsNotEncryptedWithTheBucketKey)' },
+    },
+    {
+      step: 'DEV endpoint role writes into the EXP artifacts',
+      caller: 'vwml-weld-gun-pm-dev-endpoint',
+      account: 'DEV',
+      action: 's3:PutObject',
+      resource: `${BUCKET}/runs/a1b2c3/model/model.tar.gz`,
+      context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY },
+      reason: 'Other accounts may read released artifacts, never write them',
+      doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied' },
+    },
+    {
+      step: 'job reads the Glue catalog from the VPC',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'glue:GetTable',
+      resource: 'arn:aws:glue:eu-central-1:222222222222:table/weld/readings',
+      network: { from: JOB_SG },
+      reason: 'No glue endpoint in the EXP VPC: the isolated job cannot reach the Glue API',
+      doc: 'https://docs.aws.amazon.com/glue/latest/dg/vpc-interface-endpoints.html',
+      deniedFor: { stage: 'network', because: 'no glue endpoint' },
+    },
+  ],
+};

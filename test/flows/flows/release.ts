@@ -1,0 +1,264 @@
+/**
+ * From a registered version to a deployed endpoint: registration and approval in EXP, the approval
+ * event EXP default bus -> RES model bus -> deployment pipeline, and the RES pipeline's Source,
+ * Resolve, Deploy (CDK bootstrap roles of DEV, INT and PROD) and SmokeTest stages.
+ */
+import { ACCOUNTS, Flow, FlowRequest } from '../engine/types';
+
+const GROUP = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package-group/vwml-weld-gun-pm';
+const VERSION = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7';
+const BUS = 'arn:aws:events:eu-central-1:333333333333:event-bus/vwml-model-events';
+const REGISTRY_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-version.html';
+const CROSS_ACCOUNT_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html';
+const EVENTS_DOC = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html';
+const CFN_EXEC_DOC = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html';
+const CODEBUILD_VPC_DOC = 'https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html';
+
+/** A deployment stage of the pipeline. */
+interface DeployStage {
+  readonly name: 'DEV' | 'INT' | 'PROD';
+  readonly cap: string;
+  readonly lower: string;
+  readonly id: string;
+}
+
+/**
+ * The Deploy and SmokeTest requests of one stage.
+ * @param stage DEV, INT or PROD
+ */
+function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
+  const t: DeployStage = { name: stage, cap: stage[0] + stage.slice(1).toLowerCase(), lower: stage.toLowerCase(), id: ACCOUNTS[stage] };
+  return [
+    {
+      step: `Deploy ${t.name}: CodeBuild assumes the ${t.name} cdk deploy role`,
+      caller: `WeldGunDeployment/PipelineDeploy${t.cap}Role`,
+      account: 'RES',
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${t.id}:role/cdk-vwml-deploy-role-${t.id}-eu-central-1`,
+      network: { from: `WeldGunDeployment/PipelineDeploy${t.cap}ProjectSecurityGroup` },
+      reason: 'cdk deploy into the stage assumes its bootstrap deploy role (trusted through cdk bootstrap --trust RES)',
+      doc: 'https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html',
+    },
+    {
+      step: `Deploy ${t.name}: the deploy-role session in RES CodeBuild creates the change set through the CloudFormation API`,
+      caller: `cdk-vwml-deploy-role-${t.id}-eu-central-1`,
+      account: t.name,
+      action: 'cloudformation:CreateChangeSet',
+      resource: `arn:aws:cloudformation:eu-central-1:${t.id}:stack/vwml-weld-gun-pm-serving-${t.lower}/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab`,
+      network: { from: `WeldGunDeployment/PipelineDeploy${t.cap}ProjectSecurityGroup` },
+      reason: 'cdk deploy calls CloudFormation from the isolated RES VPC, which needs a cloudformation interface endpoint',
+      doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html',
+      knownDefect: 'issue 11 #8: no cloudformation endpoint in the RES VPC',
+    },
+    {
+      step: `Deploy ${t.name}: CloudFormation execution role passes the endpoint role to SageMaker`,
+      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      account: t.name,
+      action: 'iam:PassRole',
+      resource: `arn:aws:iam::${t.id}:role/vwml-weld-gun-pm-${t.lower}-endpoint`,
+      context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      reason: 'AWS::SageMaker::Model passes ExecutionRoleArn with the CloudFormation execution role',
+      doc: CFN_EXEC_DOC,
+    },
+    {
+      step: `Deploy ${t.name}: CloudFormation execution role creates the model`,
+      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      account: t.name,
+      action: 'sagemaker:CreateModel',
+      resource: `arn:aws:sagemaker:eu-central-1:${t.id}:model/endpointmodel-abc123`,
+      reason: 'The serving stack creates AWS::SageMaker::Model with the execution role of the bootstrap',
+      doc: CFN_EXEC_DOC,
+    },
+    {
+      step: `Deploy ${t.name}: CloudFormation execution role reads the EXP model package the model is created from`,
+      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      account: t.name,
+      action: 'sagemaker:DescribeModelPackage',
+      resource: VERSION,
+      reason: 'CreateModel with a cross-account ModelPackageName needs the group policy to admit the caller',
+      doc: CROSS_ACCOUNT_DOC,
+      knownDefect: 'issue 11 #9: the model package group policy does not admit the CloudFormation execution role',
+    },
+    {
+      step: `SmokeTest ${t.name}: CodeBuild assumes the ${t.name} smoke-test role`,
+      caller: `WeldGunDeployment/PipelineSmokeTest${t.cap}Role`,
+      account: 'RES',
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${t.id}:role/vwml-weld-gun-pm-${t.lower}-smoke-test`,
+      network: { from: `WeldGunDeployment/PipelineSmokeTest${t.cap}ProjectSecurityGroup` },
+      reason: 'Cross-account AssumeRole needs the caller\'s sts:AssumeRole and the role\'s trust policy',
+      doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html',
+    },
+    {
+      step: `SmokeTest ${t.name}: the smoke-test session invokes the ${t.name} endpoint`,
+      caller: `vwml-weld-gun-pm-${t.lower}-smoke-test`,
+      account: t.name,
+      action: 'sagemaker:InvokeEndpoint',
+      resource: `arn:aws:sagemaker:eu-central-1:${t.id}:endpoint/vwml-weld-gun-pm-${t.lower}`,
+      network: { from: `WeldGunDeployment/PipelineSmokeTest${t.cap}ProjectSecurityGroup` },
+      reason: 'The smoke test sends one request through the SageMaker Runtime endpoint of the RES VPC',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html',
+    },
+  ];
+}
+
+/** Registration, approval, approval event and the deployment pipeline. */
+export const RELEASE: Flow = {
+  id: 'release',
+  name: 'registration, approval event and deployment pipeline (EXP -> RES -> DEV, INT, PROD)',
+  requests: [
+    {
+      step: 'register: pipeline registers a version pending approval',
+      caller: 'WeldGunTraining/BuildPipelineExecutionRole',
+      account: 'EXP',
+      action: 'sagemaker:CreateModelPackage',
+      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/8',
+      context: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' },
+      reason: 'The RegisterModel step creates a model package in the group',
+      doc: REGISTRY_DOC,
+    },
+    {
+      step: 'approve: lead data scientist approves the version',
+      caller: 'vwml-LeadDataScientist',
+      account: 'EXP',
+      action: 'sagemaker:UpdateModelPackage',
+      resource: VERSION,
+      context: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+      reason: 'Approval is UpdateModelPackage with ModelApprovalStatus=Approved',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-approve.html',
+    },
+    {
+      step: 'approval event: EXP rule forwards the event to the RES model bus',
+      caller: 'WeldGunTraining/RegistryEventForwardingRole',
+      account: 'EXP',
+      action: 'events:PutEvents',
+      resource: BUS,
+      reason: 'A cross-account bus target needs the rule role\'s PutEvents and the bus policy',
+      doc: EVENTS_DOC,
+    },
+    {
+      step: 'approval event: EventBridge encrypts the event on the RES bus with the platform key',
+      caller: 'service:events.amazonaws.com',
+      account: 'RES',
+      action: 'kms:GenerateDataKey',
+      resource: '${ssm:RES:/vwml/platform/platform-key-arn}',
+      context: { 'aws:SourceAccount': '333333333333', 'aws:SourceArn': BUS, 'kms:EncryptionContext:aws:events:event-bus:arn': BUS },
+      reason: 'A bus with a customer managed key needs the key policy to admit EventBridge',
+      doc: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html',
+    },
+    {
+      step: 'approval event: RES rule starts the deployment pipeline',
+      caller: 'WeldGunDeployment/PipelineTriggerRole',
+      account: 'RES',
+      action: 'codepipeline:StartPipelineExecution',
+      resource: 'arn:aws:codepipeline:eu-central-1:333333333333:${WeldGunDeployment/Pipeline.Ref}',
+      reason: 'An EventBridge rule starts a pipeline with its target role',
+      doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/create-cloudtrail-S3-source-console.html',
+    },
+    {
+      step: 'Source: pipeline reads the source object',
+      caller: 'WeldGunDeployment/PipelinePipelineRole',
+      account: 'RES',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::${WeldGunDeployment/SourceBucket.Ref}/source.zip',
+      reason: 'The S3 source action reads source.zip (SSE-KMS)',
+      doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3.html',
+    },
+    {
+      step: 'Resolve: CodeBuild describes the EXP model package group',
+      caller: 'vwml-weld-gun-pm-resolve',
+      account: 'RES',
+      action: 'sagemaker:DescribeModelPackageGroup',
+      resource: GROUP,
+      network: { from: 'WeldGunDeployment/PipelineResolveProjectSecurityGroup' },
+      reason: 'Cross-account registry reads need the identity policy and the group policy',
+      doc: CROSS_ACCOUNT_DOC,
+    },
+    {
+      step: 'Resolve: CodeBuild describes the approved version',
+      caller: 'vwml-weld-gun-pm-resolve',
+      account: 'RES',
+      action: 'sagemaker:DescribeModelPackage',
+      resource: VERSION,
+      network: { from: 'WeldGunDeployment/PipelineResolveProjectSecurityGroup' },
+      reason: 'The resolver pins the version it found',
+      doc: CROSS_ACCOUNT_DOC,
+    },
+    {
+      step: 'Resolve: CodeBuild gets a CodeArtifact bearer token for npm ci',
+      caller: 'vwml-weld-gun-pm-resolve',
+      account: 'RES',
+      action: 'sts:GetServiceBearerToken',
+      resource: '*',
+      context: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' },
+      network: { from: 'WeldGunDeployment/PipelineResolveProjectSecurityGroup' },
+      reason: 'npm ci against the CodeArtifact mirror needs a token (GetAuthorizationToken calls GetServiceBearerToken)',
+      doc: 'https://docs.aws.amazon.com/codeartifact/latest/ug/tokens-authentication.html',
+      knownDefect: 'issue 11 #8: no sts:GetServiceBearerToken / codeartifact rights',
+    },
+    {
+      step: 'Resolve: CodeBuild writes the pinned model to the pipeline artifacts',
+      caller: 'vwml-weld-gun-pm-resolve',
+      account: 'RES',
+      action: 's3:PutObject',
+      resource: 'arn:aws:s3:::${WeldGunDeployment/PipelineArtifactsBucket.Ref}/vwml-weld-gun-pm/Resolve/pinned.zip',
+      network: { from: 'WeldGunDeployment/PipelineResolveProjectSecurityGroup' },
+      reason: 'Output artifacts go to the pipeline bucket (SSE-KMS)',
+      doc: CODEBUILD_VPC_DOC,
+    },
+    ...(['DEV', 'INT', 'PROD'] as const).flatMap(deployStage),
+    // Negative twins
+    {
+      step: 'pipeline registers a version as already approved',
+      caller: 'WeldGunTraining/BuildPipelineExecutionRole',
+      account: 'EXP',
+      action: 'sagemaker:CreateModelPackage',
+      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/8',
+      context: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+      reason: 'Only people approve: the pipeline may register pending versions only',
+      doc: REGISTRY_DOC,
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: 'MLOps engineer approves a version',
+      caller: 'vwml-MlopsEngineer',
+      account: 'EXP',
+      action: 'sagemaker:UpdateModelPackage',
+      resource: VERSION,
+      context: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+      reason: 'Only lead data scientists approve',
+      doc: REGISTRY_DOC,
+      deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by identity (OnlyLeadsApproveModels)' },
+    },
+    {
+      step: 'DEV smoke-test stage assumes the INT smoke-test role',
+      caller: 'WeldGunDeployment/PipelineSmokeTestDevRole',
+      account: 'RES',
+      action: 'sts:AssumeRole',
+      resource: 'arn:aws:iam::555555555555:role/vwml-weld-gun-pm-int-smoke-test',
+      reason: 'Each stage reaches only its own account',
+      doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: 'RES deploy stage assumes the DEV CloudFormation execution role itself',
+      caller: 'WeldGunDeployment/PipelineDeployDevRole',
+      account: 'RES',
+      action: 'sts:AssumeRole',
+      resource: 'arn:aws:iam::444444444444:role/cdk-vwml-cfn-exec-role-444444444444-eu-central-1',
+      reason: 'Only CloudFormation may assume the execution role; the pipeline reaches it through the deploy role',
+      doc: CFN_EXEC_DOC,
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity; ImplicitlyDenied by resource' },
+    },
+    {
+      step: 'DEV data scientist describes the EXP model version',
+      caller: 'vwml-DataScientist',
+      account: 'DEV',
+      action: 'sagemaker:DescribeModelPackage',
+      resource: VERSION,
+      reason: 'The group policy admits the consumer roles only, not whole accounts',
+      doc: CROSS_ACCOUNT_DOC,
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by resource' },
+    },
+  ],
+};

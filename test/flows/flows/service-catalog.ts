@@ -1,0 +1,106 @@
+/**
+ * Service Catalog: an MLOps engineer launches the Model Building product for a use case (its pipeline
+ * role, bucket, key and model package group belong in EXP), Service Catalog runs the launch role, and
+ * terminating the product deletes what the launch created.
+ */
+import { Flow } from '../engine/types';
+
+const LAUNCH = 'vwml-catalog-launch';
+const SC_STACK = 'arn:aws:cloudformation:eu-central-1:333333333333:stack/SC-333333333333-pp-abcdefghijklm/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab';
+const SC_DOC = 'https://docs.aws.amazon.com/servicecatalog/latest/adminguide/constraints-launch.html';
+
+/** Service Catalog launch and terminate. */
+export const SERVICE_CATALOG: Flow = {
+  id: 'service-catalog',
+  name: 'Service Catalog launch and terminate of Model Building',
+  requests: [
+    {
+      step: 'launch: the MLOps engineer in EXP provisions Model Building from the EXP catalog',
+      caller: 'vwml-MlopsEngineer',
+      account: 'EXP',
+      action: 'servicecatalog:ProvisionProduct',
+      resource: 'arn:aws:catalog:eu-central-1:222222222222:product/${PlatformRes/PortfolioModelBuilding.Ref}',
+      reason: 'The building blocks of a model build (group, bucket, pipeline role) belong in EXP, so the product must be provisioned there',
+      doc: SC_DOC,
+      knownDefect: 'issue 11 #13: the products live in RES (wrong account) and the portfolio has no principal association',
+    },
+    {
+      step: 'launch: Service Catalog creates the product stack with the launch role',
+      caller: LAUNCH,
+      account: 'RES',
+      action: 'cloudformation:CreateStack',
+      resource: SC_STACK,
+      reason: 'A launch constraint makes Service Catalog run CloudFormation as the launch role',
+      doc: SC_DOC,
+    },
+    {
+      step: 'launch: the product stack creates its pipeline role with the permissions boundary',
+      caller: LAUNCH,
+      account: 'RES',
+      action: 'iam:CreateRole',
+      resource: 'arn:aws:iam::333333333333:role/mlops-weld-gun-pm-build-pipeline',
+      context: { 'iam:PermissionsBoundary': 'arn:aws:iam::333333333333:policy/vwml-PermissionsBoundary' },
+      reason: 'Every role of the platform carries the boundary',
+      doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
+    },
+    {
+      step: 'launch: the product stack creates its key',
+      caller: LAUNCH,
+      account: 'RES',
+      action: 'kms:CreateKey',
+      resource: '*',
+      context: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' },
+      reason: 'The product encrypts its bucket with its own key',
+      doc: 'https://docs.aws.amazon.com/kms/latest/developerguide/create-keys.html',
+    },
+    {
+      step: 'terminate: CloudFormation deletes the product stack',
+      caller: LAUNCH,
+      account: 'RES',
+      action: 'cloudformation:DeleteStack',
+      resource: SC_STACK,
+      reason: 'TerminateProvisionedProduct deletes the stack with the launch role',
+      doc: 'https://docs.aws.amazon.com/servicecatalog/latest/userguide/enduser-delete.html',
+    },
+    {
+      step: 'terminate: the launch role deletes the model package group',
+      caller: LAUNCH,
+      account: 'RES',
+      action: 'sagemaker:DeleteModelPackageGroup',
+      resource: 'arn:aws:sagemaker:eu-central-1:333333333333:model-package-group/mlops-weld-gun-pm',
+      reason: 'Deleting the stack deletes its resources with the launch role',
+      doc: 'https://docs.aws.amazon.com/servicecatalog/latest/userguide/enduser-delete.html',
+    },
+    {
+      step: 'terminate: the launch role schedules the deletion of the product key',
+      caller: LAUNCH,
+      account: 'RES',
+      action: 'kms:ScheduleKeyDeletion',
+      resource: 'arn:aws:kms:eu-central-1:333333333333:key/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
+      reason: 'A key created by the stack is scheduled for deletion when the stack is deleted',
+      doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html',
+      knownDefect: 'issue 11 #13: the launch role cannot delete what it created',
+    },
+    // Negative twins
+    {
+      step: 'launch role creates a role without the permissions boundary',
+      caller: LAUNCH,
+      account: 'RES',
+      action: 'iam:CreateRole',
+      resource: 'arn:aws:iam::333333333333:role/mlops-unbounded',
+      reason: 'Roles without the boundary could escape the guardrails',
+      doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: 'launch role updates a platform stack',
+      caller: LAUNCH,
+      account: 'RES',
+      action: 'cloudformation:UpdateStack',
+      resource: 'arn:aws:cloudformation:eu-central-1:333333333333:stack/vwml-platform-res/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
+      reason: 'The launch role manages provisioned-product stacks only',
+      doc: SC_DOC,
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+  ],
+};

@@ -1,0 +1,117 @@
+/**
+ * A data scientist in EXP: opens Studio (presigned URL of the own profile), runs a training job from
+ * the notebook, queries the table shared from DATA, and installs a package from the CodeArtifact mirror.
+ */
+import { Flow } from '../engine/types';
+
+const PROFILE = '${PlatformExp/Profiledatascientist1.UserProfileArn}';
+const APP_ROLE = 'PlatformExp/Profiledatascientist1ExecutionRole';
+const STUDIO_SG = 'PlatformExp/StudioSecurityGroup';
+const SUBNETS = ['${PlatformExp/NetworkVpcIsolatedSubnet1Subnet.Ref}', '${PlatformExp/NetworkVpcIsolatedSubnet2Subnet.Ref}'];
+const ML_KEY = '${ssm:EXP:/vwml/platform/ml-key-arn}';
+const STUDIO_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-launch.html';
+const MIRROR_DOC = 'https://docs.aws.amazon.com/codeartifact/latest/ug/vpc-endpoints.html';
+
+/** The Studio user. */
+export const STUDIO: Flow = {
+  id: 'studio',
+  name: 'Studio user (EXP)',
+  requests: [
+    {
+      step: 'open Studio: the data scientist gets a presigned URL for the own profile',
+      caller: 'vwml-DataScientist',
+      account: 'EXP',
+      action: 'sagemaker:CreatePresignedDomainUrl',
+      resource: PROFILE,
+      context: { 'aws:PrincipalTag/studio-user': 'data-scientist-1' },
+      reason: 'IAM-mode Studio opens through CreatePresignedDomainUrl; the persona policy matches the session tag to the profile tag',
+      doc: STUDIO_DOC,
+      knownDefect: 'issue 11 #11: the policy requires tag studio-user while profiles are tagged Owner',
+    },
+    {
+      step: 'notebook: the app role starts a training job in the VPC',
+      caller: APP_ROLE,
+      account: 'EXP',
+      action: 'sagemaker:CreateTrainingJob',
+      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:training-job/ds1-experiment-1',
+      context: {
+        'sagemaker:VpcSubnets': SUBNETS,
+        'sagemaker:VpcSecurityGroupIds': ['${PlatformExp/StudioSecurityGroup.GroupId}'],
+        'sagemaker:VolumeKmsKeyArn': ML_KEY,
+        'sagemaker:OutputKmsKeyArn': ML_KEY,
+        'sagemaker:NetworkIsolation': true,
+        'sagemaker:InterContainerTrafficEncryption': true,
+        'sagemaker:InstanceTypes': ['ml.m5.xlarge'],
+      },
+      network: { from: STUDIO_SG },
+      reason: 'Experiments run as secure jobs created from the notebook through the SageMaker API endpoint',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html',
+    },
+    {
+      step: 'shared data: the app role starts an Athena query on the shared table',
+      caller: APP_ROLE,
+      account: 'EXP',
+      action: 'athena:StartQueryExecution',
+      resource: 'arn:aws:athena:eu-central-1:222222222222:workgroup/primary',
+      network: { from: STUDIO_SG },
+      reason: 'The table shared from DATA is queried through Athena and Lake Formation from the VPC',
+      doc: 'https://docs.aws.amazon.com/athena/latest/ug/interface-vpc-endpoint.html',
+      knownDefect: 'issue 11 #4/#11: no Athena/Glue/Lake Formation rights or endpoints for EXP',
+    },
+    {
+      step: 'mirror: the app role gets a CodeArtifact token',
+      caller: APP_ROLE,
+      account: 'EXP',
+      action: 'codeartifact:GetAuthorizationToken',
+      resource: 'arn:aws:codeartifact:eu-central-1:222222222222:domain/vwml-packages',
+      network: { from: STUDIO_SG },
+      reason: 'pip install through the mirror needs a domain token',
+      doc: MIRROR_DOC,
+      knownDefect: 'issue 11 #11: execution roles have no CodeArtifact rights',
+    },
+    {
+      step: 'mirror: pip downloads the package from the shared repository',
+      caller: APP_ROLE,
+      account: 'EXP',
+      action: 'codeartifact:ReadFromRepository',
+      resource: 'arn:aws:codeartifact:eu-central-1:222222222222:repository/vwml-packages/shared',
+      network: { from: STUDIO_SG },
+      reason: 'Package downloads go to the repositories endpoint',
+      doc: MIRROR_DOC,
+      knownDefect: 'issue 11 #11: execution roles have no CodeArtifact rights',
+    },
+    // Negative twins
+    {
+      step: 'the notebook starts a training job outside the VPC',
+      caller: APP_ROLE,
+      account: 'EXP',
+      action: 'sagemaker:CreateTrainingJob',
+      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:training-job/ds1-experiment-2',
+      context: { 'sagemaker:VolumeKmsKeyArn': ML_KEY, 'sagemaker:OutputKmsKeyArn': ML_KEY, 'sagemaker:InstanceTypes': ['ml.m5.xlarge'] },
+      reason: 'Guardrail: no SageMaker work outside the VPC',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/security_iam_id-based-policy-examples.html',
+      deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by identity (NoVpcSubnets)' },
+    },
+    {
+      step: 'the notebook reaches the Glue API',
+      caller: APP_ROLE,
+      account: 'EXP',
+      action: 'glue:GetTable',
+      resource: 'arn:aws:glue:eu-central-1:222222222222:table/weld/readings',
+      network: { from: STUDIO_SG },
+      reason: 'Without a glue interface endpoint the isolated VPC has no path to Glue',
+      doc: 'https://docs.aws.amazon.com/glue/latest/dg/vpc-interface-endpoints.html',
+      deniedFor: { stage: 'network', because: 'no glue endpoint' },
+    },
+    {
+      step: 'an auditor opens Studio',
+      caller: 'vwml-Auditor',
+      account: 'EXP',
+      action: 'sagemaker:CreatePresignedDomainUrl',
+      resource: PROFILE,
+      reason: 'Auditors read metadata, they do not get a Studio session',
+      doc: STUDIO_DOC,
+      deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by identity (ReadOnlySageMaker)' },
+    },
+  ],
+};
