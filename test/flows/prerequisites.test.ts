@@ -10,11 +10,6 @@ import { Prerequisite, prerequisites } from './engine/prerequisites';
 
 /** Known defects: which prerequisites they break. */
 const KNOWN_DEFECTS: Array<{ defect: string; breaks: (p: Prerequisite) => boolean }> = [
-  {
-    defect: 'issue 11 #1: the ML key of DEV/INT/PROD admits neither CloudWatch Logs, CloudWatch nor EventBridge',
-    breaks: (p) => ['DEV', 'INT', 'PROD'].includes(p.account) && ['logs: ', 'alarm: ', 'dead letters: '].some((kind) => p.name.startsWith(`${kind}WeldGunServing`)),
-  },
-  { defect: 'issue 11 #5: no AWS::ApiGateway::Account CloudWatch role', breaks: (p) => p.name.startsWith('apigateway:') },
 ];
 
 let model: FlowModel;

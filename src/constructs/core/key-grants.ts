@@ -98,20 +98,33 @@ export function allowCloudWatchAlarmsToUseKey(key: kms.IKey, user?: KeyUser): vo
 }
 
 /**
- * Lets EventBridge rules of this account deliver to topics and queues encrypted with this key.
+ * The condition of a key statement for EventBridge's deliveries to encrypted SQS queues and SNS topics:
+ * the KMS request is made by SQS or SNS on EventBridge's behalf, so it carries `kms:ViaService`; it
+ * carries neither `aws:SourceAccount` nor `aws:SourceArn` (a condition on those would drop every
+ * delivery silently), so the queue and topic policies bind the rule by `aws:SourceArn` instead.
+ * @param key the key
+ * @internal
+ */
+export function eventBridgeDeliveryCondition(key: kms.IKey): Record<string, any> {
+  const region = Stack.of(key).region;
+  return { StringEquals: { 'kms:ViaService': [`sqs.${region}.amazonaws.com`, `sns.${region}.amazonaws.com`] } };
+}
+
+/**
+ * Lets EventBridge rules of this account deliver to topics and queues encrypted with this key (through
+ * SQS and SNS only, see `eventBridgeDeliveryCondition`).
  * @param key the key
  * @param user the construct and prop that use the key, for the warning about an imported key
  * @internal
  */
 export function allowEventBridgeToUseKey(key: kms.IKey, user?: KeyUser): void {
-  const account = Stack.of(key).account;
   allowServiceToUseKey(
     key,
     'vw-mlops-blueprint.eventbridge-granted',
     'AllowEventBridgeRulesOfThisAccountToDeliverToEncryptedTargets',
     'events.amazonaws.com',
     ['kms:Decrypt', 'kms:GenerateDataKey*'],
-    { StringEquals: { 'aws:SourceAccount': account } },
+    eventBridgeDeliveryCondition(key),
     user,
     ImportedKeyWarning.EVENTS,
   );

@@ -10,7 +10,7 @@ import { RegistryConsumers, validateRegistryProps } from './validation';
 import { acknowledgeRules } from '../core/acknowledge';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { flattenForNag, literalPartition } from '../core/iam-findings';
-import { allowServiceToUseKey } from '../core/key-grants';
+import { allowServiceToUseKey, eventBridgeDeliveryCondition } from '../core/key-grants';
 
 /**
  * Props of a `ModelRegistry`.
@@ -623,7 +623,7 @@ function allowEventBridgeDeadLetters(key: kms.IKey, scope: IConstruct): void {
     'AllowEventBridgeOfThisAccountToWriteEncryptedDeadLetters',
     'events.amazonaws.com',
     ['kms:GenerateDataKey', 'kms:Decrypt'],
-    { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
+    eventBridgeDeliveryCondition(key),
   );
 }
 

@@ -57,7 +57,6 @@ describe.each(STAGES)('the ML key of %s admits the services of the serving stack
 
   test.each([
     ['cloudwatch.amazonaws.com', 'alarms publishing to the encrypted alarm topics', ['kms:GenerateDataKey', 'kms:Decrypt']],
-    ['events.amazonaws.com', 'rules sending to the encrypted dead-letter queues', ['kms:GenerateDataKey', 'kms:Decrypt']],
     ['delivery.logs.amazonaws.com', 'the logs of the encrypted batch inference state machine', ['kms:Decrypt']],
   ])('%s may use it for %s of this account only', async (service, _what, actions) => {
     for (const action of actions) {
@@ -67,6 +66,24 @@ describe.each(STAGES)('the ML key of %s admits the services of the serving stack
     }
     expect(
       await simulate({ principal: service, identityPolicies: [], resourcePolicy: key.policy, action: 'kms:Decrypt', resource: key.arn, context: { 'aws:SourceAccount': other } }),
+    ).toBe('ImplicitlyDenied');
+  });
+
+  test('events.amazonaws.com may use it through SQS and SNS (the request EventBridge causes carries kms:ViaService, not aws:SourceAccount)', async () => {
+    const region = 'eu-central-1';
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+      for (const via of [`sqs.${region}.amazonaws.com`, `sns.${region}.amazonaws.com`]) {
+        expect(
+          await simulate({ principal: 'events.amazonaws.com', identityPolicies: [], resourcePolicy: key.policy, action, resource: key.arn, context: { 'kms:ViaService': via } }),
+        ).toBe('Allowed');
+      }
+    }
+    // a direct call, or one through another service, is not admitted
+    expect(
+      await simulate({ principal: 'events.amazonaws.com', identityPolicies: [], resourcePolicy: key.policy, action: 'kms:Decrypt', resource: key.arn, context: { 'kms:ViaService': undefined } }),
+    ).toBe('ImplicitlyDenied');
+    expect(
+      await simulate({ principal: 'events.amazonaws.com', identityPolicies: [], resourcePolicy: key.policy, action: 'kms:Decrypt', resource: key.arn, context: { 'kms:ViaService': `s3.${region}.amazonaws.com` } }),
     ).toBe('ImplicitlyDenied');
   });
 

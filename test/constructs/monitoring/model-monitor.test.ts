@@ -448,7 +448,8 @@ describe('ModelMonitor: alarms and notifications', () => {
         expect.objectContaining({
           Sid: 'AllowEventBridgeRulesOfThisAccountToDeliverToEncryptedTargets',
           Principal: { Service: 'events.amazonaws.com' },
-          Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } },
+          // EventBridge's deliveries reach KMS through SQS/SNS: kms:ViaService, never aws:SourceAccount
+          Condition: { StringEquals: { 'kms:ViaService': ['sqs.eu-central-1.amazonaws.com', 'sns.eu-central-1.amazonaws.com'] } },
         }),
       ]),
     );

@@ -466,7 +466,7 @@ describe('ModelRegistry: approval events to the model event bus', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } },
+        Condition: { StringEquals: { 'kms:ViaService': ['sqs.eu-central-1.amazonaws.com', 'sns.eu-central-1.amazonaws.com'] } },
       },
     ]);
   });

@@ -70,6 +70,11 @@ export function prerequisites(model: FlowModel): Prerequisite[] {
               account,
               action: 'kms:GenerateDataKey',
               resource: String(model.resolve(stack.name, topic.Properties.KmsMasterKeyId)),
+              // CloudWatch names the alarm's account and ARN in the request (confused-deputy keys)
+              context: {
+                'aws:SourceAccount': stack.account,
+                'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${stack.account}:alarm:${String(model.resolve(stack.name, p.AlarmName ?? { Ref: id }))}`,
+              },
               reason: 'Alarm actions on an SSE-KMS topic need the key policy to admit cloudwatch.amazonaws.com',
               doc: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services',
             },
@@ -101,7 +106,8 @@ export function prerequisites(model: FlowModel): Prerequisite[] {
               kms: queue.Properties?.KmsMasterKeyId ? [{
                 key: String(model.resolve(stack.name, queue.Properties.KmsMasterKeyId)),
                 action: 'kms:GenerateDataKey',
-                context: { 'kms:ViaService': `sqs.${REGION}.amazonaws.com`, 'aws:SourceAccount': stack.account, 'aws:SourceArn': ruleArn },
+                // SQS calls KMS for EventBridge: the request carries kms:ViaService, not aws:SourceAccount/SourceArn
+                context: { 'kms:ViaService': `sqs.${REGION}.amazonaws.com` },
               }] : undefined,
             },
           });

@@ -77,7 +77,6 @@ function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
       resource: VERSION,
       reason: 'CreateModel with a cross-account ModelPackageName needs the group policy to admit the caller',
       doc: CROSS_ACCOUNT_DOC,
-      knownDefect: 'issue 11 #9: the model package group policy does not admit the CloudFormation execution role',
     },
     {
       step: `SmokeTest ${t.name}: CodeBuild assumes the ${t.name} smoke-test role`,

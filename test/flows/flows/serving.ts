@@ -64,7 +64,6 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         network: { from: `${t.stack}/EndpointSecurityGroup` },
         reason: 'With VpcConfig, SageMaker fetches the model artifact through the endpoint\'s network interfaces',
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html',
-        knownDefect: 'issue 11 #10: endpoint security group has no egress to the S3 prefix list',
       },
       {
         step: 'endpoint: SageMaker pulls the inference image from the RES registry',
@@ -103,7 +102,6 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         context: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:eu-central-1:${t.id}:log-group:/aws/sagemaker/Endpoints/vwml-weld-gun-pm-${t.lower}` },
         reason: 'A log group with KmsKeyId needs the key policy to admit logs.<region>.amazonaws.com',
         doc: LOGS_KMS_DOC,
-        knownDefect: 'issue 11 #1: ML key policy lacks the logs service principal in DEV/INT/PROD',
       },
       {
         step: 'autoscaling: CloudFormation creates the Application Auto Scaling service-linked role',
@@ -162,7 +160,6 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         resource: VERSION,
         reason: 'CreateModel from a cross-account package needs the group policy to admit the caller',
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html',
-        knownDefect: 'issue 11 #9: batch roles absent from the model package group policy',
       },
       {
         step: 'batch: transform job reads the model artifact from EXP',
@@ -172,7 +169,6 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         resource: ARTIFACT,
         reason: 'The transform job downloads the model with the model role',
         doc: EXECUTION_ROLE_DOC,
-        knownDefect: 'issue 11 #9: batch model role absent from the artifact bucket policy and the EXP key',
       },
       {
         step: 'batch: transform job reads the input through the S3 gateway endpoint',
@@ -236,7 +232,6 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         context: { 'aws:SourceAccount': `${t.id}` },
         reason: 'Alarm actions on an SSE-KMS topic need the key policy to admit cloudwatch.amazonaws.com',
         doc: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services',
-        knownDefect: 'issue 11 #1: ML key policy lacks the cloudwatch service principal',
       },
       // Negative twins
       {
