@@ -30,10 +30,10 @@ export interface AccountBootstrap {
 
 /** The AWS services whose resources the stacks of each account create. */
 const SERVICES: Record<PlatformAccount, string[]> = {
-  [PlatformAccount.DATA]: ['cloudformation', 'config', 'glue', 'kms', 'lakeformation', 'logs', 's3', 'securityhub', 'ssm'],
+  [PlatformAccount.DATA]: ['cloudformation', 'config', 'glue', 'kms', 'lakeformation', 'logs', 'ram', 's3', 'securityhub', 'ssm'],
   [PlatformAccount.EXP]: [
-    'cloudformation', 'cloudwatch', 'codeartifact', 'config', 'ec2', 'events', 'kms', 'lambda', 'logs', 's3',
-    'sagemaker', 'scheduler', 'securityhub', 'sqs', 'ssm', 'states',
+    'athena', 'cloudformation', 'cloudwatch', 'codeartifact', 'config', 'ec2', 'events', 'glue', 'kms', 'lakeformation', 'lambda', 'logs',
+    'ram', 's3', 'sagemaker', 'scheduler', 'securityhub', 'sqs', 'ssm', 'states',
   ],
   [PlatformAccount.RES]: [
     'cloudformation', 'cloudwatch', 'codebuild', 'codeconnections', 'codepipeline', 'codestar-connections', 'config', 'ec2',

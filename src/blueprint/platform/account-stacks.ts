@@ -1,15 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PlatformAccountStack } from './platform-account-stack';
 import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
 import { MlopsPortfolio } from '../../constructs/catalog';
 import { PipelineSource, SecureBucket } from '../../constructs/core';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
-import { DataShare, GlueColumnType } from '../../constructs/data';
+import { DataLakeLocation, DataShare, GlueColumnType } from '../../constructs/data';
 import { ModelEventBus } from '../../constructs/events';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { PlatformNames } from '../naming';
 
 /**
  * Props of the account stacks: the configuration (the account is implied by the class).
@@ -21,7 +23,17 @@ export interface AccountStackProps {
 
 /**
  * DATA: the governed data lake. The Glue database and the column-level Lake Formation grants of SELECT
- * to EXP, from `dataShare` of the configuration.
+ * to EXP, from `dataShare` of the configuration, with what cross-account Lake Formation needs to work:
+ *
+ * - the CDK CloudFormation execution role of DATA (`cdk-<qualifier>-cfn-exec-role-<account>-<region>`)
+ *   and the configured `dataShare.lakeFormationAdminArns` become data lake administrators
+ *   (`AWS::LakeFormation::DataLakeSettings`, appended to the existing administrators; note that any
+ *   later `PutDataLakeSettings` outside this stack REPLACES the whole list, so keep every administrator
+ *   the account needs in the configuration): only an administrator may grant to another account, which
+ *   Lake Formation does through AWS RAM;
+ * - the S3 location of the tables is registered with Lake Formation with a role that may read it and
+ *   decrypt with the platform key of DATA (the data lake's key), so that Lake Formation vends
+ *   credentials for it to the principals it has granted.
  */
 export class DataAccountStack extends PlatformAccountStack {
   /** The data share, if configured. */
@@ -47,9 +59,37 @@ export class DataAccountStack extends PlatformAccountStack {
         consumerAccountId: props.config.account(PlatformAccount.EXP).accountId,
         encryptionKey: this.platformKey.key,
         permissionsBoundary: this.guardrails.permissionsBoundary,
+        lakeFormationAdminArns: [cfnExecRoleArn(props.config, PlatformAccount.DATA), ...(share.lakeFormationAdminArns ?? [])],
+        dataLakeLocation: this.dataLakeLocation(share.tables.map((t) => t.location)),
       });
     }
   }
+
+  /** The one bucket (and the longest common prefix) that holds every shared table, with the data lake key. */
+  private dataLakeLocation(locations: string[]): DataLakeLocation {
+    const parsed = locations.map((l) => /^s3:\/\/([^/]+)\/?(.*)$/.exec(l)!);
+    const buckets = [...new Set(parsed.map((m) => m[1]))];
+    if (buckets.length !== 1) {
+      throw new Error(
+        `dataShare.tables: the table locations are in ${buckets.length} buckets (${buckets.join(', ')}); the DATA stack registers one data lake location with Lake Formation, so keep the shared tables in one bucket`,
+      );
+    }
+    const dirs = parsed.map((m) => m[2].split('/').filter((part) => part.length > 0));
+    const common: string[] = [];
+    for (let i = 0; dirs.every((d) => i < d.length && d[i] === dirs[0][i]); i++) common.push(dirs[0][i]);
+    return {
+      bucket: s3.Bucket.fromBucketName(this, 'DataLakeBucket', buckets[0]),
+      prefix: common.length > 0 ? common.join('/') : undefined,
+      encryptionKey: this.platformKey.key,
+    };
+  }
+}
+
+/** The CloudFormation execution role of the CDK bootstrap of an account (the configured qualifier). @internal */
+export function cfnExecRoleArn(config: PlatformConfig, account: PlatformAccount): string {
+  const { accountId, region } = config.account(account);
+  const partition = new PlatformNames(config).partition(account);
+  return `arn:${partition}:iam::${accountId}:role/cdk-${config.qualifier}-cfn-exec-role-${accountId}-${region}`;
 }
 
 /**
