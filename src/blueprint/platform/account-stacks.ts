@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -7,11 +8,11 @@ import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../construc
 import { MlopsPortfolio } from '../../constructs/catalog';
 import { PipelineSource, SecureBucket } from '../../constructs/core';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
-import { DataLakeLocation, DataShare, GlueColumnType } from '../../constructs/data';
+import { DataLakeLocation, DataShare, DataShareConsumer, GlueColumnType } from '../../constructs/data';
 import { ModelEventBus } from '../../constructs/events';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
-import { PlatformNames } from '../naming';
+import { KeyPurpose, PlatformNames } from '../naming';
 
 /**
  * Props of the account stacks: the configuration (the account is implied by the class).
@@ -94,7 +95,10 @@ export function cfnExecRoleArn(config: PlatformConfig, account: PlatformAccount)
 
 /**
  * EXP: experimentation. The SageMaker Studio domain in the isolated VPC with one user profile per data
- * scientist, and the CodeArtifact mirror of PyPI and npm.
+ * scientist, and the CodeArtifact mirror of PyPI and npm. With `dataShare` configured, the data scientists
+ * query DATA's share: a resource link to the shared database, an Athena workgroup with encrypted results,
+ * the Glue, Athena and Lake Formation interface endpoints, and Lake Formation grants of the shared columns
+ * to the Studio execution roles (see `DataShareConsumer`).
  */
 export class ExpAccountStack extends PlatformAccountStack {
   /** The Studio domain. */
@@ -105,6 +109,10 @@ export class ExpAccountStack extends PlatformAccountStack {
   public readonly packageMirror: PackageMirror;
   /** The role GitHub Actions of the use-case repositories assume (with `github` configured). */
   public readonly githubDeployRole?: iam.Role;
+  /** What EXP needs to query DATA's share (with `dataShare` configured): resource link, Athena workgroup, grants. */
+  public readonly sharedData?: DataShareConsumer;
+  /** The Glue, Athena and Lake Formation interface endpoints (with `dataShare` configured). */
+  public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[] = [];
 
   /**
    * @param scope the parent construct
@@ -115,6 +123,26 @@ export class ExpAccountStack extends PlatformAccountStack {
     super(scope, id, { config: props.config, account: PlatformAccount.EXP });
     const config = props.config;
     const studio = config.studio;
+    const { accountId } = config.account(PlatformAccount.EXP);
+    this.packageMirror = new PackageMirror(this, 'PackageMirror', {
+      encryptionKey: this.platformKey.key,
+      domainName: this.names.codeArtifactDomainName,
+      readerAccountIds: [PlatformAccount.EXP, PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
+        .map((a) => config.account(a).accountId)
+        .filter((id_, i, all) => all.indexOf(id_) === i),
+      organizationId: config.organizationId,
+    });
+    const share = config.dataShare;
+    if (share) {
+      this.sharedData = new DataShareConsumer(this, 'SharedData', {
+        databaseName: share.databaseName,
+        sourceAccountId: config.account(PlatformAccount.DATA).accountId,
+        workGroupName: `${config.prefix}-data-scientists`,
+        encryptionKey: this.platformKey.key,
+        lakeFormationAdminArns: [cfnExecRoleArn(config, PlatformAccount.EXP)],
+      });
+      this.dataEndpoints = this.addDataEndpoints();
+    }
     this.studio = new StudioDomain(this, 'Studio', {
       domainName: this.names.studioDomainName,
       vpc: this.network!.vpc,
@@ -125,6 +153,17 @@ export class ExpAccountStack extends PlatformAccountStack {
       authMode: studio.authMode === 'SSO' ? StudioAuthMode.IAM_IDENTITY_CENTER : StudioAuthMode.IAM,
       idleTimeout: Duration.minutes(studio.idleTimeoutMinutes ?? 60),
       maxIdleTimeout: Duration.minutes(Math.max(studio.idleTimeoutMinutes ?? 60, 240)),
+      // the use cases' artifact buckets and keys, by the naming of the use-case stacks (created later)
+      readableBucketNamePatterns: [`${config.prefix}-*-artifacts-${accountId}`],
+      readableBucketKeyAliases: [`alias/${config.prefix}/*/artifacts`],
+      sharedDatabases: share ? [{
+        databaseName: share.databaseName,
+        targetCatalogId: config.account(PlatformAccount.DATA).accountId,
+        targetCatalogKeyAlias: this.names.keyAlias(KeyPurpose.PLATFORM),
+      }] : undefined,
+      athenaWorkGroupName: this.sharedData?.workGroupName,
+      athenaResultsBucket: this.sharedData?.queryResults.bucket,
+      packageMirror: { domainArn: this.packageMirror.domainArn, repositoryArns: [this.packageMirror.sharedRepositoryArn] },
     });
     this.profiles = {};
     for (const user of studio.users ?? []) {
@@ -134,15 +173,34 @@ export class ExpAccountStack extends PlatformAccountStack {
         identityCenterUserName: user.identityCenterUserName,
       });
     }
-    this.packageMirror = new PackageMirror(this, 'PackageMirror', {
-      encryptionKey: this.platformKey.key,
-      domainName: this.names.codeArtifactDomainName,
-      readerAccountIds: [PlatformAccount.EXP, PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
-        .map((a) => config.account(a).accountId)
-        .filter((accountId, i, all) => all.indexOf(accountId) === i),
-      organizationId: config.organizationId,
-    });
+    if (share && this.sharedData) {
+      // the data scientists' roles read the shared columns through Lake Formation
+      const roles = [this.studio.defaultExecutionRole, ...Object.values(this.profiles).map((p) => p.role)];
+      this.sharedData.grantSelect(roles, share.tables.map((t) => ({ tableName: t.name, columnNames: t.sharedColumns })));
+    }
     if (config.github) this.githubDeployRole = this.createGithubDeployRole(config);
+  }
+
+  /**
+   * The interface endpoints that querying the share from Studio needs in the isolated VPC: Glue (table
+   * metadata), Athena (queries) and Lake Formation (`GetDataAccess`), behind the network's endpoint
+   * security group (HTTPS from the VPC CIDR). Only with `dataShare`: no flow uses them otherwise.
+   */
+  private addDataEndpoints(): ec2.InterfaceVpcEndpoint[] {
+    const network = this.network!;
+    const services: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [
+      ['GlueEndpoint', ec2.InterfaceVpcEndpointAwsService.GLUE],
+      ['AthenaEndpoint', ec2.InterfaceVpcEndpointAwsService.ATHENA],
+      ['LakeFormationEndpoint', ec2.InterfaceVpcEndpointAwsService.LAKE_FORMATION],
+    ];
+    return services.map(([id_, service]) => new ec2.InterfaceVpcEndpoint(this, id_, {
+      vpc: network.vpc,
+      service,
+      privateDnsEnabled: true,
+      subnets: network.subnetSelection,
+      securityGroups: [network.endpointSecurityGroup],
+      open: false,
+    }));
   }
 
   /**
