@@ -5,11 +5,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PlatformAccountStack } from './platform-account-stack';
 import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
-import { MlopsPortfolio } from '../../constructs/catalog';
+import { MlopsPortfolio, MlopsProduct } from '../../constructs/catalog';
 import { PipelineSource, SecureBucket } from '../../constructs/core';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
 import { DataLakeLocation, DataShare, DataShareConsumer, GlueColumnType } from '../../constructs/data';
 import { ModelEventBus } from '../../constructs/events';
+import { Persona } from '../../constructs/security';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
@@ -109,6 +110,8 @@ export class ExpAccountStack extends PlatformAccountStack {
   public readonly packageMirror: PackageMirror;
   /** The role GitHub Actions of the use-case repositories assume (with `github` configured). */
   public readonly githubDeployRole?: iam.Role;
+  /** The Service Catalog portfolio of EXP: the "Model Building" product, launched by the MLOps engineers. */
+  public readonly portfolio: MlopsPortfolio;
   /** What EXP needs to query DATA's share (with `dataShare` configured): resource link, Athena workgroup, grants. */
   public readonly sharedData?: DataShareConsumer;
   /** The Glue, Athena and Lake Formation interface endpoints (with `dataShare` configured). */
@@ -178,6 +181,23 @@ export class ExpAccountStack extends PlatformAccountStack {
       const roles = [this.studio.defaultExecutionRole, ...Object.values(this.profiles).map((p) => p.role)];
       this.sharedData.grantSelect(roles, share.tables.map((t) => ({ tableName: t.name, columnNames: t.sharedColumns })));
     }
+    // "Model Building" creates the model-building workspace of a use case (key, artifact bucket, model
+    // package group, pipeline role), which belongs in EXP. A product provisions into the account where it
+    // is launched, so EXP holds its own portfolio with that product, launched by the MLOps engineers of EXP,
+    // rather than importing a share of the RES portfolio: a share must be accepted and its principals
+    // associated in EXP with a portfolio id that only exists once RES is deployed, and the launch role
+    // would have to live in EXP all the same.
+    this.portfolio = new MlopsPortfolio(this, 'Portfolio', {
+      displayName: `${config.prefix} MLOps model building`,
+      description: 'Model Building product of the MLOps platform: one model-building workspace per use case in EXP',
+      products: [MlopsProduct.MODEL_BUILDING],
+      principalRoles: [this.personas!.role(Persona.MLOPS_ENGINEER)],
+      productRolesBoundary: this.guardrails.permissionsBoundary,
+      launchRoleName: this.names.catalogLaunchRoleName,
+    });
+    // like in RES: the launch role creates the product's roles (each with the boundary), so the boundary,
+    // which forbids writing policies, cannot apply to it; the EXP execution policy admits this role name
+    iam.PermissionsBoundary.of(this.portfolio.launchRole).clear();
     if (config.github) this.githubDeployRole = this.createGithubDeployRole(config);
   }
 
@@ -281,7 +301,8 @@ export class ExpAccountStack extends PlatformAccountStack {
 
 /**
  * RES: resources and CI/CD. The central ECR registry with one image build pipeline per repository, the
- * model event bus that receives model-approval events from EXP, and the Service Catalog portfolio.
+ * model event bus that receives model-approval events from EXP, and the Service Catalog portfolio with the
+ * "Model Deployment" product ("Model Building" is in EXP's portfolio, where its resources belong).
  */
 export class ResAccountStack extends PlatformAccountStack {
   /** The central image registry. */
@@ -335,8 +356,10 @@ export class ResAccountStack extends PlatformAccountStack {
       encryptionKey: this.platformKey.key,
     });
 
+    // Model Building lives in EXP's portfolio (see ExpAccountStack); RES keeps Model Deployment
     this.portfolio = new MlopsPortfolio(this, 'Portfolio', {
       displayName: `${config.prefix} MLOps`,
+      products: [MlopsProduct.MODEL_DEPLOYMENT],
       principalRoleArns: config.catalogPrincipalArns.length > 0 ? config.catalogPrincipalArns : undefined,
       productRolesBoundary: this.guardrails.permissionsBoundary,
       launchRoleName: this.names.catalogLaunchRoleName,

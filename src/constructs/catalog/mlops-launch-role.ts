@@ -40,9 +40,13 @@ export interface MlopsLaunchRoleProps {
  * - KMS: create symmetric encryption keys and manage keys of this account and region (no deletion);
  * - S3: create and configure buckets whose generated names start with `sc-<account>-pp-` (no deletion;
  *   the products retain their buckets);
- * - IAM: create and delete roles and managed policies named `mlops-*`, and only with the product roles'
- *   permissions boundary;
- * - SageMaker: create and delete model package groups.
+ * - IAM: create and delete roles and managed policies named `mlops-*` (including what CloudFormation calls
+ *   to delete them: detach, list entities and versions), and only with the product roles' permissions
+ *   boundary;
+ * - SageMaker: create and delete model package groups (the product retains a group, whose model versions
+ *   are model data, when the product is terminated).
+ *
+ * Terminating a product deletes what it created except the retained key, buckets and model package group.
  */
 export class MlopsLaunchRole extends Construct {
   /** The launch role. */
@@ -187,7 +191,7 @@ export class MlopsLaunchRole extends Construct {
       statements: [
         new iam.PolicyStatement({
           sid: 'CreateOnlyBoundedProductRoles',
-          actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+          actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy'],
           resources: [roles],
           conditions: boundaryCondition,
         }),
@@ -217,6 +221,8 @@ export class MlopsLaunchRole extends Construct {
             'iam:CreatePolicyVersion',
             'iam:DeletePolicyVersion',
             'iam:ListPolicyVersions',
+            'iam:ListEntitiesForPolicy',
+            'iam:ListPolicyTags',
             'iam:TagPolicy',
             'iam:UntagPolicy',
           ],
@@ -241,6 +247,8 @@ export class MlopsLaunchRole extends Construct {
             'sagemaker:CreateModelPackageGroup',
             'sagemaker:DeleteModelPackageGroup',
             'sagemaker:DescribeModelPackageGroup',
+            'sagemaker:GetModelPackageGroupPolicy',
+            'sagemaker:DeleteModelPackageGroupPolicy',
             'sagemaker:AddTags',
             'sagemaker:DeleteTags',
             'sagemaker:ListTags',
