@@ -7,7 +7,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MlopsPlatform, Persona, PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
-import { ContextValue, logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
+import { ALLOW_ALL, ContextValue, logicalIdOf, simulate, simulateWithDetails, TemplatePolicies } from '../../helpers/iam-simulator';
 
 const config = PlatformConfig.sample();
 const app = new App();
@@ -128,8 +128,21 @@ describe('Service Catalog: the EXP launch role creates and deletes exactly what 
     expect(deleted).toEqual(['AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::S3::BucketPolicy', 'AWS::S3::BucketPolicy']);
   });
 
+  test('its explicit denies hold even if someone attaches more rights to it', async () => {
+    const widened = { ...launch, identityPolicies: [...launch.identityPolicies, ALLOW_ALL] };
+    const denied = async (action: string, resource: string, context?: Record<string, ContextValue>) =>
+      (await simulateWithDetails({ ...widened, action, resource, context })).explicitDenials.map((d) => d.sid);
+    expect(await denied('iam:CreateRole', role, { 'iam:PermissionsBoundary': `arn:aws:iam::${EXP}:policy/other` })).toContain('NoRoleChangeWithoutTheProductBoundary');
+    expect(await denied('iam:AttachRolePolicy', `arn:aws:iam::${EXP}:role/vwml-DataScientist`)).toContain('NoIamOutsideTheProducts');
+    expect(await denied('iam:CreateUser', `arn:aws:iam::${EXP}:user/mallory`)).toContain('NoIamOutsideTheProducts');
+    expect(await denied('iam:DeleteRolePermissionsBoundary', role)).toContain('NoBoundaryRemoval');
+    expect(await denied('kms:ScheduleKeyDeletion', `arn:aws:kms:${REGION}:${EXP}:key/11111111-2222-3333-4444-555555555555`)).toContain('NoKeyDeletionOrRotationOff');
+    // and they do not stand in the way of the launch
+    expect(await simulate({ ...widened, action: 'iam:CreateRole', resource: role, context: bounded })).toBe('Allowed');
+  });
+
   test('the launch role creates no role without the product boundary and touches no other role', async () => {
-    expect(await simulate({ ...launch, action: 'iam:CreateRole', resource: role, context: { 'iam:PermissionsBoundary': `arn:aws:iam::${EXP}:policy/other` } })).toBe('ImplicitlyDenied');
-    expect(await simulate({ ...launch, action: 'iam:DeleteRole', resource: `arn:aws:iam::${EXP}:role/vwml-DataScientist` })).toBe('ImplicitlyDenied');
+    expect(await simulate({ ...launch, action: 'iam:CreateRole', resource: role, context: { 'iam:PermissionsBoundary': `arn:aws:iam::${EXP}:policy/other` } })).toBe('ExplicitlyDenied');
+    expect(await simulate({ ...launch, action: 'iam:DeleteRole', resource: `arn:aws:iam::${EXP}:role/vwml-DataScientist` })).toBe('ExplicitlyDenied');
   });
 });

@@ -87,13 +87,18 @@ describe('MlopsPortfolio', () => {
     const role = roles[0].Properties;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'servicecatalog.amazonaws.com' } }]);
     expect(role.Policies).toBeUndefined();
-    expect(role.ManagedPolicyArns).toHaveLength(5);
+    expect(role.ManagedPolicyArns).toHaveLength(6);
+    // one of them only denies: the launch role's restrictions
+    const restrictions = managedPolicies(t)[role.ManagedPolicyArns[5].Ref].Properties.PolicyDocument.Statement;
+    expect(restrictions.map((s: any) => [s.Sid, s.Effect])).toEqual([
+      ['NoIamOutsideTheProducts', 'Deny'], ['NoBoundaryRemoval', 'Deny'], ['NoKeyDeletionOrRotationOff', 'Deny'], ['NoRoleChangeWithoutTheProductBoundary', 'Deny'],
+    ]);
     t.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('launch role: CloudFormation only on Service Catalog stacks, templates only from Service Catalog', () => {
     const { t } = build();
-    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
     const stacks = statements.find((s) => s.Sid === 'ManageProvisionedProductStacks');
     expect(stacks.Resource).toBe(`arn:aws:cloudformation:eu-central-1:${RES}:stack/SC-${RES}-pp-*`);
     const templates = statements.find((s) => s.Sid === 'ReadProductTemplatesFromServiceCatalog');
@@ -108,7 +113,7 @@ describe('MlopsPortfolio', () => {
 
   test('launch role: roles only with the product roles boundary, named mlops-*', () => {
     const { t } = build();
-    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
     const create = statements.find((s) => s.Sid === 'CreateOnlyBoundedProductRoles');
     expect(create.Action).toEqual(['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy']);
     expect(create.Resource).toBe(`arn:aws:iam:*:${RES}:role/mlops-*`);
@@ -132,7 +137,7 @@ describe('MlopsPortfolio', () => {
 
   test('launch role: keys, buckets and model package groups are created and configured, never deleted or disabled', () => {
     const { t } = build();
-    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
     expect(statements.find((s) => s.Sid === 'CreateSymmetricEncryptionKeys')).toMatchObject({
       Action: 'kms:CreateKey',
       Resource: '*',
