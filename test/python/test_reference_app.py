@@ -80,6 +80,7 @@ def test_exp_has_the_studio_domain_with_one_profile_per_data_scientist(templates
     assert len(resources(t, "AWS::CodeArtifact::Domain")) == 1
     [vpc] = resources(t, "AWS::EC2::VPC")
     assert vpc["Properties"]["CidrBlock"] == "10.10.0.0/16"
+    assert [p["Properties"]["Name"] for p in resources(t, "AWS::ServiceCatalog::CloudFormationProduct")] == ["Model Building"]
 
 
 def test_res_has_the_registry_image_builds_event_bus_and_portfolio(templates):
@@ -90,7 +91,8 @@ def test_res_has_the_registry_image_builds_event_bus_and_portfolio(templates):
     assert len(resources(t, "AWS::CodePipeline::Pipeline")) == 3
     assert len(resources(t, "AWS::Events::EventBus")) == 1
     assert len(resources(t, "AWS::ServiceCatalog::Portfolio")) == 1
-    assert len(resources(t, "AWS::ServiceCatalog::CloudFormationProduct")) == 2
+    # Model Deployment; Model Building is in EXP's portfolio, where its resources belong
+    assert [p["Properties"]["Name"] for p in resources(t, "AWS::ServiceCatalog::CloudFormationProduct")] == ["Model Deployment"]
 
 
 @pytest.mark.parametrize("stage", STAGES, ids=short)

@@ -30,10 +30,10 @@ export interface AccountBootstrap {
 
 /** The AWS services whose resources the stacks of each account create. */
 const SERVICES: Record<PlatformAccount, string[]> = {
-  [PlatformAccount.DATA]: ['cloudformation', 'config', 'glue', 'kms', 'lakeformation', 'logs', 's3', 'securityhub', 'ssm'],
+  [PlatformAccount.DATA]: ['cloudformation', 'config', 'glue', 'kms', 'lakeformation', 'logs', 'ram', 's3', 'securityhub', 'ssm'],
   [PlatformAccount.EXP]: [
-    'cloudformation', 'cloudwatch', 'codeartifact', 'config', 'ec2', 'events', 'kms', 'lambda', 'logs', 's3',
-    'sagemaker', 'scheduler', 'securityhub', 'sqs', 'ssm', 'states',
+    'athena', 'cloudformation', 'cloudwatch', 'codeartifact', 'config', 'ec2', 'events', 'glue', 'kms', 'lakeformation', 'lambda', 'logs',
+    'ram', 's3', 'sagemaker', 'scheduler', 'securityhub', 'servicecatalog', 'sqs', 'ssm', 'states',
   ],
   [PlatformAccount.RES]: [
     'cloudformation', 'cloudwatch', 'codebuild', 'codeconnections', 'codepipeline', 'codestar-connections', 'config', 'ec2',
@@ -225,10 +225,11 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
         Resource: `arn:${partition}:iam::${accountId}:role/*`,
         Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } },
       },
-      ...(account === PlatformAccount.RES
+      ...(account === PlatformAccount.RES || account === PlatformAccount.EXP
         ? [
           {
-            // the Service Catalog launch role creates the products' roles, so it cannot carry the boundary itself
+            // the Service Catalog launch role (RES: Model Deployment, EXP: Model Building) creates the products'
+            // roles, so it cannot carry the boundary itself
             Sid: 'CreateTheCatalogLaunchRole',
             Effect: 'Allow',
             Action: ['iam:CreateRole'],

@@ -190,6 +190,15 @@ export interface DataShareConfig {
   readonly databaseName: string;
   /** The tables. */
   readonly tables: DataTableConfig[];
+  /**
+   * IAM role or user ARNs of the DATA account to keep as Lake Formation data lake administrators besides
+   * the CDK CloudFormation execution role, which the DATA stack makes an administrator (it creates the
+   * cross-account grants). The stack appends its administrators (`MutationType: APPEND`), but a later
+   * `PutDataLakeSettings` by anyone replaces the whole list: list here every administrator the account
+   * must keep, e.g. the data platform team's role.
+   * @default - only the execution role is added
+   */
+  readonly lakeFormationAdminArns?: string[];
 }
 
 /**

@@ -8,6 +8,7 @@ const GLUE_NAME_PATTERN = /^[a-z][a-z0-9_]{0,254}$/;
 const REPOSITORY_PATTERN = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const SAML_NAME_PATTERN = /^[\w.-]{1,128}$/;
+const LF_ADMIN_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 const S3_LOCATION_PATTERN = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
 const GLUE_PRIMITIVES = ['string', 'boolean', 'tinyint', 'smallint', 'int', 'bigint', 'float', 'double', 'date', 'timestamp', 'binary'];
 const GLUE_TYPE_PATTERN = /^(string|boolean|tinyint|smallint|int|bigint|float|double|date|timestamp|binary|decimal\(\d{1,2},\d{1,2}\)|varchar\(\d{1,5}\)|char\(\d{1,3}\))$/;
@@ -161,7 +162,8 @@ function validateStudio(studio: unknown, problems: Problems): void {
 
 function validateDataShare(share: unknown, problems: Problems): void {
   if (share === undefined) return;
-  if (!checkObject(share, 'dataShare', ['databaseName', 'tables'], problems)) return;
+  if (!checkObject(share, 'dataShare', ['databaseName', 'tables', 'lakeFormationAdminArns'], problems)) return;
+  stringList(share, 'lakeFormationAdminArns', 'dataShare', problems, 'an IAM role or user ARN', LF_ADMIN_ARN_PATTERN, 'arn:aws:iam::111111111111:role/data-platform-admins');
   const db = stringField(share, 'dataShare', 'databaseName', true, 'welding', problems);
   if (db !== undefined && !GLUE_NAME_PATTERN.test(db)) problems.add('dataShare.databaseName', `${show(db)} is not a Glue database name; use lowercase letters, digits and underscores, starting with a letter`);
   const tables = list(share, 'tables', 'dataShare', problems, 'table objects');

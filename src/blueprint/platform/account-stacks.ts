@@ -1,16 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PlatformAccountStack } from './platform-account-stack';
 import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
-import { MlopsPortfolio } from '../../constructs/catalog';
+import { MlopsPortfolio, MlopsProduct } from '../../constructs/catalog';
 import { PipelineSource, SecureBucket } from '../../constructs/core';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
-import { DataShare, GlueColumnType } from '../../constructs/data';
+import { DataLakeLocation, DataShare, DataShareConsumer, GlueColumnType } from '../../constructs/data';
 import { ModelEventBus } from '../../constructs/events';
+import { Persona } from '../../constructs/security';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { KeyPurpose, PlatformNames } from '../naming';
 
 /**
  * Props of the account stacks: the configuration (the account is implied by the class).
@@ -29,7 +33,17 @@ export interface AccountStackProps {
 
 /**
  * DATA: the governed data lake. The Glue database and the column-level Lake Formation grants of SELECT
- * to EXP, from `dataShare` of the configuration.
+ * to EXP, from `dataShare` of the configuration, with what cross-account Lake Formation needs to work:
+ *
+ * - the CDK CloudFormation execution role of DATA (`cdk-<qualifier>-cfn-exec-role-<account>-<region>`)
+ *   and the configured `dataShare.lakeFormationAdminArns` become data lake administrators
+ *   (`AWS::LakeFormation::DataLakeSettings`, appended to the existing administrators; note that any
+ *   later `PutDataLakeSettings` outside this stack REPLACES the whole list, so keep every administrator
+ *   the account needs in the configuration): only an administrator may grant to another account, which
+ *   Lake Formation does through AWS RAM;
+ * - the S3 location of the tables is registered with Lake Formation with a role that may read it and
+ *   decrypt with the platform key of DATA (the data lake's key), so that Lake Formation vends
+ *   credentials for it to the principals it has granted.
  */
 export class DataAccountStack extends PlatformAccountStack {
   /** The data share, if configured. */
@@ -55,14 +69,45 @@ export class DataAccountStack extends PlatformAccountStack {
         consumerAccountId: props.config.account(PlatformAccount.EXP).accountId,
         encryptionKey: this.platformKey.key,
         permissionsBoundary: this.guardrails.permissionsBoundary,
+        lakeFormationAdminArns: [cfnExecRoleArn(props.config, PlatformAccount.DATA), ...(share.lakeFormationAdminArns ?? [])],
+        dataLakeLocation: this.dataLakeLocation(share.tables.map((t) => t.location)),
       });
     }
   }
+
+  /** The one bucket (and the longest common prefix) that holds every shared table, with the data lake key. */
+  private dataLakeLocation(locations: string[]): DataLakeLocation {
+    const parsed = locations.map((l) => /^s3:\/\/([^/]+)\/?(.*)$/.exec(l)!);
+    const buckets = [...new Set(parsed.map((m) => m[1]))];
+    if (buckets.length !== 1) {
+      throw new Error(
+        `dataShare.tables: the table locations are in ${buckets.length} buckets (${buckets.join(', ')}); the DATA stack registers one data lake location with Lake Formation, so keep the shared tables in one bucket`,
+      );
+    }
+    const dirs = parsed.map((m) => m[2].split('/').filter((part) => part.length > 0));
+    const common: string[] = [];
+    for (let i = 0; dirs.every((d) => i < d.length && d[i] === dirs[0][i]); i++) common.push(dirs[0][i]);
+    return {
+      bucket: s3.Bucket.fromBucketName(this, 'DataLakeBucket', buckets[0]),
+      prefix: common.length > 0 ? common.join('/') : undefined,
+      encryptionKey: this.platformKey.key,
+    };
+  }
+}
+
+/** The CloudFormation execution role of the CDK bootstrap of an account (the configured qualifier). @internal */
+export function cfnExecRoleArn(config: PlatformConfig, account: PlatformAccount): string {
+  const { accountId, region } = config.account(account);
+  const partition = new PlatformNames(config).partition(account);
+  return `arn:${partition}:iam::${accountId}:role/cdk-${config.qualifier}-cfn-exec-role-${accountId}-${region}`;
 }
 
 /**
  * EXP: experimentation. The SageMaker Studio domain in the isolated VPC with one user profile per data
- * scientist, and the CodeArtifact mirror of PyPI and npm.
+ * scientist, and the CodeArtifact mirror of PyPI and npm. With `dataShare` configured, the data scientists
+ * query DATA's share: a resource link to the shared database, an Athena workgroup with encrypted results,
+ * the Glue, Athena and Lake Formation interface endpoints, and Lake Formation grants of the shared columns
+ * to the Studio execution roles (see `DataShareConsumer`).
  */
 export class ExpAccountStack extends PlatformAccountStack {
   /** The Studio domain. */
@@ -73,6 +118,12 @@ export class ExpAccountStack extends PlatformAccountStack {
   public readonly packageMirror: PackageMirror;
   /** The role GitHub Actions of the use-case repositories assume (with `github` configured). */
   public readonly githubDeployRole?: iam.Role;
+  /** The Service Catalog portfolio of EXP: the "Model Building" product, launched by the MLOps engineers. */
+  public readonly portfolio: MlopsPortfolio;
+  /** What EXP needs to query DATA's share (with `dataShare` configured): resource link, Athena workgroup, grants. */
+  public readonly sharedData?: DataShareConsumer;
+  /** The Glue, Athena and Lake Formation interface endpoints (with `dataShare` configured). */
+  public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[] = [];
 
   /**
    * @param scope the parent construct
@@ -83,6 +134,26 @@ export class ExpAccountStack extends PlatformAccountStack {
     super(scope, id, { config: props.config, account: PlatformAccount.EXP });
     const config = props.config;
     const studio = config.studio;
+    const { accountId } = config.account(PlatformAccount.EXP);
+    this.packageMirror = new PackageMirror(this, 'PackageMirror', {
+      encryptionKey: this.platformKey.key,
+      domainName: this.names.codeArtifactDomainName,
+      readerAccountIds: [PlatformAccount.EXP, PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
+        .map((a) => config.account(a).accountId)
+        .filter((id_, i, all) => all.indexOf(id_) === i),
+      organizationId: config.organizationId,
+    });
+    const share = config.dataShare;
+    if (share) {
+      this.sharedData = new DataShareConsumer(this, 'SharedData', {
+        databaseName: share.databaseName,
+        sourceAccountId: config.account(PlatformAccount.DATA).accountId,
+        workGroupName: `${config.prefix}-data-scientists`,
+        encryptionKey: this.platformKey.key,
+        lakeFormationAdminArns: [cfnExecRoleArn(config, PlatformAccount.EXP)],
+      });
+      this.dataEndpoints = this.addDataEndpoints();
+    }
     this.studio = new StudioDomain(this, 'Studio', {
       domainName: this.names.studioDomainName,
       vpc: this.network!.vpc,
@@ -93,6 +164,17 @@ export class ExpAccountStack extends PlatformAccountStack {
       authMode: studio.authMode === 'SSO' ? StudioAuthMode.IAM_IDENTITY_CENTER : StudioAuthMode.IAM,
       idleTimeout: Duration.minutes(studio.idleTimeoutMinutes ?? 60),
       maxIdleTimeout: Duration.minutes(Math.max(studio.idleTimeoutMinutes ?? 60, 240)),
+      // the use cases' artifact buckets and keys, by the naming of the use-case stacks (created later)
+      readableBucketNamePatterns: [`${config.prefix}-*-artifacts-${accountId}`],
+      readableBucketKeyAliases: [`alias/${config.prefix}/*/artifacts`],
+      sharedDatabases: share ? [{
+        databaseName: share.databaseName,
+        targetCatalogId: config.account(PlatformAccount.DATA).accountId,
+        targetCatalogKeyAlias: this.names.keyAlias(KeyPurpose.PLATFORM),
+      }] : undefined,
+      athenaWorkGroupName: this.sharedData?.workGroupName,
+      athenaResultsBucket: this.sharedData?.queryResults.bucket,
+      packageMirror: { domainArn: this.packageMirror.domainArn, repositoryArns: [this.packageMirror.sharedRepositoryArn] },
     });
     this.profiles = {};
     for (const user of studio.users ?? []) {
@@ -102,15 +184,51 @@ export class ExpAccountStack extends PlatformAccountStack {
         identityCenterUserName: user.identityCenterUserName,
       });
     }
-    this.packageMirror = new PackageMirror(this, 'PackageMirror', {
-      encryptionKey: this.platformKey.key,
-      domainName: this.names.codeArtifactDomainName,
-      readerAccountIds: [PlatformAccount.EXP, PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
-        .map((a) => config.account(a).accountId)
-        .filter((accountId, i, all) => all.indexOf(accountId) === i),
-      organizationId: config.organizationId,
+    if (share && this.sharedData) {
+      // the data scientists' roles read the shared columns through Lake Formation
+      const roles = [this.studio.defaultExecutionRole, ...Object.values(this.profiles).map((p) => p.role)];
+      this.sharedData.grantSelect(roles, share.tables.map((t) => ({ tableName: t.name, columnNames: t.sharedColumns })));
+    }
+    // "Model Building" creates the model-building workspace of a use case (key, artifact bucket, model
+    // package group, pipeline role), which belongs in EXP. A product provisions into the account where it
+    // is launched, so EXP holds its own portfolio with that product, launched by the MLOps engineers of EXP,
+    // rather than importing a share of the RES portfolio: a share must be accepted and its principals
+    // associated in EXP with a portfolio id that only exists once RES is deployed, and the launch role
+    // would have to live in EXP all the same.
+    this.portfolio = new MlopsPortfolio(this, 'Portfolio', {
+      displayName: `${config.prefix} MLOps model building`,
+      description: 'Model Building product of the MLOps platform: one model-building workspace per use case in EXP',
+      products: [MlopsProduct.MODEL_BUILDING],
+      principalRoles: [this.personas!.role(Persona.MLOPS_ENGINEER)],
+      productRolesBoundary: this.guardrails.permissionsBoundary,
+      launchRoleName: this.names.catalogLaunchRoleName,
     });
+    // like in RES: the launch role creates the product's roles (each with the boundary), so the boundary,
+    // which forbids writing policies, cannot apply to it; the EXP execution policy admits this role name
+    iam.PermissionsBoundary.of(this.portfolio.launchRole).clear();
     if (config.github) this.githubDeployRole = this.createGithubDeployRole(config);
+  }
+
+  /**
+   * The interface endpoints that querying the share from Studio needs in the isolated VPC: Glue (table
+   * metadata), Athena (queries) and Lake Formation (`GetDataAccess`), behind the network's endpoint
+   * security group (HTTPS from the VPC CIDR). Only with `dataShare`: no flow uses them otherwise.
+   */
+  private addDataEndpoints(): ec2.InterfaceVpcEndpoint[] {
+    const network = this.network!;
+    const services: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [
+      ['GlueEndpoint', ec2.InterfaceVpcEndpointAwsService.GLUE],
+      ['AthenaEndpoint', ec2.InterfaceVpcEndpointAwsService.ATHENA],
+      ['LakeFormationEndpoint', ec2.InterfaceVpcEndpointAwsService.LAKE_FORMATION],
+    ];
+    return services.map(([id_, service]) => new ec2.InterfaceVpcEndpoint(this, id_, {
+      vpc: network.vpc,
+      service,
+      privateDnsEnabled: true,
+      subnets: network.subnetSelection,
+      securityGroups: [network.endpointSecurityGroup],
+      open: false,
+    }));
   }
 
   /**
@@ -194,7 +312,8 @@ export class ExpAccountStack extends PlatformAccountStack {
 
 /**
  * RES: resources and CI/CD. The central ECR registry with one image build pipeline per repository, the
- * model event bus that receives model-approval events from EXP, and the Service Catalog portfolio.
+ * model event bus that receives model-approval events from EXP, and the Service Catalog portfolio with the
+ * "Model Deployment" product ("Model Building" is in EXP's portfolio, where its resources belong).
  */
 export class ResAccountStack extends PlatformAccountStack {
   /** The central image registry. */
@@ -248,8 +367,10 @@ export class ResAccountStack extends PlatformAccountStack {
       encryptionKey: this.platformKey.key,
     });
 
+    // Model Building lives in EXP's portfolio (see ExpAccountStack); RES keeps Model Deployment
     this.portfolio = new MlopsPortfolio(this, 'Portfolio', {
       displayName: `${config.prefix} MLOps`,
+      products: [MlopsProduct.MODEL_DEPLOYMENT],
       principalRoleArns: config.catalogPrincipalArns.length > 0 ? config.catalogPrincipalArns : undefined,
       productRolesBoundary: this.guardrails.permissionsBoundary,
       launchRoleName: this.names.catalogLaunchRoleName,

@@ -40,13 +40,26 @@ export interface MlopsLaunchRoleProps {
  * - KMS: create symmetric encryption keys and manage keys of this account and region (no deletion);
  * - S3: create and configure buckets whose generated names start with `sc-<account>-pp-` (no deletion;
  *   the products retain their buckets);
- * - IAM: create and delete roles and managed policies named `mlops-*`, and only with the product roles'
- *   permissions boundary;
- * - SageMaker: create and delete model package groups.
+ * - IAM: create and delete roles and managed policies named `mlops-*` (including what CloudFormation calls
+ *   to delete them: detach, list entities and versions), and only with the product roles' permissions
+ *   boundary;
+ * - SageMaker: create and delete model package groups (the product retains a group, whose model versions
+ *   are model data, when the product is terminated).
+ *
+ * Terminating a product deletes what it created except the retained key, buckets and model package group.
+ *
+ * The role cannot carry a permissions boundary that forbids writing policies, since it creates the
+ * products' policies; an attached policy of explicit denies (`restrictions`) bounds it instead.
  */
 export class MlopsLaunchRole extends Construct {
   /** The launch role. */
   public readonly role: iam.Role;
+  /**
+   * The explicit denies attached to the launch role: no IAM outside the products' `mlops-*` roles and
+   * policies, no role change without the product roles' boundary (when given), no boundary removal, no key
+   * deletion and no key rotation switched off.
+   */
+  public readonly restrictions: iam.ManagedPolicy;
 
   /**
    * @param scope the construct scope
@@ -187,7 +200,7 @@ export class MlopsLaunchRole extends Construct {
       statements: [
         new iam.PolicyStatement({
           sid: 'CreateOnlyBoundedProductRoles',
-          actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+          actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy'],
           resources: [roles],
           conditions: boundaryCondition,
         }),
@@ -217,6 +230,8 @@ export class MlopsLaunchRole extends Construct {
             'iam:CreatePolicyVersion',
             'iam:DeletePolicyVersion',
             'iam:ListPolicyVersions',
+            'iam:ListEntitiesForPolicy',
+            'iam:ListPolicyTags',
             'iam:TagPolicy',
             'iam:UntagPolicy',
           ],
@@ -241,6 +256,8 @@ export class MlopsLaunchRole extends Construct {
             'sagemaker:CreateModelPackageGroup',
             'sagemaker:DeleteModelPackageGroup',
             'sagemaker:DescribeModelPackageGroup',
+            'sagemaker:GetModelPackageGroupPolicy',
+            'sagemaker:DeleteModelPackageGroupPolicy',
             'sagemaker:AddTags',
             'sagemaker:DeleteTags',
             'sagemaker:ListTags',
@@ -255,12 +272,50 @@ export class MlopsLaunchRole extends Construct {
         'Model package groups are named after the use case given at launch; the role only manages groups, not model versions or other SageMaker resources.',
     });
 
+    // The launch role creates roles and policies, so it cannot carry the platform boundary (which forbids
+    // both). These explicit denies restrict it instead, and keep restricting it whatever else is attached:
+    // no IAM outside the products' roles and policies, no role change without the product roles' boundary,
+    // no boundary removal, no key deletion or rotation switched off.
+    const denies = [
+      new iam.PolicyStatement({
+        sid: 'NoIamOutsideTheProducts',
+        effect: iam.Effect.DENY,
+        actions: ['iam:*'],
+        notResources: [roles, policies],
+      }),
+      new iam.PolicyStatement({
+        sid: 'NoBoundaryRemoval',
+        effect: iam.Effect.DENY,
+        actions: ['iam:DeleteRolePermissionsBoundary'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'NoKeyDeletionOrRotationOff',
+        effect: iam.Effect.DENY,
+        actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKeyRotation'],
+        resources: ['*'],
+      }),
+    ];
+    if (props.productRolesBoundary) {
+      denies.push(new iam.PolicyStatement({
+        sid: 'NoRoleChangeWithoutTheProductBoundary',
+        effect: iam.Effect.DENY,
+        actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePolicy'],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'iam:PermissionsBoundary': props.productRolesBoundary.managedPolicyArn } },
+      }));
+    }
+    this.restrictions = new iam.ManagedPolicy(this, 'LaunchRestrictions', {
+      description: 'Service Catalog launch: explicit denies that bound the launch role (it cannot carry the platform boundary)',
+      statements: denies,
+    });
+
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: 'Assumed by Service Catalog to launch the MLOps Model Building and Model Deployment products',
       assumedBy: new iam.ServicePrincipal('servicecatalog.amazonaws.com'),
       permissionsBoundary: props.permissionsBoundary,
-      managedPolicies: [launchStacks, createKeys, createBuckets, createRoles, createGroups],
+      managedPolicies: [launchStacks, createKeys, createBuckets, createRoles, createGroups, this.restrictions],
     });
   }
 }

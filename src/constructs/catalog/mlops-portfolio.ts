@@ -7,6 +7,16 @@ import { ModelBuildingProductStack } from './model-building-product';
 import { ModelDeploymentProductStack } from './model-deployment-product';
 
 /**
+ * A product of the MLOps portfolio.
+ */
+export enum MlopsProduct {
+  /** "Model Building": a per-use-case model-building workspace (provision it in the experimentation account). */
+  MODEL_BUILDING = 'MODEL_BUILDING',
+  /** "Model Deployment": the deployment-side resources of one use case and stage. */
+  MODEL_DEPLOYMENT = 'MODEL_DEPLOYMENT',
+}
+
+/**
  * Props of an `MlopsPortfolio`.
  */
 export interface MlopsPortfolioProps {
@@ -34,6 +44,20 @@ export interface MlopsPortfolioProps {
    * @default - none: associate principals later with `portfolio.giveAccessToRole`
    */
   readonly principalRoleArns?: string[];
+
+  /**
+   * IAM roles of this app that may see and launch the products (e.g. the MLOps engineer persona role of
+   * the account), in addition to `principalRoleArns`.
+   * @default - none
+   */
+  readonly principalRoles?: iam.IRole[];
+
+  /**
+   * The products of the portfolio. Products provision into the account where they are launched, so put
+   * each product in a portfolio of the account its resources belong to (Model Building: experimentation).
+   * @default [MlopsProduct.MODEL_BUILDING, MlopsProduct.MODEL_DEPLOYMENT]
+   */
+  readonly products?: MlopsProduct[];
 
   /**
    * Tag options offered (and enforced) when the products are launched.
@@ -92,14 +116,14 @@ export interface MlopsPortfolioProps {
 export class MlopsPortfolio extends Construct {
   /** The portfolio. */
   public readonly portfolio: servicecatalog.Portfolio;
-  /** The "Model Building" product. */
-  public readonly modelBuildingProduct: servicecatalog.CloudFormationProduct;
-  /** The "Model Deployment" product. */
-  public readonly modelDeploymentProduct: servicecatalog.CloudFormationProduct;
-  /** The template of the "Model Building" product. */
-  public readonly modelBuildingStack: ModelBuildingProductStack;
-  /** The template of the "Model Deployment" product. */
-  public readonly modelDeploymentStack: ModelDeploymentProductStack;
+  /** The "Model Building" product, if the portfolio has it. */
+  public readonly modelBuildingProduct?: servicecatalog.CloudFormationProduct;
+  /** The "Model Deployment" product, if the portfolio has it. */
+  public readonly modelDeploymentProduct?: servicecatalog.CloudFormationProduct;
+  /** The template of the "Model Building" product, if the portfolio has it. */
+  public readonly modelBuildingStack?: ModelBuildingProductStack;
+  /** The template of the "Model Deployment" product, if the portfolio has it. */
+  public readonly modelDeploymentStack?: ModelDeploymentProductStack;
   /** The launch role of both products. */
   public readonly launchRole: iam.Role;
 
@@ -121,31 +145,35 @@ export class MlopsPortfolio extends Construct {
       tagOptions: props.tagOptions,
     });
 
-    this.modelBuildingStack = new ModelBuildingProductStack(this, 'ModelBuildingTemplate');
-    this.modelBuildingProduct = new servicecatalog.CloudFormationProduct(this, 'ModelBuilding', {
-      productName: 'Model Building',
-      owner,
-      description: 'A model-building workspace for one use case: KMS key, artifact bucket, model package group and a bounded SageMaker pipeline execution role',
-      productVersions: [
-        {
-          productVersionName: versionName,
-          cloudFormationTemplate: servicecatalog.CloudFormationTemplate.fromProductStack(this.modelBuildingStack),
-        },
-      ],
-    });
-
-    this.modelDeploymentStack = new ModelDeploymentProductStack(this, 'ModelDeploymentTemplate');
-    this.modelDeploymentProduct = new servicecatalog.CloudFormationProduct(this, 'ModelDeployment', {
-      productName: 'Model Deployment',
-      owner,
-      description: 'The deployment-side resources of one use case and stage: KMS key, data-capture bucket and a bounded SageMaker endpoint execution role',
-      productVersions: [
-        {
-          productVersionName: versionName,
-          cloudFormationTemplate: servicecatalog.CloudFormationTemplate.fromProductStack(this.modelDeploymentStack),
-        },
-      ],
-    });
+    const products = props.products ?? [MlopsProduct.MODEL_BUILDING, MlopsProduct.MODEL_DEPLOYMENT];
+    if (products.includes(MlopsProduct.MODEL_BUILDING)) {
+      this.modelBuildingStack = new ModelBuildingProductStack(this, 'ModelBuildingTemplate');
+      this.modelBuildingProduct = new servicecatalog.CloudFormationProduct(this, 'ModelBuilding', {
+        productName: 'Model Building',
+        owner,
+        description: 'A model-building workspace for one use case: KMS key, artifact bucket, model package group and a bounded SageMaker pipeline execution role',
+        productVersions: [
+          {
+            productVersionName: versionName,
+            cloudFormationTemplate: servicecatalog.CloudFormationTemplate.fromProductStack(this.modelBuildingStack),
+          },
+        ],
+      });
+    }
+    if (products.includes(MlopsProduct.MODEL_DEPLOYMENT)) {
+      this.modelDeploymentStack = new ModelDeploymentProductStack(this, 'ModelDeploymentTemplate');
+      this.modelDeploymentProduct = new servicecatalog.CloudFormationProduct(this, 'ModelDeployment', {
+        productName: 'Model Deployment',
+        owner,
+        description: 'The deployment-side resources of one use case and stage: KMS key, data-capture bucket and a bounded SageMaker endpoint execution role',
+        productVersions: [
+          {
+            productVersionName: versionName,
+            cloudFormationTemplate: servicecatalog.CloudFormationTemplate.fromProductStack(this.modelDeploymentStack),
+          },
+        ],
+      });
+    }
 
     this.launchRole = new MlopsLaunchRole(this, 'LaunchRole', {
       roleName: props.launchRoleName,
@@ -154,6 +182,7 @@ export class MlopsPortfolio extends Construct {
     }).role;
 
     for (const product of [this.modelBuildingProduct, this.modelDeploymentProduct]) {
+      if (!product) continue;
       this.portfolio.addProduct(product);
       if (props.launchRoleName) {
         this.portfolio.setLocalLaunchRole(product, this.launchRole);
@@ -165,6 +194,7 @@ export class MlopsPortfolio extends Construct {
     (props.principalRoleArns ?? []).forEach((arn, i) => {
       this.portfolio.giveAccessToRole(iam.Role.fromRoleArn(this, `Principal${i}`, arn, { mutable: false }));
     });
+    for (const role of props.principalRoles ?? []) this.portfolio.giveAccessToRole(role);
     for (const account of props.shareWithAccountIds ?? []) {
       this.portfolio.shareWithAccount(account, { shareTagOptions: props.tagOptions !== undefined });
     }
@@ -191,6 +221,9 @@ function validateProps(props: MlopsPortfolioProps): void {
   }
   if (shared.length > 0 && !props.launchRoleName) {
     throw new Error('MlopsPortfolio: shareWithAccountIds is set but launchRoleName is not; a shared portfolio launches with a role of a fixed name in each account, so set launchRoleName (and deploy an MlopsLaunchRole of that name in the shared accounts)');
+  }
+  if (props.products !== undefined && (props.products.length === 0 || new Set(props.products).size !== props.products.length)) {
+    throw new Error('MlopsPortfolio: products must list MlopsProduct.MODEL_BUILDING and/or MlopsProduct.MODEL_DEPLOYMENT, each once');
   }
   if (props.productVersionName !== undefined && !Token.isUnresolved(props.productVersionName) && !/^[\w.-]{1,100}$/.test(props.productVersionName)) {
     throw new Error(`MlopsPortfolio: productVersionName ${JSON.stringify(props.productVersionName)} must be 1 to 100 letters, digits, '.', '_' or '-', e.g. 'v2'`);

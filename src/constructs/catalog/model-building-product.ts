@@ -1,10 +1,10 @@
-import { CfnOutput, CfnParameter } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
-import { commonParameters, ECR_ACK_REASONS, ecrPullStatements, ecrRepositoriesOfThisRegion, PRODUCT_IAM_PREFIX, productKey, roleArnByName } from './product-common';
+import { applyProductBoundary, commonParameters, ECR_ACK_REASONS, ecrPullStatements, ecrRepositoriesOfThisRegion, PRODUCT_IAM_PREFIX, productKey, roleArnByName } from './product-common';
 import { acknowledgeRules } from '../core/acknowledge';
 import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
 import { SecureBucket } from '../core/secure-bucket';
@@ -26,7 +26,7 @@ export interface ModelBuildingProductStackProps {
  *
  * - a customer-managed KMS key (rotation on, retained),
  * - a `SecureBucket` for pipeline artifacts (SSE-KMS with that key, TLS only, versioned, logged, retained),
- * - a SageMaker model package group named after the use case,
+ * - a SageMaker model package group named after the use case (retained: its model versions are model data),
  * - a SageMaker pipeline execution role `mlops-<use case>-build-pipeline`, bounded by the given
  *   permissions boundary, that may run SageMaker Pipelines processing and training jobs (only with the
  *   use case's key for volumes and outputs), use the artifact bucket and key, and register model
@@ -68,6 +68,9 @@ export class ModelBuildingProductStack extends servicecatalog.ProductStack {
       modelPackageGroupName: name,
       modelPackageGroupDescription: `Model versions of the ${name} use case`,
     });
+    // model versions are model data: kept when the product is terminated (a group with versions cannot be
+    // deleted anyway, which would fail the termination)
+    this.modelPackageGroup.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     const roleName = `${PRODUCT_IAM_PREFIX}${name}-build-pipeline`;
     // Product templates are environment-agnostic: wildcard ARNs leave partition, region and account open
@@ -148,7 +151,7 @@ export class ModelBuildingProductStack extends servicecatalog.ProductStack {
       roleName,
       description: 'SageMaker pipeline execution role of one use case',
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(this, 'Boundary', permissionsBoundaryArn.valueAsString),
+      permissionsBoundary: applyProductBoundary(this, permissionsBoundaryArn),
       managedPolicies: [policy],
     });
 

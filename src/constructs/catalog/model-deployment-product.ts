@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
-import { commonParameters, ECR_ACK_REASONS, ecrPullStatements, ecrRepositoriesOfThisRegion, PRODUCT_IAM_PREFIX, productKey } from './product-common';
+import { applyProductBoundary, commonParameters, ECR_ACK_REASONS, ecrPullStatements, ecrRepositoriesOfThisRegion, PRODUCT_IAM_PREFIX, productKey } from './product-common';
 import { acknowledgeRules } from '../core/acknowledge';
 import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
 import { SecureBucket } from '../core/secure-bucket';
@@ -123,7 +123,7 @@ export class ModelDeploymentProductStack extends servicecatalog.ProductStack {
       roleName,
       description: 'SageMaker endpoint execution role of one use case and stage',
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(this, 'Boundary', permissionsBoundaryArn.valueAsString),
+      permissionsBoundary: applyProductBoundary(this, permissionsBoundaryArn),
       managedPolicies: [policy],
     });
 

@@ -49,6 +49,19 @@ export function commonParameters(scope: Construct): CommonProductParameters {
 }
 
 /**
+ * The permissions boundary named by the `PermissionsBoundaryArn` launch parameter, applied to every role
+ * of the product template. Applied on the product stack itself, so that it wins over a boundary that an
+ * enclosing stack applies to its whole construct tree (e.g. the platform boundary of the account that
+ * holds the portfolio): the product's roles are bounded by what the launcher names, not by the holder's.
+ * @internal
+ */
+export function applyProductBoundary(stack: Construct, permissionsBoundaryArn: CfnParameter): iam.IManagedPolicy {
+  const boundary = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', permissionsBoundaryArn.valueAsString);
+  iam.PermissionsBoundary.of(stack).apply(boundary);
+  return boundary;
+}
+
+/**
  * A customer-managed key for one provisioned product: rotation on, retained.
  * @internal
  */

@@ -6,6 +6,7 @@ import { MANAGED_POLICY_MAX_CHARS, policySize, validateList, WILDCARD_ACKNOWLEDG
 import { skipCheckovChecks } from '../core/checkov';
 import { literalPartition } from '../core/iam-findings';
 import { acknowledgeWildcards, ReasonedStatement } from '../core/wildcard-acknowledgement';
+import { STUDIO_USER_TAG_KEY } from '../studio/execution-policy';
 
 /**
  * The account a set of persona roles lives in, which decides what people may do there.
@@ -35,8 +36,11 @@ export enum Persona {
   AUDITOR = 'AUDITOR',
 }
 
-/** The tag key that ties a person's session to the Studio user profiles they may open. */
-const STUDIO_USER_TAG = 'studio-user';
+/**
+ * The tag key that ties a person's session to the Studio user profiles they may open: the same key
+ * `DataScientistProfile` tags its profile with (one key for both sides).
+ */
+const STUDIO_USER_TAG = STUDIO_USER_TAG_KEY;
 
 /**
  * Who may assume the persona roles. Every variant allows session tags (`sts:TagSession`), through
@@ -229,9 +233,10 @@ const SAGEMAKER_INVOKE = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointA
  */
 export class PersonaRoles extends Construct {
   /**
-   * The tag key that ties a person to a Studio user profile: tag each user profile with it (value:
-   * the person's identity, e.g. the user-profile name) and have the identity provider pass the same
-   * key as a session tag.
+   * The tag key that ties a person to a Studio user profile: `DataScientistProfile` tags its profile
+   * with it (value: its `owner`, by default the Identity Center user name or else the user profile name),
+   * and the identity provider passes the same key, with the same value, as a session tag (an Identity
+   * Center permission set attribute or a SAML `PrincipalTag:studio-user` attribute).
    */
   public static readonly STUDIO_USER_TAG_KEY: string = STUDIO_USER_TAG;
 

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { createStudioPolicy, createStudioRole } from './execution-policy';
+import { createStudioPolicy, createStudioRole, STUDIO_USER_TAG_KEY } from './execution-policy';
 import { StudioAuthMode, StudioDomain } from './studio-domain';
 
 /** SageMaker user profile names: letters, digits and hyphens inside, at most 63 characters. */
@@ -32,15 +32,18 @@ export interface DataScientistProfileProps {
   readonly identityCenterUserName?: string;
 
   /**
-   * Who owns the profile (e.g. an e-mail address); tagged as `Owner` on the profile, its role and
-   * its security group, and propagated to the apps and jobs the profile starts.
+   * Who owns the profile: the person's identity as the identity provider passes it in the session tag
+   * `studio-user` (`DataScientistProfile.USER_TAG_KEY`, the same key as `PersonaRoles.STUDIO_USER_TAG_KEY`).
+   * Tagged as `studio-user` on the profile, its role and its security group, and propagated to the apps
+   * and jobs the profile starts; the persona roles may open (`CreatePresignedDomainUrl`) only the
+   * profile whose `studio-user` tag equals their own session tag.
    * @default - the Identity Center user name, or else the user profile name
    */
   readonly owner?: string;
 
   /**
-   * More tags for the profile, its role and its security group.
-   * @default - only `Owner`
+   * More tags for the profile, its role and its security group (not `studio-user`, which is `owner`).
+   * @default - only `studio-user`
    */
   readonly tags?: { [key: string]: string };
 
@@ -55,7 +58,8 @@ export interface DataScientistProfileProps {
 /**
  * A SageMaker Studio user profile for one data scientist, with its own execution role (inside the
  * domain's permissions boundary, with the domain's guardrail policy) and its own security group
- * (in addition to the domain's), tagged with its owner.
+ * (in addition to the domain's), tagged `studio-user` with its owner so that the owner's persona role,
+ * and nobody else's, may open it.
  *
  * @example
  * const alice = new DataScientistProfile(this, 'Alice', {
@@ -66,6 +70,12 @@ export interface DataScientistProfileProps {
  * database.connections.allowDefaultPortFrom(alice.securityGroup);
  */
 export class DataScientistProfile extends Construct {
+  /**
+   * The tag key that says whose the profile is (value: `owner`); the identity provider passes the same
+   * key as a session tag, and the persona roles open only the profile whose tag matches it.
+   */
+  public static readonly USER_TAG_KEY: string = STUDIO_USER_TAG_KEY;
+
   /** The execution role of the profile's apps and jobs. */
   public readonly role: iam.IRole;
   /** The profile's own security group; the domain's security group applies as well. */
@@ -114,6 +124,9 @@ export class DataScientistProfile extends Construct {
       if (RESERVED_TAG_KEY.test(key) || key.length < 1 || key.length > 128) {
         throw new Error(`DataScientistProfile ${this.node.path}: tags has the key ${JSON.stringify(key)}; use 1 to 128 characters not starting with "aws:"`);
       }
+      if (key === STUDIO_USER_TAG_KEY) {
+        throw new Error(`DataScientistProfile ${this.node.path}: tags has the key "${STUDIO_USER_TAG_KEY}", which says whose the profile is; set it through owner instead`);
+      }
     }
 
     const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -149,7 +162,7 @@ export class DataScientistProfile extends Construct {
 
     createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, domain._access);
 
-    Tags.of(this).add('Owner', owner);
+    Tags.of(this).add(STUDIO_USER_TAG_KEY, owner);
     for (const [k, v] of Object.entries(props.tags ?? {})) Tags.of(this).add(k, v);
   }
 }

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { createStudioDataPolicy, StudioDataAccess } from './data-access';
 import { literalPartition } from '../core/iam-findings';
 import { acknowledgeWildcards, SharedFindingReason } from '../core/wildcard-acknowledgement';
 
@@ -23,7 +24,15 @@ export interface StudioAccess {
   readonly readWriteBuckets: s3.IBucket[];
   readonly ecrRepositories: ecr.IRepository[];
   readonly sharingBucket?: s3.IBucket;
+  readonly data: StudioDataAccess;
 }
+
+/**
+ * The tag key that says whose a Studio user profile is: the persona roles may open (presigned URL) only
+ * the profile whose tag equals their session tag of the same key.
+ * @internal
+ */
+export const STUDIO_USER_TAG_KEY = 'studio-user';
 
 /**
  * A Studio execution role: assumed by SageMaker (with the source identity set to the user profile
@@ -236,11 +245,22 @@ export function createStudioPolicy(
     );
   }
 
+  // who may open which profile hangs on the studio-user tag: the role may not set or remove it on the
+  // domain or its profiles (spaces and apps still receive it through tag propagation)
+  const denyTagChanges = new iam.PolicyStatement({
+    sid: 'NoStudioUserTagChangesOnProfiles',
+    effect: iam.Effect.DENY,
+    actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+    resources: [domainArn, sm(`user-profile/${domainId}/*`)],
+    conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [STUDIO_USER_TAG_KEY] } },
+  });
+
   const policy = new iam.ManagedPolicy(scope, id, {
     description: 'Least-privilege permissions of a SageMaker Studio execution role',
-    statements,
+    statements: [...statements, denyTagChanges],
     roles: [role],
   });
+  createStudioDataPolicy(scope, `${id}Data`, role, access.data);
   // acknowledged once the app is prepared, so that references to a domain in another stack are
   // named the way the compliance packs see them (as imports); a finding id with a second '::' (pseudo
   // parameters like `<AWS::Region>` in environment-agnostic stacks, or the literal `:::` of an imported S3

@@ -6,6 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { validateDataAccess } from './data-access';
+import { StudioPackageMirror, StudioSharedDatabase } from './data-access-props';
 import { createStudioPolicy, createStudioRole, SHARING_PREFIX, StudioAccess } from './execution-policy';
 
 /**
@@ -133,6 +135,54 @@ export interface StudioDomainProps {
   readonly ecrRepositories?: ecr.IRepository[];
 
   /**
+   * Name patterns (`*` for the varying part) of buckets whose objects the execution roles may list and
+   * read, for buckets that do not exist yet when the domain is made, e.g. the use cases' artifact buckets
+   * `vwml-*-artifacts-222222222222` found by the platform's naming convention.
+   * @default - none
+   */
+  readonly readableBucketNamePatterns?: string[];
+
+  /**
+   * Aliases (`*` allowed) of the KMS keys of this account that encrypt the objects of
+   * `readableBucketNamePatterns`, e.g. `alias/vwml/*\/artifacts`: the roles may decrypt with them through
+   * S3 only.
+   * @default - none (the objects are readable only if their key is the domain key or one the roles may use otherwise)
+   */
+  readonly readableBucketKeyAliases?: string[];
+
+  /**
+   * Glue databases (typically resource links to a database shared through Lake Formation from another
+   * account) the execution roles may query: Glue metadata reads on the link and its target,
+   * `lakeformation:GetDataAccess`, and decryption of the target catalog through Glue. Lake Formation
+   * grants to the roles still decide which tables and columns they read.
+   * @default - none
+   */
+  readonly sharedDatabases?: StudioSharedDatabase[];
+
+  /**
+   * The Athena workgroup the execution roles run queries in (its configuration should be enforced, with
+   * encrypted results in `athenaResultsBucket`). Requires `athenaResultsBucket`.
+   * @default - no Athena access
+   */
+  readonly athenaWorkGroupName?: string;
+
+  /**
+   * The bucket the Athena workgroup writes query results to: the roles may read and write its objects,
+   * and use its key. Requires `athenaWorkGroupName`.
+   * @default - no Athena access
+   */
+  readonly athenaResultsBucket?: s3.IBucket;
+
+  /**
+   * The CodeArtifact mirror the execution roles install packages from (`pip`/`npm` through
+   * `aws codeartifact login`): `codeartifact:GetAuthorizationToken` on the domain,
+   * `GetRepositoryEndpoint` and `ReadFromRepository` on the repositories, and `sts:GetServiceBearerToken`
+   * for CodeArtifact only. The permissions boundary must allow these actions too.
+   * @default - no package mirror access
+   */
+  readonly packageMirror?: StudioPackageMirror;
+
+  /**
    * A bucket for notebooks shared with their cell output. When given, sharing with output is allowed
    * and written under `studio-sharing/` of this bucket, encrypted with the bucket's key (or the domain
    * key); when not given, notebooks are shared without their output.
@@ -149,10 +199,12 @@ export interface StudioDomainProps {
   readonly hiddenAppTypes?: string[];
 
   /**
-   * The id of the S3 managed prefix list (`pl-...`), when S3 is reached through a gateway endpoint:
-   * the domain's security group then also allows HTTPS to it. Interface endpoints in the VPC are
+   * The id of the S3 managed prefix list (`pl-...`) of the region: the domain's security group allows
+   * HTTPS to it, the addresses of S3 behind the gateway endpoint. Interface endpoints in the VPC are
    * covered by the rule that allows HTTPS to the VPC CIDR.
-   * @default - HTTPS only to the VPC CIDR
+   * @default - HTTPS to any IPv4 address for S3: the domain belongs in isolated subnets (no internet
+   *   gateway, no NAT), whose only route beyond the VPC is the S3 gateway endpoint (no context lookup,
+   *   so the app synthesizes without AWS credentials)
    */
   readonly s3PrefixListId?: string;
 
@@ -167,8 +219,10 @@ export interface StudioDomainProps {
  * A SageMaker Studio domain that keeps all traffic in a VPC: IAM or IAM Identity Center sign-in,
  * EFS and EBS encrypted with a customer-managed key, idle apps shut down, a least-privilege default
  * execution role inside a permissions boundary and the guardrail policy, a security group that only
- * reaches the VPC (HTTPS to its endpoints, NFS among domain members), notebook output not shared
- * (or only to an encrypted bucket), and retained when it leaves the stack.
+ * reaches the VPC endpoints and S3 (HTTPS) and the other domain members (NFS), notebook output not shared
+ * (or only to an encrypted bucket), and retained when it leaves the stack. Optionally the execution roles
+ * read buckets found by name pattern, query shared Lake Formation databases through Athena, and install
+ * packages from a CodeArtifact mirror.
  *
  * @example
  * const domain = new StudioDomain(this, 'Studio', {
@@ -259,8 +313,12 @@ export class StudioDomain extends Construct {
       description: 'SageMaker Studio domain: HTTPS to the VPC endpoints, NFS among domain members',
     });
     sg.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints');
+    // Studio reads and writes S3 (notebooks, data, job artifacts) through the gateway endpoint, which is
+    // not in the VPC CIDR
     if (props.s3PrefixListId) {
       sg.addEgressRule(ec2.Peer.prefixList(props.s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to the S3 gateway endpoint');
+    } else {
+      sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint (the only route out of the isolated subnets)');
     }
     sg.addIngressRule(sg, ec2.Port.tcp(2049), 'NFS (EFS home directories) among domain members');
     sg.addEgressRule(sg, ec2.Port.tcp(2049), 'NFS (EFS home directories) among domain members');
@@ -278,7 +336,16 @@ export class StudioDomain extends Construct {
       readWriteBuckets: props.readWriteBuckets ?? [],
       ecrRepositories: props.ecrRepositories ?? [],
       sharingBucket: props.notebookSharingBucket,
+      data: {
+        readableBucketNamePatterns: props.readableBucketNamePatterns ?? [],
+        readableBucketKeyAliases: props.readableBucketKeyAliases ?? [],
+        sharedDatabases: props.sharedDatabases ?? [],
+        athenaWorkGroupName: props.athenaWorkGroupName,
+        athenaResultsBucket: props.athenaResultsBucket,
+        packageMirror: props.packageMirror,
+      },
     };
+    validateDataAccess(this.node.path, this._access.data);
 
     const role = createStudioRole(
       this,

@@ -59,7 +59,7 @@ describe('roles of the platform', () => {
   const app = new App();
   const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.sample() });
 
-  test('every role carries the permissions boundary, except the Service Catalog launch role', () => {
+  test('every role carries the permissions boundary, except the Service Catalog launch roles (EXP: Model Building, RES: Model Deployment)', () => {
     const unbounded: string[] = [];
     let roles = 0;
     for (const stack of platform.stacks) {
@@ -71,7 +71,10 @@ describe('roles of the platform', () => {
       }
     }
     expect(roles).toBeGreaterThan(30);
-    expect(unbounded).toEqual([expect.stringMatching(/^vwml-platform-res\/PortfolioLaunchRole.*:vwml-catalog-launch$/)]);
+    expect(unbounded).toEqual([
+      expect.stringMatching(/^vwml-platform-exp\/PortfolioLaunchRole.*:vwml-catalog-launch$/),
+      expect.stringMatching(/^vwml-platform-res\/PortfolioLaunchRole.*:vwml-catalog-launch$/),
+    ]);
   });
 
   test('the RES execution policy admits exactly the launch role without the boundary', () => {

@@ -92,19 +92,20 @@ describe('launch role, simulated', () => {
   });
 
   test.each([
-    ['a product role with another boundary', 'iam:CreateRole', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': `arn:aws:iam::${RES}:policy/admin` }],
-    ['a role outside the product prefix', 'iam:CreateRole', `arn:aws:iam::${RES}:role/admin`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }],
-    ['an inline policy on a product role', 'iam:PutRolePolicy', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }],
-    ['removing a product role boundary', 'iam:DeleteRolePermissionsBoundary', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, {}],
-    ['a bucket that is not a product bucket', 's3:PutBucketPolicy', `arn:aws:s3:::${RES}-data-lake`, {}],
-    ['deleting a product bucket', 's3:DeleteBucket', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678`, {}],
-    ['reading product data', 's3:GetObject', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}],
-    ['a stack that Service Catalog did not create', 'cloudformation:DeleteStack', `arn:aws:cloudformation:eu-central-1:${RES}:stack/platform-network/1b2c`, {}],
-    ['deleting a key', 'kms:ScheduleKeyDeletion', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}],
-    ['decrypting with a key', 'kms:Decrypt', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}],
-    ['registering model versions', 'sagemaker:CreateModelPackage', `arn:aws:sagemaker:eu-central-1:${RES}:model-package/churn/1`, {}],
-  ])('refuses: %s', async (_name, action, resource, context) => {
-    expect(await decide(policies, action, resource, context as Record<string, string>)).toBe('ImplicitlyDenied');
+    ['a product role with another boundary', 'iam:CreateRole', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': `arn:aws:iam::${RES}:policy/admin` }, 'ExplicitlyDenied'],
+    ['a role outside the product prefix', 'iam:CreateRole', `arn:aws:iam::${RES}:role/admin`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }, 'ExplicitlyDenied'],
+    ['an inline policy on a product role', 'iam:PutRolePolicy', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }, 'ImplicitlyDenied'],
+    ['removing a product role boundary', 'iam:DeleteRolePermissionsBoundary', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, {}, 'ExplicitlyDenied'],
+    ['a bucket that is not a product bucket', 's3:PutBucketPolicy', `arn:aws:s3:::${RES}-data-lake`, {}, 'ImplicitlyDenied'],
+    ['deleting a product bucket', 's3:DeleteBucket', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678`, {}, 'ImplicitlyDenied'],
+    ['reading product data', 's3:GetObject', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}, 'ImplicitlyDenied'],
+    ['a stack that Service Catalog did not create', 'cloudformation:DeleteStack', `arn:aws:cloudformation:eu-central-1:${RES}:stack/platform-network/1b2c`, {}, 'ImplicitlyDenied'],
+    ['deleting a key', 'kms:ScheduleKeyDeletion', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ExplicitlyDenied'],
+    ['decrypting with a key', 'kms:Decrypt', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ImplicitlyDenied'],
+    ['registering model versions', 'sagemaker:CreateModelPackage', `arn:aws:sagemaker:eu-central-1:${RES}:model-package/churn/1`, {}, 'ImplicitlyDenied'],
+  ])('refuses: %s', async (_name, action, resource, context, expected) => {
+    // explicitly where the launch role's restrictions deny it, implicitly where nothing allows it
+    expect(await decide(policies, action, resource, context as Record<string, string>)).toBe(expected);
   });
 });
 

@@ -4,7 +4,7 @@ import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
-import { ComplianceCheck, MlopsLaunchRole, MlopsPortfolio, MlopsPortfolioProps } from '../../../src';
+import { ComplianceCheck, MlopsLaunchRole, MlopsPortfolio, MlopsPortfolioProps, MlopsProduct } from '../../../src';
 import { testStack } from '../../helpers/stacks';
 
 const RES = '222222222222';
@@ -87,13 +87,18 @@ describe('MlopsPortfolio', () => {
     const role = roles[0].Properties;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'servicecatalog.amazonaws.com' } }]);
     expect(role.Policies).toBeUndefined();
-    expect(role.ManagedPolicyArns).toHaveLength(5);
+    expect(role.ManagedPolicyArns).toHaveLength(6);
+    // one of them only denies: the launch role's restrictions
+    const restrictions = managedPolicies(t)[role.ManagedPolicyArns[5].Ref].Properties.PolicyDocument.Statement;
+    expect(restrictions.map((s: any) => [s.Sid, s.Effect])).toEqual([
+      ['NoIamOutsideTheProducts', 'Deny'], ['NoBoundaryRemoval', 'Deny'], ['NoKeyDeletionOrRotationOff', 'Deny'], ['NoRoleChangeWithoutTheProductBoundary', 'Deny'],
+    ]);
     t.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('launch role: CloudFormation only on Service Catalog stacks, templates only from Service Catalog', () => {
     const { t } = build();
-    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
     const stacks = statements.find((s) => s.Sid === 'ManageProvisionedProductStacks');
     expect(stacks.Resource).toBe(`arn:aws:cloudformation:eu-central-1:${RES}:stack/SC-${RES}-pp-*`);
     const templates = statements.find((s) => s.Sid === 'ReadProductTemplatesFromServiceCatalog');
@@ -108,9 +113,9 @@ describe('MlopsPortfolio', () => {
 
   test('launch role: roles only with the product roles boundary, named mlops-*', () => {
     const { t } = build();
-    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
     const create = statements.find((s) => s.Sid === 'CreateOnlyBoundedProductRoles');
-    expect(create.Action).toEqual(['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy']);
+    expect(create.Action).toEqual(['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy']);
     expect(create.Resource).toBe(`arn:aws:iam:*:${RES}:role/mlops-*`);
     expect(create.Condition).toEqual({ ArnEquals: { 'iam:PermissionsBoundary': { Ref: expect.stringMatching(/^ProductRoleBoundary/) } } });
     // removing the boundary is never allowed, nor is any inline role policy
@@ -132,7 +137,7 @@ describe('MlopsPortfolio', () => {
 
   test('launch role: keys, buckets and model package groups are created and configured, never deleted or disabled', () => {
     const { t } = build();
-    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
     expect(statements.find((s) => s.Sid === 'CreateSymmetricEncryptionKeys')).toMatchObject({
       Action: 'kms:CreateKey',
       Resource: '*',
@@ -191,10 +196,42 @@ describe('MlopsPortfolio', () => {
   });
 });
 
+describe('MlopsPortfolio products and principal roles', () => {
+  test('one product only, associated with a role of the app, launched through the local launch role', () => {
+    const { app, stack } = testStack('Exp');
+    const engineer = new iam.Role(stack, 'Engineer', { assumedBy: new iam.AccountRootPrincipal() });
+    const portfolio = new MlopsPortfolio(stack, 'Portfolio', { products: [MlopsProduct.MODEL_BUILDING], principalRoles: [engineer], launchRoleName: 'mlops-catalog-launch' });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ServiceCatalog::CloudFormationProduct', 1);
+    t.hasResourceProperties('AWS::ServiceCatalog::CloudFormationProduct', { Name: 'Model Building' });
+    t.hasResourceProperties('AWS::ServiceCatalog::PortfolioPrincipalAssociation', { PrincipalARN: { 'Fn::GetAtt': [stack.getLogicalId(engineer.node.defaultChild as any), 'Arn'] } });
+    expect(portfolio.modelDeploymentProduct).toBeUndefined();
+    expect(portfolio.modelDeploymentStack).toBeUndefined();
+    expect(app).toBeDefined();
+  });
+
+  test('the product roles get the PermissionsBoundaryArn parameter even where the holding stack bounds every role', () => {
+    const { app, stack } = testStack('Res');
+    const platformBoundary = new iam.ManagedPolicy(stack, 'PlatformBoundary', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
+    iam.PermissionsBoundary.of(stack).apply(platformBoundary);
+    const portfolio = new MlopsPortfolio(stack, 'Portfolio');
+    for (const productStack of [portfolio.modelBuildingStack!, portfolio.modelDeploymentStack!]) {
+      const template = productTemplate(app, productStack);
+      const roles = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::IAM::Role') as any[];
+      expect(roles.map((r) => r.Properties.PermissionsBoundary)).toEqual([{ Ref: 'PermissionsBoundaryArn' }]);
+    }
+  });
+
+  test('products must be listed once each, at least one', () => {
+    expect(() => build({ products: [] })).toThrow(/products must list/);
+    expect(() => build({ products: [MlopsProduct.MODEL_BUILDING, MlopsProduct.MODEL_BUILDING] })).toThrow(/each once/);
+  });
+});
+
 describe('Model Building product template', () => {
   test('takes the use case and the boundary as validated parameters', () => {
     const { app, portfolio } = build();
-    const template = productTemplate(app, portfolio.modelBuildingStack);
+    const template = productTemplate(app, portfolio.modelBuildingStack!);
     expect(template.Parameters.UseCaseName).toMatchObject({ Type: 'String', AllowedPattern: '^[a-z][a-z0-9-]{1,30}[a-z0-9]$' });
     expect(template.Parameters.PermissionsBoundaryArn).toMatchObject({ Type: 'String', AllowedPattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$' });
     expect(Object.keys(template.Outputs).sort()).toEqual(['ArtifactsBucketName', 'EncryptionKeyArn', 'ModelPackageGroupName', 'PipelineExecutionRoleArn']);
@@ -202,7 +239,7 @@ describe('Model Building product template', () => {
 
   test('creates a key, a secure artifact bucket, a model package group and a bounded pipeline role', () => {
     const { app, portfolio } = build();
-    const t = Template.fromJSON(productTemplate(app, portfolio.modelBuildingStack));
+    const t = Template.fromJSON(productTemplate(app, portfolio.modelBuildingStack!));
     t.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
     t.resourceCountIs('AWS::S3::Bucket', 2);
     t.hasResource('AWS::S3::Bucket', {
@@ -240,14 +277,14 @@ describe('Model Building product template', () => {
 describe('Model Deployment product template', () => {
   test('takes use case, stage, boundary and the model artifact location', () => {
     const { app, portfolio } = build();
-    const template = productTemplate(app, portfolio.modelDeploymentStack);
+    const template = productTemplate(app, portfolio.modelDeploymentStack!);
     expect(Object.keys(template.Parameters).sort()).toEqual(['ModelArtifactsBucketName', 'ModelArtifactsKeyArn', 'PermissionsBoundaryArn', 'StageName', 'UseCaseName']);
     expect(template.Parameters.StageName.AllowedValues).toEqual(['dev', 'int', 'prod']);
   });
 
   test('creates a key, a secure data-capture bucket and a bounded endpoint role', () => {
     const { app, portfolio } = build();
-    const t = Template.fromJSON(productTemplate(app, portfolio.modelDeploymentStack));
+    const t = Template.fromJSON(productTemplate(app, portfolio.modelDeploymentStack!));
     t.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
     t.resourceCountIs('AWS::S3::Bucket', 2);
     t.hasResourceProperties('AWS::IAM::Role', {

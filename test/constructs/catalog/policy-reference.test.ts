@@ -49,7 +49,7 @@ function templates(): any[] {
     const portfolio = new MlopsPortfolio(stack, 'Portfolio', { productRolesBoundary: boundary });
     all.push(Template.fromStack(stack).toJSON());
     const assembly = (Stage.of(stack) as Stage).synth();
-    for (const product of [portfolio.modelBuildingStack, portfolio.modelDeploymentStack]) {
+    for (const product of [portfolio.modelBuildingStack!, portfolio.modelDeploymentStack!]) {
       all.push(JSON.parse(fs.readFileSync(path.join(assembly.directory, product.templateFile), 'utf-8')));
     }
   }

@@ -41,7 +41,7 @@ describe('DataScientistProfile', () => {
           ExecutionRole: { 'Fn::GetAtt': [roleId, 'Arn'] },
           SecurityGroups: [{ 'Fn::GetAtt': [sgId, 'GroupId'] }],
         },
-        Tags: [{ Key: 'CostCenter', Value: 'ml-42' }, { Key: 'Owner', Value: 'alice@example.com' }],
+        Tags: [{ Key: 'CostCenter', Value: 'ml-42' }, { Key: 'studio-user', Value: 'alice@example.com' }],
       },
     });
     // no Identity Center binding for an IAM domain
@@ -55,11 +55,11 @@ describe('DataScientistProfile', () => {
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('^SageMaker Studio user profile alice'),
       VpcId: { Ref: stack.getLogicalId(domain.vpc.node.defaultChild as any) },
-      Tags: Match.arrayWith([{ Key: 'Owner', Value: 'alice@example.com' }]),
+      Tags: Match.arrayWith([{ Key: 'studio-user', Value: 'alice@example.com' }]),
     });
     t.hasResourceProperties('AWS::IAM::Role', {
       Description: 'Execution role of the SageMaker Studio user profile alice',
-      Tags: Match.arrayWith([{ Key: 'Owner', Value: 'alice@example.com' }]),
+      Tags: Match.arrayWith([{ Key: 'studio-user', Value: 'alice@example.com' }]),
     });
     expect(alice.userProfileName).toBe('alice');
     expect(stack.resolve(alice.userProfileArn)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(alice.cfnUserProfile), 'UserProfileArn'] });
@@ -107,14 +107,14 @@ describe('DataScientistProfile', () => {
       UserProfileName: 'bob',
       SingleSignOnUserIdentifier: 'UserName',
       SingleSignOnUserValue: 'bob@example.com',
-      Tags: [{ Key: 'Owner', Value: 'bob@example.com' }],
+      Tags: [{ Key: 'studio-user', Value: 'bob@example.com' }],
     });
   });
 
   test('the owner defaults to the user profile name with IAM sign-in', () => {
     const { stack, domain } = setup();
     new DataScientistProfile(stack, 'Carol', { domain, userProfileName: 'carol-1' });
-    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::UserProfile', { Tags: [{ Key: 'Owner', Value: 'carol-1' }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::UserProfile', { Tags: [{ Key: 'studio-user', Value: 'carol-1' }] });
   });
 
   test('several profiles pass the compliance packs with only the acknowledged Studio wildcards', () => {

@@ -143,13 +143,14 @@ describe('StudioDomain', () => {
     t().hasResourceProperties('AWS::SageMaker::Domain', { AuthMode: 'SSO' });
   });
 
-  test('security group: HTTPS to the VPC CIDR only, NFS among members, nothing else', () => {
+  test('security group: HTTPS to the VPC CIDR and to S3 (the isolated subnets\' only other route), NFS among members, nothing else', () => {
     const { t, stack, f, domain } = domainStack();
     const sgId = logicalId(stack, domain.securityGroup);
     const sg = t().findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^SageMaker Studio domain') } });
     expect(Object.keys(sg)).toEqual([sgId]);
     expect((sg[sgId] as any).Properties.SecurityGroupEgress).toEqual([
       { CidrIp: { 'Fn::GetAtt': [stack.getLogicalId(f.vpc.node.defaultChild as any), 'CidrBlock'] }, Description: 'HTTPS to the VPC endpoints', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to S3 through the gateway endpoint (the only route out of the isolated subnets)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
     ]);
     expect((sg[sgId] as any).Properties.SecurityGroupIngress).toBeUndefined();
     const ingress = t().findResources('AWS::EC2::SecurityGroupIngress');
@@ -232,8 +233,9 @@ describe('StudioDomain', () => {
       'ReadWriteWorkObjects',
       'EcrLogin',
       'PullGivenImages',
+      'NoStudioUserTagChangesOnProfiles',
     ]);
-    expect(statements.every((s: any) => s.Effect === 'Allow')).toBe(true);
+    expect(statements.filter((s: any) => s.Effect !== 'Allow').map((s: any) => s.Sid)).toEqual(['NoStudioUserTagChangesOnProfiles']);
     expect(bySid.StudioAppsAndSpacesOfThisDomain.Resource).toEqual([
       { 'Fn::GetAtt': [domainId, 'DomainArn'] },
       { 'Fn::Join': ['', ['arn:aws:sagemaker:eu-central-1:222222222222:user-profile/', { 'Fn::GetAtt': [domainId, 'DomainId'] }, '/*']] },

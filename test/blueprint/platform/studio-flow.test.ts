@@ -1,0 +1,228 @@
+/**
+ * Issue 11, defects 11 and 4 (EXP side): a data scientist opens their own Studio profile, queries the
+ * table DATA shares and installs packages from the mirror. Every policy is read from the synthesized
+ * templates of the sample platform (synthesized once).
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MlopsPlatform, Persona, PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
+import { logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
+
+const config = PlatformConfig.sample();
+const app = new App();
+const platform = new MlopsPlatform(app, 'Platform', { config });
+const expStack = platform.exp;
+const exp = Template.fromStack(expStack);
+const expJson = exp.toJSON();
+const DOMAIN_ID = 'd-abc123';
+const EXP = '222222222222';
+const MIRROR_DOMAIN_ARN = `arn:aws:codeartifact:eu-central-1:${EXP}:domain/vwml`;
+const MIRROR_REPO_ARN = `arn:aws:codeartifact:eu-central-1:${EXP}:repository/vwml/shared`;
+const policies = TemplatePolicies.fromStack(expStack, {
+  references: {
+    [`${logicalIdOf(expStack.studio.cfnDomain)}.DomainId`]: DOMAIN_ID,
+    // CodeArtifact ARNs carry the domain in the repository's path
+    [`${logicalIdOf(expStack.packageMirror.domain)}.Arn`]: MIRROR_DOMAIN_ARN,
+    [`${logicalIdOf(expStack.packageMirror.sharedRepository)}.Arn`]: MIRROR_REPO_ARN,
+  },
+});
+const DATA = '111111111111';
+const REGION = 'eu-central-1';
+const glueArn = (account: string, resource: string) => `arn:aws:glue:${REGION}:${account}:${resource}`;
+
+const profile = expStack.profiles['data-scientist-1'];
+const scientist = { ...policies.rolePolicies(logicalIdOf(profile.role)), principal: `arn:aws:iam::${EXP}:role/data-scientist-1-execution` };
+
+/** The tags of a resource of the EXP template, as a map. */
+function tagsOf(logicalId: string): Record<string, string> {
+  return Object.fromEntries((expJson.Resources[logicalId].Properties.Tags ?? []).map((t: any) => [t.Key, t.Value]));
+}
+
+describe('EXP: a data scientist opens exactly their own Studio profile', () => {
+  const ds = {
+    ...policies.rolePolicies(logicalIdOf(expStack.personas!.role(Persona.DATA_SCIENTIST))),
+    principal: `arn:aws:iam::${EXP}:role/vwml-DataScientist`,
+  };
+  const domainId = DOMAIN_ID;
+
+  test.each([
+    ['data-scientist-1', 'Allowed'],
+    ['data-scientist-2', 'ImplicitlyDenied'],
+  ])('the data scientist whose session tag is data-scientist-1 opens %s: %s', async (userProfileName, expected) => {
+    const tags = tagsOf(logicalIdOf(expStack.profiles[userProfileName].cfnUserProfile));
+    expect(await simulate({
+      ...ds,
+      action: 'sagemaker:CreatePresignedDomainUrl',
+      resource: `arn:aws:sagemaker:${REGION}:${EXP}:user-profile/${domainId}/${userProfileName}`,
+      context: {
+        'aws:ResourceTag/studio-user': tags['studio-user'],
+        'aws:PrincipalTag/studio-user': 'data-scientist-1',
+      },
+    })).toBe(expected);
+  });
+
+  test('the profile carries one ownership tag, studio-user, with the owner (here the user profile name)', () => {
+    const tags = tagsOf(logicalIdOf(profile.cfnUserProfile));
+    expect(tags['studio-user']).toBe('data-scientist-1');
+    expect(tags.Owner).toBeUndefined();
+  });
+
+  test('a Studio execution role cannot retag a profile as its own', async () => {
+    expect(await simulate({
+      ...scientist,
+      action: 'sagemaker:AddTags',
+      resource: `arn:aws:sagemaker:${REGION}:${EXP}:user-profile/${DOMAIN_ID}/data-scientist-2`,
+      context: { 'aws:TagKeys': ['studio-user'] },
+    })).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('EXP: Studio reaches S3 and the data services through the VPC', () => {
+  test('the domain security group sends HTTPS to S3 (the gateway endpoint), not only to the VPC CIDR', () => {
+    const sgId = logicalIdOf(expStack.studio.securityGroup);
+    expect(expJson.Resources[sgId].Properties.SecurityGroupEgress).toContainEqual(
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    );
+  });
+
+  test.each(['glue', 'athena', 'lakeformation'])('an interface endpoint for %s, private DNS, behind the endpoint security group', (service) => {
+    exp.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: `com.amazonaws.${REGION}.${service}`,
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+      SecurityGroupIds: [{ 'Fn::GetAtt': [logicalIdOf(expStack.network!.endpointSecurityGroup), 'GroupId'] }],
+    });
+  });
+});
+
+describe('EXP: a data scientist queries the table DATA shares', () => {
+  const consumer = expStack.sharedData!;
+
+  test('a resource link to the DATA database, and an Athena workgroup whose encrypted results configuration is enforced', () => {
+    exp.hasResourceProperties('AWS::Glue::Database', {
+      CatalogId: EXP,
+      DatabaseInput: { Name: 'welding', TargetDatabase: { CatalogId: DATA, DatabaseName: 'welding' } },
+    });
+    const keyArn = { 'Fn::GetAtt': [logicalIdOf(expStack.platformKey.key), 'Arn'] };
+    exp.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'vwml-data-scientists',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: keyArn }, ExpectedBucketOwner: EXP },
+      },
+    });
+  });
+
+  test('Lake Formation in EXP passes the shared SELECT on to every Studio role, after its execution role became an administrator', () => {
+    const settings = exp.findResources('AWS::LakeFormation::DataLakeSettings');
+    expect(Object.values(settings).map((r: any) => r.Properties.Admins)).toEqual([
+      [{ DataLakePrincipalIdentifier: `arn:aws:iam::${EXP}:role/cdk-vwml-cfn-exec-role-${EXP}-${REGION}` }],
+    ]);
+    const selects = Object.values(exp.findResources('AWS::LakeFormation::PrincipalPermissions'))
+      .filter((r: any) => r.Properties.Permissions.includes('SELECT')) as any[];
+    const roles = [expStack.studio.defaultExecutionRole, ...Object.values(expStack.profiles).map((p) => p.role)];
+    expect(selects.map((r) => r.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0]).sort()).toEqual(roles.map((r) => logicalIdOf(r)).sort());
+    for (const r of selects) {
+      expect(r.Properties.Resource.TableWithColumns).toEqual({
+        CatalogId: DATA,
+        DatabaseName: 'welding',
+        Name: 'weld_readings',
+        ColumnNames: config.dataShare!.tables[0].sharedColumns,
+      });
+      expect(r.DependsOn).toContain(Object.keys(settings)[0]);
+    }
+  });
+
+  // Lake Formation's cross-account grant puts a Glue resource policy on DATA's catalog for EXP (through RAM)
+  const ramCatalogPolicy: PolicyDocumentJson = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${EXP}:root` }, Action: 'glue:*', Resource: glueArn(DATA, '*') }],
+  };
+
+  test.each([
+    ['glue:GetDatabase', glueArn(EXP, 'database/welding')],
+    ['glue:GetTable', glueArn(EXP, 'table/welding/weld_readings')],
+    ['glue:GetPartitions', glueArn(EXP, 'table/welding/weld_readings')],
+    ['glue:GetTables', glueArn(EXP, 'database/welding')],
+    ['glue:GetDatabase', glueArn(DATA, 'database/welding')],
+    ['glue:GetTable', glueArn(DATA, 'table/welding/weld_readings')],
+    ['glue:GetPartitions', glueArn(DATA, 'table/welding/weld_readings')],
+  ])('the profile role may call %s on %s', async (action, resource) => {
+    expect(await simulate({ ...scientist, action, resource, resourcePolicy: resource.includes(DATA) ? ramCatalogPolicy : undefined })).toBe('Allowed');
+  });
+
+  test('but not read another database of either catalog', async () => {
+    expect(await simulate({ ...scientist, action: 'glue:GetTable', resource: glueArn(EXP, 'table/hr/salaries') })).toBe('ImplicitlyDenied');
+    expect(await simulate({ ...scientist, action: 'glue:GetTable', resource: glueArn(DATA, 'table/hr/salaries'), resourcePolicy: ramCatalogPolicy })).toBe('ImplicitlyDenied');
+  });
+
+  test('the profile role may get data access from Lake Formation', async () => {
+    expect(await simulate({ ...scientist, action: 'lakeformation:GetDataAccess', resource: '*' })).toBe('Allowed');
+  });
+
+  test('the profile role may decrypt DATA\'s catalog through Glue: its identity policy and DATA\'s key policy both allow it', async () => {
+    const data = TemplatePolicies.fromStack(platform.data);
+    const keyId = logicalIdOf(platform.data.platformKey.key);
+    const keyArn = data.resolve({ 'Fn::GetAtt': [keyId, 'Arn'] }) as string;
+    const keyPolicy = data.resolve(Template.fromStack(platform.data).toJSON().Resources[keyId].Properties.KeyPolicy);
+    const context = { 'kms:ViaService': `glue.${REGION}.amazonaws.com`, 'kms:ResourceAliases': ['alias/vwml/platform'] };
+    expect(await simulate({ ...scientist, action: 'kms:Decrypt', resource: keyArn, resourcePolicy: keyPolicy, context })).toBe('Allowed');
+    expect(await simulate({ ...scientist, action: 'kms:Decrypt', resource: keyArn, resourcePolicy: keyPolicy, context: { ...context, 'kms:ViaService': `s3.${REGION}.amazonaws.com` } }))
+      .not.toBe('Allowed');
+  });
+
+  test('the profile role runs queries in the workgroup only, and reads and writes its results', async () => {
+    const workgroup = `arn:aws:athena:${REGION}:${EXP}:workgroup/vwml-data-scientists`;
+    for (const action of ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults']) {
+      expect(await simulate({ ...scientist, action, resource: workgroup })).toBe('Allowed');
+    }
+    expect(await simulate({ ...scientist, action: 'athena:StartQueryExecution', resource: `arn:aws:athena:${REGION}:${EXP}:workgroup/primary` })).toBe('ImplicitlyDenied');
+    const bucket = policies.resolve(expStack.resolve(consumer.queryResults.bucket.bucketName)) as string;
+    for (const action of ['s3:PutObject', 's3:GetObject']) {
+      expect(await simulate({ ...scientist, action, resource: `arn:aws:s3:::${bucket}/results/q-1.csv` })).toBe('Allowed');
+    }
+    const keyArn = policies.resolve(expStack.resolve(expStack.platformKey.key.keyArn)) as string;
+    const keyPolicy = policies.resolve(expJson.Resources[logicalIdOf(expStack.platformKey.key)].Properties.KeyPolicy);
+    expect(await simulate({ ...scientist, action: 'kms:GenerateDataKey', resource: keyArn, resourcePolicy: keyPolicy })).toBe('Allowed');
+  });
+
+  test('the EXP execution policy may create the resource link, the workgroup and the Lake Formation grants', async () => {
+    const policy = PlatformBootstrap.forAccount(config, PlatformAccount.EXP).executionPolicyDocument;
+    const principal = `arn:aws:iam::${EXP}:role/cdk-vwml-cfn-exec-role-${EXP}-${REGION}`;
+    for (const [action, resource] of [
+      ['glue:CreateDatabase', glueArn(EXP, 'database/welding')],
+      ['athena:CreateWorkGroup', `arn:aws:athena:${REGION}:${EXP}:workgroup/vwml-data-scientists`],
+      ['lakeformation:GrantPermissions', '*'],
+      ['lakeformation:PutDataLakeSettings', '*'],
+    ]) {
+      expect(await simulate({ identityPolicies: [policy], principal, action, resource })).toBe('Allowed');
+    }
+  });
+});
+
+describe('EXP: a data scientist reads the use cases\' artifacts and installs packages from the mirror', () => {
+  test('artifact buckets of the use cases, by naming convention, read-only', async () => {
+    const object = `arn:aws:s3:::vwml-weld-gun-pm-artifacts-${EXP}/code/train.py`;
+    expect(await simulate({ ...scientist, action: 's3:GetObject', resource: object })).toBe('Allowed');
+    expect(await simulate({ ...scientist, action: 's3:PutObject', resource: object })).toBe('ImplicitlyDenied');
+    expect(await simulate({ ...scientist, action: 's3:GetObject', resource: `arn:aws:s3:::other-bucket-${EXP}/x` })).toBe('ImplicitlyDenied');
+    expect(await simulate({
+      ...scientist,
+      action: 'kms:Decrypt',
+      resource: `arn:aws:kms:${REGION}:${EXP}:key/11111111-2222-3333-4444-555555555555`,
+      resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${EXP}:root` }, Action: 'kms:*', Resource: '*' }] },
+      context: { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:ResourceAliases': ['alias/vwml/weld-gun-pm/artifacts'] },
+    })).toBe('Allowed');
+  });
+
+  test('CodeArtifact token, endpoint and reads of the mirror, and a bearer token for CodeArtifact only', async () => {
+    const domainArn = MIRROR_DOMAIN_ARN;
+    const repoArn = MIRROR_REPO_ARN;
+    expect(await simulate({ ...scientist, action: 'codeartifact:GetAuthorizationToken', resource: domainArn })).toBe('Allowed');
+    for (const action of ['codeartifact:GetRepositoryEndpoint', 'codeartifact:ReadFromRepository']) {
+      expect(await simulate({ ...scientist, action, resource: repoArn })).toBe('Allowed');
+    }
+    expect(await simulate({ ...scientist, action: 'sts:GetServiceBearerToken', resource: '*', context: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } })).toBe('Allowed');
+    expect(await simulate({ ...scientist, action: 'sts:GetServiceBearerToken', resource: '*', context: { 'sts:AWSServiceName': 'other.amazonaws.com' } })).toBe('ImplicitlyDenied');
+  });
+});
