@@ -183,6 +183,14 @@ function references(stack: FlowStack, ssm: Map<string, string>): Record<string, 
         refs[`${id}.Name`] = p.DomainName;
         refs[`${id}.Arn`] = `arn:aws:codeartifact:${region}:${account}:domain/${p.DomainName}`;
         break;
+      case 'AWS::CodeArtifact::Repository': {
+        // DomainName is a GetAtt of the domain in the same template: resolve it through the domain's own name
+        const domainId = p.DomainName?.['Fn::GetAtt']?.[0];
+        const domain = typeof p.DomainName === 'string' ? p.DomainName : t.Resources?.[domainId]?.Properties?.DomainName;
+        refs[`${id}.Name`] = p.RepositoryName;
+        refs[`${id}.Arn`] = `arn:aws:codeartifact:${region}:${account}:repository/${domain}/${p.RepositoryName}`;
+        break;
+      }
       case 'AWS::SageMaker::ModelPackageGroup':
         refs[id] = name;
         refs[`${id}.ModelPackageGroupArn`] = `arn:aws:sagemaker:${region}:${account}:model-package-group/${name}`;

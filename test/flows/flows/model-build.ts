@@ -208,9 +208,9 @@ export const MODEL_BUILD: Flow = {
       action: 'glue:GetTable',
       resource: 'arn:aws:glue:eu-central-1:222222222222:table/weld/readings',
       network: { from: JOB_SG },
-      reason: 'No glue endpoint in the EXP VPC: the isolated job cannot reach the Glue API',
-      doc: 'https://docs.aws.amazon.com/glue/latest/dg/vpc-interface-endpoints.html',
-      deniedFor: { stage: 'network', because: 'no glue endpoint' },
+      reason: 'The pipeline role reads its training data from the use case\'s bucket, not from the shared catalog: no Glue rights',
+      doc: 'https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
     },
   ],
 };

@@ -1,12 +1,12 @@
 /**
- * Service Catalog: an MLOps engineer launches the Model Building product for a use case (its pipeline
- * role, bucket, key and model package group belong in EXP), Service Catalog runs the launch role, and
- * terminating the product deletes what the launch created.
+ * Service Catalog: an MLOps engineer in EXP launches the Model Building product of EXP's portfolio for a
+ * use case (its pipeline role, bucket, key and model package group belong in EXP), Service Catalog runs
+ * EXP's launch role, and terminating the product deletes what the launch created.
  */
 import { Flow } from '../engine/types';
 
 const LAUNCH = 'vwml-catalog-launch';
-const SC_STACK = 'arn:aws:cloudformation:eu-central-1:333333333333:stack/SC-333333333333-pp-abcdefghijklm/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab';
+const SC_STACK = 'arn:aws:cloudformation:eu-central-1:222222222222:stack/SC-222222222222-pp-abcdefghijklm/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab';
 const SC_DOC = 'https://docs.aws.amazon.com/servicecatalog/latest/adminguide/constraints-launch.html';
 
 /** Service Catalog launch and terminate. */
@@ -19,15 +19,14 @@ export const SERVICE_CATALOG: Flow = {
       caller: 'vwml-MlopsEngineer',
       account: 'EXP',
       action: 'servicecatalog:ProvisionProduct',
-      resource: 'arn:aws:catalog:eu-central-1:222222222222:product/${PlatformRes/PortfolioModelBuilding.Ref}',
+      resource: 'arn:aws:catalog:eu-central-1:222222222222:product/${PlatformExp/PortfolioModelBuilding.Ref}',
       reason: 'The building blocks of a model build (group, bucket, pipeline role) belong in EXP, so the product must be provisioned there',
       doc: SC_DOC,
-      knownDefect: 'issue 11 #13: the products live in RES (wrong account) and the portfolio has no principal association',
     },
     {
       step: 'launch: Service Catalog creates the product stack with the launch role',
       caller: LAUNCH,
-      account: 'RES',
+      account: 'EXP',
       action: 'cloudformation:CreateStack',
       resource: SC_STACK,
       reason: 'A launch constraint makes Service Catalog run CloudFormation as the launch role',
@@ -36,17 +35,17 @@ export const SERVICE_CATALOG: Flow = {
     {
       step: 'launch: the product stack creates its pipeline role with the permissions boundary',
       caller: LAUNCH,
-      account: 'RES',
+      account: 'EXP',
       action: 'iam:CreateRole',
-      resource: 'arn:aws:iam::333333333333:role/mlops-weld-gun-pm-build-pipeline',
-      context: { 'iam:PermissionsBoundary': 'arn:aws:iam::333333333333:policy/vwml-PermissionsBoundary' },
+      resource: 'arn:aws:iam::222222222222:role/mlops-weld-gun-pm-build-pipeline',
+      context: { 'iam:PermissionsBoundary': 'arn:aws:iam::222222222222:policy/vwml-PermissionsBoundary' },
       reason: 'Every role of the platform carries the boundary',
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     },
     {
       step: 'launch: the product stack creates its key',
       caller: LAUNCH,
-      account: 'RES',
+      account: 'EXP',
       action: 'kms:CreateKey',
       resource: '*',
       context: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' },
@@ -56,7 +55,7 @@ export const SERVICE_CATALOG: Flow = {
     {
       step: 'terminate: CloudFormation deletes the product stack',
       caller: LAUNCH,
-      account: 'RES',
+      account: 'EXP',
       action: 'cloudformation:DeleteStack',
       resource: SC_STACK,
       reason: 'TerminateProvisionedProduct deletes the stack with the launch role',
@@ -65,42 +64,51 @@ export const SERVICE_CATALOG: Flow = {
     {
       step: 'terminate: the launch role deletes the model package group',
       caller: LAUNCH,
-      account: 'RES',
+      account: 'EXP',
       action: 'sagemaker:DeleteModelPackageGroup',
-      resource: 'arn:aws:sagemaker:eu-central-1:333333333333:model-package-group/mlops-weld-gun-pm',
+      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package-group/mlops-weld-gun-pm',
       reason: 'Deleting the stack deletes its resources with the launch role',
       doc: 'https://docs.aws.amazon.com/servicecatalog/latest/userguide/enduser-delete.html',
     },
     {
-      step: 'terminate: the launch role schedules the deletion of the product key',
+      step: 'terminate: the launch role deletes the product\'s pipeline role',
       caller: LAUNCH,
-      account: 'RES',
-      action: 'kms:ScheduleKeyDeletion',
-      resource: 'arn:aws:kms:eu-central-1:333333333333:key/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
-      reason: 'A key created by the stack is scheduled for deletion when the stack is deleted',
-      doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html',
-      knownDefect: 'issue 11 #13: the launch role cannot delete what it created',
+      account: 'EXP',
+      action: 'iam:DeleteRole',
+      resource: 'arn:aws:iam::222222222222:role/mlops-weld-gun-pm-build-pipeline',
+      reason: 'Deleting the stack deletes its roles with the launch role (the key, bucket and model package group are retained)',
+      doc: 'https://docs.aws.amazon.com/servicecatalog/latest/userguide/enduser-delete.html',
     },
     // Negative twins
     {
       step: 'launch role creates a role without the permissions boundary',
       caller: LAUNCH,
-      account: 'RES',
+      account: 'EXP',
       action: 'iam:CreateRole',
-      resource: 'arn:aws:iam::333333333333:role/mlops-unbounded',
+      resource: 'arn:aws:iam::222222222222:role/mlops-unbounded',
       reason: 'Roles without the boundary could escape the guardrails',
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
-      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+      deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by identity (NoRoleChangeWithoutTheProductBoundary)' },
     },
     {
       step: 'launch role updates a platform stack',
       caller: LAUNCH,
-      account: 'RES',
+      account: 'EXP',
       action: 'cloudformation:UpdateStack',
-      resource: 'arn:aws:cloudformation:eu-central-1:333333333333:stack/vwml-platform-res/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
+      resource: 'arn:aws:cloudformation:eu-central-1:222222222222:stack/vwml-platform-exp/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
       reason: 'The launch role manages provisioned-product stacks only',
       doc: SC_DOC,
       deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: 'launch role schedules the deletion of a key',
+      caller: LAUNCH,
+      account: 'EXP',
+      action: 'kms:ScheduleKeyDeletion',
+      resource: 'arn:aws:kms:eu-central-1:222222222222:key/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab',
+      reason: 'Keys are retained by design (the product key too): encrypted model data must stay readable',
+      doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html',
+      deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by identity (NoKeyDeletionOrRotationOff)' },
     },
   ],
 };
