@@ -42,8 +42,8 @@ const KNOWN_LAUNCH_ROLE_GAPS: string[] = [
   's3:PutBucketWebsite', 's3:PutIntelligentTieringConfiguration', 's3:PutInventoryConfiguration', 's3:PutMetricsConfiguration',
   's3:PutObjectAcl', 's3:PutReplicationConfiguration', 's3:TagResource', 's3:UntagResource',
   's3:UpdateBucketMetadataAnnotationTableConfiguration', 's3:UpdateBucketMetadataInventoryTableConfiguration',
-  's3:UpdateBucketMetadataJournalTableConfiguration', 'sagemaker:AddTags', 'sagemaker:DeleteModelPackageGroupPolicy',
-  'sagemaker:DeleteTags', 'sagemaker:GetModelPackageGroupPolicy', 'sagemaker:ListTags', 'sagemaker:PutModelPackageGroupPolicy',
+  's3:UpdateBucketMetadataJournalTableConfiguration', 'sagemaker:AddTags',
+  'sagemaker:DeleteTags', 'sagemaker:ListTags', 'sagemaker:PutModelPackageGroupPolicy',
 ];
 
 ensureRuntimeBundle(HANDLER_BUNDLE);

@@ -33,6 +33,18 @@ export const UNNEEDED_HANDLER_CALLS: UnneededCall[] = [
     unlessProperties: ['Groups', 'Users'],
   },
   {
+    type: 'AWS::ServiceCatalog::CloudFormationProduct',
+    actions: ['codestar-connections:*', 'codeconnections:*'],
+    reason: 'the products are provisioned from templates the stack uploads, not synced from a repository connection',
+    unlessProperties: ['SourceConnection'],
+  },
+  {
+    type: 'AWS::ServiceCatalog::PortfolioPrincipalAssociation',
+    actions: ['iam:GetGroup', 'iam:GetUser'],
+    reason: 'portfolios are associated with roles (the persona roles), never with IAM groups or users',
+    appliesTo: (p) => /:role\//.test(JSON.stringify(p.PrincipalARN)),
+  },
+  {
     type: 'AWS::IAM::Role',
     actions: ['iam:DeleteRolePermissionsBoundary'],
     reason: 'no template ever removes the boundary of a role; the execution policy denies it (NeverRemoveABoundary)',
