@@ -34,7 +34,9 @@ const STAGE_OF: Record<string, DeploymentStage> = {
 /**
  * The deployment stack of a use case in RES: the model-deployment pipeline (resolve the approved version
  * once, synth, DEV, smoke test, approval, INT, smoke test, approval, PROD), started by the model event bus
- * when a version of the use case's group is approved.
+ * when a version of the use case's group is approved. It deploys the serving stacks that are its siblings
+ * in the construct tree (`<parent path>/ServingDev`, ...: `UseCaseNames.servingStackId`), as `MlopsUseCase`
+ * creates them.
  */
 export class DeploymentStack extends UseCaseStack {
   /** The deployment pipeline. */
@@ -81,6 +83,10 @@ export class DeploymentStack extends UseCaseStack {
       source = PipelineSource.fromS3(this.sourceBucket.bucket, src.objectKey ?? 'source.zip');
     }
 
+    // cdk deploy selects a stack by its hierarchical id (its construct path), not by its CloudFormation
+    // name: the serving stacks are this stack's siblings under the MlopsUseCase
+    const parentPath = this.node.scope?.node.path ?? '';
+    const servingStackPath = (stage: PlatformAccount): string => [parentPath, names.servingStackId(stage)].filter((p) => p.length > 0).join('/');
     const network = config.account(PlatformAccount.RES).network;
     this.pipeline = new ModelDeploymentPipeline(this, 'Pipeline', {
       pipelineName: `${names.base}-deploy`,
@@ -98,7 +104,7 @@ export class DeploymentStack extends UseCaseStack {
         stage: STAGE_OF[stage],
         account: config.account(stage).accountId,
         region: config.account(stage).region,
-        stackName: names.servingStackName(stage),
+        stackPath: servingStackPath(stage),
         endpointName: names.endpointName(stage),
         smokeTestRoleArn: names.roleArn(stage, names.smokeTestRoleName(stage)),
         requiresApprovalBefore: stage !== PlatformAccount.DEV,

@@ -69,6 +69,15 @@ export class UseCaseNames {
     return `${this.base}-serving-${stage}`;
   }
 
+  /**
+   * The construct id of the serving stack of a stage under its `MlopsUseCase` (`ServingDev`, ...): with
+   * the use case's construct path in front, the hierarchical id `cdk deploy` selects the stack by.
+   * @param stage DEV, INT or PROD
+   */
+  public servingStackId(stage: PlatformAccount): string {
+    return `Serving${stage[0].toUpperCase()}${stage.slice(1)}`;
+  }
+
   /** The model package group in EXP. */
   public get modelPackageGroupName(): string {
     return this.base;

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { buildSpec, deployCommands, PINNED_MODEL_CONTEXT_KEY, PINNED_MODEL_FILE, resolveCommands, smokeTestCommands, synthCommands } from './deployment-buildspecs';
 import { DeploymentStage, DeploymentTarget } from './deployment-target';
 import { stageLabel, validateTargets } from './deployment-target-validation';
 import { acknowledgeRules } from '../core/acknowledge';
@@ -23,8 +24,6 @@ import { artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipel
 import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
 
-const PINNED_MODEL_FILE = 'pinned-model.json';
-const PINNED_MODEL_CONTEXT_KEY = 'pinnedModelPackageArn';
 
 /** A CDK bootstrap qualifier, as the bootstrap template allows it. */
 const QUALIFIER = /^[A-Za-z0-9_-]{1,10}$/;
@@ -184,7 +183,8 @@ export interface ModelDeploymentPipelineProps {
  * 4. **DeployDev**, **SmokeTestDev**, **ApproveInt**, **DeployInt**, **SmokeTestInt**, **ApproveProd**,
  *    **DeployProd** (and **SmokeTestProd** when the PROD target has a smoke-test role). Every Deploy first
  *    runs `deploy check-pin` (the stack's template must use exactly the pinned ARN), then
- *    `cdk deploy --app <CloudAssembly> <stack>`; every Deploy and SmokeTest action takes `PinnedModel` as
+ *    `cdk deploy --app <CloudAssembly> <stack> --exclusively`, both selecting the stack by the target's
+ *    `stackPath` (its hierarchical id, as the CDK CLI selects stacks); every Deploy and SmokeTest action takes `PinnedModel` as
  *    input. The approvals notify the approval topic with the pinned ARN in their custom data.
  *
  * The pipeline also starts when the RES `ModelEventBus` receives an approval (`ModelApprovalStatus:
@@ -211,11 +211,11 @@ export interface ModelDeploymentPipelineProps {
  *   modelEventBus: 'mlops-model-events',
  *   qualifier: 'mlops',
  *   targets: [
- *     { stage: DeploymentStage.DEV, account: '444444444444', stackName: 'ChurnServingDev', endpointName: 'churn-dev',
+ *     { stage: DeploymentStage.DEV, account: '444444444444', stackPath: 'Churn/ServingDev', endpointName: 'churn-dev',
  *       smokeTestRoleArn: 'arn:aws:iam::444444444444:role/mlops-smoke-test', requiresApprovalBefore: false },
- *     { stage: DeploymentStage.INT, account: '555555555555', stackName: 'ChurnServingInt', endpointName: 'churn-int',
+ *     { stage: DeploymentStage.INT, account: '555555555555', stackPath: 'Churn/ServingInt', endpointName: 'churn-int',
  *       smokeTestRoleArn: 'arn:aws:iam::555555555555:role/mlops-smoke-test', requiresApprovalBefore: true },
- *     { stage: DeploymentStage.PROD, account: '666666666666', stackName: 'ChurnServingProd', endpointName: 'churn-prod',
+ *     { stage: DeploymentStage.PROD, account: '666666666666', stackPath: 'Churn/ServingProd', endpointName: 'churn-prod',
  *       requiresApprovalBefore: true },
  *   ],
  * });
@@ -380,10 +380,10 @@ export class ModelDeploymentPipeline extends Construct {
       const roleArns = BOOTSTRAP_ROLES.map((r) => `arn:${targetPartition}:iam::${target.account}:role/cdk-${props.qualifier}-${r}-${target.account}-${region}`);
       this.bootstrapRoleArns.push(...roleArns);
       const deploy = project(`Deploy${label}`, {
-        description: `Deploys ${target.stackName} to ${stageLabel(target.stage)} (${target.account}/${region}) with the pinned model package`,
+        description: `Deploys ${target.stackPath} to ${stageLabel(target.stage)} (${target.account}/${region}) with the pinned model package`,
         timeout: deployTimeout,
         writesArtifacts: false,
-        variables: { TARGET_STACK: target.stackName, TARGET_ACCOUNT: target.account, TARGET_REGION: region },
+        variables: { TARGET_STACK: target.stackPath, TARGET_ACCOUNT: target.account, TARGET_REGION: region },
         commands: deployCommands(),
       });
       deploy.addToRolePolicy(
@@ -478,7 +478,7 @@ export class ModelDeploymentPipeline extends Construct {
               notificationTopic: this.approvalTopic,
               additionalInformation:
                 `Deploy model package ${this.pinnedModelPackageArnVariable} (version ${pinnedVersion}) to ${stageLabel(target.stage)}: ` +
-                `stack ${target.stackName}, endpoint ${target.endpointName}, account ${target.account}.`,
+                `stack ${target.stackPath}, endpoint ${target.endpointName}, account ${target.account}.`,
             }),
           ],
         });
@@ -584,71 +584,6 @@ interface ProjectOptions {
   readonly artifacts?: Record<string, unknown>;
   readonly role?: iam.IRole;
   readonly computeType?: codebuild.ComputeType;
-}
-
-/** A buildspec: Node.js 20, the install commands, one build phase in bash. */
-function buildSpec(install: string[], commands: string[], exported: string[], artifacts?: Record<string, unknown>): Record<string, unknown> {
-  return {
-    version: '0.2',
-    env: exported.length > 0 ? { 'shell': 'bash', 'exported-variables': exported } : { shell: 'bash' },
-    phases: {
-      install: { 'runtime-versions': { nodejs: 20 }, 'commands': install },
-      build: { commands },
-    },
-    ...(artifacts ? { artifacts } : {}),
-  };
-}
-
-/** Where the PinnedModel artifact's file is, in projects that take it as a secondary input. */
-const PINNED = `"$CODEBUILD_SRC_DIR_PinnedModel/${PINNED_MODEL_FILE}"`;
-/** Where the cloud assembly is, in projects that take it as a secondary input. */
-const ASSEMBLY = '"$CODEBUILD_SRC_DIR_CloudAssembly"';
-
-/** Fails unless the PinnedModel artifact holds a pinned model package ARN; sets PINNED_ARN. */
-function readPin(step: string): string[] {
-  return [
-    `test -s ${PINNED} || { echo "${step} FAILED: no ${PINNED_MODEL_FILE} in the PinnedModel artifact; nothing is deployed without the pinned model"; exit 1; }`,
-    `PINNED_ARN=$(node -p "require(process.argv[1]).modelPackageArn" ${PINNED})`,
-    `case "$PINNED_ARN" in arn:aws*:sagemaker:*:model-package/*/*) echo "${step}: pinned model package $PINNED_ARN" ;; *) echo "${step} FAILED: ${PINNED_MODEL_FILE} has no model package ARN ($PINNED_ARN)"; exit 1 ;; esac`,
-  ];
-}
-
-function resolveCommands(): string[] {
-  return [
-    [
-      `npx mlops-blueprint deploy resolve --group "$MODEL_PACKAGE_GROUP_ARN" --region "$REGISTRY_REGION" --out ${PINNED_MODEL_FILE} || {`,
-      '  RC=$?',
-      '  if [ "$RC" -eq 2 ]; then echo "Resolve FAILED: the model package group $MODEL_PACKAGE_GROUP_ARN has no approved version (or does not exist): approve a version in the registry first"; fi',
-      '  exit "$RC"',
-      '}',
-    ].join('\n'),
-    `MODEL_PACKAGE_ARN=$(node -p "require(process.argv[1]).modelPackageArn" ./${PINNED_MODEL_FILE})`,
-    `MODEL_PACKAGE_VERSION=$(node -p "require(process.argv[1]).modelPackageVersion" ./${PINNED_MODEL_FILE})`,
-    'case "$MODEL_PACKAGE_ARN" in arn:aws*:sagemaker:*:model-package/*/*) ;; *) echo "Resolve FAILED: no model package ARN in the pinned model ($MODEL_PACKAGE_ARN)"; exit 1 ;; esac',
-    'echo "Pinned $MODEL_PACKAGE_ARN (version $MODEL_PACKAGE_VERSION)"',
-  ];
-}
-
-function synthCommands(): string[] {
-  return [...readPin('Synth'), `npx cdk synth --quiet -c ${PINNED_MODEL_CONTEXT_KEY}="$PINNED_ARN" --output cdk.out`];
-}
-
-function deployCommands(): string[] {
-  return [
-    ...readPin('Deploy'),
-    `npx mlops-blueprint deploy check-pin --pinned ${PINNED} --assembly ${ASSEMBLY} --stack "$TARGET_STACK"`,
-    `npx cdk deploy --app ${ASSEMBLY} "$TARGET_STACK" --require-approval never`,
-  ];
-}
-
-function smokeTestCommands(): string[] {
-  return [
-    ...readPin('SmokeTest'),
-    [
-      'npx mlops-blueprint deploy smoke-test --endpoint "$ENDPOINT_NAME" --sample "$SMOKE_TEST_SAMPLE" --content-type "$SMOKE_TEST_CONTENT_TYPE"',
-      `--timeout "$SMOKE_TEST_TIMEOUT_SECONDS" --role-arn "$SMOKE_TEST_ROLE_ARN" --region "$TARGET_REGION" --pinned ${PINNED}`,
-    ].join(' '),
-  ];
 }
 
 /** Lets EventBridge send dead letters to SQS queues encrypted with this key (once per key; imported keys are left alone). */

@@ -6,7 +6,7 @@ import { packageInfo, templateFile, templateFiles } from './package-info';
 import { ResolvedUseCaseOptions, resolveUseCaseOptions } from './resolve-options';
 import { settingsFileLines } from './settings-file';
 import { MlopsUseCaseProjectOptions } from './usecase-options';
-import { addPullRequestWorkflow, addTrainingWorkflow } from './workflows';
+import { addPullRequestWorkflow, addTrainingWorkflow, TRAINING_STACK_PATH } from './workflows';
 import { PlatformAccount, PlatformConfig } from '../../blueprint/config/platform-config';
 import { UseCaseNames } from '../../blueprint/usecase/usecase-names';
 
@@ -132,7 +132,7 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
         installCommand: this.package.installCommand,
         roleArn: this.githubDeployRoleArn,
         region: exp.region,
-        trainingStackName: names.trainingStackName,
+        trainingStackPath: TRAINING_STACK_PATH,
         pipelineName: names.pipelineName,
         artifactBucketName: names.artifactBucketName,
         useCaseName: names.useCase,

@@ -3,6 +3,20 @@ import { github } from 'projen';
 const JobPermission = github.workflows.JobPermission;
 type JobStep = github.workflows.JobStep;
 
+/**
+ * The construct id of the `MlopsUseCase` in the generated app (`src/main.ts`: `new MlopsUseCase(app,
+ * 'UseCase', ...)`); the stacks' hierarchical ids, which `cdk deploy` selects them by, start with it.
+ * @internal
+ */
+export const USE_CASE_CONSTRUCT_ID = 'UseCase';
+
+/**
+ * The hierarchical id of the training stack in the generated app's cloud assembly (what `cdk deploy`
+ * selects it by; its CloudFormation name selects nothing).
+ * @internal
+ */
+export const TRAINING_STACK_PATH = `${USE_CASE_CONSTRUCT_ID}/Training`;
+
 /** What the workflows need to know. @internal */
 export interface UseCaseWorkflowProps {
   /** The branch whose pushes train (the project's default release branch). */
@@ -17,8 +31,8 @@ export interface UseCaseWorkflowProps {
   readonly roleArn: string;
   /** The region of EXP. */
   readonly region: string;
-  /** The training stack. */
-  readonly trainingStackName: string;
+  /** The training stack as `cdk deploy` selects it: its hierarchical id (`UseCase/Training`). */
+  readonly trainingStackPath: string;
   /** The SageMaker pipeline. */
   readonly pipelineName: string;
   /** The artifact bucket of the pipeline (code, data, runs). */
@@ -106,7 +120,7 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
       timeoutMinutes: 60,
       env: {
         AWS_REGION: props.region,
-        TRAINING_STACK: props.trainingStackName,
+        TRAINING_STACK: props.trainingStackPath,
         PIPELINE_NAME: props.pipelineName,
         ARTIFACT_BUCKET: props.artifactBucketName,
       },

@@ -24,9 +24,9 @@ export const EXP = '111111111111';
 
 export function targets(): DeploymentTarget[] {
   return [
-    { stage: DeploymentStage.DEV, account: DEV, stackName: 'ChurnServingDev', endpointName: 'churn-dev', smokeTestRoleArn: `arn:aws:iam::${DEV}:role/mlops-smoke-test`, requiresApprovalBefore: false },
-    { stage: DeploymentStage.INT, account: INT, stackName: 'ChurnServingInt', endpointName: 'churn-int', smokeTestRoleArn: `arn:aws:iam::${INT}:role/mlops-smoke-test`, requiresApprovalBefore: true },
-    { stage: DeploymentStage.PROD, account: PROD, stackName: 'ChurnServingProd', endpointName: 'churn-prod', requiresApprovalBefore: true },
+    { stage: DeploymentStage.DEV, account: DEV, stackPath: 'Churn/ServingDev', endpointName: 'churn-dev', smokeTestRoleArn: `arn:aws:iam::${DEV}:role/mlops-smoke-test`, requiresApprovalBefore: false },
+    { stage: DeploymentStage.INT, account: INT, stackPath: 'Churn/ServingInt', endpointName: 'churn-int', smokeTestRoleArn: `arn:aws:iam::${INT}:role/mlops-smoke-test`, requiresApprovalBefore: true },
+    { stage: DeploymentStage.PROD, account: PROD, stackPath: 'Churn/ServingProd', endpointName: 'churn-prod', requiresApprovalBefore: true },
   ];
 }
 
@@ -135,9 +135,9 @@ describe('ModelDeploymentPipeline: the pipeline', () => {
       expect(a.Configuration.CustomData).toContain('#{Resolve.MODEL_PACKAGE_ARN}');
     }
     expect(approvals[0].Configuration.CustomData).toBe(
-      'Deploy model package #{Resolve.MODEL_PACKAGE_ARN} (version #{Resolve.MODEL_PACKAGE_VERSION}) to INT: stack ChurnServingInt, endpoint churn-int, account 555555555555.',
+      'Deploy model package #{Resolve.MODEL_PACKAGE_ARN} (version #{Resolve.MODEL_PACKAGE_VERSION}) to INT: stack Churn/ServingInt, endpoint churn-int, account 555555555555.',
     );
-    expect(approvals[1].Configuration.CustomData).toContain('to PROD: stack ChurnServingProd');
+    expect(approvals[1].Configuration.CustomData).toContain('to PROD: stack Churn/ServingProd');
     // the pipeline role may publish to the topic and use its key
     const pipelineStatements = resourceOf(t, 'AWS::IAM::ManagedPolicy', 'DeployPipelineRolePolicy').resource.Properties.PolicyDocument.Statement;
     expect(pipelineStatements).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topic.id } }));
@@ -206,17 +206,17 @@ describe('ModelDeploymentPipeline: the buildspecs', () => {
   test('Deploy: check-pin runs first, then cdk deploy of exactly that stack from the cloud assembly', () => {
     const { stack } = deploymentPipeline();
     const t = Template.fromStack(stack);
-    for (const [stage, stackName, account] of [['Dev', 'ChurnServingDev', DEV], ['Int', 'ChurnServingInt', INT], ['Prod', 'ChurnServingProd', PROD]]) {
+    for (const [stage, stackPath, account] of [['Dev', 'Churn/ServingDev', DEV], ['Int', 'Churn/ServingInt', INT], ['Prod', 'Churn/ServingProd', PROD]]) {
       const commands = commandsOf(t, `Deploy${stage}`);
       const checkPin = commands.indexOf('npx mlops-blueprint deploy check-pin --pinned "$CODEBUILD_SRC_DIR_PinnedModel/pinned-model.json" --assembly "$CODEBUILD_SRC_DIR_CloudAssembly" --stack "$TARGET_STACK"');
-      const deploy = commands.indexOf('npx cdk deploy --app "$CODEBUILD_SRC_DIR_CloudAssembly" "$TARGET_STACK" --require-approval never');
+      const deploy = commands.indexOf('npx cdk deploy --app "$CODEBUILD_SRC_DIR_CloudAssembly" "$TARGET_STACK" --exclusively --require-approval never');
       expect(checkPin).toBeGreaterThan(0);
       expect(deploy).toBe(checkPin + 1);
       expect(deploy).toBe(commands.length - 1);
       // nothing touches AWS before the pin is checked
       expect(commands.slice(0, checkPin).join('\n')).not.toMatch(/cdk deploy|aws /);
       expect(projectOf(t, `Deploy${stage}`).resource.Properties.Environment.EnvironmentVariables).toEqual([
-        { Name: 'TARGET_STACK', Type: 'PLAINTEXT', Value: stackName },
+        { Name: 'TARGET_STACK', Type: 'PLAINTEXT', Value: stackPath },
         { Name: 'TARGET_ACCOUNT', Type: 'PLAINTEXT', Value: account },
         { Name: 'TARGET_REGION', Type: 'PLAINTEXT', Value: 'eu-central-1' },
       ]);
@@ -421,7 +421,7 @@ describe('ModelDeploymentPipeline: bad props fail at synth time', () => {
     fails({ targets: [{ ...tg[0], smokeTestRoleArn: undefined }, tg[1], tg[2]] }, 'targets[0] (DEV).smokeTestRoleArn is missing; DEV must pass a smoke test before the next stage');
     fails({ targets: [{ ...tg[0], smokeTestRoleArn: 'mlops-smoke-test' }, tg[1], tg[2]] }, /smokeTestRoleArn "mlops-smoke-test" is not an IAM role ARN/);
     fails({ targets: [{ ...tg[0], endpointName: 'churn_dev' }, tg[1], tg[2]] }, /endpointName "churn_dev" is not a valid SageMaker name/);
-    fails({ targets: [{ ...tg[0], stackName: 'Churn Serving' }, tg[1], tg[2]] }, /stackName "Churn Serving" is not a stack of the cloud assembly/);
+    fails({ targets: [{ ...tg[0], stackPath: 'Churn Serving' }, tg[1], tg[2]] }, /stackPath "Churn Serving" is not a stack of the cloud assembly as cdk deploy selects it; write the stack's hierarchical id/);
     fails({ targets: [{ ...tg[0], region: 'Frankfurt' }, tg[1], tg[2]] }, /region "Frankfurt" is not an AWS region/);
     fails({ modelPackageGroupName: 'arn:aws:sagemaker:eu-central-1:111111111111:model-package-group/churn' }, /modelPackageGroupName .* write the name, not the ARN/);
     fails({ modelEventBus: 'arn:aws:events:eu-central-1:111111111111:event-bus/mlops-model-events' }, /is not in this stack's account and region/);

@@ -116,7 +116,8 @@ describe('the default project (no use-case options)', () => {
     expect(job.permissions).toEqual({ 'id-token': 'write', 'contents': 'read' });
     expect(job.env).toEqual({
       AWS_REGION: 'eu-central-1',
-      TRAINING_STACK: 'vwml-weld-gun-pm-training',
+      // the hierarchical id: cdk deploy selects no stack by its CloudFormation name (vwml-weld-gun-pm-training)
+      TRAINING_STACK: 'UseCase/Training',
       PIPELINE_NAME: 'vwml-weld-gun-pm-build',
       ARTIFACT_BUCKET: 'vwml-weld-gun-pm-artifacts-222222222222',
     });
@@ -163,7 +164,7 @@ describe('options', () => {
     expect(settings).toContain("  githubDeployRoleArn: 'arn:aws:iam::222222222222:role/custom-deployer',\n");
     expect(settings).toContain("  mlPythonVersion: '3.12',\n");
     const train = YAML.parse(out['.github/workflows/train.yml']);
-    expect(train.jobs.train.env.TRAINING_STACK).toBe('vwml-paint-shop-training');
+    expect(train.jobs.train.env.TRAINING_STACK).toBe('UseCase/Training');
     const ml = YAML.parse(out['.github/workflows/pull-request.yml']).jobs.ml;
     expect(ml.steps.find((s: any) => s.uses === 'actions/setup-python@v5').with['python-version']).toBe('3.12');
   });
