@@ -141,6 +141,12 @@ export class ExpAccountStack extends PlatformAccountStack {
           ),
         }),
         new iam.PolicyStatement({
+          // the deployment pipelines' S3 sources in RES: each use case's <prefix>-<use case>-source-writer trusts this role
+          sid: 'AssumeTheDeploymentSourceWriters',
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          resources: [`arn:${this.names.partition(PlatformAccount.RES)}:iam::${config.account(PlatformAccount.RES).accountId}:role/${config.prefix}-*-source-writer`],
+        }),
+        new iam.PolicyStatement({
           sid: 'UploadUseCaseCode',
           actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'],
           resources: [`arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}`, `arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}/code/*`],
@@ -165,6 +171,8 @@ export class ExpAccountStack extends PlatformAccountStack {
       ],
     });
     const reasons: Record<string, string> = {
+      [`AwsSolutions-IAM5[Resource::arn:${this.names.partition(PlatformAccount.RES)}:iam::${config.account(PlatformAccount.RES).accountId}:role/${config.prefix}-*-source-writer]`]:
+        'The source-writer roles of the use cases\' deployment pipelines in RES, all named <prefix>-<use case>-source-writer; each may only put its own pipeline\'s source object.',
       [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}]`]:
         'The artifact buckets of every use case of the platform follow this fixed naming; the role lists them to sync ML code.',
       [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}/code/*]`]:

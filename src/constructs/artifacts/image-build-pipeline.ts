@@ -4,6 +4,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -203,6 +204,11 @@ export class ImageBuildPipeline extends Construct {
   public readonly imageUriVariable: string;
   /** The output artifact of the Promote stage; it holds `image-detail.json`. */
   public readonly imageDetailArtifact: codepipeline.Artifact;
+  /**
+   * The EventBridge rule that starts the pipeline when a new version of the S3 source object is written
+   * (`PipelineSource.fromS3`); a CodeConnections source starts it on pushes and has none.
+   */
+  public readonly sourceTriggerRule?: events.Rule;
 
   /**
    * @param scope the parent construct
@@ -400,6 +406,14 @@ export class ImageBuildPipeline extends Construct {
         { stageName: 'Promote', actions: [promoteAction] },
       ],
     });
+    // A new version of an S3 source object starts the pipeline (an EventBridge rule, no polling).
+    if (props.source._needsTriggerRule) {
+      const sourceTriggerRole = new ManagedPolicyRole(this, 'SourceTriggerRole', {
+        assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+        description: `Starts the image build pipeline of ${props.repositoryName} when its source changes`,
+      });
+      this.sourceTriggerRule = props.source._bindTrigger(this, this.pipeline, { eventRole: sourceTriggerRole });
+    }
     this.imageDigestVariable = promoteAction.variable('IMAGE_DIGEST');
     this.imageUriVariable = promoteAction.variable('IMAGE_URI');
 

@@ -250,7 +250,12 @@ export class ModelDeploymentPipeline extends Construct {
   public readonly approvalTopic: sns.ITopic;
   /** The EventBridge rule on the model event bus that starts the pipeline on an approval. */
   public readonly triggerRule: events.Rule;
-  /** The dead-letter queue of the trigger rule. */
+  /**
+   * The EventBridge rule that starts the pipeline when a new version of the S3 source object is written
+   * (`PipelineSource.fromS3`); a CodeConnections source starts it on pushes and has none.
+   */
+  public readonly sourceTriggerRule?: events.Rule;
+  /** The dead-letter queue of the trigger rules. */
   public readonly deadLetterQueue: sqs.IQueue;
   /** The output artifact of Resolve (`pinned-model.json`), an input of every later action. */
   public readonly pinnedModelArtifact: codepipeline.Artifact;
@@ -522,7 +527,7 @@ export class ModelDeploymentPipeline extends Construct {
       : events.EventBus.fromEventBusName(this, 'ModelEventBus', props.modelEventBus);
     const triggerRole = new ManagedPolicyRole(this, 'TriggerRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
-      description: `Starts the model deployment pipeline of ${props.modelPackageGroupName} when a version is approved`,
+      description: `Starts the model deployment pipeline of ${props.modelPackageGroupName} when a version is approved or the source changes`,
     });
     this.triggerRule = new events.Rule(this, 'OnModelApproved', {
       eventBus: bus,
@@ -546,7 +551,10 @@ export class ModelDeploymentPipeline extends Construct {
       ],
     });
 
-    // EventBridge sends the starts it could not deliver to the queue (for this rule only); CodePipeline
+    // A new version of an S3 source object starts the pipeline too (an EventBridge rule, no polling).
+    this.sourceTriggerRule = props.source._bindTrigger(this, this.pipeline, { eventRole: triggerRole, deadLetterQueue: this.deadLetterQueue });
+
+    // EventBridge sends the starts it could not deliver to the queue (for these rules only); CodePipeline
     // targets do not add this statement themselves. A queue imported from elsewhere keeps its own policy.
     this.deadLetterQueue.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -554,7 +562,9 @@ export class ModelDeploymentPipeline extends Construct {
         principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['sqs:SendMessage'],
         resources: [this.deadLetterQueue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': this.triggerRule.ruleArn } },
+        conditions: {
+          ArnEquals: { 'aws:SourceArn': this.sourceTriggerRule ? [this.triggerRule.ruleArn, this.sourceTriggerRule.ruleArn] : this.triggerRule.ruleArn },
+        },
       }),
     );
 

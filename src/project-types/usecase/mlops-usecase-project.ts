@@ -137,6 +137,14 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
         artifactBucketName: names.artifactBucketName,
         useCaseName: names.useCase,
         deploymentStackName: names.deploymentStackName,
+        deploymentSource: resolved.source?.connectionArn
+          ? undefined
+          : {
+            bucketName: names.deploymentSourceBucketName,
+            objectKey: resolved.source?.objectKey ?? 'source.zip',
+            writerRoleArn: names.roleArn(PlatformAccount.RES, names.deploymentSourceWriterRoleName),
+            region: platform.account(PlatformAccount.RES).region,
+          },
       };
       addPullRequestWorkflow(this.github, props);
       addTrainingWorkflow(this.github, props);

@@ -41,6 +41,20 @@ export interface UseCaseWorkflowProps {
   readonly useCaseName: string;
   /** The deployment stack in RES (named in the summary). */
   readonly deploymentStackName: string;
+  /** The deployment pipeline's S3 source, which the workflow uploads the repository to; none with a CodeConnections source. */
+  readonly deploymentSource?: DeploymentSourceUpload;
+}
+
+/** Where the workflow uploads the repository for the deployment pipeline in RES. @internal */
+export interface DeploymentSourceUpload {
+  /** The source bucket in RES. */
+  readonly bucketName: string;
+  /** The object key of the zip. */
+  readonly objectKey: string;
+  /** The role in RES that may write it (trusted by the EXP deploy role). */
+  readonly writerRoleArn: string;
+  /** The region of RES. */
+  readonly region: string;
 }
 
 function setup(nodeVersion: string, installCommand: string): JobStep[] {
@@ -176,8 +190,38 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
             '} >> "$GITHUB_STEP_SUMMARY"',
           ].join('\n'),
         },
+        ...(props.deploymentSource ? uploadDeploymentSource(props.useCaseName, props.deploymentSource) : []),
       ],
     },
   });
   return workflow;
+}
+
+/**
+ * The last steps of `train` with an S3 deployment source: from the EXP deploy role into the source
+ * writer role of RES, then the repository at this commit as a zip to the source object; its new version
+ * starts the deployment pipeline (which deploys the latest approved model version with this code).
+ */
+function uploadDeploymentSource(useCaseName: string, upload: DeploymentSourceUpload): JobStep[] {
+  return [
+    {
+      name: 'Assume the deployment source writer role in RES (chained from the EXP deploy role)',
+      uses: 'aws-actions/configure-aws-credentials@v4',
+      with: {
+        'role-to-assume': upload.writerRoleArn,
+        'aws-region': upload.region,
+        'role-chaining': true,
+        'role-session-name': `github-${useCaseName}-source`.slice(0, 64),
+      },
+    },
+    {
+      name: 'Upload the repository to the deployment pipeline\'s source (RES)',
+      env: { DEPLOYMENT_SOURCE_BUCKET: upload.bucketName, DEPLOYMENT_SOURCE_KEY: upload.objectKey },
+      run: [
+        'git archive --format=zip --output source.zip HEAD',
+        'aws s3 cp source.zip "s3://$DEPLOYMENT_SOURCE_BUCKET/$DEPLOYMENT_SOURCE_KEY"',
+        'echo "The deployment pipeline in RES starts from s3://$DEPLOYMENT_SOURCE_BUCKET/$DEPLOYMENT_SOURCE_KEY (this commit)" >> "$GITHUB_STEP_SUMMARY"',
+      ].join('\n'),
+    },
+  ];
 }

@@ -149,7 +149,7 @@ describe('ModelDeploymentPipeline: the pipeline', () => {
     expect(pipelineOf(Template.fromStack(stack)).Stages.map((s: any) => s.Name).slice(-3)).toEqual(['ApproveProd', 'DeployProd', 'SmokeTestProd']);
   });
 
-  test('an S3 source: the zip object, polled', () => {
+  test('an S3 source: the zip object; a new version starts the pipeline through EventBridge, not by polling', () => {
     const { stack } = deploymentPipeline({}, testStack().stack);
     const key = new kms.Key(stack, 'SourceKey', { enableKeyRotation: true });
     const sourceBucket = new SecureBucket(stack, 'SourceBucket', { encryptionKey: key });
@@ -165,9 +165,28 @@ describe('ModelDeploymentPipeline: the pipeline', () => {
     const p = resourceOf(Template.fromStack(stack), 'AWS::CodePipeline::Pipeline', 'FromS3Pipeline').resource.Properties;
     expect(p.Stages[0].Actions[0]).toMatchObject({
       ActionTypeId: { Category: 'Source', Provider: 'S3' },
-      Configuration: { S3ObjectKey: 'use-cases/churn-model.zip', PollForSourceChanges: true },
+      Configuration: { S3ObjectKey: 'use-cases/churn-model.zip', PollForSourceChanges: false },
       OutputArtifacts: [{ Name: 'Source' }],
     });
+    const t = Template.fromStack(stack);
+    const bucket = { id: 'SourceBucket7A793AB3', resource: t.toJSON().Resources.SourceBucket7A793AB3 };
+    expect(bucket.resource.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    const rule = resourceOf(t, 'AWS::Events::Rule', 'FromS3SourceChanged').resource.Properties;
+    expect(rule.EventPattern).toEqual({
+      'source': ['aws.s3'],
+      'detail-type': ['Object Created'],
+      'detail': { bucket: { name: [{ Ref: bucket.id }] }, object: { key: ['use-cases/churn-model.zip'] } },
+    });
+    const target = rule.Targets[0];
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [resourceOf(t, 'AWS::IAM::Role', 'FromS3TriggerRole').id, 'Arn'] });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [resourceOf(t, 'AWS::SQS::Queue', 'FromS3TriggerDeadLetterQueue').id, 'Arn'] } });
+    // the dead-letter queue admits EventBridge for both rules of this pipeline, and only those
+    const queuePolicy = Object.values<any>(t.findResources('AWS::SQS::QueuePolicy')).find((q) => JSON.stringify(q).includes('FromS3TriggerDeadLetterQueue'));
+    const dlqStatement = queuePolicy.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AllowDeadLettersOfTheDeploymentTrigger');
+    expect(dlqStatement.Condition.ArnEquals['aws:SourceArn']).toEqual([
+      { 'Fn::GetAtt': [resourceOf(t, 'AWS::Events::Rule', 'FromS3OnModelApproved').id, 'Arn'] },
+      { 'Fn::GetAtt': [resourceOf(t, 'AWS::Events::Rule', 'FromS3SourceChanged').id, 'Arn'] },
+    ]);
   });
 });
 
