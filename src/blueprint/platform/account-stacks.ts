@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PlatformAccountStack } from './platform-account-stack';
-import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
+import { ImageBuildPipeline, ImageRegistry, PackageMirror, PackageMirrorReference } from '../../constructs/artifacts';
 import { MlopsPortfolio } from '../../constructs/catalog';
 import { PipelineSource, SecureBucket } from '../../constructs/core';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
@@ -233,6 +233,12 @@ export class ResAccountStack extends PlatformAccountStack {
         smokeTestCommands: ['docker run --rm --entrypoint python3 "$IMAGE_URI" -c "import sys; print(sys.version)"'],
         vpc: this.network?.vpc,
         subnetSelection: this.network?.subnetSelection,
+        // pip inside docker build through the CodeArtifact mirror of EXP
+        packageMirror: PackageMirrorReference.fromAttributes({
+          domainName: this.names.codeArtifactDomainName,
+          domainOwner: config.account(PlatformAccount.EXP).accountId,
+          region: config.account(PlatformAccount.EXP).region,
+        }),
         permissionsBoundary: this.guardrails.permissionsBoundary,
         pipelineName: `${config.prefix}-image-${repository.replace(/[^A-Za-z0-9-]/g, '-')}`,
       });

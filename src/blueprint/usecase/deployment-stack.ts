@@ -5,6 +5,7 @@ import { SMOKE_TEST_TAG_KEY } from './serving-stack';
 import { SERVING_STAGES } from './usecase-names';
 import { UseCaseSourceProps } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
+import { PackageMirrorReference } from '../../constructs/artifacts';
 import { PipelineSource } from '../../constructs/core';
 import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
 import { SecureBucket } from '../../constructs/core/secure-bucket';
@@ -109,6 +110,12 @@ export class DeploymentStack extends UseCaseStack {
       qualifier: config.qualifier,
       resolveRoleName: names.resolveRoleName,
       permissionsBoundary: this.permissionsBoundary,
+      // npm ci through the platform's CodeArtifact mirror in EXP (the isolated RES VPC reaches no other registry)
+      packageMirror: PackageMirrorReference.fromAttributes({
+        domainName: names.platform.codeArtifactDomainName,
+        domainOwner: config.account(PlatformAccount.EXP).accountId,
+        region: config.account(PlatformAccount.EXP).region,
+      }),
       vpc: network ? this.vpc : undefined,
       targets: SERVING_STAGES.map((stage) => ({
         stage: STAGE_OF[stage],

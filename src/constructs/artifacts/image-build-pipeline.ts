@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -9,7 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CHECK_BASE_IMAGES_REACHABLE, dockerBuildCommand, dockerLogin, pipIndexSecretCommands, promoteCommands, scanGateCommands } from './image-build-commands';
 import { ImageRegistry } from './image-registry';
+import { PackageMirrorReference } from './package-mirror-reference';
 import { acknowledgeRules } from '../core/acknowledge';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import {
@@ -99,6 +101,24 @@ export interface ImageBuildPipelineProps {
   readonly baseImageRepositories?: ecr.IRepository[];
 
   /**
+   * The base image of the build, from the central registry (or an ECR pull-through cache): passed as
+   * `--build-arg BASE_IMAGE=<uri>`, so that the Dockerfile says `ARG BASE_IMAGE` and `FROM ${BASE_IMAGE}`
+   * instead of naming a Docker Hub image. Its repository must be one of `baseImageRepositories` (login
+   * and pull rights).
+   * @default - no build argument: the Dockerfile names its base images itself
+   */
+  readonly baseImageUri?: string;
+
+  /**
+   * The CodeArtifact mirror `pip` installs from inside `docker build`. The Build project gets the mirror's
+   * reader statements and hands the index URL, with a fresh CodeArtifact token in it, to the build as
+   * the BuildKit secret `pip-index-url` (never as a build argument, which the image history would keep):
+   * `RUN --mount=type=secret,id=pip-index-url PIP_INDEX_URL="$(cat /run/secrets/pip-index-url)" pip install -r requirements.txt`.
+   * @default - no mirror: the Dockerfile's package installs need internet access
+   */
+  readonly packageMirror?: PackageMirrorReference;
+
+  /**
    * The compute type of the Build project (ML images are large).
    * @default codebuild.ComputeType.MEDIUM
    */
@@ -112,7 +132,10 @@ export interface ImageBuildPipelineProps {
 
   /**
    * The VPC the CodeBuild projects run in. It must reach ECR (api and dkr), S3, CloudWatch Logs, KMS
-   * and STS, through VPC endpoints when it has no internet egress. Use a stack with a concrete account
+   * and STS (and CodeArtifact, with `packageMirror`), through VPC endpoints when it has no internet
+   * egress. In a VPC the Build project first checks the Dockerfile: every `FROM` must be an ECR image, a
+   * build argument, an earlier stage or `scratch`, or the build fails with that message (instead of a
+   * network timeout when docker tries Docker Hub). Use a stack with a concrete account
    * and region: CodeBuild's network-interface permission is then written with literal ARNs, and its
    * compliance finding is acknowledged by that exact ARN.
    * @default - the projects run outside any VPC, in CodeBuild's network
@@ -258,6 +281,7 @@ export class ImageBuildPipeline extends Construct {
 
     // Build: docker build, push to the candidate repository, export the digest.
     const baseImages = props.baseImageRepositories ?? [];
+    const mirror = props.packageMirror;
     const build = project('Build', {
       description: `Builds the ${props.repositoryName} image and pushes it to the candidate repository`,
       privileged: true,
@@ -270,6 +294,7 @@ export class ImageBuildPipeline extends Construct {
         DOCKERFILE: props.dockerfilePath ?? 'Dockerfile',
         BUILD_CONTEXT: props.buildContext ?? '.',
         ...(baseImages.length > 0 ? { BASE_IMAGE_REGISTRIES: baseImages.map((r) => r.registryUri).join(' ') } : {}),
+        ...(props.baseImageUri !== undefined ? { BASE_IMAGE: props.baseImageUri } : {}),
       },
       buildSpec: buildSpec(['IMAGE_DIGEST', 'IMAGE_TAG'], [
         ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
@@ -278,8 +303,10 @@ export class ImageBuildPipeline extends Construct {
             'for REGISTRY in $BASE_IMAGE_REGISTRIES; do aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$REGISTRY" || exit 1; done',
           ]
           : []),
+        ...(props.vpc ? [CHECK_BASE_IMAGES_REACHABLE] : []),
+        ...(mirror ? pipIndexSecretCommands(mirror) : []),
         'IMAGE_TAG="${EXECUTION_ID}-${CODEBUILD_BUILD_NUMBER}"',
-        'docker build --file "$DOCKERFILE" --tag "$CANDIDATE_REPOSITORY_URI:$IMAGE_TAG" "$BUILD_CONTEXT"',
+        dockerBuildCommand(props.baseImageUri !== undefined, mirror !== undefined),
         'docker push "$CANDIDATE_REPOSITORY_URI:$IMAGE_TAG"',
         'IMAGE_DIGEST=$(aws ecr describe-images --repository-name "$CANDIDATE_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" --query \'imageDetails[0].imageDigest\' --output text)',
         'case "$IMAGE_DIGEST" in sha256:*) echo "Built $CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" ;; *) echo "Build: no digest for $IMAGE_TAG in the candidate repository"; exit 1 ;; esac',
@@ -287,6 +314,13 @@ export class ImageBuildPipeline extends Construct {
     });
     grantEcr(build, candidates, [...PULL_ACTIONS, ...PUSH_ACTIONS, 'ecr:DescribeImages']);
     for (const base of baseImages) grantEcr(build, base, PULL_ACTIONS);
+    if (mirror) {
+      mirror.grantRead(build);
+      acknowledgeRules(build.role!, {
+        'AwsSolutions-IAM5[Resource::*]':
+          'ecr:GetAuthorizationToken (the Docker login to ECR) and sts:GetServiceBearerToken (the CodeArtifact token for pip in the build, conditioned on sts:AWSServiceName) have no resource-level permissions; every image action is limited to named repositories.',
+      });
+    }
 
     // ScanGate: wait for the candidate's scan and fail on the blocking severities.
     const severities = props.failOnSeverities ?? [ScanSeverity.CRITICAL, ScanSeverity.HIGH];
@@ -444,82 +478,6 @@ function buildSpec(exported: string[], commands: string[]): Record<string, unkno
   };
 }
 
-/** Logs Docker in to the registry of the repository in `$<uriVariable>`. */
-function dockerLogin(uriVariable: string): string[] {
-  return [`aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "\${${uriVariable}%%/*}"`];
-}
-
-/**
- * The ScanGate: wait for the scan (start one if the repository did not), then fail on blocking findings.
- * Accepts COMPLETE (basic scanning) and ACTIVE (enhanced scanning); any other final status fails closed.
- */
-function scanGateCommands(): string[] {
-  const target = '--repository-name "$CANDIDATE_REPOSITORY_NAME" --image-id imageDigest="$IMAGE_DIGEST"';
-  return [
-    'case "$IMAGE_DIGEST" in sha256:*) ;; *) echo "ScanGate: IMAGE_DIGEST is not a digest: $IMAGE_DIGEST"; exit 1 ;; esac',
-    [
-      'DEADLINE=$(( $(date +%s) + SCAN_TIMEOUT_SECONDS ))',
-      'while true; do',
-      `  STATUS=$(aws ecr describe-image-scan-findings ${target} --no-paginate --query 'imageScanStatus.status' --output text 2>scan-error.txt) || STATUS=""`,
-      '  if [ -z "$STATUS" ] && grep -q ScanNotFoundException scan-error.txt; then',
-      '    echo "ScanGate: no scan of $IMAGE_DIGEST yet; starting one"',
-      `    aws ecr start-image-scan ${target} || true`,
-      '    STATUS=PENDING',
-      '  fi',
-      '  case "$STATUS" in',
-      '    COMPLETE|ACTIVE) echo "ScanGate: scan status $STATUS"; break ;;',
-      '    IN_PROGRESS|PENDING) ;;',
-      '    *) echo "ScanGate FAILED: the scan of $IMAGE_DIGEST ended with status \'$STATUS\' $(cat scan-error.txt)"; exit 1 ;;',
-      '  esac',
-      '  if [ "$(date +%s)" -ge "$DEADLINE" ]; then echo "ScanGate FAILED: no scan result after $SCAN_TIMEOUT_SECONDS seconds"; exit 1; fi',
-      '  sleep 10',
-      'done',
-    ].join('\n'),
-    `aws ecr describe-image-scan-findings ${target} --no-paginate --query 'imageScanFindings.findingSeverityCounts' --output json > severity-counts.json`,
-    'cat severity-counts.json',
-    [
-      'BLOCKING=0',
-      'for SEVERITY in $FAIL_ON_SEVERITIES; do',
-      '  COUNT=$(jq -r --arg s "$SEVERITY" \'(. // {})[$s] // 0\' severity-counts.json)',
-      '  echo "$SEVERITY findings: $COUNT"',
-      '  BLOCKING=$((BLOCKING + COUNT))',
-      'done',
-      'if [ "$BLOCKING" -gt 0 ]; then',
-      '  echo "ScanGate FAILED: $BLOCKING finding(s) of severity $FAIL_ON_SEVERITIES in $CANDIDATE_REPOSITORY_NAME@$IMAGE_DIGEST"',
-      '  exit 1',
-      'fi',
-      'echo "ScanGate passed: no finding of severity $FAIL_ON_SEVERITIES"',
-    ].join('\n'),
-  ];
-}
-
-/** Promote: copy the candidate by digest under the execution id tag, idempotently, and verify the digest. */
-function promoteCommands(): string[] {
-  const describeTarget =
-    'aws ecr describe-images --registry-id "${TARGET_REPOSITORY_URI%%.*}" --repository-name "$TARGET_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" --query \'imageDetails[0].imageDigest\' --output text';
-  return [
-    'case "$IMAGE_DIGEST" in sha256:*) ;; *) echo "Promote: IMAGE_DIGEST is not a digest: $IMAGE_DIGEST"; exit 1 ;; esac',
-    ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
-    ...dockerLogin('TARGET_REPOSITORY_URI'),
-    'IMAGE_TAG="$EXECUTION_ID"',
-    `EXISTING=$(${describeTarget} 2>/dev/null) || EXISTING=""`,
-    [
-      'if [ -n "$EXISTING" ] && [ "$EXISTING" != "None" ]; then',
-      '  if [ "$EXISTING" != "$IMAGE_DIGEST" ]; then echo "Promote FAILED: tag $IMAGE_TAG already names $EXISTING in $TARGET_REPOSITORY_NAME and tags are immutable"; exit 1; fi',
-      '  echo "Promote: $TARGET_REPOSITORY_NAME:$IMAGE_TAG already is $IMAGE_DIGEST; nothing to push"',
-      'else',
-      '  docker pull "$CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" || exit 1',
-      '  docker tag "$CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" "$TARGET_REPOSITORY_URI:$IMAGE_TAG" || exit 1',
-      '  docker push "$TARGET_REPOSITORY_URI:$IMAGE_TAG" || exit 1',
-      'fi',
-    ].join('\n'),
-    `PUSHED=$(${describeTarget})`,
-    'if [ "$PUSHED" != "$IMAGE_DIGEST" ]; then echo "Promote FAILED: $TARGET_REPOSITORY_NAME:$IMAGE_TAG is $PUSHED, not the scanned and tested $IMAGE_DIGEST"; exit 1; fi',
-    'IMAGE_URI="$TARGET_REPOSITORY_URI@$IMAGE_DIGEST"',
-    'printf \'{"repositoryName":"%s","repositoryUri":"%s","imageDigest":"%s","imageTag":"%s","imageUri":"%s"}\\n\' "$TARGET_REPOSITORY_NAME" "$TARGET_REPOSITORY_URI" "$IMAGE_DIGEST" "$IMAGE_TAG" "$IMAGE_URI" > image-detail.json',
-    'cat image-detail.json',
-  ];
-}
 
 /** Adds ECR actions on one repository (and `ecr:GetAuthorizationToken` for Docker logins) to a project's role. */
 function grantEcr(project: codebuild.IProject, repository: ecr.IRepository, ecrActions: string[], dockerLoginNeeded = true): void {
@@ -530,6 +488,17 @@ function grantEcr(project: codebuild.IProject, repository: ecr.IRepository, ecrA
 }
 
 function validatePipelineProps(props: ImageBuildPipelineProps): void {
+  const base = props.baseImageUri;
+  if (base !== undefined && !Token.isUnresolved(base)) {
+    if (!/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/.test(base)) {
+      throw new Error(
+        `ImageBuildPipeline: baseImageUri ${JSON.stringify(base)} is not an ECR image; the build has no internet, so write an image of the central registry or of an ECR pull-through cache, by tag or digest, e.g. '333333333333.dkr.ecr.eu-central-1.amazonaws.com/vwml/python:3.11-slim'`,
+      );
+    }
+  }
+  if (base !== undefined && (props.baseImageRepositories ?? []).length === 0) {
+    throw new Error('ImageBuildPipeline: baseImageUri is set without baseImageRepositories; add the repository of the base image there, so that the build may log in and pull it');
+  }
   if (!props.registry.repositoryNames.includes(props.repositoryName)) {
     throw new Error(
       `ImageBuildPipeline: repositoryName ${JSON.stringify(props.repositoryName)} is not a repository of the registry; use one of ${props.registry.repositoryNames.join(', ')}`,

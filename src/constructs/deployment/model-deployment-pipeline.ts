@@ -15,6 +15,8 @@ import { Construct } from 'constructs';
 import { buildSpec, deployCommands, PINNED_MODEL_CONTEXT_KEY, PINNED_MODEL_FILE, resolveCommands, smokeTestCommands, synthCommands } from './deployment-buildspecs';
 import { DeploymentStage, DeploymentTarget } from './deployment-target';
 import { stageLabel, validateTargets } from './deployment-target-validation';
+import { PackageManager } from '../artifacts/package-mirror';
+import { PackageMirrorReference } from '../artifacts/package-mirror-reference';
 import { acknowledgeRules } from '../core/acknowledge';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { literalPartition, partitionOfRegion } from '../core/iam-findings';
@@ -24,6 +26,10 @@ import { artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipel
 import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
 
+
+/** Why the projects may call sts:GetServiceBearerToken on every resource. */
+const MIRROR_BEARER_TOKEN_REASON =
+  'sts:GetServiceBearerToken (the STS bearer token behind the CodeArtifact login of the install phase) has no resource-level permissions; the sts:AWSServiceName condition limits it to CodeArtifact.';
 
 /** A CDK bootstrap qualifier, as the bootstrap template allows it. */
 const QUALIFIER = /^[A-Za-z0-9_-]{1,10}$/;
@@ -104,10 +110,20 @@ export interface ModelDeploymentPipelineProps {
   readonly deployTimeout?: Duration;
 
   /**
-   * The commands that install the use-case repository's dependencies in every CodeBuild project
-   * (e.g. a CodeArtifact login followed by `npm ci`). They must make `npx mlops-blueprint` and `npx cdk`
-   * available.
-   * @default ['npm ci']
+   * The CodeArtifact mirror the projects install npm packages from (the only registry an isolated VPC
+   * reaches). Every project role gets the mirror's reader statements (`PackageMirrorReference.grantRead`:
+   * the domain token, `sts:GetServiceBearerToken` for CodeArtifact, reading the shared repository), and the
+   * default `installCommands` log npm in to it first. The mirror's domain and repository policies must
+   * admit this account.
+   * @default - no mirror: npm uses its default registry (the projects need internet access)
+   */
+  readonly packageMirror?: PackageMirrorReference;
+
+  /**
+   * The commands that install the use-case repository's dependencies in every CodeBuild project. They
+   * must make `npx mlops-blueprint` and `npx cdk` available.
+   * @default - with `packageMirror`: `aws codeartifact login --tool npm --domain <domain> --domain-owner
+   *   <owner> --repository <repository> --region <region>`, then `npm ci`; without: `npm ci`
    */
   readonly installCommands?: string[];
 
@@ -138,8 +154,14 @@ export interface ModelDeploymentPipelineProps {
   readonly resolveRoleName?: string;
 
   /**
-   * The VPC the CodeBuild projects run in. It must reach S3, CloudWatch Logs, KMS, STS, SageMaker (API and
-   * runtime), CloudFormation, ECR and the npm registry of `installCommands`.
+   * The VPC the CodeBuild projects run in. Without internet it needs these endpoints, each for a flow:
+   * S3 (gateway: artifacts, the target accounts' CDK asset buckets), `logs` (build logs), `kms`
+   * (artifact and log encryption), `sts` (the Deploy projects assume the targets' CDK bootstrap roles, the
+   * SmokeTest projects the smoke-test roles; CodeArtifact's bearer token), `codeartifact.api` and
+   * `codeartifact.repositories` (`npm ci` through `packageMirror`), `sagemaker.api` (Resolve reads the
+   * registry; `deploy smoke-test` describes the endpoint), `sagemaker.runtime` (the smoke test invokes it),
+   * `cloudformation` (`cdk deploy` creates and updates the serving stacks through the bootstrap roles),
+   * `ssm` (`cdk deploy` reads the targets' bootstrap version) and `ecr.api`/`ecr.dkr` (image assets).
    * @default - the projects run outside any VPC, in CodeBuild's network
    */
   readonly vpc?: ec2.IVpc;
@@ -299,7 +321,8 @@ export class ModelDeploymentPipeline extends Construct {
       }),
     );
 
-    const install = props.installCommands ?? ['npm ci'];
+    const mirror = props.packageMirror;
+    const install = props.installCommands ?? [...(mirror ? [mirror.loginCommand(PackageManager.NPM)] : []), 'npm ci'];
     const projectSettings: PipelineProjectSettings = {
       encryptionKey: key,
       artifactBucket: this.artifactBucket,
@@ -350,7 +373,8 @@ export class ModelDeploymentPipeline extends Construct {
       [`AwsSolutions-IAM5[Resource::${packagesArn}]`]:
         'DescribeModelPackage on the versions of this one model package group in the registry account; versions are created by the model-build pipeline, so their numbers are not known in advance.',
       'AwsSolutions-IAM5[Resource::*]':
-        'sagemaker:ListModelPackages has no resource-level permission; which group is listed is decided by the registry account\'s model package group policy, which allows only this role.',
+        'sagemaker:ListModelPackages has no resource-level permission; which group is listed is decided by the registry account\'s model package group policy, which allows only this role.' +
+        (mirror ? ` ${MIRROR_BEARER_TOKEN_REASON}` : ''),
     });
     this.resolveProject = resolve;
 
@@ -417,6 +441,14 @@ export class ModelDeploymentPipeline extends Construct {
         this.smokeTestProjects.push(smoke);
         this.smokeTestRoles.push(smoke.role!);
         smokeProjectsByStage.set(target.stage, smoke);
+      }
+    }
+
+    // Every project installs the use-case repository's npm packages through the mirror.
+    if (mirror) {
+      for (const p of [resolve, synth, ...this.deployProjects, ...this.smokeTestProjects]) {
+        mirror.grantRead(p);
+        if (p.role !== this.resolveRole) acknowledgeRules(p.role!, { 'AwsSolutions-IAM5[Resource::*]': MIRROR_BEARER_TOKEN_REASON });
       }
     }
 

@@ -3,10 +3,14 @@
  * `train` workflow execute, taken from the synthesized buildspecs and the generated workflow (never
  * retyped), run with the real tools (the aws-cdk CLI, the bundled `mlops-blueprint` CLI) against
  * synthesized cloud assemblies, up to the first AWS call: `cdk deploy` selects the stack and then stops at
- * "no credentials" for the target account, which is where AWS would begin.
+ * "no credentials" for the target account, which is where AWS would begin. The install phase (`aws
+ * codeartifact login`, then `npm ci`) runs against a local stand-in of the CodeArtifact mirror on 127.0.0.1.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
@@ -148,5 +152,149 @@ describe('the train workflow of a use-case repository', () => {
     expect(r.output).not.toContain('No stacks match');
     expect(r.stderr).toContain('Need to perform AWS calls for account 222222222222, but no credentials have been configured');
     expect(r.status).not.toBe(0);
+  });
+});
+
+/**
+ * A local stand-in for the CodeArtifact mirror on 127.0.0.1: the two API calls of `aws codeartifact
+ * login` (GetAuthorizationToken, GetRepositoryEndpoint, which answers with this server's npm path) and
+ * an npm registry at that path that serves one package, only with the token the login handed out.
+ */
+class LocalMirror {
+  public readonly requests: Array<{ method: string; url: string; authorization?: string }> = [];
+  public readonly token = `local-token-${crypto.randomBytes(6).toString('hex')}`;
+  private server?: http.Server;
+  private tarball = Buffer.alloc(0);
+
+  constructor(private readonly packageName: string, private readonly version: string) {}
+
+  public get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  public async start(tarballFile: string): Promise<void> {
+    this.tarball = fs.readFileSync(tarballFile);
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  public async stop(): Promise<void> {
+    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.url);
+    this.requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === 'POST' && url.pathname === '/v1/authorization-token') {
+      return json(200, { authorizationToken: this.token, expiration: Math.floor(Date.now() / 1000) + 3600 });
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/repository/endpoint') {
+      return json(200, { repositoryEndpoint: `${this.url}/npm/${url.searchParams.get('repository')}/` });
+    }
+    if (req.headers.authorization !== `Bearer ${this.token}`) return json(401, { error: 'no or wrong CodeArtifact token' });
+    const tarballPath = `/npm/shared/${this.packageName}/-/${this.packageName}-${this.version}.tgz`;
+    if (req.method === 'GET' && url.pathname === `/npm/shared/${this.packageName}`) {
+      return json(200, {
+        'name': this.packageName,
+        'dist-tags': { latest: this.version },
+        'versions': { [this.version]: { name: this.packageName, version: this.version, dist: { tarball: `${this.url}${tarballPath}`, integrity: this.integrity() } } },
+      });
+    }
+    if (req.method === 'GET' && url.pathname === tarballPath) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return void res.end(this.tarball);
+    }
+    return json(404, { error: `not here: ${url.pathname}` });
+  }
+
+  public integrity(): string {
+    return `sha512-${crypto.createHash('sha512').update(this.tarball).digest('base64')}`;
+  }
+}
+
+/** Runs commands in bash without blocking the event loop (the local mirror answers in this process). */
+function runAsync(commands: string[], cwd: string, env: Record<string, string>): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-e', '-c', commands.join('\n')], { cwd, env });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output });
+    });
+  });
+}
+
+describe('the install phase of the pipeline\'s projects: npm ci through the package mirror', () => {
+  const name = 'mlops-mirror-fixture';
+  const mirror = new LocalMirror(name, '1.0.0');
+  let home: string;
+
+  beforeAll(async () => {
+    // the buildspec's login is the AWS CLI's (CodeBuild images have it); here it must be on PATH too
+    const aws = spawnSync('aws', ['--version'], { encoding: 'utf-8' });
+    if (aws.status !== 0) throw new Error('the AWS CLI is not on PATH (aws --version failed): install it (pip install awscli, or AWS CLI v2) to run the install phase of the buildspecs');
+    home = path.join(tmp, 'install-home');
+    fs.mkdirSync(home, { recursive: true });
+    const pkgDir = path.join(tmp, 'fixture-package');
+    fs.mkdirSync(pkgDir);
+    fs.writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
+    fs.writeFileSync(path.join(pkgDir, 'index.js'), 'module.exports = "from the mirror";\n');
+    const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', tmp], { cwd: pkgDir, encoding: 'utf-8', env: { ...process.env, HOME: home } });
+    expect(packed.status).toBe(0);
+    await mirror.start(path.join(tmp, `${name}-1.0.0.tgz`));
+  });
+  afterAll(() => mirror.stop());
+
+  test.each(['Resolve', 'Synth', 'DeployDev', 'SmokeTestDev'])('%s: aws codeartifact login (the real AWS CLI) points npm at the mirror, and npm ci installs from it with its token', async (stageName) => {
+    const project = projectOfStage(deploymentTemplate, stageName);
+    const install: string[] = JSON.parse(project.Properties.Source.BuildSpec).phases.install.commands;
+    expect(install[install.length - 1]).toBe('npm ci');
+    // the repository's lockfile, as npm writes it against the public registry
+    const ws = path.join(tmp, `install-${stageName}`);
+    fs.mkdirSync(ws);
+    fs.writeFileSync(path.join(ws, 'package.json'), JSON.stringify({ name: 'use-case', version: '0.0.0', private: true, dependencies: { [name]: '1.0.0' } }));
+    fs.writeFileSync(path.join(ws, 'package-lock.json'), JSON.stringify({
+      name: 'use-case',
+      version: '0.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'use-case', version: '0.0.0', dependencies: { [name]: '1.0.0' } },
+        [`node_modules/${name}`]: { version: '1.0.0', resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`, integrity: mirror.integrity() },
+      },
+    }));
+    const userHome = path.join(home, stageName);
+    fs.mkdirSync(userHome);
+    const before = mirror.requests.length;
+    const r = await runAsync(install, ws, {
+      PATH: process.env.PATH ?? '',
+      HOME: userHome,
+      // the CodeArtifact API of the build is this local stand-in; credentials are fake, nothing reaches AWS
+      AWS_ENDPOINT_URL: mirror.url,
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      npm_config_cache: path.join(userHome, 'npm-cache'),
+      npm_config_update_notifier: 'false',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+    });
+    expect(r.output).not.toMatch(/ERR!/);
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(ws, 'node_modules', name, 'index.js'), 'utf-8')).toBe('module.exports = "from the mirror";\n');
+    const seen = mirror.requests.slice(before);
+    // the login asked, signed for eu-central-1, for the EXP domain and repository the buildspec names
+    expect(seen[0]).toMatchObject({ method: 'POST', url: '/v1/authorization-token?domain=vwml-packages&domain-owner=222222222222' });
+    expect(seen[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-central-1\/codeartifact\/aws4_request/);
+    expect(seen[1]).toMatchObject({ method: 'GET', url: '/v1/repository/endpoint?domain=vwml-packages&repository=shared&format=npm&domain-owner=222222222222' });
+    // npm fetched the package from the mirror with the login's token (the lockfile's npmjs URL was rewritten)
+    expect(seen).toContainEqual({ method: 'GET', url: `/npm/shared/${name}/-/${name}-1.0.0.tgz`, authorization: `Bearer ${mirror.token}` });
   });
 });

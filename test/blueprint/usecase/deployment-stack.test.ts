@@ -111,3 +111,64 @@ describe('DeploymentStack: the S3 source', () => {
     expect(connection.deployment.pipeline.sourceTriggerRule).toBeUndefined();
   });
 });
+
+describe('DeploymentStack: the builds work in the isolated RES VPC', () => {
+  const app = new App();
+  const config = PlatformConfig.sample();
+  const platform = new MlopsPlatform(app, 'Platform', { config });
+  const uc = new MlopsUseCase(app, 'WeldGun', { platform: config, useCaseName: 'weld-gun-pm' });
+  const resPlatform = platform.stack(PlatformAccount.RES);
+  const expPlatform = platform.stack(PlatformAccount.EXP) as any;
+  const deployment = TemplatePolicies.fromStack(uc.deployment);
+  const boundary = TemplatePolicies.fromStack(resPlatform).policyDocument(logicalIdOf(resPlatform.guardrails.permissionsBoundary));
+  const exp = TemplatePolicies.fromStack(expPlatform);
+  const expTemplate = Template.fromStack(expPlatform).toJSON();
+  const mirror = expPlatform.packageMirror;
+  const domainPolicy = exp.resolve(expTemplate.Resources[logicalIdOf(mirror.domain)].Properties.PermissionsPolicyDocument);
+  const repositoryPolicy = exp.resolve(expTemplate.Resources[logicalIdOf(mirror.sharedRepository)].Properties.PermissionsPolicyDocument);
+  const domainArn = `arn:aws:codeartifact:eu-central-1:${EXP}:domain/vwml-packages`;
+  const repositoryArn = `arn:aws:codeartifact:eu-central-1:${EXP}:repository/vwml-packages/shared`;
+  const projects = () => [
+    ['Resolve', uc.deployment.pipeline.resolveProject],
+    ['Synth', uc.deployment.pipeline.synthProject],
+    ...uc.deployment.pipeline.deployProjects.map((p, i) => [`Deploy${i}`, p]),
+    ...uc.deployment.pipeline.smokeTestProjects.map((p, i) => [`SmokeTest${i}`, p]),
+  ] as Array<[string, any]>;
+
+  test('every project logs npm in to the EXP mirror before npm ci', () => {
+    const t = Template.fromStack(uc.deployment).toJSON();
+    for (const [, project] of projects()) {
+      const spec = JSON.parse(t.Resources[logicalIdOf(project)].Properties.Source.BuildSpec);
+      expect(spec.phases.install.commands).toEqual([
+        `aws codeartifact login --tool npm --domain vwml-packages --domain-owner ${EXP} --repository shared --region eu-central-1`,
+        'npm ci',
+      ]);
+    }
+  });
+
+  // aws codeartifact login: GetAuthorizationToken (identity + boundary in RES, domain policy in EXP) with
+  // sts:GetServiceBearerToken (RES only); npm ci: GetRepositoryEndpoint/ReadFromRepository (repository policy)
+  test.each(['Resolve', 'Synth', 'Deploy0', 'Deploy1', 'Deploy2', 'SmokeTest0', 'SmokeTest1'])('%s: the role may use the mirror across the account boundary, within the boundary', async (name) => {
+    const project = projects().find(([n]) => n === name)![1];
+    const role = project.role;
+    const identity = [deployment.policyDocument(logicalIdOf(role.grantsPolicy ?? role.node.findChild('Policy')))];
+    const principal = deployment.resolve({ 'Fn::GetAtt': [logicalIdOf(role), 'Arn'] });
+    const base = { identityPolicies: identity, permissionBoundaryPolicies: [boundary], principal };
+    expect(await simulate({ ...base, action: 'codeartifact:GetAuthorizationToken', resource: domainArn, resourcePolicy: domainPolicy })).toBe('Allowed');
+    expect(await simulate({ ...base, action: 'sts:GetServiceBearerToken', context: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } })).toBe('Allowed');
+    expect(await simulate({ ...base, action: 'codeartifact:ReadFromRepository', resource: repositoryArn, resourcePolicy: repositoryPolicy })).toBe('Allowed');
+    expect(await simulate({ ...base, action: 'codeartifact:GetRepositoryEndpoint', resource: repositoryArn, resourcePolicy: repositoryPolicy })).toBe('Allowed');
+    // negative twins: publishing, and a store repository the readers never reach directly
+    expect(await simulate({ ...base, action: 'codeartifact:PublishPackageVersion', resource: `arn:aws:codeartifact:eu-central-1:${EXP}:package/vwml-packages/shared/npm/vw/x`, resourcePolicy: repositoryPolicy })).not.toBe('Allowed');
+    expect(await simulate({ ...base, action: 'codeartifact:ReadFromRepository', resource: `arn:aws:codeartifact:eu-central-1:${EXP}:repository/vwml-packages/npm-store` })).not.toBe('Allowed');
+  });
+
+  test('the RES VPC has an endpoint for every service its builds call (CloudFormation for cdk deploy among them); EXP has no CloudFormation endpoint', () => {
+    const services = (stack: any) => Object.values<any>(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map((r) => r.Properties.ServiceName);
+    const res = services(resPlatform);
+    for (const service of ['cloudformation', 'sts', 'codeartifact.api', 'codeartifact.repositories', 'logs', 'kms', 'ssm', 'sagemaker.api', 'sagemaker.runtime', 'ecr.api', 'ecr.dkr', 's3']) {
+      expect(res).toContain(`com.amazonaws.eu-central-1.${service}`);
+    }
+    expect(services(expPlatform)).not.toContain('com.amazonaws.eu-central-1.cloudformation');
+  });
+});

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   ComplianceCheck,
+  PackageMirrorReference,
   DeploymentStage,
   DeploymentTarget,
   ModelDeploymentPipeline,
@@ -472,3 +473,45 @@ function acknowledgeVpcOf(vpc: ec2.Vpc): void {
     'HIPAA.Security-VPCFlowLogsEnabled': 'A test VPC for the CodeBuild projects only; flow logs belong to the platform network construct, not to this test.',
   });
 }
+
+describe('ModelDeploymentPipeline: the package mirror', () => {
+  const mirror = PackageMirrorReference.fromAttributes({ domainName: 'mlops-packages', domainOwner: EXP, region: 'eu-central-1' });
+
+  test('every project logs npm in to the mirror before npm ci, and every project role may read it (nothing else of CodeArtifact), nag-clean', () => {
+    const { app, stack } = deploymentPipeline({ packageMirror: mirror });
+    const t = Template.fromStack(stack);
+    const login = `aws codeartifact login --tool npm --domain mlops-packages --domain-owner ${EXP} --repository shared --region eu-central-1`;
+    for (const name of ['Resolve', 'Synth', 'DeployDev', 'DeployInt', 'DeployProd', 'SmokeTestDev', 'SmokeTestInt']) {
+      expect(buildSpecOf(t, name).phases.install.commands).toEqual([login, 'npm ci']);
+      const statements = statementsOf(t, name);
+      expect(statements).toEqual(expect.arrayContaining([
+        { Sid: 'PackageMirrorToken', Effect: 'Allow', Action: 'codeartifact:GetAuthorizationToken', Resource: `arn:aws:codeartifact:eu-central-1:${EXP}:domain/mlops-packages` },
+        { Sid: 'PackageMirrorRead', Effect: 'Allow', Action: ['codeartifact:GetRepositoryEndpoint', 'codeartifact:ReadFromRepository'], Resource: `arn:aws:codeartifact:eu-central-1:${EXP}:repository/mlops-packages/shared` },
+        {
+          Sid: 'PackageMirrorBearerToken',
+          Effect: 'Allow',
+          Action: 'sts:GetServiceBearerToken',
+          Resource: '*',
+          Condition: { StringEquals: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } },
+        },
+      ]));
+      expect(JSON.stringify(statements).match(/"codeartifact:/g)).toHaveLength(3);
+    }
+    ComplianceCheck.assertCompliant(app);
+  });
+
+  test('explicit installCommands replace the default login, the grants stay', () => {
+    const { stack } = deploymentPipeline({ packageMirror: mirror, installCommands: ['npm ci --ignore-scripts'] });
+    const t = Template.fromStack(stack);
+    expect(buildSpecOf(t, 'Synth').phases.install.commands).toEqual(['npm ci --ignore-scripts']);
+    expect(JSON.stringify(statementsOf(t, 'Synth'))).toContain('PackageMirrorBearerToken');
+  });
+
+  test.each([
+    [{ domainOwner: '2222' }, /PackageMirrorReference: domainOwner "2222" is not valid; write the 12-digit account that owns the domain/],
+    [{ domainName: 'Mlops_Packages' }, /PackageMirrorReference: domainName "Mlops_Packages" is not valid/],
+    [{ region: 'europe' }, /PackageMirrorReference: region "europe" is not valid/],
+  ])('refuses a bad mirror reference %j', (overrides, message) => {
+    expect(() => PackageMirrorReference.fromAttributes({ domainName: 'mlops-packages', domainOwner: EXP, region: 'eu-central-1', ...overrides })).toThrow(message);
+  });
+});
