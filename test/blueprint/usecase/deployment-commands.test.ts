@@ -122,6 +122,66 @@ describe('the Deploy projects of the model deployment pipeline', () => {
   });
 });
 
+describe('Synth, then Deploy: the cloud assembly the Synth project writes is the one the Deploy projects check and deploy', () => {
+  let ws: string;
+  let synthOutput: { status: number | null; stdout: string; stderr: string; output: string };
+  const pinnedDir = (name: string, arn: string) => {
+    const dir = path.join(tmp, `pinned-${name}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'pinned-model.json'), JSON.stringify({ schemaVersion: 1, modelPackageArn: arn, modelPackageVersion: Number(arn.split('/').pop()), approvalStatus: 'Approved' }));
+    return dir;
+  };
+
+  beforeAll(() => {
+    // the use-case repository: a CDK app without a pinned version of its own (test/reference/usecase-app.ts)
+    ws = workspace('ws-synth');
+    const tsNode = path.join(REPO_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
+    const app = `"${process.execPath}" "${tsNode}" --transpile-only --project "${path.join(REPO_ROOT, 'tsconfig.dev.json')}" "${path.join(REPO_ROOT, 'test', 'reference', 'usecase-app.ts')}"`;
+    fs.writeFileSync(path.join(ws, 'cdk.json'), JSON.stringify({ app }));
+    const spec = JSON.parse(projectOfStage(deploymentTemplate, 'Synth').Properties.Source.BuildSpec);
+    synthOutput = runCommands(spec.phases.build.commands, ws, { CODEBUILD_SRC_DIR: ws, CODEBUILD_SRC_DIR_PinnedModel: pinnedDir('synth', REFERENCE_PINNED_MODEL_PACKAGE_ARN) });
+  });
+
+  test('Synth: cdk synth with the pinned ARN as context writes the assembly, every serving stack deploying exactly that version', () => {
+    expect(synthOutput.output).toContain(`Synth: pinned model package ${REFERENCE_PINNED_MODEL_PACKAGE_ARN}`);
+    expect(synthOutput.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(ws, 'cdk.out', 'manifest.json'), 'utf-8'));
+    const serving = Object.values<any>(manifest.artifacts).filter((a) => a.type === 'aws:cloudformation:stack' && /\/Serving/.test(a.displayName));
+    expect(serving.map((a) => a.displayName).sort()).toEqual(['WeldGun/ServingDev', 'WeldGun/ServingInt', 'WeldGun/ServingProd']);
+    for (const a of serving) {
+      const template = fs.readFileSync(path.join(ws, 'cdk.out', a.properties.templateFile), 'utf-8');
+      expect(template).toContain(REFERENCE_PINNED_MODEL_PACKAGE_ARN);
+      expect(JSON.parse(template).Parameters?.ModelPackageArn).toBeUndefined();
+    }
+  });
+
+  test('DeployDev on that assembly: check-pin passes, cdk deploy stops only for the missing credentials of DEV', () => {
+    const project = projectOfStage(deploymentTemplate, 'DeployDev');
+    const variables = Object.fromEntries(project.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+    const r = runCommands(JSON.parse(project.Properties.Source.BuildSpec).phases.build.commands, workspace('ws-synth-deploy'), {
+      ...variables,
+      CODEBUILD_SRC_DIR_PinnedModel: pinnedDir('deploy', REFERENCE_PINNED_MODEL_PACKAGE_ARN),
+      CODEBUILD_SRC_DIR_CloudAssembly: path.join(ws, 'cdk.out'),
+    });
+    expect(r.stdout).toContain(`✔ WeldGun/ServingDev deploys exactly the pinned model ${REFERENCE_PINNED_MODEL_PACKAGE_ARN}`);
+    expect(r.stderr).toContain('Need to perform AWS calls for account 444444444444, but no credentials have been configured');
+  });
+
+  test('negative twin: a pin that is not the synthesized version stops DeployDev at check-pin (exit 5), before cdk deploy', () => {
+    const project = projectOfStage(deploymentTemplate, 'DeployDev');
+    const variables = Object.fromEntries(project.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+    const other = REFERENCE_PINNED_MODEL_PACKAGE_ARN.replace(/\/7$/, '/8');
+    const r = runCommands(JSON.parse(project.Properties.Source.BuildSpec).phases.build.commands, workspace('ws-synth-twin'), {
+      ...variables,
+      CODEBUILD_SRC_DIR_PinnedModel: pinnedDir('twin', other),
+      CODEBUILD_SRC_DIR_CloudAssembly: path.join(ws, 'cdk.out'),
+    });
+    expect(r.status).toBe(5);
+    expect(r.stderr).toContain(`does not deploy exactly the pinned model ${other}`);
+    expect(r.output).not.toContain('Need to perform AWS calls');
+  });
+});
+
 describe('the train workflow of a use-case repository', () => {
   test('"Deploy the training stack" selects the training stack of the generated app and stops only for the missing credentials of EXP', () => {
     // the generated app (templates/usecase/src/main.ts) puts the use case at USE_CASE_CONSTRUCT_ID
