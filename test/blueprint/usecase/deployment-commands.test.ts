@@ -4,7 +4,8 @@
  * retyped), run with the real tools (the aws-cdk CLI, the bundled `mlops-blueprint` CLI) against
  * synthesized cloud assemblies, up to the first AWS call: `cdk deploy` selects the stack and then stops at
  * "no credentials" for the target account, which is where AWS would begin. The install phase (`aws
- * codeartifact login`, then `npm ci`) runs against a local stand-in of the CodeArtifact mirror on 127.0.0.1.
+ * codeartifact login`, then `npm ci`) runs against a local stand-in of the CodeArtifact mirror on 127.0.0.1,
+ * Resolve against moto's SageMaker API, Synth (`cdk synth -c pinnedModelPackageArn=...`) on a use-case app.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
@@ -19,8 +20,10 @@ import * as YAML from 'yaml';
 import { MlopsUseCase, PlatformConfig } from '../../../src';
 import { MlopsUseCaseProject } from '../../../src/project-types/usecase';
 import { USE_CASE_CONSTRUCT_ID } from '../../../src/project-types/usecase/workflows';
+import { fakeAwsEnv, MotoServer, startMoto } from '../../helpers/moto';
 import { CLI_BUNDLE, ensureRuntimeBundle, HANDLER_BUNDLE, REPO_ROOT } from '../../helpers/runtime-bundle';
 import { REFERENCE_PINNED_MODEL_PACKAGE_ARN, REFERENCE_USE_CASE_NAME, synthReferenceApp } from '../../reference/reference-app';
+import { createGroup, createVersions, sdkClient } from '../../runtime/registry-fixtures';
 
 const CDK_BIN = path.join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
 
@@ -119,6 +122,53 @@ describe('the Deploy projects of the model deployment pipeline', () => {
     expect(synth.stderr).toContain(`No stacks match the name(s) vwml-${REFERENCE_USE_CASE_NAME}-serving-dev`);
     const byPath = runCommands([`npx cdk ls --app "${referenceAssembly}" WeldGun/ServingDev`], ws, {});
     expect(byPath.stdout.trim()).toBe(`WeldGun/ServingDev (vwml-${REFERENCE_USE_CASE_NAME}-serving-dev)`);
+  });
+});
+
+describe('the Resolve project against the SageMaker API of an emulator (moto on 127.0.0.1)', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  test('deploy resolve pins the latest approved version of the group named by MODEL_PACKAGE_GROUP_ARN and exports it; a group without approvals fails with exit 2 and the reason', async () => {
+    const project = projectOfStage(deploymentTemplate, 'Resolve');
+    const spec = JSON.parse(project.Properties.Source.BuildSpec);
+    const variables = Object.fromEntries(project.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+    expect(variables.MODEL_PACKAGE_GROUP_ARN).toBe(`arn:aws:sagemaker:eu-central-1:222222222222:model-package-group/vwml-${REFERENCE_USE_CASE_NAME}`);
+    // the emulator is one account: the group of the ARN, with versions 1 approved, 2 approved, 3 pending
+    const sm = sdkClient(moto.url);
+    const group = `vwml-${REFERENCE_USE_CASE_NAME}`;
+    await createGroup(sm, group);
+    const arns = await createVersions(sm, group, ['Approved', 'Approved', 'PendingManualApproval']);
+    sm.destroy();
+    const env = { ...fakeAwsEnv(moto.url), HOME: path.join(tmp, 'home'), CI: 'true', npm_config_offline: 'true' } as Record<string, string>;
+    // the exported variables are what the buildspec's last commands leave in the shell
+    const run = (vars: Record<string, string>, ws: string) => new Promise<{ status: number | null; output: string }>((resolve) => {
+      const child = spawn('bash', ['--noprofile', '--norc', '-e', '-c', [...spec.phases.build.commands, 'echo "EXPORTED $MODEL_PACKAGE_ARN $MODEL_PACKAGE_VERSION"'].join('\n')], { cwd: ws, env: { ...env, ...vars } });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('close', (status) => resolve({ status, output }));
+    });
+    const ws = workspace('ws-resolve');
+    const r = await run(variables, ws);
+    expect(r.status).toBe(0);
+    expect(r.output).toContain(`EXPORTED ${arns[1]} 2`);
+    expect(JSON.parse(fs.readFileSync(path.join(ws, 'pinned-model.json'), 'utf-8'))).toMatchObject({ schemaVersion: 1, modelPackageArn: arns[1], modelPackageVersion: 2 });
+    expect(spec.artifacts).toEqual({ files: ['pinned-model.json'] });
+
+    const emptyGroup = `vwml-${REFERENCE_USE_CASE_NAME}-empty`;
+    const sm2 = sdkClient(moto.url);
+    await createGroup(sm2, emptyGroup);
+    sm2.destroy();
+    const none = await run({ ...variables, MODEL_PACKAGE_GROUP_ARN: variables.MODEL_PACKAGE_GROUP_ARN.replace(/[^/]+$/, emptyGroup) }, workspace('ws-resolve-empty'));
+    expect(none.status).toBe(2);
+    expect(none.output).toContain('Resolve FAILED: the model package group');
+    expect(none.output).toContain('has no approved version (or does not exist): approve a version in the registry first');
   });
 });
 
