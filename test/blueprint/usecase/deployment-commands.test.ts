@@ -408,3 +408,66 @@ describe('the install phase of the pipeline\'s projects: npm ci through the pack
     expect(seen).toContainEqual({ method: 'GET', url: `/npm/shared/${name}/-/${name}-1.0.0.tgz`, authorization: `Bearer ${mirror.token}` });
   });
 });
+
+describe('the train workflow feeds the deployment pipeline: the upload step against moto\'s S3', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  test('"Upload the repository" zips the commit with git archive and puts it to the source object with the real AWS CLI', async () => {
+    const out = Testing.synth(
+      new MlopsUseCaseProject({
+        name: REFERENCE_USE_CASE_NAME,
+        defaultReleaseBranch: 'main',
+        cdkVersion: '2.257.0',
+        packageManager: javascript.NodePackageManager.NPM,
+        projenrcTs: true,
+        outdir: path.join(tmp, 'project-upload'),
+      }),
+    );
+    const job = YAML.parse(out['.github/workflows/train.yml']).jobs.train;
+    const step = job.steps.find((st: any) => st.name === 'Upload the repository to the deployment pipeline\'s source (RES)');
+    // a checked-out repository with one commit
+    const repo = path.join(tmp, 'repo-upload');
+    fs.mkdirSync(repo);
+    fs.writeFileSync(path.join(repo, 'package.json'), '{"name":"weld-gun-pm"}\n');
+    const git = (...args: string[]) => expect(spawnSync('git', args, { cwd: repo, encoding: 'utf-8', env: { ...process.env, HOME: tmp } }).status).toBe(0);
+    git('init', '-q');
+    git('-c', 'user.name=ci', '-c', 'user.email=ci@example.com', 'commit', '-q', '--allow-empty', '-m', 'empty');
+    git('add', 'package.json');
+    git('-c', 'user.name=ci', '-c', 'user.email=ci@example.com', 'commit', '-q', '-m', 'use case');
+    const summary = path.join(tmp, 'step-summary.md');
+    const env = {
+      ...fakeAwsEnv(moto.url),
+      AWS_ENDPOINT_URL: moto.url,
+      AWS_DEFAULT_REGION: 'eu-central-1',
+      HOME: tmp,
+      GITHUB_STEP_SUMMARY: summary,
+      ...step.env,
+    } as Record<string, string>;
+    const run = (commands: string[]) => new Promise<{ status: number | null; output: string }>((resolve) => {
+      const child = spawn('bash', ['--noprofile', '--norc', '-e', '-c', commands.join('\n')], { cwd: repo, env });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('close', (status) => resolve({ status, output }));
+    });
+    expect((await run(['aws s3api create-bucket --bucket "$DEPLOYMENT_SOURCE_BUCKET" --create-bucket-configuration LocationConstraint=eu-central-1 > /dev/null'])).status).toBe(0);
+    const r = await run([step.run]);
+    expect(r.output).toContain(`upload: ./source.zip to s3://vwml-${REFERENCE_USE_CASE_NAME}-source-333333333333/source.zip`);
+    expect(r.status).toBe(0);
+    const listed = await run(['aws s3api list-objects-v2 --bucket "$DEPLOYMENT_SOURCE_BUCKET" --query "Contents[].Key" --output text']);
+    expect(listed.output.trim()).toBe('source.zip');
+    const fetched = path.join(tmp, 'fetched.zip');
+    expect((await run([`aws s3 cp "s3://$DEPLOYMENT_SOURCE_BUCKET/$DEPLOYMENT_SOURCE_KEY" "${fetched}" > /dev/null`])).status).toBe(0);
+    // a zip (local file header PK\x03\x04) holding the committed file (names are stored uncompressed)
+    const zip = fs.readFileSync(fetched);
+    expect(zip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect(zip.includes('package.json')).toBe(true);
+    expect(fs.readFileSync(summary, 'utf-8')).toContain(`s3://vwml-${REFERENCE_USE_CASE_NAME}-source-333333333333/source.zip`);
+  });
+});
