@@ -113,6 +113,24 @@ describe('the Deploy projects of the model deployment pipeline', () => {
     expect(variables.TARGET_STACK).toBe(hierarchicalId);
   });
 
+  test('SmokeTestDev: deploy smoke-test reads the pin and the sample and stops at the first AWS call (assuming the DEV smoke-test role) for want of credentials', () => {
+    const project = projectOfStage(deploymentTemplate, 'SmokeTestDev');
+    const spec = JSON.parse(project.Properties.Source.BuildSpec);
+    const variables = Object.fromEntries(project.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+    const ws = workspace('ws-smoke');
+    fs.mkdirSync(path.join(ws, 'smoke-test'));
+    fs.copyFileSync(path.join(REPO_ROOT, 'templates', 'usecase', 'smoke-test', 'sample.json'), path.join(ws, variables.SMOKE_TEST_SAMPLE));
+    const pinnedDir = path.join(tmp, 'pinned-smoke');
+    fs.mkdirSync(pinnedDir);
+    fs.writeFileSync(path.join(pinnedDir, 'pinned-model.json'), JSON.stringify({ schemaVersion: 1, modelPackageArn: REFERENCE_PINNED_MODEL_PACKAGE_ARN, modelPackageVersion: 7, approvalStatus: 'Approved' }));
+    const r = runCommands(spec.phases.build.commands, ws, { ...variables, CODEBUILD_SRC_DIR: ws, CODEBUILD_SRC_DIR_PinnedModel: pinnedDir });
+    expect(r.output).toContain(`SmokeTest: pinned model package ${REFERENCE_PINNED_MODEL_PACKAGE_ARN}`);
+    expect(r.stderr).toContain(`… assuming arn:aws:iam::444444444444:role/vwml-${REFERENCE_USE_CASE_NAME}-dev-smoke-test`);
+    expect(r.stderr).toContain(`error: AssumeRole failed for role "arn:aws:iam::444444444444:role/vwml-${REFERENCE_USE_CASE_NAME}-dev-smoke-test" (no HTTP response CredentialsProviderError: Could not load credentials`);
+    expect(r.stderr).not.toMatch(/unknown option|usage:|the sample file/);
+    expect(r.status).not.toBe(0);
+  });
+
   test('the CloudFormation stack name, which the pipeline passed before, selects nothing: cdk ls and cdk synth say so', () => {
     const ws = workspace('ws-stack-name');
     const ls = runCommands([`npx cdk ls --app "${referenceAssembly}" vwml-${REFERENCE_USE_CASE_NAME}-serving-dev`], ws, {});
