@@ -1,4 +1,4 @@
-import { CfnOutput, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SMOKE_TEST_TAG_KEY } from './serving-stack';
@@ -99,6 +99,15 @@ export class DeploymentStack extends UseCaseStack {
     const parentPath = this.node.scope?.node.path ?? '';
     const servingStackPath = (stage: PlatformAccount): string => [parentPath, names.servingStackId(stage)].filter((p) => p.length > 0).join('/');
     const network = config.account(PlatformAccount.RES).network;
+    const exp = config.account(PlatformAccount.EXP);
+    if (network && exp.region !== this.region) {
+      // the RES VPC's interface endpoints serve its own region only
+      Annotations.of(this).addWarningV2(
+        '@vw/mlops-blueprint:mirrorInAnotherRegion',
+        `the deployment pipeline's builds run in the RES VPC (${this.region}), but the package mirror and the model registry are in EXP's region ${exp.region}: ` +
+          'an isolated VPC reaches no endpoint of another region, so npm ci and Resolve fail there; put RES and EXP in one region, or give the RES VPC a route to that region',
+      );
+    }
     this.pipeline = new ModelDeploymentPipeline(this, 'Pipeline', {
       pipelineName: `${names.base}-deploy`,
       encryptionKey: this.key.key,

@@ -3,7 +3,7 @@
  * id) and who feeds it (the S3 source object, its writer, EventBridge).
  */
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
 import { logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
@@ -170,5 +170,17 @@ describe('DeploymentStack: the builds work in the isolated RES VPC', () => {
       expect(res).toContain(`com.amazonaws.eu-central-1.${service}`);
     }
     expect(services(expPlatform)).not.toContain('com.amazonaws.eu-central-1.cloudformation');
+  });
+});
+
+describe('DeploymentStack: regions', () => {
+  test('an isolated RES VPC in another region than EXP (mirror, registry) is warned about at synth time; one region is not', () => {
+    const json = PlatformConfig.sample().toJson();
+    json.accounts.exp.region = 'eu-west-1';
+    const { uc } = useCase(PlatformConfig.fromObject(json));
+    Annotations.fromStack(uc.deployment).hasWarning('*', Match.stringLikeRegexp(
+      "the deployment pipeline's builds run in the RES VPC \\(eu-central-1\\), but the package mirror and the model registry are in EXP's region eu-west-1",
+    ));
+    expect(Annotations.fromStack(useCase().uc.deployment).findWarning('*', Match.stringLikeRegexp('package mirror'))).toEqual([]);
   });
 });
