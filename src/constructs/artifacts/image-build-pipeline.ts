@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -282,6 +282,12 @@ export class ImageBuildPipeline extends Construct {
     // Build: docker build, push to the candidate repository, export the digest.
     const baseImages = props.baseImageRepositories ?? [];
     const mirror = props.packageMirror;
+    if (props.vpc && !mirror) {
+      Annotations.of(this).addWarningV2(
+        '@vw/mlops-blueprint:imageBuildWithoutMirror',
+        'ImageBuildPipeline: the Build project runs in a VPC without packageMirror: package installs in the Dockerfile (pip install) reach no index unless the VPC has internet; set packageMirror',
+      );
+    }
     const build = project('Build', {
       description: `Builds the ${props.repositoryName} image and pushes it to the candidate repository`,
       privileged: true,

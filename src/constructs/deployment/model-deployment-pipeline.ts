@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -323,6 +323,12 @@ export class ModelDeploymentPipeline extends Construct {
 
     const mirror = props.packageMirror;
     const install = props.installCommands ?? [...(mirror ? [mirror.loginCommand(PackageManager.NPM)] : []), 'npm ci'];
+    if (props.vpc && !mirror && !props.installCommands) {
+      Annotations.of(this).addWarningV2(
+        '@vw/mlops-blueprint:npmWithoutMirror',
+        'ModelDeploymentPipeline: the projects run in a VPC, but without packageMirror or installCommands they run a plain npm ci against the public registry, which a VPC without internet cannot reach: set packageMirror (a CodeArtifact mirror) or installCommands',
+      );
+    }
     const projectSettings: PipelineProjectSettings = {
       encryptionKey: key,
       artifactBucket: this.artifactBucket,

@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ImageBuildPipeline, ImageBuildPipelineProps, ImageRegistry, PackageMirrorReference, PipelineSource } from '../../../src';
@@ -108,6 +108,13 @@ describe('ImageBuildPipeline: base image and package mirror', () => {
     [{ baseImageUri: BASE }, /baseImageUri is set without baseImageRepositories/],
   ])('refuses %j', (overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
+  });
+
+  test('in a VPC without the mirror, pip in the Dockerfile would need internet: a synth warning says so', () => {
+    const warnings = (overrides: Partial<ImageBuildPipelineProps>) =>
+      Annotations.fromStack(build(overrides).stack).findWarning('*', Match.stringLikeRegexp('runs in a VPC without packageMirror'));
+    expect(warnings({})).toHaveLength(1);
+    expect(warnings({ packageMirror: MIRROR })).toEqual([]);
   });
 
   test('pip gets the mirror\'s index with a fresh token as a BuildKit secret, and the Build role may fetch it', async () => {

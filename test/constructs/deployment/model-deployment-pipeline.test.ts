@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -498,6 +498,18 @@ describe('ModelDeploymentPipeline: the package mirror', () => {
       expect(JSON.stringify(statements).match(/"codeartifact:/g)).toHaveLength(3);
     }
     ComplianceCheck.assertCompliant(app);
+  });
+
+  test('in a VPC without a mirror (and without own installCommands) the plain npm ci would need internet: a synth warning says so', () => {
+    const warningOf = (overrides: Partial<ModelDeploymentPipelineProps>) => {
+      const { stack } = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      deploymentPipeline({ vpc, ...overrides }, stack);
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('without packageMirror or installCommands'));
+    };
+    expect(warningOf({})).toHaveLength(1);
+    expect(warningOf({ packageMirror: mirror })).toEqual([]);
+    expect(warningOf({ installCommands: ['npm ci --registry https://npm.example.internal/'] })).toEqual([]);
   });
 
   test('explicit installCommands replace the default login, the grants stay', () => {
