@@ -14,13 +14,16 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { App } from 'aws-cdk-lib';
 import { javascript, Testing } from 'projen';
 import * as YAML from 'yaml';
 import { MlopsUseCase, PlatformConfig } from '../../../src';
 import { MlopsUseCaseProject } from '../../../src/project-types/usecase';
 import { USE_CASE_CONSTRUCT_ID } from '../../../src/project-types/usecase/workflows';
-import { fakeAwsEnv, MotoServer, startMoto } from '../../helpers/moto';
+import { FAKE_CREDENTIALS, fakeAwsEnv, MotoServer, startMoto } from '../../helpers/moto';
 import { CLI_BUNDLE, ensureRuntimeBundle, HANDLER_BUNDLE, REPO_ROOT } from '../../helpers/runtime-bundle';
 import { REFERENCE_PINNED_MODEL_PACKAGE_ARN, REFERENCE_USE_CASE_NAME, synthReferenceApp } from '../../reference/reference-app';
 import { createGroup, createVersions, sdkClient } from '../../runtime/registry-fixtures';
@@ -187,6 +190,81 @@ describe('the Resolve project against the SageMaker API of an emulator (moto on 
     expect(none.status).toBe(2);
     expect(none.output).toContain('Resolve FAILED: the model package group');
     expect(none.output).toContain('has no approved version (or does not exist): approve a version in the registry first');
+  });
+});
+
+describe('the SmokeTest project against moto (STS, SageMaker API and runtime, S3 on 127.0.0.1)', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  test('SmokeTestDev assumes the DEV smoke-test role and passes against the endpoint of the pinned version in DEV', async () => {
+    const project = projectOfStage(deploymentTemplate, 'SmokeTestDev');
+    const spec = JSON.parse(project.Properties.Source.BuildSpec);
+    const variables: Record<string, string> = Object.fromEntries(
+      project.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]),
+    );
+    // the DEV account inside moto (requests signed with assumed-role credentials land in the role's account)
+    const sts = new STSClient({ region: 'eu-central-1', endpoint: moto.url, credentials: FAKE_CREDENTIALS });
+    const setup = (await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::444444444444:role/setup', RoleSessionName: 'setup' }))).Credentials!;
+    sts.destroy();
+    const credentials = { accessKeyId: setup.AccessKeyId!, secretAccessKey: setup.SecretAccessKey!, sessionToken: setup.SessionToken };
+    const sm = new SageMakerClient({ region: 'eu-central-1', endpoint: moto.url, credentials });
+    const s3 = new S3Client({ region: 'eu-central-1', endpoint: moto.url, forcePathStyle: true, credentials });
+    const endpointName = variables.ENDPOINT_NAME;
+    const bucket = 'vwml-capture-444444444444';
+    try {
+      await sm.send(new CreateModelCommand({
+        ModelName: `${endpointName}-model`,
+        ExecutionRoleArn: 'arn:aws:iam::444444444444:role/endpoint',
+        PrimaryContainer: { ModelPackageName: REFERENCE_PINNED_MODEL_PACKAGE_ARN },
+      }));
+      await sm.send(new CreateEndpointConfigCommand({
+        EndpointConfigName: `${endpointName}-config`,
+        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `${endpointName}-model`, InitialInstanceCount: 1, InstanceType: 'ml.m5.large', InitialVariantWeight: 1 }],
+        DataCaptureConfig: {
+          EnableCapture: true,
+          InitialSamplingPercentage: 100,
+          DestinationS3Uri: `s3://${bucket}/data-capture`,
+          CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+        },
+      }));
+      await sm.send(new CreateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: `${endpointName}-config` }));
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } }));
+      // SageMaker's part: the capture object of this hour (objects written shortly before the invocation count)
+      // (this hour's and, near its end, the next hour's prefix: the invocation may fall into either)
+      for (const at of new Set([0, 60_000].map((ahead) => new Date(Date.now() + ahead).toISOString().slice(0, 13)))) {
+        const hour = `${at.slice(0, 4)}/${at.slice(5, 7)}/${at.slice(8, 10)}/${at.slice(11, 13)}/`;
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `data-capture/${endpointName}/AllTraffic/${hour}capture.jsonl`, Body: '{"captureData":{}}\n' }));
+      }
+    } finally {
+      sm.destroy();
+      s3.destroy();
+    }
+    const ws = workspace('ws-smoke-moto');
+    fs.mkdirSync(path.join(ws, 'smoke-test'));
+    fs.copyFileSync(path.join(REPO_ROOT, 'templates', 'usecase', 'smoke-test', 'sample.json'), path.join(ws, variables.SMOKE_TEST_SAMPLE));
+    const pinnedDir = path.join(tmp, 'pinned-smoke-moto');
+    fs.mkdirSync(pinnedDir);
+    fs.writeFileSync(path.join(pinnedDir, 'pinned-model.json'), JSON.stringify({ schemaVersion: 1, modelPackageArn: REFERENCE_PINNED_MODEL_PACKAGE_ARN, modelPackageVersion: 7, approvalStatus: 'Approved' }));
+    const r = await new Promise<{ status: number | null; output: string }>((resolve) => {
+      const child = spawn('bash', ['--noprofile', '--norc', '-e', '-c', spec.phases.build.commands.join('\n')], {
+        cwd: ws,
+        env: { ...fakeAwsEnv(moto.url, { AWS_ENDPOINT_URL: moto.url }), HOME: path.join(tmp, 'home'), ...variables, CODEBUILD_SRC_DIR_PinnedModel: pinnedDir } as Record<string, string>,
+      });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('close', (status) => resolve({ status, output }));
+    });
+    expect(r.output).toContain(`… assuming arn:aws:iam::444444444444:role/vwml-${REFERENCE_USE_CASE_NAME}-dev-smoke-test`);
+    expect(r.output).toContain(`✔ smoke test of ${endpointName} passed`);
+    expect(r.output).toContain(`model:        ${REFERENCE_PINNED_MODEL_PACKAGE_ARN} on every variant`);
+    expect(r.status).toBe(0);
   });
 });
 
