@@ -2,4 +2,5 @@
 export * from './package-mirror';
 export * from './package-mirror-reference';
 export * from './image-registry';
+export * from './image-build-pipeline-props';
 export * from './image-build-pipeline';

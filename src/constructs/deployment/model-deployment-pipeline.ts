@@ -1,8 +1,7 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,17 +12,17 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { buildSpec, deployCommands, PINNED_MODEL_CONTEXT_KEY, PINNED_MODEL_FILE, resolveCommands, smokeTestCommands, synthCommands } from './deployment-buildspecs';
-import { DeploymentStage, DeploymentTarget } from './deployment-target';
-import { stageLabel, validateTargets } from './deployment-target-validation';
+import { DeploymentStage } from './deployment-target';
+import { stageLabel } from './deployment-target-validation';
+import { ModelDeploymentPipelineProps } from './model-deployment-pipeline-props';
+import { EVENT_BUS_ARN_PATTERN, validateProps } from './model-deployment-pipeline-validation';
 import { PackageManager } from '../artifacts/package-mirror';
-import { PackageMirrorReference } from '../artifacts/package-mirror-reference';
 import { acknowledgeRules } from '../core/acknowledge';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { literalPartition, partitionOfRegion } from '../core/iam-findings';
 import { allowServiceToUseKey } from '../core/key-grants';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
-import { artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectSettings } from '../core/pipeline-project';
-import { PipelineSource } from '../core/pipeline-source';
+import { artifactGrantAcknowledgements, createPipelineProject, PipelineProjectSettings } from '../core/pipeline-project';
 import { SecureBucket } from '../core/secure-bucket';
 
 
@@ -31,165 +30,9 @@ import { SecureBucket } from '../core/secure-bucket';
 const MIRROR_BEARER_TOKEN_REASON =
   'sts:GetServiceBearerToken (the STS bearer token behind the CodeArtifact login of the install phase) has no resource-level permissions; the sts:AWSServiceName condition limits it to CodeArtifact.';
 
-/** A CDK bootstrap qualifier, as the bootstrap template allows it. */
-const QUALIFIER = /^[A-Za-z0-9_-]{1,10}$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const EVENT_BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
-const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):event-bus\/([A-Za-z0-9._-]{1,256})$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** The four roles `cdk bootstrap` creates in every account, by the part of their name after the qualifier. */
 const BOOTSTRAP_ROLES = ['deploy-role', 'file-publishing-role', 'image-publishing-role', 'lookup-role'];
 
-/**
- * Props of a `ModelDeploymentPipeline`.
- */
-export interface ModelDeploymentPipelineProps {
-  /**
-   * The customer-managed key for the artifact bucket, the CodeBuild projects and their logs, the approval
-   * topic and the trigger's dead-letter queue. When it is a `kms.Key` of this app, its policy is extended
-   * for CloudWatch Logs and for EventBridge's dead letters; an imported key's policy must allow them.
-   */
-  readonly encryptionKey: kms.IKey;
-
-  /** Where the use-case repository (CDK app, package.json, smoke-test sample) comes from. */
-  readonly source: PipelineSource;
-
-  /** The name of the use case's model package group in the registry account (EXP). */
-  readonly modelPackageGroupName: string;
-
-  /** The 12-digit id of the account that holds the model registry (EXP). */
-  readonly registryAccount: string;
-
-  /**
-   * The region of the model registry.
-   * @default - the pipeline stack's region
-   */
-  readonly registryRegion?: string;
-
-  /**
-   * The name or ARN of the `ModelEventBus` in this account and region that receives the registry's
-   * `SageMaker Model Package State Change` events; an approval of a version of this use case's group
-   * starts the pipeline.
-   */
-  readonly modelEventBus: string;
-
-  /**
-   * The qualifier the target accounts were CDK-bootstrapped with (`cdk bootstrap --qualifier`); the
-   * deploy projects may assume only the bootstrap roles of that qualifier. The use-case app must
-   * synthesize with the same qualifier.
-   */
-  readonly qualifier: string;
-
-  /** The deployment targets, in the order DEV, INT, PROD (validated). */
-  readonly targets: DeploymentTarget[];
-
-  /**
-   * The sample request the smoke tests send, relative to the root of the use-case repository.
-   * @default 'smoke-test/sample.json'
-   */
-  readonly smokeTestSamplePath?: string;
-
-  /**
-   * The content type of the sample request.
-   * @default 'application/json'
-   */
-  readonly smokeTestContentType?: string;
-
-  /**
-   * How long a smoke test waits for the endpoint to be InService.
-   * @default Duration.minutes(20)
-   */
-  readonly smokeTestTimeout?: Duration;
-
-  /**
-   * The time limit of one deployment (`cdk deploy` of a serving stack).
-   * @default Duration.hours(2)
-   */
-  readonly deployTimeout?: Duration;
-
-  /**
-   * The CodeArtifact mirror the projects install npm packages from (the only registry an isolated VPC
-   * reaches). Every project role gets the mirror's reader statements (`PackageMirrorReference.grantRead`:
-   * the domain token, `sts:GetServiceBearerToken` for CodeArtifact, reading the shared repository), and the
-   * default `installCommands` log npm in to it first. The mirror's domain and repository policies must
-   * admit this account.
-   * @default - no mirror: npm uses its default registry (the projects need internet access)
-   */
-  readonly packageMirror?: PackageMirrorReference;
-
-  /**
-   * The commands that install the use-case repository's dependencies in every CodeBuild project. They
-   * must make `npx mlops-blueprint` and `npx cdk` available.
-   * @default - with `packageMirror`: `aws codeartifact login --tool npm --domain <domain> --domain-owner
-   *   <owner> --repository <repository> --region <region>`, then `npm ci`; without: `npm ci`
-   */
-  readonly installCommands?: string[];
-
-  /**
-   * The topic that announces pending approvals (before INT and PROD).
-   * @default - a topic encrypted with `encryptionKey`, TLS only
-   */
-  readonly approvalTopic?: sns.ITopic;
-
-  /**
-   * Email addresses subscribed to the approval topic this construct creates.
-   * @default - no subscriptions
-   */
-  readonly approvalEmails?: string[];
-
-  /**
-   * The dead-letter queue of the EventBridge rule that starts the pipeline. Its policy must let
-   * EventBridge send to it (a queue of this stack gets that statement automatically).
-   * @default - a queue encrypted with `encryptionKey`, TLS only, retained
-   */
-  readonly deadLetterQueue?: sqs.IQueue;
-
-  /**
-   * The name of the Resolve project's role. The registry account's model package group policy names this
-   * role, so the name is fixed (and `resolveRoleArn` is computed from it).
-   * @default - a name derived from the construct path, ending in `-resolve`
-   */
-  readonly resolveRoleName?: string;
-
-  /**
-   * The VPC the CodeBuild projects run in. Without internet it needs these endpoints, each for a flow:
-   * S3 (gateway: artifacts, the target accounts' CDK asset buckets), `logs` (build logs), `kms`
-   * (artifact and log encryption), `sts` (the Deploy projects assume the targets' CDK bootstrap roles, the
-   * SmokeTest projects the smoke-test roles; CodeArtifact's bearer token), `codeartifact.api` and
-   * `codeartifact.repositories` (`npm ci` through `packageMirror`), `sagemaker.api` (Resolve reads the
-   * registry; `deploy smoke-test` describes the endpoint), `sagemaker.runtime` (the smoke test invokes it),
-   * `cloudformation` (`cdk deploy` creates and updates the serving stacks through the bootstrap roles),
-   * `ssm` (`cdk deploy` reads the targets' bootstrap version) and `ecr.api`/`ecr.dkr` (image assets).
-   * @default - the projects run outside any VPC, in CodeBuild's network
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The subnets of the projects, when `vpc` is set.
-   * @default - the VPC's private subnets
-   */
-  readonly subnetSelection?: ec2.SubnetSelection;
-
-  /**
-   * The security groups of the projects, when `vpc` is set.
-   * @default - one security group with all outbound traffic allowed and no inbound rule
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * A permissions boundary applied to every role this construct creates.
-   * @default - no permissions boundary
-   */
-  readonly permissionsBoundary?: iam.IManagedPolicy;
-
-  /**
-   * The pipeline name.
-   * @default - a name generated by CloudFormation
-   */
-  readonly pipelineName?: string;
-}
 
 /**
  * The per-use-case model-deployment pipeline in the RES account: it resolves the latest approved model
@@ -560,7 +403,7 @@ export class ModelDeploymentPipeline extends Construct {
 
     // The trigger: an approval of this use case's group in the registry account, on the RES model event bus.
     this.deadLetterQueue = props.deadLetterQueue ?? this.createDeadLetterQueue(key);
-    const bus = EVENT_BUS_ARN.test(props.modelEventBus)
+    const bus = EVENT_BUS_ARN_PATTERN.test(props.modelEventBus)
       ? events.EventBus.fromEventBusArn(this, 'ModelEventBus', props.modelEventBus)
       : events.EventBus.fromEventBusName(this, 'ModelEventBus', props.modelEventBus);
     const triggerRole = new ManagedPolicyRole(this, 'TriggerRole', {
@@ -644,58 +487,4 @@ function allowEventBridgeDeadLetters(key: kms.IKey): void {
     ['kms:Decrypt', 'kms:GenerateDataKey'],
     { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } },
   );
-}
-
-function validateProps(props: ModelDeploymentPipelineProps, stack: Stack): void {
-  const P = 'ModelDeploymentPipeline';
-  if (Token.isUnresolved(props.qualifier) || !QUALIFIER.test(props.qualifier ?? '')) {
-    throw new Error(
-      `${P}: qualifier ${JSON.stringify(props.qualifier)} is not a CDK bootstrap qualifier; write the literal qualifier the target accounts were bootstrapped with (1 to 10 letters, digits, '-' or '_'), e.g. 'mlops'`,
-    );
-  }
-  if (!Token.isUnresolved(props.registryAccount) && !ACCOUNT_ID.test(props.registryAccount ?? '')) {
-    throw new Error(`${P}: registryAccount ${JSON.stringify(props.registryAccount)} is not an AWS account id; write the 12 digits of the registry (EXP) account, e.g. '222222222222'`);
-  }
-  if (props.registryRegion !== undefined && !Token.isUnresolved(props.registryRegion) && !REGION.test(props.registryRegion)) {
-    throw new Error(`${P}: registryRegion ${JSON.stringify(props.registryRegion)} is not an AWS region; write e.g. 'eu-central-1'`);
-  }
-  if (!Token.isUnresolved(props.modelPackageGroupName) && !GROUP_NAME.test(props.modelPackageGroupName ?? '')) {
-    throw new Error(`${P}: modelPackageGroupName ${JSON.stringify(props.modelPackageGroupName)} is not a model package group name (1 to 63 letters, digits and hyphens); write the name, not the ARN, e.g. 'churn-model'`);
-  }
-  const bus = props.modelEventBus ?? '';
-  if (!Token.isUnresolved(bus)) {
-    const arn = EVENT_BUS_ARN.exec(bus);
-    if (bus.startsWith('arn:') && !arn) {
-      throw new Error(`${P}: modelEventBus ${JSON.stringify(bus)} is not an event bus ARN; write the bus name (e.g. 'mlops-model-events') or arn:aws:events:<region>:<account>:event-bus/<name>`);
-    }
-    if (arn && ((!Token.isUnresolved(stack.region) && arn[1] !== stack.region) || (!Token.isUnresolved(stack.account) && arn[2] !== stack.account))) {
-      throw new Error(`${P}: modelEventBus ${bus} is not in this stack's account and region (${stack.account}/${stack.region}); a rule can only be created on a bus of its own account and region: deploy the pipeline in RES next to the bus`);
-    }
-    if (!arn && (!EVENT_BUS_NAME.test(bus) || bus === 'default')) {
-      throw new Error(`${P}: modelEventBus ${JSON.stringify(bus)} is not the name of a custom event bus; write the name of the ModelEventBus, e.g. 'mlops-model-events'`);
-    }
-  }
-  if (props.resolveRoleName !== undefined && !Token.isUnresolved(props.resolveRoleName) && !ROLE_NAME.test(props.resolveRoleName)) {
-    throw new Error(`${P}: resolveRoleName ${JSON.stringify(props.resolveRoleName)} is not an IAM role name (1 to 64 of letters, digits and +=,.@_-); write e.g. 'churn-model-resolve'`);
-  }
-  if (props.installCommands !== undefined && (props.installCommands.length === 0 || props.installCommands.some((c) => c.trim().length === 0))) {
-    throw new Error(`${P}: installCommands is empty or has an empty command; the projects need the use-case repository's dependencies (npx mlops-blueprint, npx cdk): e.g. ['npm ci']`);
-  }
-  const sample = props.smokeTestSamplePath;
-  if (sample !== undefined && (sample.length === 0 || sample.startsWith('/') || sample.split('/').includes('..'))) {
-    throw new Error(`${P}: smokeTestSamplePath ${JSON.stringify(sample)} must be a path inside the use-case repository, relative to its root, without '..', e.g. 'smoke-test/sample.json'`);
-  }
-  if (props.smokeTestContentType !== undefined && !/^[\w.+-]+\/[\w.+-]+(;.*)?$/.test(props.smokeTestContentType)) {
-    throw new Error(`${P}: smokeTestContentType ${JSON.stringify(props.smokeTestContentType)} is not a MIME type; write e.g. 'text/csv' or 'application/json'`);
-  }
-  const smokeMinutes = props.smokeTestTimeout?.toMinutes({ integral: false });
-  if (smokeMinutes !== undefined && (smokeMinutes < 1 || smokeMinutes > 120)) {
-    throw new Error(`${P}: smokeTestTimeout must be between 1 and 120 minutes, got ${smokeMinutes}; e.g. Duration.minutes(20)`);
-  }
-  const deployMinutes = props.deployTimeout?.toMinutes({ integral: false });
-  if (deployMinutes !== undefined && (deployMinutes < 5 || deployMinutes > 480)) {
-    throw new Error(`${P}: deployTimeout must be between 5 minutes and 8 hours (CodeBuild's limit), got ${deployMinutes} minutes; e.g. Duration.hours(2)`);
-  }
-  checkPipelineProjectNetwork(P, props);
-  validateTargets(props.targets, stack.account);
 }
