@@ -45,6 +45,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8.10.0',
     // IAM policy simulation of the guardrails in tests
     '@cloud-copilot/iam-simulate@^0.1.173',
+    // the CDK CLI: tests run the deployment pipeline's and the workflows' cdk commands against the synthesized assembly
+    'aws-cdk@^2.1149.0',
   ],
 
   publishToPypi: {

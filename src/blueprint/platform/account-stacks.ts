@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PlatformAccountStack } from './platform-account-stack';
-import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
+import { ImageBuildPipeline, ImageRegistry, PackageMirror, PackageMirrorReference } from '../../constructs/artifacts';
 import { MlopsPortfolio, MlopsProduct } from '../../constructs/catalog';
 import { PipelineSource, SecureBucket } from '../../constructs/core';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
@@ -270,6 +270,12 @@ export class ExpAccountStack extends PlatformAccountStack {
           ),
         }),
         new iam.PolicyStatement({
+          // the deployment pipelines' S3 sources in RES: each use case's <prefix>-<use case>-source-writer trusts this role
+          sid: 'AssumeTheDeploymentSourceWriters',
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          resources: [`arn:${this.names.partition(PlatformAccount.RES)}:iam::${config.account(PlatformAccount.RES).accountId}:role/${config.prefix}-*-source-writer`],
+        }),
+        new iam.PolicyStatement({
           sid: 'UploadUseCaseCode',
           actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'],
           resources: [`arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}`, `arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}/code/*`],
@@ -294,6 +300,8 @@ export class ExpAccountStack extends PlatformAccountStack {
       ],
     });
     const reasons: Record<string, string> = {
+      [`AwsSolutions-IAM5[Resource::arn:${this.names.partition(PlatformAccount.RES)}:iam::${config.account(PlatformAccount.RES).accountId}:role/${config.prefix}-*-source-writer]`]:
+        'The source-writer roles of the use cases\' deployment pipelines in RES, all named <prefix>-<use case>-source-writer; each may only put its own pipeline\'s source object.',
       [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}]`]:
         'The artifact buckets of every use case of the platform follow this fixed naming; the role lists them to sync ML code.',
       [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${config.prefix}-*-artifacts-${accountId}/code/*]`]:
@@ -355,6 +363,12 @@ export class ResAccountStack extends PlatformAccountStack {
         smokeTestCommands: ['docker run --rm --entrypoint python3 "$IMAGE_URI" -c "import sys; print(sys.version)"'],
         vpc: this.network?.vpc,
         subnetSelection: this.network?.subnetSelection,
+        // pip inside docker build through the CodeArtifact mirror of EXP
+        packageMirror: PackageMirrorReference.fromAttributes({
+          domainName: this.names.codeArtifactDomainName,
+          domainOwner: config.account(PlatformAccount.EXP).accountId,
+          region: config.account(PlatformAccount.EXP).region,
+        }),
         permissionsBoundary: this.guardrails.permissionsBoundary,
         pipelineName: `${config.prefix}-image-${repository.replace(/[^A-Za-z0-9-]/g, '-')}`,
       });

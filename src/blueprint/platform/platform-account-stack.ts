@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ComplianceBaseline } from '../../constructs/compliance';
 import { allowCloudWatchLogs } from '../../constructs/core/encrypted-log-group';
 import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, allowLogDeliveryToUseKey } from '../../constructs/core/key-grants';
-import { IsolatedNetwork } from '../../constructs/network';
+import { IsolatedNetwork, NetworkEndpoint } from '../../constructs/network';
 import { PersonaEnvironment, PersonaRoles, PersonaTrust, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
@@ -143,6 +143,7 @@ export class PlatformAccountStack extends Stack {
           ? { vpcId: network.vpcId, subnetIds: network.subnetIds, availabilityZones: network.availabilityZones }
           : { availabilityZones: zonesOf(props.config, props.account) }),
         flowLogKey: this.platformKey.key,
+        additionalEndpoints: additionalEndpoints(props.account),
       });
       this.publish(PlatformParameter.VPC_ID, this.network.vpc.vpcId);
       this.publish(PlatformParameter.SUBNET_IDS, this.network.subnetIds.join(','));
@@ -221,4 +222,16 @@ function personaTrust(config: PlatformConfig, account: PlatformAccount): Persona
     return PersonaTrust.samlProvider(`arn:${partition}:iam::${accountId}:saml-provider/${people.samlProviderName}`);
   }
   return PersonaTrust.accountsWithMfa(people?.mfaAccountIds ?? [accountId]);
+}
+
+/**
+ * The interface endpoints an account needs beyond the core ones, each for a flow of that account:
+ * RES runs `cdk deploy` of the serving stacks inside its VPC (the model deployment pipeline's Deploy
+ * projects), which calls CloudFormation through the target accounts' bootstrap roles. The core endpoints
+ * cover the other calls of the RES builds: sts (bootstrap and smoke-test roles, CodeArtifact's bearer
+ * token), codeartifact.api/repositories (`npm ci` through the mirror), ecr.api/ecr.dkr (image builds and
+ * image assets), sagemaker.api/runtime (Resolve, smoke tests), ssm (bootstrap version), logs, kms and S3.
+ */
+function additionalEndpoints(account: PlatformAccount): NetworkEndpoint[] | undefined {
+  return account === PlatformAccount.RES ? [NetworkEndpoint.CLOUDFORMATION] : undefined;
 }

@@ -1,10 +1,13 @@
-import { Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SMOKE_TEST_TAG_KEY } from './serving-stack';
 import { SERVING_STAGES } from './usecase-names';
 import { UseCaseSourceProps } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
+import { PackageMirrorReference } from '../../constructs/artifacts';
 import { PipelineSource } from '../../constructs/core';
+import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
 import { SecureBucket } from '../../constructs/core/secure-bucket';
 import { DeploymentStage, ModelDeploymentPipeline } from '../../constructs/deployment';
 import { PlatformKey } from '../../constructs/security';
@@ -34,7 +37,9 @@ const STAGE_OF: Record<string, DeploymentStage> = {
 /**
  * The deployment stack of a use case in RES: the model-deployment pipeline (resolve the approved version
  * once, synth, DEV, smoke test, approval, INT, smoke test, approval, PROD), started by the model event bus
- * when a version of the use case's group is approved.
+ * when a version of the use case's group is approved. It deploys the serving stacks that are its siblings
+ * in the construct tree (`<parent path>/ServingDev`, ...: `UseCaseNames.servingStackId`), as `MlopsUseCase`
+ * creates them.
  */
 export class DeploymentStack extends UseCaseStack {
   /** The deployment pipeline. */
@@ -43,6 +48,12 @@ export class DeploymentStack extends UseCaseStack {
   public readonly key: PlatformKey;
   /** The S3 source bucket, when the source is S3. */
   public readonly sourceBucket?: SecureBucket;
+  /**
+   * The role that may write the S3 source object (a new version starts the pipeline), when the source is
+   * S3: `<prefix>-<use case>-source-writer`, trusted by the platform's GitHub deploy role in EXP when the
+   * platform configures GitHub, else by this account (whose administrators grant `sts:AssumeRole` on it).
+   */
+  public readonly sourceWriterRole?: iam.IRole;
 
   /**
    * @param scope the parent construct
@@ -77,11 +88,26 @@ export class DeploymentStack extends UseCaseStack {
         branch: src.branch,
       });
     } else {
-      this.sourceBucket = new SecureBucket(this, 'Source', { encryptionKey: this.key.key });
-      source = PipelineSource.fromS3(this.sourceBucket.bucket, src.objectKey ?? 'source.zip');
+      const objectKey = src.objectKey ?? 'source.zip';
+      this.sourceBucket = new SecureBucket(this, 'Source', { encryptionKey: this.key.key, bucketName: names.deploymentSourceBucketName });
+      source = PipelineSource.fromS3(this.sourceBucket.bucket, objectKey);
+      this.sourceWriterRole = this.createSourceWriter(this.sourceBucket, objectKey);
     }
 
+    // cdk deploy selects a stack by its hierarchical id (its construct path), not by its CloudFormation
+    // name: the serving stacks are this stack's siblings under the MlopsUseCase
+    const parentPath = this.node.scope?.node.path ?? '';
+    const servingStackPath = (stage: PlatformAccount): string => [parentPath, names.servingStackId(stage)].filter((p) => p.length > 0).join('/');
     const network = config.account(PlatformAccount.RES).network;
+    const exp = config.account(PlatformAccount.EXP);
+    if (network && exp.region !== this.region) {
+      // the RES VPC's interface endpoints serve its own region only
+      Annotations.of(this).addWarningV2(
+        '@vw/mlops-blueprint:mirrorInAnotherRegion',
+        `the deployment pipeline's builds run in the RES VPC (${this.region}), but the package mirror and the model registry are in EXP's region ${exp.region}: ` +
+          'an isolated VPC reaches no endpoint of another region, so npm ci and Resolve fail there; put RES and EXP in one region, or give the RES VPC a route to that region',
+      );
+    }
     this.pipeline = new ModelDeploymentPipeline(this, 'Pipeline', {
       pipelineName: `${names.base}-deploy`,
       encryptionKey: this.key.key,
@@ -93,12 +119,18 @@ export class DeploymentStack extends UseCaseStack {
       qualifier: config.qualifier,
       resolveRoleName: names.resolveRoleName,
       permissionsBoundary: this.permissionsBoundary,
+      // npm ci through the platform's CodeArtifact mirror in EXP (the isolated RES VPC reaches no other registry)
+      packageMirror: PackageMirrorReference.fromAttributes({
+        domainName: names.platform.codeArtifactDomainName,
+        domainOwner: config.account(PlatformAccount.EXP).accountId,
+        region: config.account(PlatformAccount.EXP).region,
+      }),
       vpc: network ? this.vpc : undefined,
       targets: SERVING_STAGES.map((stage) => ({
         stage: STAGE_OF[stage],
         account: config.account(stage).accountId,
         region: config.account(stage).region,
-        stackName: names.servingStackName(stage),
+        stackPath: servingStackPath(stage),
         endpointName: names.endpointName(stage),
         smokeTestRoleArn: names.roleArn(stage, names.smokeTestRoleName(stage)),
         requiresApprovalBefore: stage !== PlatformAccount.DEV,
@@ -106,5 +138,34 @@ export class DeploymentStack extends UseCaseStack {
     });
     // the smoke-test roles in DEV, INT and PROD trust exactly the roles that carry this tag
     for (const role of this.pipeline.smokeTestRoles) Tags.of(role).add(SMOKE_TEST_TAG_KEY, names.base);
+  }
+
+  /** The writer of the S3 source object: a role that may put exactly that object, encrypted with the stack's key. */
+  private createSourceWriter(bucket: SecureBucket, objectKey: string): iam.IRole {
+    const names = this.names;
+    const github = this.platform.github;
+    const role = new ManagedPolicyRole(this, 'SourceWriter', {
+      roleName: names.deploymentSourceWriterRoleName,
+      description: `Writes the repository zip that the model deployment pipeline of ${names.useCase} deploys from (s3://${names.deploymentSourceBucketName}/${objectKey})`,
+      // the GitHub workflow chains from the EXP deploy role with session tags (configure-aws-credentials)
+      assumedBy: github
+        ? new iam.ArnPrincipal(names.platform.githubDeployRoleArn).withSessionTags()
+        : new iam.ArnPrincipal(`arn:${names.platform.partition(PlatformAccount.RES)}:iam::${this.account}:root`),
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'WriteTheSourceObject', actions: ['s3:PutObject'], resources: [bucket.bucket.arnForObjects(objectKey)] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptTheSourceObject',
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.key.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+      }),
+    );
+    new CfnOutput(this, 'SourceBucketName', { value: bucket.bucket.bucketName, description: 'The S3 source bucket of the model deployment pipeline' });
+    new CfnOutput(this, 'SourceObjectKey', { value: objectKey, description: 'The repository zip the pipeline deploys from; a new version starts it' });
+    new CfnOutput(this, 'SourceWriterRoleArn', { value: role.roleArn, description: 'The role that may write the source object' });
+    return role;
   }
 }

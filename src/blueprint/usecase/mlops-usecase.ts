@@ -58,7 +58,7 @@ export class MlopsUseCase extends Construct {
     const settings: Record<string, UseCaseStageSettings | undefined> = { dev: props.dev, int: props.int, prod: props.prod };
     const serving = SERVING_STAGES.map(
       (stage) =>
-        new ServingStack(this, `Serving${stage[0].toUpperCase()}${stage.slice(1)}`, {
+        new ServingStack(this, this.names.servingStackId(stage), {
           ...base,
           stage,
           settings: settings[stage],

@@ -69,6 +69,25 @@ export class UseCaseNames {
     return `${this.base}-serving-${stage}`;
   }
 
+  /**
+   * The construct id of the serving stack of a stage under its `MlopsUseCase` (`ServingDev`, ...): with
+   * the use case's construct path in front, the hierarchical id `cdk deploy` selects the stack by.
+   * @param stage DEV, INT or PROD
+   */
+  public servingStackId(stage: PlatformAccount): string {
+    return `Serving${stage[0].toUpperCase()}${stage.slice(1)}`;
+  }
+
+  /** The S3 source bucket of the deployment pipeline in RES (fixed, so that CI can compute it). */
+  public get deploymentSourceBucketName(): string {
+    return `${this.base}-source-${this.platform.config.account(PlatformAccount.RES).accountId}`;
+  }
+
+  /** The role in RES that may write the deployment pipeline's S3 source object (the GitHub deploy role of EXP assumes it). */
+  public get deploymentSourceWriterRoleName(): string {
+    return `${this.base}-source-writer`;
+  }
+
   /** The model package group in EXP. */
   public get modelPackageGroupName(): string {
     return this.base;

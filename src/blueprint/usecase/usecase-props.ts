@@ -15,7 +15,8 @@ export enum ModelFamily {
 export interface UseCaseSourceProps {
   /**
    * A CodeConnections (CodeStar connections) connection ARN to GitHub; with `owner` and `repository`.
-   * @default - an S3 source: the deployment stack creates a bucket and polls `<objectKey>`
+   * @default - an S3 source: the deployment stack creates the bucket `<prefix>-<use case>-source-<RES account>`;
+   *   writing a new version of `<objectKey>` (the role `<prefix>-<use case>-source-writer` may) starts the pipeline
    */
   readonly connectionArn?: string;
 

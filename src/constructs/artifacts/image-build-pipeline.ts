@@ -1,147 +1,23 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ImageRegistry } from './image-registry';
+import { CHECK_BASE_IMAGES_REACHABLE, dockerBuildCommand, dockerLogin, pipIndexSecretCommands, promoteCommands, scanGateCommands } from './image-build-commands';
+import { ImageBuildPipelineProps, ScanSeverity } from './image-build-pipeline-props';
 import { acknowledgeRules } from '../core/acknowledge';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import {
   artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectOptions, PipelineProjectSettings,
 } from '../core/pipeline-project';
-import { PipelineSource } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
 
 const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 const PUSH_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
-
-/**
- * A severity of an ECR image scan finding.
- */
-export enum ScanSeverity {
-  /** CRITICAL */
-  CRITICAL = 'CRITICAL',
-  /** HIGH */
-  HIGH = 'HIGH',
-  /** MEDIUM */
-  MEDIUM = 'MEDIUM',
-  /** LOW */
-  LOW = 'LOW',
-  /** INFORMATIONAL */
-  INFORMATIONAL = 'INFORMATIONAL',
-  /** UNDEFINED (the scanner could not rate the finding) */
-  UNDEFINED = 'UNDEFINED',
-}
-
-/**
- * Props of an `ImageBuildPipeline`.
- */
-export interface ImageBuildPipelineProps {
-  /** The customer-managed key for the artifact bucket, the candidate repository, the CodeBuild projects and their logs. */
-  readonly encryptionKey: kms.IKey;
-
-  /** Where the Dockerfile and build context come from. */
-  readonly source: PipelineSource;
-
-  /** The registry that receives the promoted image. */
-  readonly registry: ImageRegistry;
-
-  /** The registry repository the image is promoted to (one of the registry's `repositoryNames`). */
-  readonly repositoryName: string;
-
-  /**
-   * The smoke test: shell commands run after the candidate image has been pulled, by digest, into
-   * the test project's Docker daemon; `$IMAGE_URI` names it (`<candidate repository>@sha256:...`).
-   * A command that exits non-zero fails the pipeline before promotion. Run containers with
-   * `--network none` unless the test needs the network.
-   *
-   * @example ['docker run --rm --network none "$IMAGE_URI" python -c "import sklearn, sagemaker_inference"']
-   */
-  readonly smokeTestCommands: string[];
-
-  /**
-   * The Dockerfile, relative to the source root.
-   * @default 'Dockerfile'
-   */
-  readonly dockerfilePath?: string;
-
-  /**
-   * The build context directory, relative to the source root.
-   * @default '.'
-   */
-  readonly buildContext?: string;
-
-  /**
-   * Scan findings of these severities fail the ScanGate stage.
-   * @default [ScanSeverity.CRITICAL, ScanSeverity.HIGH]
-   */
-  readonly failOnSeverities?: ScanSeverity[];
-
-  /**
-   * How long the ScanGate waits for the scan result before it fails (it fails closed).
-   * @default Duration.minutes(30)
-   */
-  readonly scanTimeout?: Duration;
-
-  /**
-   * Repositories the Dockerfile's base images come from (`FROM <account>.dkr.ecr...`); the build
-   * project logs in to their registries and may pull from them (a repository of another account must
-   * also allow this account in its repository policy). Builds without internet access cannot pull
-   * from Docker Hub.
-   * @default - no base-image repositories: the build only pushes to the candidate repository
-   */
-  readonly baseImageRepositories?: ecr.IRepository[];
-
-  /**
-   * The compute type of the Build project (ML images are large).
-   * @default codebuild.ComputeType.MEDIUM
-   */
-  readonly buildComputeType?: codebuild.ComputeType;
-
-  /**
-   * How long candidate images (built, possibly failed, never promoted) are kept in the candidate repository.
-   * @default Duration.days(30)
-   */
-  readonly candidateImageExpiry?: Duration;
-
-  /**
-   * The VPC the CodeBuild projects run in. It must reach ECR (api and dkr), S3, CloudWatch Logs, KMS
-   * and STS, through VPC endpoints when it has no internet egress. Use a stack with a concrete account
-   * and region: CodeBuild's network-interface permission is then written with literal ARNs, and its
-   * compliance finding is acknowledged by that exact ARN.
-   * @default - the projects run outside any VPC, in CodeBuild's network
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The subnets of the projects, when `vpc` is set.
-   * @default - the VPC's private subnets
-   */
-  readonly subnetSelection?: ec2.SubnetSelection;
-
-  /**
-   * The security groups of the projects, when `vpc` is set.
-   * @default - one security group with all outbound traffic allowed and no inbound rule
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * A permissions boundary applied to every role this construct creates (pipeline, actions, projects).
-   * @default - no permissions boundary
-   */
-  readonly permissionsBoundary?: iam.IManagedPolicy;
-
-  /**
-   * The pipeline name.
-   * @default - a name generated by CloudFormation
-   */
-  readonly pipelineName?: string;
-}
 
 /**
  * The RES image build pipeline: a CodePipeline (V2) that builds a container image, scans it, tests it
@@ -203,6 +79,11 @@ export class ImageBuildPipeline extends Construct {
   public readonly imageUriVariable: string;
   /** The output artifact of the Promote stage; it holds `image-detail.json`. */
   public readonly imageDetailArtifact: codepipeline.Artifact;
+  /**
+   * The EventBridge rule that starts the pipeline when a new version of the S3 source object is written
+   * (`PipelineSource.fromS3`); a CodeConnections source starts it on pushes and has none.
+   */
+  public readonly sourceTriggerRule?: events.Rule;
 
   /**
    * @param scope the parent construct
@@ -252,6 +133,13 @@ export class ImageBuildPipeline extends Construct {
 
     // Build: docker build, push to the candidate repository, export the digest.
     const baseImages = props.baseImageRepositories ?? [];
+    const mirror = props.packageMirror;
+    if (props.vpc && !mirror) {
+      Annotations.of(this).addWarningV2(
+        '@vw/mlops-blueprint:imageBuildWithoutMirror',
+        'ImageBuildPipeline: the Build project runs in a VPC without packageMirror: package installs in the Dockerfile (pip install) reach no index unless the VPC has internet; set packageMirror',
+      );
+    }
     const build = project('Build', {
       description: `Builds the ${props.repositoryName} image and pushes it to the candidate repository`,
       privileged: true,
@@ -264,6 +152,7 @@ export class ImageBuildPipeline extends Construct {
         DOCKERFILE: props.dockerfilePath ?? 'Dockerfile',
         BUILD_CONTEXT: props.buildContext ?? '.',
         ...(baseImages.length > 0 ? { BASE_IMAGE_REGISTRIES: baseImages.map((r) => r.registryUri).join(' ') } : {}),
+        ...(props.baseImageUri !== undefined ? { BASE_IMAGE: props.baseImageUri } : {}),
       },
       buildSpec: buildSpec(['IMAGE_DIGEST', 'IMAGE_TAG'], [
         ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
@@ -272,8 +161,10 @@ export class ImageBuildPipeline extends Construct {
             'for REGISTRY in $BASE_IMAGE_REGISTRIES; do aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$REGISTRY" || exit 1; done',
           ]
           : []),
+        ...(props.vpc ? [CHECK_BASE_IMAGES_REACHABLE] : []),
+        ...(mirror ? pipIndexSecretCommands(mirror) : []),
         'IMAGE_TAG="${EXECUTION_ID}-${CODEBUILD_BUILD_NUMBER}"',
-        'docker build --file "$DOCKERFILE" --tag "$CANDIDATE_REPOSITORY_URI:$IMAGE_TAG" "$BUILD_CONTEXT"',
+        dockerBuildCommand(props.baseImageUri !== undefined, mirror !== undefined),
         'docker push "$CANDIDATE_REPOSITORY_URI:$IMAGE_TAG"',
         'IMAGE_DIGEST=$(aws ecr describe-images --repository-name "$CANDIDATE_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" --query \'imageDetails[0].imageDigest\' --output text)',
         'case "$IMAGE_DIGEST" in sha256:*) echo "Built $CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" ;; *) echo "Build: no digest for $IMAGE_TAG in the candidate repository"; exit 1 ;; esac',
@@ -281,6 +172,13 @@ export class ImageBuildPipeline extends Construct {
     });
     grantEcr(build, candidates, [...PULL_ACTIONS, ...PUSH_ACTIONS, 'ecr:DescribeImages']);
     for (const base of baseImages) grantEcr(build, base, PULL_ACTIONS);
+    if (mirror) {
+      mirror.grantRead(build);
+      acknowledgeRules(build.role!, {
+        'AwsSolutions-IAM5[Resource::*]':
+          'ecr:GetAuthorizationToken (the Docker login to ECR) and sts:GetServiceBearerToken (the CodeArtifact token for pip in the build, conditioned on sts:AWSServiceName) have no resource-level permissions; every image action is limited to named repositories.',
+      });
+    }
 
     // ScanGate: wait for the candidate's scan and fail on the blocking severities.
     const severities = props.failOnSeverities ?? [ScanSeverity.CRITICAL, ScanSeverity.HIGH];
@@ -400,6 +298,14 @@ export class ImageBuildPipeline extends Construct {
         { stageName: 'Promote', actions: [promoteAction] },
       ],
     });
+    // A new version of an S3 source object starts the pipeline (an EventBridge rule, no polling).
+    if (props.source._needsTriggerRule) {
+      const sourceTriggerRole = new ManagedPolicyRole(this, 'SourceTriggerRole', {
+        assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+        description: `Starts the image build pipeline of ${props.repositoryName} when its source changes`,
+      });
+      this.sourceTriggerRule = props.source._bindTrigger(this, this.pipeline, { eventRole: sourceTriggerRole });
+    }
     this.imageDigestVariable = promoteAction.variable('IMAGE_DIGEST');
     this.imageUriVariable = promoteAction.variable('IMAGE_URI');
 
@@ -430,82 +336,6 @@ function buildSpec(exported: string[], commands: string[]): Record<string, unkno
   };
 }
 
-/** Logs Docker in to the registry of the repository in `$<uriVariable>`. */
-function dockerLogin(uriVariable: string): string[] {
-  return [`aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "\${${uriVariable}%%/*}"`];
-}
-
-/**
- * The ScanGate: wait for the scan (start one if the repository did not), then fail on blocking findings.
- * Accepts COMPLETE (basic scanning) and ACTIVE (enhanced scanning); any other final status fails closed.
- */
-function scanGateCommands(): string[] {
-  const target = '--repository-name "$CANDIDATE_REPOSITORY_NAME" --image-id imageDigest="$IMAGE_DIGEST"';
-  return [
-    'case "$IMAGE_DIGEST" in sha256:*) ;; *) echo "ScanGate: IMAGE_DIGEST is not a digest: $IMAGE_DIGEST"; exit 1 ;; esac',
-    [
-      'DEADLINE=$(( $(date +%s) + SCAN_TIMEOUT_SECONDS ))',
-      'while true; do',
-      `  STATUS=$(aws ecr describe-image-scan-findings ${target} --no-paginate --query 'imageScanStatus.status' --output text 2>scan-error.txt) || STATUS=""`,
-      '  if [ -z "$STATUS" ] && grep -q ScanNotFoundException scan-error.txt; then',
-      '    echo "ScanGate: no scan of $IMAGE_DIGEST yet; starting one"',
-      `    aws ecr start-image-scan ${target} || true`,
-      '    STATUS=PENDING',
-      '  fi',
-      '  case "$STATUS" in',
-      '    COMPLETE|ACTIVE) echo "ScanGate: scan status $STATUS"; break ;;',
-      '    IN_PROGRESS|PENDING) ;;',
-      '    *) echo "ScanGate FAILED: the scan of $IMAGE_DIGEST ended with status \'$STATUS\' $(cat scan-error.txt)"; exit 1 ;;',
-      '  esac',
-      '  if [ "$(date +%s)" -ge "$DEADLINE" ]; then echo "ScanGate FAILED: no scan result after $SCAN_TIMEOUT_SECONDS seconds"; exit 1; fi',
-      '  sleep 10',
-      'done',
-    ].join('\n'),
-    `aws ecr describe-image-scan-findings ${target} --no-paginate --query 'imageScanFindings.findingSeverityCounts' --output json > severity-counts.json`,
-    'cat severity-counts.json',
-    [
-      'BLOCKING=0',
-      'for SEVERITY in $FAIL_ON_SEVERITIES; do',
-      '  COUNT=$(jq -r --arg s "$SEVERITY" \'(. // {})[$s] // 0\' severity-counts.json)',
-      '  echo "$SEVERITY findings: $COUNT"',
-      '  BLOCKING=$((BLOCKING + COUNT))',
-      'done',
-      'if [ "$BLOCKING" -gt 0 ]; then',
-      '  echo "ScanGate FAILED: $BLOCKING finding(s) of severity $FAIL_ON_SEVERITIES in $CANDIDATE_REPOSITORY_NAME@$IMAGE_DIGEST"',
-      '  exit 1',
-      'fi',
-      'echo "ScanGate passed: no finding of severity $FAIL_ON_SEVERITIES"',
-    ].join('\n'),
-  ];
-}
-
-/** Promote: copy the candidate by digest under the execution id tag, idempotently, and verify the digest. */
-function promoteCommands(): string[] {
-  const describeTarget =
-    'aws ecr describe-images --registry-id "${TARGET_REPOSITORY_URI%%.*}" --repository-name "$TARGET_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" --query \'imageDetails[0].imageDigest\' --output text';
-  return [
-    'case "$IMAGE_DIGEST" in sha256:*) ;; *) echo "Promote: IMAGE_DIGEST is not a digest: $IMAGE_DIGEST"; exit 1 ;; esac',
-    ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
-    ...dockerLogin('TARGET_REPOSITORY_URI'),
-    'IMAGE_TAG="$EXECUTION_ID"',
-    `EXISTING=$(${describeTarget} 2>/dev/null) || EXISTING=""`,
-    [
-      'if [ -n "$EXISTING" ] && [ "$EXISTING" != "None" ]; then',
-      '  if [ "$EXISTING" != "$IMAGE_DIGEST" ]; then echo "Promote FAILED: tag $IMAGE_TAG already names $EXISTING in $TARGET_REPOSITORY_NAME and tags are immutable"; exit 1; fi',
-      '  echo "Promote: $TARGET_REPOSITORY_NAME:$IMAGE_TAG already is $IMAGE_DIGEST; nothing to push"',
-      'else',
-      '  docker pull "$CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" || exit 1',
-      '  docker tag "$CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" "$TARGET_REPOSITORY_URI:$IMAGE_TAG" || exit 1',
-      '  docker push "$TARGET_REPOSITORY_URI:$IMAGE_TAG" || exit 1',
-      'fi',
-    ].join('\n'),
-    `PUSHED=$(${describeTarget})`,
-    'if [ "$PUSHED" != "$IMAGE_DIGEST" ]; then echo "Promote FAILED: $TARGET_REPOSITORY_NAME:$IMAGE_TAG is $PUSHED, not the scanned and tested $IMAGE_DIGEST"; exit 1; fi',
-    'IMAGE_URI="$TARGET_REPOSITORY_URI@$IMAGE_DIGEST"',
-    'printf \'{"repositoryName":"%s","repositoryUri":"%s","imageDigest":"%s","imageTag":"%s","imageUri":"%s"}\\n\' "$TARGET_REPOSITORY_NAME" "$TARGET_REPOSITORY_URI" "$IMAGE_DIGEST" "$IMAGE_TAG" "$IMAGE_URI" > image-detail.json',
-    'cat image-detail.json',
-  ];
-}
 
 /** Adds ECR actions on one repository (and `ecr:GetAuthorizationToken` for Docker logins) to a project's role. */
 function grantEcr(project: codebuild.IProject, repository: ecr.IRepository, ecrActions: string[], dockerLoginNeeded = true): void {
@@ -516,6 +346,17 @@ function grantEcr(project: codebuild.IProject, repository: ecr.IRepository, ecrA
 }
 
 function validatePipelineProps(props: ImageBuildPipelineProps): void {
+  const base = props.baseImageUri;
+  if (base !== undefined && !Token.isUnresolved(base)) {
+    if (!/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/.test(base)) {
+      throw new Error(
+        `ImageBuildPipeline: baseImageUri ${JSON.stringify(base)} is not an ECR image; the build has no internet, so write an image of the central registry or of an ECR pull-through cache, by tag or digest, e.g. '333333333333.dkr.ecr.eu-central-1.amazonaws.com/vwml/python:3.11-slim'`,
+      );
+    }
+  }
+  if (base !== undefined && (props.baseImageRepositories ?? []).length === 0) {
+    throw new Error('ImageBuildPipeline: baseImageUri is set without baseImageRepositories; add the repository of the base image there, so that the build may log in and pull it');
+  }
   if (!props.registry.repositoryNames.includes(props.repositoryName)) {
     throw new Error(
       `ImageBuildPipeline: repositoryName ${JSON.stringify(props.repositoryName)} is not a repository of the registry; use one of ${props.registry.repositoryNames.join(', ')}`,

@@ -1,8 +1,12 @@
 import { Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 
 /** A CodeConnections (formerly CodeStar Connections) connection ARN. */
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
@@ -34,10 +38,13 @@ export interface ConnectionSourceOptions {
  */
 export abstract class PipelineSource {
   /**
-   * A zip object in a versioned S3 bucket. The pipeline polls the object for new versions (the
-   * event-based trigger needs a CloudTrail trail that logs the bucket's data events, which is not
-   * assumed here).
-   * @param bucket the bucket (must be versioned)
+   * A zip object in a versioned S3 bucket. A new version of the object starts the pipeline, event-driven
+   * and without a CloudTrail trail: an EventBridge rule on the account's default bus matches S3's
+   * `Object Created` event of exactly that key and starts the pipeline (the Source action itself neither
+   * polls nor creates CloudTrail-based rules). For a bucket of this app, the pipeline turns the bucket's
+   * EventBridge notifications on (`NotificationConfiguration.EventBridgeConfiguration`); an imported
+   * bucket must have them on already, or no change is ever detected.
+   * @param bucket the bucket (must be versioned, in the pipeline's account and region)
    * @param objectKey the key of the zip, e.g. `images/inference.zip` or `use-cases/churn-model.zip`
    */
   public static fromS3(bucket: s3.IBucket, objectKey: string): PipelineSource {
@@ -61,10 +68,34 @@ export abstract class PipelineSource {
   public abstract readonly description: string;
 
   /**
+   * Whether `_bindTrigger` creates an EventBridge rule (and so needs an event role).
+   * @internal
+   */
+  public abstract readonly _needsTriggerRule: boolean;
+
+  /**
    * Creates the Source action that writes the source to `output`, run with `role`.
    * @internal
    */
   public abstract _bind(output: codepipeline.Artifact, role: iam.IRole): codepipeline.IAction;
+
+  /**
+   * Creates what starts `pipeline` when the source changes, if the Source action does not do that
+   * itself; returns the EventBridge rule it created, if any.
+   * @internal
+   */
+  public abstract _bindTrigger(scope: Construct, pipeline: codepipeline.IPipeline, options: SourceTriggerOptions): events.Rule | undefined;
+}
+
+/**
+ * How a source change starts the pipeline, when an EventBridge rule does it.
+ * @internal
+ */
+export interface SourceTriggerOptions {
+  /** The role EventBridge assumes to start the pipeline (a role this construct made, not CDK's inline-policy default). */
+  readonly eventRole: iam.IRole;
+  /** Where starts that EventBridge could not deliver go, if anywhere. */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -92,6 +123,7 @@ export function checkConnectionSource(where: string, options: ConnectionSourceOp
 
 class S3PipelineSource extends PipelineSource {
   public readonly description: string;
+  public readonly _needsTriggerRule = true;
   constructor(private readonly bucket: s3.IBucket, private readonly objectKey: string) {
     super();
     this.description = `s3://${bucket.bucketName}/${objectKey}`;
@@ -102,13 +134,40 @@ class S3PipelineSource extends PipelineSource {
       bucket: this.bucket,
       bucketKey: this.objectKey,
       output,
-      trigger: actions.S3Trigger.POLL,
+      // neither polling nor CDK's EVENTS trigger (which needs a CloudTrail trail): _bindTrigger's rule starts the pipeline
+      trigger: actions.S3Trigger.NONE,
+    });
+  }
+
+  public _bindTrigger(scope: Construct, pipeline: codepipeline.IPipeline, options: SourceTriggerOptions): events.Rule {
+    // S3 sends its events to EventBridge only when the bucket says so; CloudFormation's own property, not
+    // CDK's notification custom resource (a Lambda function in every stack with a source bucket)
+    const cfnBucket = this.bucket.node.defaultChild;
+    if (cfnBucket instanceof s3.CfnBucket) {
+      const current = cfnBucket.notificationConfiguration as s3.CfnBucket.NotificationConfigurationProperty | undefined;
+      cfnBucket.notificationConfiguration = { ...current, eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    }
+    return new events.Rule(scope, 'SourceChanged', {
+      description: `Starts the pipeline when a new version of s3://${this.bucket.bucketName}/${this.objectKey} is written`,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [this.objectKey] } },
+      },
+      targets: [
+        new targets.CodePipeline(pipeline, {
+          eventRole: options.eventRole,
+          deadLetterQueue: options.deadLetterQueue,
+          retryAttempts: 8,
+        }),
+      ],
     });
   }
 }
 
 class ConnectionPipelineSource extends PipelineSource {
   public readonly description: string;
+  public readonly _needsTriggerRule = false;
   constructor(private readonly options: ConnectionSourceOptions) {
     super();
     this.description = `${options.owner}/${options.repository}@${options.branch ?? 'main'}`;
@@ -126,5 +185,10 @@ class ConnectionPipelineSource extends PipelineSource {
       output,
       triggerOnPush: true,
     });
+  }
+
+  public _bindTrigger(): undefined {
+    // the connection's push trigger starts the pipeline
+    return undefined;
   }
 }

@@ -48,9 +48,9 @@ export function validateTargets(targets: DeploymentTarget[], pipelineAccount: st
     if (t.region !== undefined && !Token.isUnresolved(t.region) && !REGION.test(t.region)) {
       throw new Error(`${where}.region ${JSON.stringify(t.region)} is not an AWS region; write e.g. 'eu-central-1'`);
     }
-    if (Token.isUnresolved(t.stackName) || !STACK_SELECTOR.test(t.stackName ?? '') || t.stackName.length > 200) {
+    if (Token.isUnresolved(t.stackPath) || !STACK_SELECTOR.test(t.stackPath ?? '') || t.stackPath.length > 200) {
       throw new Error(
-        `${where}.stackName ${JSON.stringify(t.stackName)} is not a stack of the cloud assembly as the CDK CLI selects it; write the stack's artifact id or hierarchical id (literal, letters, digits, '-' and '/'), e.g. 'ChurnServingDev'`,
+        `${where}.stackPath ${JSON.stringify(t.stackPath)} is not a stack of the cloud assembly as cdk deploy selects it; write the stack's hierarchical id, its construct path (stack.node.path: literal, letters, digits, '-' and '/'), e.g. 'UseCase/ServingDev'`,
       );
     }
     checkSageMakerName(`${where}.endpointName`, t.endpointName, 'churn-dev');

@@ -28,10 +28,12 @@ export interface DeploymentTarget {
   readonly region?: string;
 
   /**
-   * The serving stack of this stage as the CDK CLI selects it in the cloud assembly: its artifact id
-   * or its hierarchical id (e.g. `ChurnServingDev` or `Dev/ChurnServing`).
+   * The serving stack of this stage as `cdk deploy` selects it in the cloud assembly: its hierarchical
+   * id, which is its construct path (`stack.node.path`), e.g. `UseCase/ServingDev` for a stack below a
+   * construct, `Dev/ChurnServing` for a stack of a Stage, `ChurnServingDev` for a stack directly under
+   * the App. Not its CloudFormation stack name (the CDK CLI selects no stack by it).
    */
-  readonly stackName: string;
+  readonly stackPath: string;
 
   /** The SageMaker endpoint the serving stack creates (the smoke test invokes it). */
   readonly endpointName: string;

@@ -4,4 +4,5 @@ export * from './endpoint-model-source';
 export * from './traffic-shifting';
 export * from './realtime-endpoint';
 export * from './deployment-target';
+export * from './model-deployment-pipeline-props';
 export * from './model-deployment-pipeline';

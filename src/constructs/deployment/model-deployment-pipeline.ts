@@ -1,8 +1,7 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,163 +11,28 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DeploymentStage, DeploymentTarget } from './deployment-target';
-import { stageLabel, validateTargets } from './deployment-target-validation';
+import { buildSpec, deployCommands, PINNED_MODEL_CONTEXT_KEY, PINNED_MODEL_FILE, resolveCommands, smokeTestCommands, synthCommands } from './deployment-buildspecs';
+import { DeploymentStage } from './deployment-target';
+import { stageLabel } from './deployment-target-validation';
+import { ModelDeploymentPipelineProps } from './model-deployment-pipeline-props';
+import { EVENT_BUS_ARN_PATTERN, validateProps } from './model-deployment-pipeline-validation';
+import { PackageManager } from '../artifacts/package-mirror';
 import { acknowledgeRules } from '../core/acknowledge';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { literalPartition, partitionOfRegion } from '../core/iam-findings';
 import { allowServiceToUseKey } from '../core/key-grants';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
-import { artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectSettings } from '../core/pipeline-project';
-import { PipelineSource } from '../core/pipeline-source';
+import { artifactGrantAcknowledgements, createPipelineProject, PipelineProjectSettings } from '../core/pipeline-project';
 import { SecureBucket } from '../core/secure-bucket';
 
-const PINNED_MODEL_FILE = 'pinned-model.json';
-const PINNED_MODEL_CONTEXT_KEY = 'pinnedModelPackageArn';
 
-/** A CDK bootstrap qualifier, as the bootstrap template allows it. */
-const QUALIFIER = /^[A-Za-z0-9_-]{1,10}$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const EVENT_BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
-const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):event-bus\/([A-Za-z0-9._-]{1,256})$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** Why the projects may call sts:GetServiceBearerToken on every resource. */
+const MIRROR_BEARER_TOKEN_REASON =
+  'sts:GetServiceBearerToken (the STS bearer token behind the CodeArtifact login of the install phase) has no resource-level permissions; the sts:AWSServiceName condition limits it to CodeArtifact.';
+
 /** The four roles `cdk bootstrap` creates in every account, by the part of their name after the qualifier. */
 const BOOTSTRAP_ROLES = ['deploy-role', 'file-publishing-role', 'image-publishing-role', 'lookup-role'];
 
-/**
- * Props of a `ModelDeploymentPipeline`.
- */
-export interface ModelDeploymentPipelineProps {
-  /**
-   * The customer-managed key for the artifact bucket, the CodeBuild projects and their logs, the approval
-   * topic and the trigger's dead-letter queue. When it is a `kms.Key` of this app, its policy is extended
-   * for CloudWatch Logs and for EventBridge's dead letters; an imported key's policy must allow them.
-   */
-  readonly encryptionKey: kms.IKey;
-
-  /** Where the use-case repository (CDK app, package.json, smoke-test sample) comes from. */
-  readonly source: PipelineSource;
-
-  /** The name of the use case's model package group in the registry account (EXP). */
-  readonly modelPackageGroupName: string;
-
-  /** The 12-digit id of the account that holds the model registry (EXP). */
-  readonly registryAccount: string;
-
-  /**
-   * The region of the model registry.
-   * @default - the pipeline stack's region
-   */
-  readonly registryRegion?: string;
-
-  /**
-   * The name or ARN of the `ModelEventBus` in this account and region that receives the registry's
-   * `SageMaker Model Package State Change` events; an approval of a version of this use case's group
-   * starts the pipeline.
-   */
-  readonly modelEventBus: string;
-
-  /**
-   * The qualifier the target accounts were CDK-bootstrapped with (`cdk bootstrap --qualifier`); the
-   * deploy projects may assume only the bootstrap roles of that qualifier. The use-case app must
-   * synthesize with the same qualifier.
-   */
-  readonly qualifier: string;
-
-  /** The deployment targets, in the order DEV, INT, PROD (validated). */
-  readonly targets: DeploymentTarget[];
-
-  /**
-   * The sample request the smoke tests send, relative to the root of the use-case repository.
-   * @default 'smoke-test/sample.json'
-   */
-  readonly smokeTestSamplePath?: string;
-
-  /**
-   * The content type of the sample request.
-   * @default 'application/json'
-   */
-  readonly smokeTestContentType?: string;
-
-  /**
-   * How long a smoke test waits for the endpoint to be InService.
-   * @default Duration.minutes(20)
-   */
-  readonly smokeTestTimeout?: Duration;
-
-  /**
-   * The time limit of one deployment (`cdk deploy` of a serving stack).
-   * @default Duration.hours(2)
-   */
-  readonly deployTimeout?: Duration;
-
-  /**
-   * The commands that install the use-case repository's dependencies in every CodeBuild project
-   * (e.g. a CodeArtifact login followed by `npm ci`). They must make `npx mlops-blueprint` and `npx cdk`
-   * available.
-   * @default ['npm ci']
-   */
-  readonly installCommands?: string[];
-
-  /**
-   * The topic that announces pending approvals (before INT and PROD).
-   * @default - a topic encrypted with `encryptionKey`, TLS only
-   */
-  readonly approvalTopic?: sns.ITopic;
-
-  /**
-   * Email addresses subscribed to the approval topic this construct creates.
-   * @default - no subscriptions
-   */
-  readonly approvalEmails?: string[];
-
-  /**
-   * The dead-letter queue of the EventBridge rule that starts the pipeline. Its policy must let
-   * EventBridge send to it (a queue of this stack gets that statement automatically).
-   * @default - a queue encrypted with `encryptionKey`, TLS only, retained
-   */
-  readonly deadLetterQueue?: sqs.IQueue;
-
-  /**
-   * The name of the Resolve project's role. The registry account's model package group policy names this
-   * role, so the name is fixed (and `resolveRoleArn` is computed from it).
-   * @default - a name derived from the construct path, ending in `-resolve`
-   */
-  readonly resolveRoleName?: string;
-
-  /**
-   * The VPC the CodeBuild projects run in. It must reach S3, CloudWatch Logs, KMS, STS, SageMaker (API and
-   * runtime), CloudFormation, ECR and the npm registry of `installCommands`.
-   * @default - the projects run outside any VPC, in CodeBuild's network
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The subnets of the projects, when `vpc` is set.
-   * @default - the VPC's private subnets
-   */
-  readonly subnetSelection?: ec2.SubnetSelection;
-
-  /**
-   * The security groups of the projects, when `vpc` is set.
-   * @default - one security group with all outbound traffic allowed and no inbound rule
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * A permissions boundary applied to every role this construct creates.
-   * @default - no permissions boundary
-   */
-  readonly permissionsBoundary?: iam.IManagedPolicy;
-
-  /**
-   * The pipeline name.
-   * @default - a name generated by CloudFormation
-   */
-  readonly pipelineName?: string;
-}
 
 /**
  * The per-use-case model-deployment pipeline in the RES account: it resolves the latest approved model
@@ -184,7 +48,8 @@ export interface ModelDeploymentPipelineProps {
  * 4. **DeployDev**, **SmokeTestDev**, **ApproveInt**, **DeployInt**, **SmokeTestInt**, **ApproveProd**,
  *    **DeployProd** (and **SmokeTestProd** when the PROD target has a smoke-test role). Every Deploy first
  *    runs `deploy check-pin` (the stack's template must use exactly the pinned ARN), then
- *    `cdk deploy --app <CloudAssembly> <stack>`; every Deploy and SmokeTest action takes `PinnedModel` as
+ *    `cdk deploy --app <CloudAssembly> <stack> --exclusively`, both selecting the stack by the target's
+ *    `stackPath` (its hierarchical id, as the CDK CLI selects stacks); every Deploy and SmokeTest action takes `PinnedModel` as
  *    input. The approvals notify the approval topic with the pinned ARN in their custom data.
  *
  * The pipeline also starts when the RES `ModelEventBus` receives an approval (`ModelApprovalStatus:
@@ -211,11 +76,11 @@ export interface ModelDeploymentPipelineProps {
  *   modelEventBus: 'mlops-model-events',
  *   qualifier: 'mlops',
  *   targets: [
- *     { stage: DeploymentStage.DEV, account: '444444444444', stackName: 'ChurnServingDev', endpointName: 'churn-dev',
+ *     { stage: DeploymentStage.DEV, account: '444444444444', stackPath: 'Churn/ServingDev', endpointName: 'churn-dev',
  *       smokeTestRoleArn: 'arn:aws:iam::444444444444:role/mlops-smoke-test', requiresApprovalBefore: false },
- *     { stage: DeploymentStage.INT, account: '555555555555', stackName: 'ChurnServingInt', endpointName: 'churn-int',
+ *     { stage: DeploymentStage.INT, account: '555555555555', stackPath: 'Churn/ServingInt', endpointName: 'churn-int',
  *       smokeTestRoleArn: 'arn:aws:iam::555555555555:role/mlops-smoke-test', requiresApprovalBefore: true },
- *     { stage: DeploymentStage.PROD, account: '666666666666', stackName: 'ChurnServingProd', endpointName: 'churn-prod',
+ *     { stage: DeploymentStage.PROD, account: '666666666666', stackPath: 'Churn/ServingProd', endpointName: 'churn-prod',
  *       requiresApprovalBefore: true },
  *   ],
  * });
@@ -250,7 +115,12 @@ export class ModelDeploymentPipeline extends Construct {
   public readonly approvalTopic: sns.ITopic;
   /** The EventBridge rule on the model event bus that starts the pipeline on an approval. */
   public readonly triggerRule: events.Rule;
-  /** The dead-letter queue of the trigger rule. */
+  /**
+   * The EventBridge rule that starts the pipeline when a new version of the S3 source object is written
+   * (`PipelineSource.fromS3`); a CodeConnections source starts it on pushes and has none.
+   */
+  public readonly sourceTriggerRule?: events.Rule;
+  /** The dead-letter queue of the trigger rules. */
   public readonly deadLetterQueue: sqs.IQueue;
   /** The output artifact of Resolve (`pinned-model.json`), an input of every later action. */
   public readonly pinnedModelArtifact: codepipeline.Artifact;
@@ -294,7 +164,14 @@ export class ModelDeploymentPipeline extends Construct {
       }),
     );
 
-    const install = props.installCommands ?? ['npm ci'];
+    const mirror = props.packageMirror;
+    const install = props.installCommands ?? [...(mirror ? [mirror.loginCommand(PackageManager.NPM)] : []), 'npm ci'];
+    if (props.vpc && !mirror && !props.installCommands) {
+      Annotations.of(this).addWarningV2(
+        '@vw/mlops-blueprint:npmWithoutMirror',
+        'ModelDeploymentPipeline: the projects run in a VPC, but without packageMirror or installCommands they run a plain npm ci against the public registry, which a VPC without internet cannot reach: set packageMirror (a CodeArtifact mirror) or installCommands',
+      );
+    }
     const projectSettings: PipelineProjectSettings = {
       encryptionKey: key,
       artifactBucket: this.artifactBucket,
@@ -345,7 +222,8 @@ export class ModelDeploymentPipeline extends Construct {
       [`AwsSolutions-IAM5[Resource::${packagesArn}]`]:
         'DescribeModelPackage on the versions of this one model package group in the registry account; versions are created by the model-build pipeline, so their numbers are not known in advance.',
       'AwsSolutions-IAM5[Resource::*]':
-        'sagemaker:ListModelPackages has no resource-level permission; which group is listed is decided by the registry account\'s model package group policy, which allows only this role.',
+        'sagemaker:ListModelPackages has no resource-level permission; which group is listed is decided by the registry account\'s model package group policy, which allows only this role.' +
+        (mirror ? ` ${MIRROR_BEARER_TOKEN_REASON}` : ''),
     });
     this.resolveProject = resolve;
 
@@ -380,10 +258,10 @@ export class ModelDeploymentPipeline extends Construct {
       const roleArns = BOOTSTRAP_ROLES.map((r) => `arn:${targetPartition}:iam::${target.account}:role/cdk-${props.qualifier}-${r}-${target.account}-${region}`);
       this.bootstrapRoleArns.push(...roleArns);
       const deploy = project(`Deploy${label}`, {
-        description: `Deploys ${target.stackName} to ${stageLabel(target.stage)} (${target.account}/${region}) with the pinned model package`,
+        description: `Deploys ${target.stackPath} to ${stageLabel(target.stage)} (${target.account}/${region}) with the pinned model package`,
         timeout: deployTimeout,
         writesArtifacts: false,
-        variables: { TARGET_STACK: target.stackName, TARGET_ACCOUNT: target.account, TARGET_REGION: region },
+        variables: { TARGET_STACK: target.stackPath, TARGET_ACCOUNT: target.account, TARGET_REGION: region },
         commands: deployCommands(),
       });
       deploy.addToRolePolicy(
@@ -412,6 +290,14 @@ export class ModelDeploymentPipeline extends Construct {
         this.smokeTestProjects.push(smoke);
         this.smokeTestRoles.push(smoke.role!);
         smokeProjectsByStage.set(target.stage, smoke);
+      }
+    }
+
+    // Every project installs the use-case repository's npm packages through the mirror.
+    if (mirror) {
+      for (const p of [resolve, synth, ...this.deployProjects, ...this.smokeTestProjects]) {
+        mirror.grantRead(p);
+        if (p.role !== this.resolveRole) acknowledgeRules(p.role!, { 'AwsSolutions-IAM5[Resource::*]': MIRROR_BEARER_TOKEN_REASON });
       }
     }
 
@@ -478,7 +364,7 @@ export class ModelDeploymentPipeline extends Construct {
               notificationTopic: this.approvalTopic,
               additionalInformation:
                 `Deploy model package ${this.pinnedModelPackageArnVariable} (version ${pinnedVersion}) to ${stageLabel(target.stage)}: ` +
-                `stack ${target.stackName}, endpoint ${target.endpointName}, account ${target.account}.`,
+                `stack ${target.stackPath}, endpoint ${target.endpointName}, account ${target.account}.`,
             }),
           ],
         });
@@ -517,12 +403,12 @@ export class ModelDeploymentPipeline extends Construct {
 
     // The trigger: an approval of this use case's group in the registry account, on the RES model event bus.
     this.deadLetterQueue = props.deadLetterQueue ?? this.createDeadLetterQueue(key);
-    const bus = EVENT_BUS_ARN.test(props.modelEventBus)
+    const bus = EVENT_BUS_ARN_PATTERN.test(props.modelEventBus)
       ? events.EventBus.fromEventBusArn(this, 'ModelEventBus', props.modelEventBus)
       : events.EventBus.fromEventBusName(this, 'ModelEventBus', props.modelEventBus);
     const triggerRole = new ManagedPolicyRole(this, 'TriggerRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
-      description: `Starts the model deployment pipeline of ${props.modelPackageGroupName} when a version is approved`,
+      description: `Starts the model deployment pipeline of ${props.modelPackageGroupName} when a version is approved or the source changes`,
     });
     this.triggerRule = new events.Rule(this, 'OnModelApproved', {
       eventBus: bus,
@@ -546,7 +432,10 @@ export class ModelDeploymentPipeline extends Construct {
       ],
     });
 
-    // EventBridge sends the starts it could not deliver to the queue (for this rule only); CodePipeline
+    // A new version of an S3 source object starts the pipeline too (an EventBridge rule, no polling).
+    this.sourceTriggerRule = props.source._bindTrigger(this, this.pipeline, { eventRole: triggerRole, deadLetterQueue: this.deadLetterQueue });
+
+    // EventBridge sends the starts it could not deliver to the queue (for these rules only); CodePipeline
     // targets do not add this statement themselves. A queue imported from elsewhere keeps its own policy.
     this.deadLetterQueue.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -554,7 +443,9 @@ export class ModelDeploymentPipeline extends Construct {
         principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['sqs:SendMessage'],
         resources: [this.deadLetterQueue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': this.triggerRule.ruleArn } },
+        conditions: {
+          ArnEquals: { 'aws:SourceArn': this.sourceTriggerRule ? [this.triggerRule.ruleArn, this.sourceTriggerRule.ruleArn] : this.triggerRule.ruleArn },
+        },
       }),
     );
 
@@ -586,71 +477,6 @@ interface ProjectOptions {
   readonly computeType?: codebuild.ComputeType;
 }
 
-/** A buildspec: Node.js 20, the install commands, one build phase in bash. */
-function buildSpec(install: string[], commands: string[], exported: string[], artifacts?: Record<string, unknown>): Record<string, unknown> {
-  return {
-    version: '0.2',
-    env: exported.length > 0 ? { 'shell': 'bash', 'exported-variables': exported } : { shell: 'bash' },
-    phases: {
-      install: { 'runtime-versions': { nodejs: 20 }, 'commands': install },
-      build: { commands },
-    },
-    ...(artifacts ? { artifacts } : {}),
-  };
-}
-
-/** Where the PinnedModel artifact's file is, in projects that take it as a secondary input. */
-const PINNED = `"$CODEBUILD_SRC_DIR_PinnedModel/${PINNED_MODEL_FILE}"`;
-/** Where the cloud assembly is, in projects that take it as a secondary input. */
-const ASSEMBLY = '"$CODEBUILD_SRC_DIR_CloudAssembly"';
-
-/** Fails unless the PinnedModel artifact holds a pinned model package ARN; sets PINNED_ARN. */
-function readPin(step: string): string[] {
-  return [
-    `test -s ${PINNED} || { echo "${step} FAILED: no ${PINNED_MODEL_FILE} in the PinnedModel artifact; nothing is deployed without the pinned model"; exit 1; }`,
-    `PINNED_ARN=$(node -p "require(process.argv[1]).modelPackageArn" ${PINNED})`,
-    `case "$PINNED_ARN" in arn:aws*:sagemaker:*:model-package/*/*) echo "${step}: pinned model package $PINNED_ARN" ;; *) echo "${step} FAILED: ${PINNED_MODEL_FILE} has no model package ARN ($PINNED_ARN)"; exit 1 ;; esac`,
-  ];
-}
-
-function resolveCommands(): string[] {
-  return [
-    [
-      `npx mlops-blueprint deploy resolve --group "$MODEL_PACKAGE_GROUP_ARN" --region "$REGISTRY_REGION" --out ${PINNED_MODEL_FILE} || {`,
-      '  RC=$?',
-      '  if [ "$RC" -eq 2 ]; then echo "Resolve FAILED: the model package group $MODEL_PACKAGE_GROUP_ARN has no approved version (or does not exist): approve a version in the registry first"; fi',
-      '  exit "$RC"',
-      '}',
-    ].join('\n'),
-    `MODEL_PACKAGE_ARN=$(node -p "require(process.argv[1]).modelPackageArn" ./${PINNED_MODEL_FILE})`,
-    `MODEL_PACKAGE_VERSION=$(node -p "require(process.argv[1]).modelPackageVersion" ./${PINNED_MODEL_FILE})`,
-    'case "$MODEL_PACKAGE_ARN" in arn:aws*:sagemaker:*:model-package/*/*) ;; *) echo "Resolve FAILED: no model package ARN in the pinned model ($MODEL_PACKAGE_ARN)"; exit 1 ;; esac',
-    'echo "Pinned $MODEL_PACKAGE_ARN (version $MODEL_PACKAGE_VERSION)"',
-  ];
-}
-
-function synthCommands(): string[] {
-  return [...readPin('Synth'), `npx cdk synth --quiet -c ${PINNED_MODEL_CONTEXT_KEY}="$PINNED_ARN" --output cdk.out`];
-}
-
-function deployCommands(): string[] {
-  return [
-    ...readPin('Deploy'),
-    `npx mlops-blueprint deploy check-pin --pinned ${PINNED} --assembly ${ASSEMBLY} --stack "$TARGET_STACK"`,
-    `npx cdk deploy --app ${ASSEMBLY} "$TARGET_STACK" --require-approval never`,
-  ];
-}
-
-function smokeTestCommands(): string[] {
-  return [
-    ...readPin('SmokeTest'),
-    [
-      'npx mlops-blueprint deploy smoke-test --endpoint "$ENDPOINT_NAME" --sample "$SMOKE_TEST_SAMPLE" --content-type "$SMOKE_TEST_CONTENT_TYPE"',
-      `--timeout "$SMOKE_TEST_TIMEOUT_SECONDS" --role-arn "$SMOKE_TEST_ROLE_ARN" --region "$TARGET_REGION" --pinned ${PINNED}`,
-    ].join(' '),
-  ];
-}
-
 /** Lets EventBridge send dead letters to SQS queues encrypted with this key (once per key; imported keys are left alone). */
 function allowEventBridgeDeadLetters(key: kms.IKey): void {
   allowServiceToUseKey(
@@ -661,58 +487,4 @@ function allowEventBridgeDeadLetters(key: kms.IKey): void {
     ['kms:Decrypt', 'kms:GenerateDataKey'],
     { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } },
   );
-}
-
-function validateProps(props: ModelDeploymentPipelineProps, stack: Stack): void {
-  const P = 'ModelDeploymentPipeline';
-  if (Token.isUnresolved(props.qualifier) || !QUALIFIER.test(props.qualifier ?? '')) {
-    throw new Error(
-      `${P}: qualifier ${JSON.stringify(props.qualifier)} is not a CDK bootstrap qualifier; write the literal qualifier the target accounts were bootstrapped with (1 to 10 letters, digits, '-' or '_'), e.g. 'mlops'`,
-    );
-  }
-  if (!Token.isUnresolved(props.registryAccount) && !ACCOUNT_ID.test(props.registryAccount ?? '')) {
-    throw new Error(`${P}: registryAccount ${JSON.stringify(props.registryAccount)} is not an AWS account id; write the 12 digits of the registry (EXP) account, e.g. '222222222222'`);
-  }
-  if (props.registryRegion !== undefined && !Token.isUnresolved(props.registryRegion) && !REGION.test(props.registryRegion)) {
-    throw new Error(`${P}: registryRegion ${JSON.stringify(props.registryRegion)} is not an AWS region; write e.g. 'eu-central-1'`);
-  }
-  if (!Token.isUnresolved(props.modelPackageGroupName) && !GROUP_NAME.test(props.modelPackageGroupName ?? '')) {
-    throw new Error(`${P}: modelPackageGroupName ${JSON.stringify(props.modelPackageGroupName)} is not a model package group name (1 to 63 letters, digits and hyphens); write the name, not the ARN, e.g. 'churn-model'`);
-  }
-  const bus = props.modelEventBus ?? '';
-  if (!Token.isUnresolved(bus)) {
-    const arn = EVENT_BUS_ARN.exec(bus);
-    if (bus.startsWith('arn:') && !arn) {
-      throw new Error(`${P}: modelEventBus ${JSON.stringify(bus)} is not an event bus ARN; write the bus name (e.g. 'mlops-model-events') or arn:aws:events:<region>:<account>:event-bus/<name>`);
-    }
-    if (arn && ((!Token.isUnresolved(stack.region) && arn[1] !== stack.region) || (!Token.isUnresolved(stack.account) && arn[2] !== stack.account))) {
-      throw new Error(`${P}: modelEventBus ${bus} is not in this stack's account and region (${stack.account}/${stack.region}); a rule can only be created on a bus of its own account and region: deploy the pipeline in RES next to the bus`);
-    }
-    if (!arn && (!EVENT_BUS_NAME.test(bus) || bus === 'default')) {
-      throw new Error(`${P}: modelEventBus ${JSON.stringify(bus)} is not the name of a custom event bus; write the name of the ModelEventBus, e.g. 'mlops-model-events'`);
-    }
-  }
-  if (props.resolveRoleName !== undefined && !Token.isUnresolved(props.resolveRoleName) && !ROLE_NAME.test(props.resolveRoleName)) {
-    throw new Error(`${P}: resolveRoleName ${JSON.stringify(props.resolveRoleName)} is not an IAM role name (1 to 64 of letters, digits and +=,.@_-); write e.g. 'churn-model-resolve'`);
-  }
-  if (props.installCommands !== undefined && (props.installCommands.length === 0 || props.installCommands.some((c) => c.trim().length === 0))) {
-    throw new Error(`${P}: installCommands is empty or has an empty command; the projects need the use-case repository's dependencies (npx mlops-blueprint, npx cdk): e.g. ['npm ci']`);
-  }
-  const sample = props.smokeTestSamplePath;
-  if (sample !== undefined && (sample.length === 0 || sample.startsWith('/') || sample.split('/').includes('..'))) {
-    throw new Error(`${P}: smokeTestSamplePath ${JSON.stringify(sample)} must be a path inside the use-case repository, relative to its root, without '..', e.g. 'smoke-test/sample.json'`);
-  }
-  if (props.smokeTestContentType !== undefined && !/^[\w.+-]+\/[\w.+-]+(;.*)?$/.test(props.smokeTestContentType)) {
-    throw new Error(`${P}: smokeTestContentType ${JSON.stringify(props.smokeTestContentType)} is not a MIME type; write e.g. 'text/csv' or 'application/json'`);
-  }
-  const smokeMinutes = props.smokeTestTimeout?.toMinutes({ integral: false });
-  if (smokeMinutes !== undefined && (smokeMinutes < 1 || smokeMinutes > 120)) {
-    throw new Error(`${P}: smokeTestTimeout must be between 1 and 120 minutes, got ${smokeMinutes}; e.g. Duration.minutes(20)`);
-  }
-  const deployMinutes = props.deployTimeout?.toMinutes({ integral: false });
-  if (deployMinutes !== undefined && (deployMinutes < 5 || deployMinutes > 480)) {
-    throw new Error(`${P}: deployTimeout must be between 5 minutes and 8 hours (CodeBuild's limit), got ${deployMinutes} minutes; e.g. Duration.hours(2)`);
-  }
-  checkPipelineProjectNetwork(P, props);
-  validateTargets(props.targets, stack.account);
 }

@@ -55,6 +55,12 @@ export class NetworkEndpoint {
   public static readonly EVENTBRIDGE = new NetworkEndpoint('events', 'EventBridge', ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE);
   /** Step Functions (`com.amazonaws.<region>.states`). */
   public static readonly STEP_FUNCTIONS = new NetworkEndpoint('states', 'StepFunctions', ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS);
+  /**
+   * CloudFormation (`com.amazonaws.<region>.cloudformation`): not a core endpoint; the account that deploys
+   * stacks from inside the VPC (RES: `cdk deploy` in the model deployment pipeline) adds it through
+   * `IsolatedNetworkProps.additionalEndpoints`.
+   */
+  public static readonly CLOUDFORMATION = new NetworkEndpoint('cloudformation', 'CloudFormation', ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION);
   /** S3, as a gateway endpoint on the route tables of the isolated subnets (`com.amazonaws.<region>.s3`). */
   public static readonly S3 = new NetworkEndpoint('s3', 'S3', undefined);
 
@@ -176,6 +182,14 @@ export interface IsolatedNetworkProps {
   readonly existingEndpoints?: NetworkEndpoint[];
 
   /**
+   * Interface endpoints beyond the core ones, for the flows of this account that need them (e.g.
+   * `NetworkEndpoint.CLOUDFORMATION` where builds in the VPC deploy stacks). Gateway endpoints and the
+   * core or Studio endpoints are refused here: they are always created (or controlled by `studioEndpoints`).
+   * @default - none
+   */
+  readonly additionalEndpoints?: NetworkEndpoint[];
+
+  /**
    * Also create the SageMaker Studio (`aws.sagemaker.<region>.studio`) and notebook
    * (`aws.sagemaker.<region>.notebook`) interface endpoints. They are only used when people reach
    * Studio or notebook instances through this VPC (a corporate network connected by VPN or Direct
@@ -223,7 +237,8 @@ export interface IsolatedNetworkProps {
  *
  * - Interface endpoints (private DNS on, in the isolated subnets, one per zone): SageMaker API and
  *   Runtime, STS, CloudWatch Logs and Monitoring, ECR API and Docker, KMS, SSM, CodeArtifact API and
- *   repositories, EventBridge, Step Functions; optionally SageMaker Studio and notebook.
+ *   repositories, EventBridge, Step Functions; optionally SageMaker Studio and notebook, and any
+ *   `additionalEndpoints` (CloudFormation where builds deploy stacks).
  *   The CodeArtifact repositories endpoint is created after the API endpoint: both serve private DNS
  *   names under `codeartifact.<region>.amazonaws.com`, and creating both at once fails with a
  *   conflicting-DNS-domain error.
@@ -354,7 +369,17 @@ export class IsolatedNetwork extends Construct {
     this.endpointSecurityGroup = endpointSg;
 
     const existing = new Set(props.existingEndpoints ?? []);
-    const wanted = [...NetworkEndpoint.CORE_INTERFACE_ENDPOINTS, ...(props.studioEndpoints ? NetworkEndpoint.STUDIO_INTERFACE_ENDPOINTS : [])];
+    const additional = props.additionalEndpoints ?? [];
+    for (const endpoint of additional) {
+      if (endpoint.isGateway || NetworkEndpoint.CORE_INTERFACE_ENDPOINTS.includes(endpoint) || NetworkEndpoint.STUDIO_INTERFACE_ENDPOINTS.includes(endpoint)) {
+        throw new Error(`IsolatedNetwork: additionalEndpoints lists ${endpoint.name}, which the network always creates (or studioEndpoints controls); list only endpoints beyond the core ones, e.g. NetworkEndpoint.CLOUDFORMATION`);
+      }
+    }
+    const wanted = [
+      ...NetworkEndpoint.CORE_INTERFACE_ENDPOINTS,
+      ...(props.studioEndpoints ? NetworkEndpoint.STUDIO_INTERFACE_ENDPOINTS : []),
+      ...additional.filter((e, i) => additional.indexOf(e) === i),
+    ];
     for (const endpoint of wanted) {
       if (existing.has(endpoint)) continue;
       const created = new ec2.InterfaceVpcEndpoint(this, endpoint._constructId, {

@@ -397,7 +397,9 @@ function boundaryAllows(additional: string[]): ReasonedStatement[] {
         sid: 'PlatformSupport',
         actions: [
           'lakeformation:GetDataAccess', 'ssm:GetParameter*', 'ec2:Describe*', 'ec2:CreateNetworkInterface*', 'ec2:DeleteNetworkInterface*',
-          'sts:AssumeRole', 'sts:TagSession', 'sts:GetServiceBearerToken', 'codestar-connections:UseConnection', 'codeconnections:UseConnection',
+          'sts:AssumeRole', 'sts:TagSession', 'codestar-connections:UseConnection', 'codeconnections:UseConnection',
+          // CodeArtifact's authorization token is an STS bearer token: without it the package mirror is unusable
+          'sts:GetServiceBearerToken',
           'cloudtrail:LookupEvents', 'cloudtrail:Get*', 'cloudtrail:Describe*', 'cloudtrail:List*', 'config:Get*', 'config:Describe*',
           'config:List*', 'access-analyzer:Get*', 'access-analyzer:List*', 'iam:Get*', 'iam:List*', 'iam:GenerateCredentialReport', 'iam:CreateServiceLinkedRole',
           'iam:CreateRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',

@@ -6,7 +6,7 @@ import { packageInfo, templateFile, templateFiles } from './package-info';
 import { ResolvedUseCaseOptions, resolveUseCaseOptions } from './resolve-options';
 import { settingsFileLines } from './settings-file';
 import { MlopsUseCaseProjectOptions } from './usecase-options';
-import { addPullRequestWorkflow, addTrainingWorkflow } from './workflows';
+import { addPullRequestWorkflow, addTrainingWorkflow, TRAINING_STACK_PATH } from './workflows';
 import { PlatformAccount, PlatformConfig } from '../../blueprint/config/platform-config';
 import { UseCaseNames } from '../../blueprint/usecase/usecase-names';
 
@@ -132,11 +132,19 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
         installCommand: this.package.installCommand,
         roleArn: this.githubDeployRoleArn,
         region: exp.region,
-        trainingStackName: names.trainingStackName,
+        trainingStackPath: TRAINING_STACK_PATH,
         pipelineName: names.pipelineName,
         artifactBucketName: names.artifactBucketName,
         useCaseName: names.useCase,
         deploymentStackName: names.deploymentStackName,
+        deploymentSource: resolved.source?.connectionArn
+          ? undefined
+          : {
+            bucketName: names.deploymentSourceBucketName,
+            objectKey: resolved.source?.objectKey ?? 'source.zip',
+            writerRoleArn: names.roleArn(PlatformAccount.RES, names.deploymentSourceWriterRoleName),
+            region: platform.account(PlatformAccount.RES).region,
+          },
       };
       addPullRequestWorkflow(this.github, props);
       addTrainingWorkflow(this.github, props);

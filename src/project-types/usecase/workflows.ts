@@ -3,6 +3,20 @@ import { github } from 'projen';
 const JobPermission = github.workflows.JobPermission;
 type JobStep = github.workflows.JobStep;
 
+/**
+ * The construct id of the `MlopsUseCase` in the generated app (`src/main.ts`: `new MlopsUseCase(app,
+ * 'UseCase', ...)`); the stacks' hierarchical ids, which `cdk deploy` selects them by, start with it.
+ * @internal
+ */
+export const USE_CASE_CONSTRUCT_ID = 'UseCase';
+
+/**
+ * The hierarchical id of the training stack in the generated app's cloud assembly (what `cdk deploy`
+ * selects it by; its CloudFormation name selects nothing).
+ * @internal
+ */
+export const TRAINING_STACK_PATH = `${USE_CASE_CONSTRUCT_ID}/Training`;
+
 /** What the workflows need to know. @internal */
 export interface UseCaseWorkflowProps {
   /** The branch whose pushes train (the project's default release branch). */
@@ -17,8 +31,8 @@ export interface UseCaseWorkflowProps {
   readonly roleArn: string;
   /** The region of EXP. */
   readonly region: string;
-  /** The training stack. */
-  readonly trainingStackName: string;
+  /** The training stack as `cdk deploy` selects it: its hierarchical id (`UseCase/Training`). */
+  readonly trainingStackPath: string;
   /** The SageMaker pipeline. */
   readonly pipelineName: string;
   /** The artifact bucket of the pipeline (code, data, runs). */
@@ -27,6 +41,20 @@ export interface UseCaseWorkflowProps {
   readonly useCaseName: string;
   /** The deployment stack in RES (named in the summary). */
   readonly deploymentStackName: string;
+  /** The deployment pipeline's S3 source, which the workflow uploads the repository to; none with a CodeConnections source. */
+  readonly deploymentSource?: DeploymentSourceUpload;
+}
+
+/** Where the workflow uploads the repository for the deployment pipeline in RES. @internal */
+export interface DeploymentSourceUpload {
+  /** The source bucket in RES. */
+  readonly bucketName: string;
+  /** The object key of the zip. */
+  readonly objectKey: string;
+  /** The role in RES that may write it (trusted by the EXP deploy role). */
+  readonly writerRoleArn: string;
+  /** The region of RES. */
+  readonly region: string;
 }
 
 function setup(nodeVersion: string, installCommand: string): JobStep[] {
@@ -106,7 +134,7 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
       timeoutMinutes: 60,
       env: {
         AWS_REGION: props.region,
-        TRAINING_STACK: props.trainingStackName,
+        TRAINING_STACK: props.trainingStackPath,
         PIPELINE_NAME: props.pipelineName,
         ARTIFACT_BUCKET: props.artifactBucketName,
       },
@@ -162,8 +190,38 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
             '} >> "$GITHUB_STEP_SUMMARY"',
           ].join('\n'),
         },
+        ...(props.deploymentSource ? uploadDeploymentSource(props.useCaseName, props.deploymentSource) : []),
       ],
     },
   });
   return workflow;
+}
+
+/**
+ * The last steps of `train` with an S3 deployment source: from the EXP deploy role into the source
+ * writer role of RES, then the repository at this commit as a zip to the source object; its new version
+ * starts the deployment pipeline (which deploys the latest approved model version with this code).
+ */
+function uploadDeploymentSource(useCaseName: string, upload: DeploymentSourceUpload): JobStep[] {
+  return [
+    {
+      name: 'Assume the deployment source writer role in RES (chained from the EXP deploy role)',
+      uses: 'aws-actions/configure-aws-credentials@v4',
+      with: {
+        'role-to-assume': upload.writerRoleArn,
+        'aws-region': upload.region,
+        'role-chaining': true,
+        'role-session-name': `github-${useCaseName}-source`.slice(0, 64),
+      },
+    },
+    {
+      name: 'Upload the repository to the deployment pipeline\'s source (RES)',
+      env: { DEPLOYMENT_SOURCE_BUCKET: upload.bucketName, DEPLOYMENT_SOURCE_KEY: upload.objectKey },
+      run: [
+        'git archive --format=zip --output source.zip HEAD',
+        'aws s3 cp source.zip "s3://$DEPLOYMENT_SOURCE_BUCKET/$DEPLOYMENT_SOURCE_KEY"',
+        'echo "The deployment pipeline in RES starts from s3://$DEPLOYMENT_SOURCE_BUCKET/$DEPLOYMENT_SOURCE_KEY (this commit)" >> "$GITHUB_STEP_SUMMARY"',
+      ].join('\n'),
+    },
+  ];
 }

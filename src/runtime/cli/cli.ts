@@ -195,9 +195,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { name: 'pinned', kind: 'string', valueName: 'FILE', required: true, description: 'the pinned-model JSON written by deploy resolve' },
       { name: 'assembly', kind: 'string', valueName: 'DIR', required: true, description: 'the cloud assembly (cdk.out)' },
-      { name: 'stack', kind: 'string', valueName: 'NAME', required: true, description: 'the stack: artifact id, hierarchical id (Stage/Stack) or stack name' },
+      { name: 'stack', kind: 'string', valueName: 'NAME', required: true, description: 'the stack as cdk deploy selects it: its hierarchical id (construct path, e.g. UseCase/ServingDev)' },
     ],
-    examples: [`${PROGRAM} deploy check-pin --pinned pinned-model.json --assembly cdk.out --stack ChurnServingDev`],
+    examples: [`${PROGRAM} deploy check-pin --pinned pinned-model.json --assembly cdk.out --stack UseCase/ServingDev`],
   },
   {
     words: ['deploy', 'smoke-test'],

@@ -81,9 +81,9 @@ export function readPinnedModel(file: string): PinnedModelRef {
 
 /** A stack of a cloud assembly. */
 export interface AssemblyStack {
-  /** The artifact id (what `cdk deploy` selects for top-level stacks). */
+  /** The artifact id (the same as the hierarchical id for a stack directly under the App). */
   readonly artifactId: string;
-  /** The hierarchical id (`Stage/Stack`), what `cdk deploy` selects for stacks of stages. */
+  /** The hierarchical id (the construct path: `WeldGun/ServingDev`, `Stage/Stack`): what `cdk deploy` selects a stack by. */
   readonly displayName: string;
   /** The CloudFormation stack name. */
   readonly stackName?: string;
@@ -133,18 +133,31 @@ function collectStacks(dir: string, into: AssemblyStack[], depth: number): void 
 }
 
 /**
- * The stack `name` selects: by artifact id, hierarchical id or CloudFormation stack name, in that order.
- * @throws DeployCheckError NOT_FOUND with the stacks there are
+ * The stack `name` selects, exactly as `cdk deploy --app <assembly> <name>` (CDK CLI v2) does: by its
+ * hierarchical id (the stack's construct path, `displayName` in the manifest: `WeldGun/ServingDev`,
+ * `Stage/Stack`; for a stack directly under the App that is also its artifact id). The CLI selects no
+ * stack by its CloudFormation stack name nor by the artifact id of a stack below another construct, so
+ * neither does this: a check that passed on a name `cdk deploy` then rejects would prove nothing.
+ * @throws DeployCheckError NOT_FOUND with the stacks there are (and the hierarchical id to write when
+ *   `name` is a stack name or an artifact id)
  */
 export function findStack(assemblyDir: string, name: string): AssemblyStack {
   const stacks = listStacks(assemblyDir);
-  const found =
-    stacks.find((s) => s.artifactId === name) ?? stacks.find((s) => s.displayName === name) ?? stacks.filter((s) => s.stackName === name).at(0);
+  const found = stacks.find((s) => s.displayName === name);
   if (!found) {
-    const known = stacks.map((s) => (s.displayName !== s.artifactId ? `${s.displayName} (${s.artifactId})` : s.artifactId));
+    const meant = stacks.find((s) => s.stackName === name) ?? stacks.find((s) => s.artifactId === name);
+    if (meant) {
+      const what = meant.stackName === name ? 'the CloudFormation stack name' : 'the artifact id';
+      throw new DeployCheckError(
+        'NOT_FOUND',
+        `"${name}" is ${what} of the stack ${meant.displayName}, which cdk deploy does not select by (it prints "No stacks match the name(s) ${name}"); ` +
+          `select the stack by its hierarchical id: --stack "${meant.displayName}" (and the same in cdk deploy)`,
+      );
+    }
+    const known = stacks.map((s) => (s.stackName !== undefined && s.stackName !== s.displayName ? `${s.displayName} (stack name ${s.stackName})` : s.displayName));
     throw new DeployCheckError(
       'NOT_FOUND',
-      `the cloud assembly ${assemblyDir} has no stack "${name}"; ${known.length > 0 ? `its stacks are: ${known.join(', ')}` : 'it has no stacks'}`,
+      `the cloud assembly ${assemblyDir} has no stack "${name}" (selected by hierarchical id, as cdk deploy does); ${known.length > 0 ? `its stacks are: ${known.join(', ')}` : 'it has no stacks'}`,
     );
   }
   return found;

@@ -93,7 +93,7 @@ describe('ImageBuildPipeline', () => {
     );
   });
 
-  test('an S3 source polls a versioned object', () => {
+  test('an S3 source: a new version of the object starts the pipeline through EventBridge (S3 event notifications, no polling, no CloudTrail)', () => {
     const { stack } = testStack();
     const key = new kms.Key(stack, 'SourceKey', { enableKeyRotation: true });
     const sourceBucket = new SecureBucket(stack, 'Source', { encryptionKey: key });
@@ -101,7 +101,22 @@ describe('ImageBuildPipeline', () => {
     const t = Template.fromStack(stack);
     const source = resourceOf(t, 'AWS::CodePipeline::Pipeline', 'ImagesPipeline').resource.Properties.Stages[0].Actions[0];
     expect(source.ActionTypeId).toMatchObject({ Category: 'Source', Provider: 'S3' });
-    expect(source.Configuration).toEqual({ S3Bucket: { Ref: expect.stringMatching(/^SourceBucket/) }, S3ObjectKey: 'images/inference.zip', PollForSourceChanges: true });
+    expect(source.Configuration).toEqual({ S3Bucket: { Ref: expect.stringMatching(/^SourceBucket/) }, S3ObjectKey: 'images/inference.zip', PollForSourceChanges: false });
+    const bucket = resourceOf(t, 'AWS::S3::Bucket', 'SourceBucket').resource.Properties;
+    expect(bucket.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    const rule = resourceOf(t, 'AWS::Events::Rule', 'ImagesSourceChanged');
+    expect(rule.resource.Properties.EventBusName).toBeUndefined();
+    expect(rule.resource.Properties.EventPattern).toEqual({
+      'source': ['aws.s3'],
+      'detail-type': ['Object Created'],
+      'detail': { bucket: { name: [{ Ref: resourceOf(t, 'AWS::S3::Bucket', 'SourceBucket').id }] }, object: { key: ['images/inference.zip'] } },
+    });
+    const pipelineId = resourceOf(t, 'AWS::CodePipeline::Pipeline', 'ImagesPipeline').id;
+    const target = rule.resource.Properties.Targets[0];
+    expect(JSON.stringify(target.Arn)).toContain(pipelineId);
+    const triggerRole = resourceOf(t, 'AWS::IAM::Role', 'ImagesSourceTriggerRole');
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [triggerRole.id, 'Arn'] });
+    expect(triggerRole.resource.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'events.amazonaws.com' });
     ComplianceCheck.assertCompliant(app);
   });
 

@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   ComplianceCheck,
+  PackageMirrorReference,
   DeploymentStage,
   DeploymentTarget,
   ModelDeploymentPipeline,
@@ -24,9 +25,9 @@ export const EXP = '111111111111';
 
 export function targets(): DeploymentTarget[] {
   return [
-    { stage: DeploymentStage.DEV, account: DEV, stackName: 'ChurnServingDev', endpointName: 'churn-dev', smokeTestRoleArn: `arn:aws:iam::${DEV}:role/mlops-smoke-test`, requiresApprovalBefore: false },
-    { stage: DeploymentStage.INT, account: INT, stackName: 'ChurnServingInt', endpointName: 'churn-int', smokeTestRoleArn: `arn:aws:iam::${INT}:role/mlops-smoke-test`, requiresApprovalBefore: true },
-    { stage: DeploymentStage.PROD, account: PROD, stackName: 'ChurnServingProd', endpointName: 'churn-prod', requiresApprovalBefore: true },
+    { stage: DeploymentStage.DEV, account: DEV, stackPath: 'Churn/ServingDev', endpointName: 'churn-dev', smokeTestRoleArn: `arn:aws:iam::${DEV}:role/mlops-smoke-test`, requiresApprovalBefore: false },
+    { stage: DeploymentStage.INT, account: INT, stackPath: 'Churn/ServingInt', endpointName: 'churn-int', smokeTestRoleArn: `arn:aws:iam::${INT}:role/mlops-smoke-test`, requiresApprovalBefore: true },
+    { stage: DeploymentStage.PROD, account: PROD, stackPath: 'Churn/ServingProd', endpointName: 'churn-prod', requiresApprovalBefore: true },
   ];
 }
 
@@ -135,9 +136,9 @@ describe('ModelDeploymentPipeline: the pipeline', () => {
       expect(a.Configuration.CustomData).toContain('#{Resolve.MODEL_PACKAGE_ARN}');
     }
     expect(approvals[0].Configuration.CustomData).toBe(
-      'Deploy model package #{Resolve.MODEL_PACKAGE_ARN} (version #{Resolve.MODEL_PACKAGE_VERSION}) to INT: stack ChurnServingInt, endpoint churn-int, account 555555555555.',
+      'Deploy model package #{Resolve.MODEL_PACKAGE_ARN} (version #{Resolve.MODEL_PACKAGE_VERSION}) to INT: stack Churn/ServingInt, endpoint churn-int, account 555555555555.',
     );
-    expect(approvals[1].Configuration.CustomData).toContain('to PROD: stack ChurnServingProd');
+    expect(approvals[1].Configuration.CustomData).toContain('to PROD: stack Churn/ServingProd');
     // the pipeline role may publish to the topic and use its key
     const pipelineStatements = resourceOf(t, 'AWS::IAM::ManagedPolicy', 'DeployPipelineRolePolicy').resource.Properties.PolicyDocument.Statement;
     expect(pipelineStatements).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topic.id } }));
@@ -149,7 +150,7 @@ describe('ModelDeploymentPipeline: the pipeline', () => {
     expect(pipelineOf(Template.fromStack(stack)).Stages.map((s: any) => s.Name).slice(-3)).toEqual(['ApproveProd', 'DeployProd', 'SmokeTestProd']);
   });
 
-  test('an S3 source: the zip object, polled', () => {
+  test('an S3 source: the zip object; a new version starts the pipeline through EventBridge, not by polling', () => {
     const { stack } = deploymentPipeline({}, testStack().stack);
     const key = new kms.Key(stack, 'SourceKey', { enableKeyRotation: true });
     const sourceBucket = new SecureBucket(stack, 'SourceBucket', { encryptionKey: key });
@@ -165,9 +166,28 @@ describe('ModelDeploymentPipeline: the pipeline', () => {
     const p = resourceOf(Template.fromStack(stack), 'AWS::CodePipeline::Pipeline', 'FromS3Pipeline').resource.Properties;
     expect(p.Stages[0].Actions[0]).toMatchObject({
       ActionTypeId: { Category: 'Source', Provider: 'S3' },
-      Configuration: { S3ObjectKey: 'use-cases/churn-model.zip', PollForSourceChanges: true },
+      Configuration: { S3ObjectKey: 'use-cases/churn-model.zip', PollForSourceChanges: false },
       OutputArtifacts: [{ Name: 'Source' }],
     });
+    const t = Template.fromStack(stack);
+    const bucket = { id: 'SourceBucket7A793AB3', resource: t.toJSON().Resources.SourceBucket7A793AB3 };
+    expect(bucket.resource.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    const rule = resourceOf(t, 'AWS::Events::Rule', 'FromS3SourceChanged').resource.Properties;
+    expect(rule.EventPattern).toEqual({
+      'source': ['aws.s3'],
+      'detail-type': ['Object Created'],
+      'detail': { bucket: { name: [{ Ref: bucket.id }] }, object: { key: ['use-cases/churn-model.zip'] } },
+    });
+    const target = rule.Targets[0];
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [resourceOf(t, 'AWS::IAM::Role', 'FromS3TriggerRole').id, 'Arn'] });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [resourceOf(t, 'AWS::SQS::Queue', 'FromS3TriggerDeadLetterQueue').id, 'Arn'] } });
+    // the dead-letter queue admits EventBridge for both rules of this pipeline, and only those
+    const queuePolicy = Object.values<any>(t.findResources('AWS::SQS::QueuePolicy')).find((q) => JSON.stringify(q).includes('FromS3TriggerDeadLetterQueue'));
+    const dlqStatement = queuePolicy.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AllowDeadLettersOfTheDeploymentTrigger');
+    expect(dlqStatement.Condition.ArnEquals['aws:SourceArn']).toEqual([
+      { 'Fn::GetAtt': [resourceOf(t, 'AWS::Events::Rule', 'FromS3OnModelApproved').id, 'Arn'] },
+      { 'Fn::GetAtt': [resourceOf(t, 'AWS::Events::Rule', 'FromS3SourceChanged').id, 'Arn'] },
+    ]);
   });
 });
 
@@ -206,17 +226,17 @@ describe('ModelDeploymentPipeline: the buildspecs', () => {
   test('Deploy: check-pin runs first, then cdk deploy of exactly that stack from the cloud assembly', () => {
     const { stack } = deploymentPipeline();
     const t = Template.fromStack(stack);
-    for (const [stage, stackName, account] of [['Dev', 'ChurnServingDev', DEV], ['Int', 'ChurnServingInt', INT], ['Prod', 'ChurnServingProd', PROD]]) {
+    for (const [stage, stackPath, account] of [['Dev', 'Churn/ServingDev', DEV], ['Int', 'Churn/ServingInt', INT], ['Prod', 'Churn/ServingProd', PROD]]) {
       const commands = commandsOf(t, `Deploy${stage}`);
       const checkPin = commands.indexOf('npx mlops-blueprint deploy check-pin --pinned "$CODEBUILD_SRC_DIR_PinnedModel/pinned-model.json" --assembly "$CODEBUILD_SRC_DIR_CloudAssembly" --stack "$TARGET_STACK"');
-      const deploy = commands.indexOf('npx cdk deploy --app "$CODEBUILD_SRC_DIR_CloudAssembly" "$TARGET_STACK" --require-approval never');
+      const deploy = commands.indexOf('npx cdk deploy --app "$CODEBUILD_SRC_DIR_CloudAssembly" "$TARGET_STACK" --exclusively --require-approval never');
       expect(checkPin).toBeGreaterThan(0);
       expect(deploy).toBe(checkPin + 1);
       expect(deploy).toBe(commands.length - 1);
       // nothing touches AWS before the pin is checked
       expect(commands.slice(0, checkPin).join('\n')).not.toMatch(/cdk deploy|aws /);
       expect(projectOf(t, `Deploy${stage}`).resource.Properties.Environment.EnvironmentVariables).toEqual([
-        { Name: 'TARGET_STACK', Type: 'PLAINTEXT', Value: stackName },
+        { Name: 'TARGET_STACK', Type: 'PLAINTEXT', Value: stackPath },
         { Name: 'TARGET_ACCOUNT', Type: 'PLAINTEXT', Value: account },
         { Name: 'TARGET_REGION', Type: 'PLAINTEXT', Value: 'eu-central-1' },
       ]);
@@ -421,7 +441,7 @@ describe('ModelDeploymentPipeline: bad props fail at synth time', () => {
     fails({ targets: [{ ...tg[0], smokeTestRoleArn: undefined }, tg[1], tg[2]] }, 'targets[0] (DEV).smokeTestRoleArn is missing; DEV must pass a smoke test before the next stage');
     fails({ targets: [{ ...tg[0], smokeTestRoleArn: 'mlops-smoke-test' }, tg[1], tg[2]] }, /smokeTestRoleArn "mlops-smoke-test" is not an IAM role ARN/);
     fails({ targets: [{ ...tg[0], endpointName: 'churn_dev' }, tg[1], tg[2]] }, /endpointName "churn_dev" is not a valid SageMaker name/);
-    fails({ targets: [{ ...tg[0], stackName: 'Churn Serving' }, tg[1], tg[2]] }, /stackName "Churn Serving" is not a stack of the cloud assembly/);
+    fails({ targets: [{ ...tg[0], stackPath: 'Churn Serving' }, tg[1], tg[2]] }, /stackPath "Churn Serving" is not a stack of the cloud assembly as cdk deploy selects it; write the stack's hierarchical id/);
     fails({ targets: [{ ...tg[0], region: 'Frankfurt' }, tg[1], tg[2]] }, /region "Frankfurt" is not an AWS region/);
     fails({ modelPackageGroupName: 'arn:aws:sagemaker:eu-central-1:111111111111:model-package-group/churn' }, /modelPackageGroupName .* write the name, not the ARN/);
     fails({ modelEventBus: 'arn:aws:events:eu-central-1:111111111111:event-bus/mlops-model-events' }, /is not in this stack's account and region/);
@@ -453,3 +473,57 @@ function acknowledgeVpcOf(vpc: ec2.Vpc): void {
     'HIPAA.Security-VPCFlowLogsEnabled': 'A test VPC for the CodeBuild projects only; flow logs belong to the platform network construct, not to this test.',
   });
 }
+
+describe('ModelDeploymentPipeline: the package mirror', () => {
+  const mirror = PackageMirrorReference.fromAttributes({ domainName: 'mlops-packages', domainOwner: EXP, region: 'eu-central-1' });
+
+  test('every project logs npm in to the mirror before npm ci, and every project role may read it (nothing else of CodeArtifact), nag-clean', () => {
+    const { app, stack } = deploymentPipeline({ packageMirror: mirror });
+    const t = Template.fromStack(stack);
+    const login = `aws codeartifact login --tool npm --domain mlops-packages --domain-owner ${EXP} --repository shared --region eu-central-1`;
+    for (const name of ['Resolve', 'Synth', 'DeployDev', 'DeployInt', 'DeployProd', 'SmokeTestDev', 'SmokeTestInt']) {
+      expect(buildSpecOf(t, name).phases.install.commands).toEqual([login, 'npm ci']);
+      const statements = statementsOf(t, name);
+      expect(statements).toEqual(expect.arrayContaining([
+        { Sid: 'PackageMirrorToken', Effect: 'Allow', Action: 'codeartifact:GetAuthorizationToken', Resource: `arn:aws:codeartifact:eu-central-1:${EXP}:domain/mlops-packages` },
+        { Sid: 'PackageMirrorRead', Effect: 'Allow', Action: ['codeartifact:GetRepositoryEndpoint', 'codeartifact:ReadFromRepository'], Resource: `arn:aws:codeartifact:eu-central-1:${EXP}:repository/mlops-packages/shared` },
+        {
+          Sid: 'PackageMirrorBearerToken',
+          Effect: 'Allow',
+          Action: 'sts:GetServiceBearerToken',
+          Resource: '*',
+          Condition: { StringEquals: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } },
+        },
+      ]));
+      expect(JSON.stringify(statements).match(/"codeartifact:/g)).toHaveLength(3);
+    }
+    ComplianceCheck.assertCompliant(app);
+  });
+
+  test('in a VPC without a mirror (and without own installCommands) the plain npm ci would need internet: a synth warning says so', () => {
+    const warningOf = (overrides: Partial<ModelDeploymentPipelineProps>) => {
+      const { stack } = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      deploymentPipeline({ vpc, ...overrides }, stack);
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('without packageMirror or installCommands'));
+    };
+    expect(warningOf({})).toHaveLength(1);
+    expect(warningOf({ packageMirror: mirror })).toEqual([]);
+    expect(warningOf({ installCommands: ['npm ci --registry https://npm.example.internal/'] })).toEqual([]);
+  });
+
+  test('explicit installCommands replace the default login, the grants stay', () => {
+    const { stack } = deploymentPipeline({ packageMirror: mirror, installCommands: ['npm ci --ignore-scripts'] });
+    const t = Template.fromStack(stack);
+    expect(buildSpecOf(t, 'Synth').phases.install.commands).toEqual(['npm ci --ignore-scripts']);
+    expect(JSON.stringify(statementsOf(t, 'Synth'))).toContain('PackageMirrorBearerToken');
+  });
+
+  test.each([
+    [{ domainOwner: '2222' }, /PackageMirrorReference: domainOwner "2222" is not valid; write the 12-digit account that owns the domain/],
+    [{ domainName: 'Mlops_Packages' }, /PackageMirrorReference: domainName "Mlops_Packages" is not valid/],
+    [{ region: 'europe' }, /PackageMirrorReference: region "europe" is not valid/],
+  ])('refuses a bad mirror reference %j', (overrides, message) => {
+    expect(() => PackageMirrorReference.fromAttributes({ domainName: 'mlops-packages', domainOwner: EXP, region: 'eu-central-1', ...overrides })).toThrow(message);
+  });
+});

@@ -167,6 +167,17 @@ describe('IsolatedNetwork: create mode', () => {
     expect(network.findEndpoint(NetworkEndpoint.SAGEMAKER_NOTEBOOK)).toBeDefined();
   });
 
+  test('additionalEndpoints adds an endpoint beyond the core ones (CloudFormation, for builds that deploy stacks); core or gateway ones are refused', () => {
+    const { t, network } = created({ additionalEndpoints: [NetworkEndpoint.CLOUDFORMATION, NetworkEndpoint.CLOUDFORMATION] });
+    const services = endpointsByService(t);
+    expect(Object.keys(services)).toHaveLength(CORE_SERVICES.length + 2);
+    expect(services[`com.amazonaws.${REGION}.cloudformation`].Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    expect(network.findEndpoint(NetworkEndpoint.CLOUDFORMATION)).toBeDefined();
+    expect(Object.keys(endpointsByService(created().t))).not.toContain(`com.amazonaws.${REGION}.cloudformation`);
+    expect(() => created({ additionalEndpoints: [NetworkEndpoint.STS] })).toThrow(/additionalEndpoints lists sts, which the network always creates/);
+    expect(() => created({ additionalEndpoints: [NetworkEndpoint.S3] })).toThrow(/additionalEndpoints lists s3/);
+  });
+
   test('endpoint security group: ingress exactly TCP 443 from the VPC CIDR, no egress', () => {
     const { t, network } = created();
     const sgId = logicalIdOf(t, 'AWS::EC2::SecurityGroup', /^NetworkEndpointSecurityGroup/);

@@ -227,3 +227,21 @@ describe('SageMakerGuardrails: allow-lists, regions and opt-outs in simulation',
     expect(iamRead.decision).toBe('Allowed');
   });
 });
+
+describe('SageMakerGuardrails: the boundary admits the package mirror', () => {
+  const { stack } = testStack();
+  const guardrails = new SageMakerGuardrails(stack, 'Guardrails');
+  const boundary = TemplatePolicies.fromStack(stack).policyDocument(logicalIdOf(guardrails.permissionsBoundary));
+  const domain = `arn:aws:codeartifact:${REGION}:${ACCOUNT}:domain/mlops-packages`;
+
+  // aws codeartifact login / get-authorization-token: CodeArtifact's token is an STS bearer token, so the
+  // caller needs both actions (https://docs.aws.amazon.com/codeartifact/latest/ug/tokens-authentication.html)
+  test.each([
+    ['codeartifact:GetAuthorizationToken', domain, {}],
+    ['sts:GetServiceBearerToken', '*', { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' }],
+    ['codeartifact:ReadFromRepository', `arn:aws:codeartifact:${REGION}:${ACCOUNT}:repository/mlops-packages/shared`, {}],
+  ])('%s is allowed under the boundary', async (action, resource, context) => {
+    const result = await simulateWithDetails({ identityPolicies: [ALLOW_ALL], permissionBoundaryPolicies: [boundary], action, resource, context });
+    expect(result.decision).toBe('Allowed');
+  });
+});

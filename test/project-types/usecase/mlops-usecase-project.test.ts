@@ -116,7 +116,8 @@ describe('the default project (no use-case options)', () => {
     expect(job.permissions).toEqual({ 'id-token': 'write', 'contents': 'read' });
     expect(job.env).toEqual({
       AWS_REGION: 'eu-central-1',
-      TRAINING_STACK: 'vwml-weld-gun-pm-training',
+      // the hierarchical id: cdk deploy selects no stack by its CloudFormation name (vwml-weld-gun-pm-training)
+      TRAINING_STACK: 'UseCase/Training',
       PIPELINE_NAME: 'vwml-weld-gun-pm-build',
       ARTIFACT_BUCKET: 'vwml-weld-gun-pm-artifacts-222222222222',
     });
@@ -130,6 +131,16 @@ describe('the default project (no use-case options)', () => {
     expect(runs).not.toMatch(/^\s*aws s3 (cp|sync) [^\n]*\/data\//m);
     const start = job.steps.find((s: any) => String(s.run).includes('start-pipeline-execution'));
     expect(start.if).toBe("steps.data.outputs.present == 'true'");
+    // last: the repository to the deployment pipeline's S3 source in RES, through the source writer role
+    const [assumeWriter, upload] = job.steps.slice(-2);
+    expect(assumeWriter.with).toEqual({
+      'role-to-assume': 'arn:aws:iam::333333333333:role/vwml-weld-gun-pm-source-writer',
+      'aws-region': 'eu-central-1',
+      'role-chaining': true,
+      'role-session-name': 'github-weld-gun-pm-source',
+    });
+    expect(upload.env).toEqual({ DEPLOYMENT_SOURCE_BUCKET: 'vwml-weld-gun-pm-source-333333333333', DEPLOYMENT_SOURCE_KEY: 'source.zip' });
+    expect(upload.run).toContain('git archive --format=zip --output source.zip HEAD\naws s3 cp source.zip "s3://$DEPLOYMENT_SOURCE_BUCKET/$DEPLOYMENT_SOURCE_KEY"');
   });
 
   test('pull-request.yml: build (synth, tests, nag) and the ML checks, read-only', () => {
@@ -163,7 +174,9 @@ describe('options', () => {
     expect(settings).toContain("  githubDeployRoleArn: 'arn:aws:iam::222222222222:role/custom-deployer',\n");
     expect(settings).toContain("  mlPythonVersion: '3.12',\n");
     const train = YAML.parse(out['.github/workflows/train.yml']);
-    expect(train.jobs.train.env.TRAINING_STACK).toBe('vwml-paint-shop-training');
+    expect(train.jobs.train.env.TRAINING_STACK).toBe('UseCase/Training');
+    // a CodeConnections source: the pipeline follows the repository itself, nothing is uploaded
+    expect(JSON.stringify(train.jobs.train.steps)).not.toContain('source-writer');
     const ml = YAML.parse(out['.github/workflows/pull-request.yml']).jobs.ml;
     expect(ml.steps.find((s: any) => s.uses === 'actions/setup-python@v5').with['python-version']).toBe('3.12');
   });

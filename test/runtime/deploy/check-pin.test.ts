@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, CfnWaitConditionHandle, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
 import { CliIo, EXIT, run } from '../../../src/runtime/cli/cli';
 
 const PINNED = 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/churn-model/240';
@@ -78,6 +79,11 @@ describe('deploy check-pin', () => {
       servingStack(app, 'ChurnServingImage', [[{ image: '333333333333.dkr.ecr.eu-central-1.amazonaws.com/xgboost:1.7-1', modelDataUrl: 's3://b/k/model.tar.gz' }]]);
       const parameterStack = servingStack(app, 'ChurnServingParameter', []);
       new sagemaker.CfnModel(parameterStack, 'Model', { executionRoleArn: ROLE, primaryContainer: { modelPackageName: new CfnParameter(parameterStack, 'Arn').valueAsString } });
+      // a use case's serving stack below a construct, as MlopsUseCase builds it: hierarchical id
+      // UseCase/ServingDev, artifact id UseCaseServingDev<hash>, CloudFormation name churn-serving-dev
+      const useCase = new Construct(app, 'UseCase');
+      const useCaseServing = new Stack(useCase, 'ServingDev', { stackName: 'churn-serving-dev', env: { account: '444444444444', region: 'eu-central-1' } });
+      new sagemaker.CfnModel(useCaseServing, 'Model', { executionRoleArn: ROLE, primaryContainer: { modelPackageName: PINNED } });
       const stage = new Stage(app, 'Int');
       servingStack(stage, 'ChurnServing', [[{ modelPackageName: PINNED }, { modelPackageName: PINNED }]]);
       const nestedParent = new Stack(app, 'ChurnServingNested', { env: { account: '444444444444', region: 'eu-central-1' } });
@@ -100,6 +106,22 @@ describe('deploy check-pin', () => {
     expect(out).toMatchObject({ ok: true, modelPackageArn: PINNED, stack: 'Int/ChurnServing' });
     expect(out.stackArtifactId).toMatch(/^IntChurnServing/);
     expect(out.models).toEqual([{ logicalId: 'Model0', modelPackageNames: [PINNED, PINNED] }]);
+  });
+
+  test('a stack below a construct is selected by its hierarchical id only, as cdk deploy selects it', async () => {
+    const byPath = await cli('deploy', 'check-pin', '--pinned', pinned, '--assembly', assembly, '--stack', 'UseCase/ServingDev');
+    expect(byPath).toEqual({ code: 0, stdout: `✔ UseCase/ServingDev deploys exactly the pinned model ${PINNED}\n  Model: ${PINNED}`, stderr: '' });
+    // the CDK CLI prints "No stacks match the name(s) churn-serving-dev" for these: so must check-pin fail
+    const byStackName = await cli('deploy', 'check-pin', '--pinned', pinned, '--assembly', assembly, '--stack', 'churn-serving-dev');
+    expect(byStackName.code).toBe(EXIT.NOT_FOUND);
+    expect(byStackName.stderr).toContain('"churn-serving-dev" is the CloudFormation stack name of the stack UseCase/ServingDev, which cdk deploy does not select by');
+    expect(byStackName.stderr).toContain('--stack "UseCase/ServingDev"');
+    const artifactId = JSON.parse(fs.readFileSync(path.join(assembly, 'manifest.json'), 'utf-8'));
+    const id = Object.keys(artifactId.artifacts).find((k) => k.startsWith('UseCaseServingDev') && !k.endsWith('.assets'))!;
+    expect(id).not.toBe('UseCase/ServingDev');
+    const byArtifactId = await cli('deploy', 'check-pin', '--pinned', pinned, '--assembly', assembly, '--stack', id);
+    expect(byArtifactId.code).toBe(2);
+    expect(byArtifactId.stderr).toContain(`"${id}" is the artifact id of the stack UseCase/ServingDev`);
   });
 
   test('a different ARN: exit 5, every offending model named', async () => {
@@ -153,9 +175,10 @@ describe('deploy check-pin', () => {
     const noStack = await cli('deploy', 'check-pin', '--pinned', pinned, '--assembly', assembly, '--stack', 'ChurnServingProd', '--json');
     expect(noStack.code).toBe(2);
     const message = JSON.parse(noStack.stdout).error.message;
-    expect(message).toContain('has no stack "ChurnServingProd"; its stacks are: ');
+    expect(message).toContain('has no stack "ChurnServingProd" (selected by hierarchical id, as cdk deploy does); its stacks are: ');
     expect(message).toContain('ChurnServingDev');
-    expect(message).toMatch(/Int\/ChurnServing \(IntChurnServing\w+\)/);
+    expect(message).toContain('Int/ChurnServing (stack name Int-ChurnServing), ');
+    expect(message).toContain('UseCase/ServingDev (stack name churn-serving-dev)');
   });
 
   test('a malformed pinned-model document: exit 1', async () => {
