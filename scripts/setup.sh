@@ -30,6 +30,16 @@ if [ ! -x .venv/bin/python ] || [ requirements-dev.txt -nt .venv/.installed ]; t
   touch .venv/.installed
 fi
 
+# the AWS CLI, in a venv of its own (its exact botocore pin conflicts with moto's boto3): the tests that run the
+# deployment pipeline's buildspecs run `aws codeartifact login` as CodeBuild does (scripts/test.sh puts it on PATH)
+AWSCLI_VERSION=1.45.11
+if [ ! -x .tmp/awscli/bin/aws ] || ! .tmp/awscli/bin/aws --version 2>&1 | grep -q "aws-cli/$AWSCLI_VERSION "; then
+  log "AWS CLI $AWSCLI_VERSION in .tmp/awscli"
+  rm -rf .tmp/awscli
+  python3 -m venv .tmp/awscli
+  .tmp/awscli/bin/pip install --quiet "awscli==$AWSCLI_VERSION"
+fi
+
 # actionlint for the GitHub workflows the project types generate (Go module proxy)
 ACTIONLINT_VERSION=v1.7.12
 if [ ! -x .tmp/gobin/actionlint ]; then

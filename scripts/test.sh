@@ -10,7 +10,7 @@ log() { printf '\n==> %s\n' "$*"; }
 
 bash scripts/setup.sh
 # jsii-pacmak's Python target needs python with setuptools/build/twine first on PATH
-export PATH="$ROOT/.venv/bin:$PATH"
+export PATH="$ROOT/.venv/bin:$ROOT/.tmp/awscli/bin:$PATH"
 
 log "clean previous outputs"
 rm -rf .cfn-templates dist lib .jsii tsconfig.tsbuildinfo
@@ -31,6 +31,9 @@ fi
 
 log "cfn-lint over every template the test suite synthesized"
 bash scripts/cfn-lint.sh
+
+log "flows: mutation run (each policy statement and security-group rule the flows rely on, removed one at a time)"
+npx ts-node --transpile-only --project tsconfig.dev.json test/flows/mutation.ts
 
 log "python tests against the wheel in a fresh venv (includes the TS/Python parity of the reference app)"
 bash scripts/python-test.sh

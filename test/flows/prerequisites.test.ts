@@ -29,7 +29,7 @@ async function holds(p: Prerequisite): Promise<{ ok: boolean; why: string }> {
 test('prerequisites are derived from the templates (log groups, alarm topics, dead-letter queues, API stages)', () => {
   expect(all.filter((p) => p.name.startsWith('logs:')).length).toBeGreaterThanOrEqual(20);
   expect(all.filter((p) => p.name.startsWith('alarm:')).length).toBeGreaterThanOrEqual(12);
-  expect(all.filter((p) => p.name.startsWith('dead letters:')).map((p) => p.account).sort()).toEqual(['DEV', 'EXP', 'INT', 'PROD', 'RES']);
+  expect(all.filter((p) => p.name.startsWith('dead letters:')).map((p) => p.account).sort()).toEqual(['DEV', 'EXP', 'INT', 'PROD', 'RES', 'RES']);
   expect(all.filter((p) => p.name.startsWith('apigateway:')).map((p) => p.account).sort()).toEqual(['DEV', 'INT', 'PROD']);
 });
 

@@ -48,7 +48,6 @@ function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
       network: { from: `WeldGunDeployment/PipelineDeploy${t.cap}ProjectSecurityGroup` },
       reason: 'cdk deploy calls CloudFormation from the isolated RES VPC, which needs a cloudformation interface endpoint',
       doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html',
-      knownDefect: 'issue 11 #8: no cloudformation endpoint in the RES VPC',
     },
     {
       step: `Deploy ${t.name}: CloudFormation execution role passes the endpoint role to SageMaker`,
@@ -193,7 +192,6 @@ export const RELEASE: Flow = {
       network: { from: 'WeldGunDeployment/PipelineResolveProjectSecurityGroup' },
       reason: 'npm ci against the CodeArtifact mirror needs a token (GetAuthorizationToken calls GetServiceBearerToken)',
       doc: 'https://docs.aws.amazon.com/codeartifact/latest/ug/tokens-authentication.html',
-      knownDefect: 'issue 11 #8: no sts:GetServiceBearerToken / codeartifact rights',
     },
     {
       step: 'Resolve: CodeBuild writes the pinned model to the pipeline artifacts',
