@@ -40,8 +40,8 @@ class ReferenceApp:
 
 
 def reference_ground_truth_s3_uri(config: PlatformConfig, stage: PlatformAccount) -> str:
-    """The ground-truth labels of a stage: a bucket in the stage's own account."""
-    return f"s3://{config.prefix}-ground-truth-{config.account(stage).account_id}/{REFERENCE_USE_CASE_NAME}/"
+    """The ground-truth labels of a stage: the location its serving stack creates (bucket and labels/ prefix)."""
+    return f"s3://{config.prefix}-{REFERENCE_USE_CASE_NAME}-{stage.value}-labels-{config.account(stage).account_id}/labels/"
 
 
 def reference_stage_settings(config: PlatformConfig, stage: PlatformAccount) -> UseCaseStageSettings:
@@ -51,7 +51,8 @@ def reference_stage_settings(config: PlatformConfig, stage: PlatformAccount) -> 
         batch_inference=True,
         batch_schedule=REFERENCE_BATCH_SCHEDULE,
         model_monitor=True,
-        ground_truth_s3_uri=reference_ground_truth_s3_uri(config, stage),
+        # model quality against labels in the location the serving stack creates (and its labelling role)
+        model_quality=True,
     )
 
 

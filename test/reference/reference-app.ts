@@ -37,26 +37,18 @@ export interface ReferenceApp {
 }
 
 /**
- * The ground-truth labels of a stage: a bucket in the stage's own account.
- * @param config the platform configuration
- * @param stage DEV, INT or PROD
- */
-export function referenceGroundTruthS3Uri(config: PlatformConfig, stage: PlatformAccount): string {
-  return `s3://${config.prefix}-ground-truth-${config.account(stage).accountId}/${REFERENCE_USE_CASE_NAME}/`;
-}
-
-/**
  * The settings of one stage: every extension on.
  * @param config the platform configuration
  * @param stage DEV, INT or PROD
  */
-export function referenceStageSettings(config: PlatformConfig, stage: PlatformAccount): UseCaseStageSettings {
+export function referenceStageSettings(_config: PlatformConfig, _stage: PlatformAccount): UseCaseStageSettings {
   return {
     inferenceApi: true,
     batchInference: true,
     batchSchedule: REFERENCE_BATCH_SCHEDULE,
     modelMonitor: true,
-    groundTruthS3Uri: referenceGroundTruthS3Uri(config, stage),
+    // model quality against labels in the location the serving stack creates (and its labelling role)
+    modelQuality: true,
   };
 }
 

@@ -3,5 +3,6 @@ export * from './usecase-names';
 export * from './usecase-stack';
 export * from './training-stack';
 export * from './deployment-stack';
+export * from './ground-truth-location';
 export * from './serving-stack';
 export * from './mlops-usecase';

@@ -2,6 +2,7 @@ import { CfnParameter } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { GroundTruthLocation } from './ground-truth-location';
 import { UseCaseStageSettings } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
@@ -58,6 +59,8 @@ export class ServingStack extends UseCaseStack {
   public readonly batchInference?: BatchInference;
   /** Model monitoring, when enabled. */
   public readonly modelMonitor?: ModelMonitor;
+  /** The ground-truth location this stack created (with `modelQuality` and no `groundTruthS3Uri`). */
+  public readonly groundTruth?: GroundTruthLocation;
 
   /**
    * @param scope the parent construct
@@ -199,14 +202,26 @@ export class ServingStack extends UseCaseStack {
       decrypt.attachToRole(this.batchInference.modelRole);
     }
     if (settings.modelMonitor) {
+      let groundTruthS3Uri = settings.groundTruthS3Uri;
+      if (!groundTruthS3Uri && settings.modelQuality) {
+        const location = new GroundTruthLocation(this, 'GroundTruth', {
+          bucketName: names.groundTruthBucketName(props.stage),
+          writerRoleName: names.groundTruthWriterRoleName(props.stage),
+          encryptionKey: this.mlKey,
+          permissionsBoundary: this.permissionsBoundary,
+        });
+        location.writerRole.addManagedPolicy(this.guardrailPolicy);
+        this.groundTruth = location;
+        groundTruthS3Uri = location.s3Uri;
+      }
       this.modelMonitor = new ModelMonitor(this, 'ModelMonitor', {
         endpointName: this.endpoint.endpointName,
         dataCaptureBucket: this.endpoint.dataCaptureBucket,
         encryptionKey: this.mlKey,
         vpc: this.vpc,
         permissionsBoundary: this.permissionsBoundary,
-        modelQuality: settings.groundTruthS3Uri
-          ? { problemType: ModelQualityProblemType.BINARY_CLASSIFICATION, groundTruthS3Uri: settings.groundTruthS3Uri }
+        modelQuality: groundTruthS3Uri
+          ? { problemType: ModelQualityProblemType.BINARY_CLASSIFICATION, groundTruthS3Uri }
           : undefined,
       });
       this.modelMonitor.node.addDependency(this.endpoint);

@@ -133,6 +133,22 @@ export class UseCaseNames {
   }
 
   /**
+   * The bucket of a stage's ground-truth labels (model-quality monitoring), in the stage account.
+   * @param stage DEV, INT or PROD
+   */
+  public groundTruthBucketName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-labels-${this.platform.config.account(stage).accountId}`;
+  }
+
+  /**
+   * The role the labelling process of a stage assumes to write ground-truth labels.
+   * @param stage DEV, INT or PROD
+   */
+  public groundTruthWriterRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-labels-writer`;
+  }
+
+  /**
    * The role the smoke test of the deployment pipeline assumes in a stage account.
    * @param stage DEV, INT or PROD
    */

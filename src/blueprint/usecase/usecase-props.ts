@@ -98,8 +98,20 @@ export interface UseCaseStageSettings {
   readonly modelMonitor?: boolean;
 
   /**
-   * The ground-truth labels for model-quality monitoring (`s3://...`).
-   * @default - no model-quality monitoring
+   * Model-quality monitoring (with `modelMonitor`): the captured predictions are merged with ground-truth
+   * labels. Without `groundTruthS3Uri` the serving stack creates their location: the bucket
+   * `<prefix>-<use case>-<stage>-labels-<account>` (the ML key, TLS only, versioned), read by the monitoring
+   * job, and the role `<prefix>-<use case>-<stage>-labels-writer` that the plant's labelling process
+   * assumes (trusted by the stage account: grant `sts:AssumeRole` on it to the labelling identity) to put
+   * JSON Lines label records below `labels/`.
+   * @default - true when `groundTruthS3Uri` is given, else false
+   */
+  readonly modelQuality?: boolean;
+
+  /**
+   * The ground-truth labels for model-quality monitoring (`s3://...`), where they are kept outside the
+   * serving stack: its owner must let the stage's monitoring role read it (and use its key).
+   * @default - with `modelQuality`, the location the serving stack creates; else no model-quality monitoring
    */
   readonly groundTruthS3Uri?: string;
 }

@@ -162,6 +162,9 @@ function checkStage(option: string, s: UseCaseStageSettings, add: (option: strin
     if (!s.batchInference) add(`${option}.batchSchedule`, 'is set but batchInference is not; add batchInference: true, or remove batchSchedule');
     if (!SCHEDULE.test(s.batchSchedule)) add(`${option}.batchSchedule`, `${JSON.stringify(s.batchSchedule)} is not a schedule expression; write "cron(0 3 * * ? *)" or "rate(1 day)"`);
   }
+  if (s.modelQuality && !s.modelMonitor) {
+    add(`${option}.modelQuality`, 'is set but modelMonitor is not; add modelMonitor: true, or remove modelQuality');
+  }
   if (s.groundTruthS3Uri !== undefined) {
     if (!s.modelMonitor) add(`${option}.groundTruthS3Uri`, 'is set but modelMonitor is not; add modelMonitor: true, or remove groundTruthS3Uri');
     if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s.groundTruthS3Uri)) {
