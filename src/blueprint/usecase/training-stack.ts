@@ -60,9 +60,6 @@ export class TrainingStack extends UseCaseStack {
     const names = this.names;
     const config = this.platform;
     const exp = config.account(PlatformAccount.EXP);
-    const consumerAccounts = [PlatformAccount.RES, ...SERVING_STAGES]
-      .map((a) => config.account(a).accountId)
-      .filter((accountId, i, all) => accountId !== exp.accountId && all.indexOf(accountId) === i);
     const otherAccount = (arn: string) => !arn.includes(`:${exp.accountId}:`);
     // read the registry, the artifacts and the key: the Resolve step in RES, and in each stage the roles
     // that run the model (endpoint, batch transform)
@@ -80,12 +77,13 @@ export class TrainingStack extends UseCaseStack {
       names.roleArn(stage, names.batchWorkflowRoleName(stage)),
     ]).filter(otherAccount);
 
+    // No account-wide consumer statement: the registry below admits exactly the consumer roles (by
+    // aws:PrincipalArn, through S3 or SageMaker) to decrypt the model artifacts; a statement for whole
+    // consumer accounts next to it would let every role of RES and the stages decrypt (within its own
+    // identity policy).
     this.artifactKey = new PlatformKey(this, 'ArtifactKey', {
       aliasName: names.artifactKeyAlias.replace(/^alias\//, ''),
       description: `${names.base}: model artifacts and pipeline data`,
-      consumerAccountIds: consumerAccounts.length > 0 ? consumerAccounts : undefined,
-      services: consumerAccounts.length > 0 ? [`s3.${exp.region}.amazonaws.com`, `sagemaker.${exp.region}.amazonaws.com`] : undefined,
-      organizationId: consumerAccounts.length > 0 ? config.organizationId : undefined,
     });
 
     const image = SageMakerFrameworkImage.sklearn(exp.region);

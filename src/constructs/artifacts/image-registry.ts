@@ -55,7 +55,8 @@ export interface ImageRegistryProps {
 
   /**
    * The roles that may push images (the RES image builds), as role ARNs of this registry's account.
-   * Every other principal is explicitly denied pushing. Roles of this app can be added with `grantPush`
+   * Every other principal is explicitly denied pushing; the push itself is granted by the role's own
+   * identity policy (same account), which `grantPush` writes for roles of this app. Roles of this app can be added with `grantPush`
    * or `addPusherRoleArn` (an `ImageBuildPipeline` adds its Promote role itself).
    * @default - only the roles given to `grantPush` and `addPusherRoleArn`; a repository without any
    * pusher denies every push (with a synthesis warning)
@@ -196,7 +197,8 @@ export class ImageRegistry extends Construct {
   }
 
   /**
-   * Adds the push statements to every repository policy: allow the pushers, deny everyone else.
+   * Adds the push statement to every repository policy: deny everyone but the pushers (whose identity
+   * policies allow the push).
    * A repository without pushers denies every push (and the construct warns).
    */
   private renderPushPolicies(): void {
@@ -215,14 +217,8 @@ export class ImageRegistry extends Construct {
         );
         continue;
       }
-      repository.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowPushByPusherRoles',
-          principals: [new iam.AccountRootPrincipal()],
-          actions: PUSH_ACTIONS,
-          conditions: { ArnEquals: { 'aws:PrincipalArn': [...pusherArns] } },
-        }),
-      );
+      // No Allow for the pushers: they are roles of this account, whose identity policy grants the push
+      // (grantPush); the repository policy is the control that denies every other principal.
       repository.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'DenyPushByAnyoneElse',

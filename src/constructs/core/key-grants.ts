@@ -151,3 +151,17 @@ export function allowLogDeliveryToUseKey(key: kms.IKey, user?: KeyUser): void {
     ImportedKeyWarning.LOG_DELIVERY,
   );
 }
+
+/**
+ * Whether two key references name the same key: the same object, or ARNs that resolve to the same
+ * value in `scope`'s stack (e.g. two imports of one SSM parameter's key ARN).
+ * @param scope the construct whose stack resolves the ARNs
+ * @param a one key
+ * @param b the other key
+ * @internal
+ */
+export function isSameKey(scope: IConstruct, a: kms.IKey, b: kms.IKey): boolean {
+  if (a === b) return true;
+  const stack = Stack.of(scope);
+  return JSON.stringify(stack.resolve(a.keyArn)) === JSON.stringify(stack.resolve(b.keyArn));
+}

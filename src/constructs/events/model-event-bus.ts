@@ -176,9 +176,13 @@ export class ModelEventBus extends Construct {
     this.eventBus = new events.EventBus(this, 'Bus', {
       eventBusName: props.eventBusName,
       description: props.description ?? 'Model lifecycle events (e.g. model package approvals) from the experimentation accounts',
-      kmsKey: props.encryptionKey,
       deadLetterQueue: this.deadLetterQueue,
     });
+    // The key is set on the L1 rather than passed as the L2's kmsKey: the L2 would add a key statement for
+    // the bus (Decrypt, GenerateDataKey, DescribeKey) that only repeats what the archive statement below
+    // (same encryption context, which EventBridge sends for the bus and its archives) and
+    // AllowEventBridgeToDescribeTheKey already allow.
+    (this.eventBus.node.defaultChild as events.CfnEventBus).kmsKeyIdentifier = props.encryptionKey.keyArn;
     this.eventBusArn = this.eventBus.eventBusArn;
     this.eventBusName = this.eventBus.eventBusName;
 
@@ -210,6 +214,9 @@ export class ModelEventBus extends Construct {
     cfnArchive.addPropertyDeletionOverride('EventPattern');
     cfnArchive.kmsKeyIdentifier = props.encryptionKey.keyArn;
 
+    // EventBridge encrypts the bus's events and its archive with the same encryption context, the bus
+    // ARN (https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html): this one
+    // statement admits both.
     props.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowEventBridgeArchiveOfModelEventBus',

@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 import { literalPartition } from '../core/iam-findings';
-import { allowLogDeliveryToUseKey } from '../core/key-grants';
+import { allowLogDeliveryToUseKey, isSameKey } from '../core/key-grants';
 import {
   checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, JOB_NETWORK_INTERFACES, networkInterfaceStatements,
 } from '../core/sagemaker-workload';
@@ -498,26 +498,23 @@ export class BatchInference extends Construct implements ec2.IConnectable {
       }),
       'Each run writes its results below a folder named after the run, which gets a random suffix at run time; the statement names only the run folders of this prefix.',
     );
-    add(
-      new iam.PolicyStatement({
-        sid: 'DecryptTheInputData',
-        actions: ['kms:Decrypt'],
-        resources: [o.inputKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
-      }),
-    );
-    add(
-      new iam.PolicyStatement({
-        sid: 'EncryptTheResults',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [o.outputKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
-      }),
-    );
+    // One statement per key the data is encrypted with, through S3 only: the input is decrypted
+    // (kms:Decrypt), the results are encrypted (kms:GenerateDataKey, and kms:Decrypt for multipart uploads).
+    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } };
+    if (isSameKey(this, o.inputKey, o.outputKey)) {
+      add(new iam.PolicyStatement({ sid: 'UseTheDataKeyThroughS3', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [o.outputKey.keyArn], conditions: viaS3 }));
+    } else {
+      add(new iam.PolicyStatement({ sid: 'DecryptTheInputData', actions: ['kms:Decrypt'], resources: [o.inputKey.keyArn], conditions: viaS3 }));
+      add(new iam.PolicyStatement({ sid: 'EncryptTheResults', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [o.outputKey.keyArn], conditions: viaS3 }));
+    }
+    // TransformOutput.KmsKeyId: "the SageMaker execution role must include permissions to call
+    // kms:Encrypt" (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TransformOutput.html).
+    // The data keys of the S3 objects come from the statements above; the storage volumes' grants are
+    // created by the state machine role (CreateGrantsForTheJobVolumes).
     add(
       new iam.PolicyStatement({
         sid: 'UseTheJobKey',
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        actions: ['kms:Encrypt', 'kms:DescribeKey'],
         resources: [props.encryptionKey.keyArn],
       }),
     );

@@ -19,7 +19,7 @@ import { MonitoringBaseline, MonitoringBaselineKind } from './monitoring-baselin
 import { RetrainingTarget, RetrainingTargetKind } from './retraining-target';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { literalPartition } from '../core/iam-findings';
-import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey } from '../core/key-grants';
+import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, isSameKey } from '../core/key-grants';
 import {
   checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, JOB_NETWORK_INTERFACES, networkInterfaceStatements,
 } from '../core/sagemaker-workload';
@@ -813,7 +813,10 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
         conditions: { StringLike: { 's3:prefix': [captured, `${captured}/*`] } },
       }),
     );
-    add(new iam.PolicyStatement({ sid: 'DecryptTheCapturedData', actions: ['kms:Decrypt'], resources: [o.captureKey.keyArn], conditions: viaS3 }));
+    const oneDataKey = isSameKey(this, o.captureKey, o.outputKey);
+    if (!oneDataKey) {
+      add(new iam.PolicyStatement({ sid: 'DecryptTheCapturedData', actions: ['kms:Decrypt'], resources: [o.captureKey.keyArn], conditions: viaS3 }));
+    }
     add(
       new iam.PolicyStatement({
         sid: 'WriteTheReports',
@@ -830,7 +833,16 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
         conditions: { StringLike: { 's3:prefix': [o.outputPrefix, `${o.outputPrefix}/*`] } },
       }),
     );
-    add(new iam.PolicyStatement({ sid: 'EncryptTheReports', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [o.outputKey.keyArn], conditions: viaS3 }));
+    // the reports are encrypted (kms:GenerateDataKey, and kms:Decrypt for multipart uploads); when the
+    // capture has the same key, this one statement also decrypts the captured data
+    add(
+      new iam.PolicyStatement({
+        sid: oneDataKey ? 'UseTheDataKeyThroughS3' : 'EncryptTheReports',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [o.outputKey.keyArn],
+        conditions: viaS3,
+      }),
+    );
 
     const baselineObjects = new Set<string>();
     o.baselines.forEach((b, i) => b._readableObjectArns(o.partition, i === 0).forEach((arn) => baselineObjects.add(arn)));
@@ -858,7 +870,9 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
     add(
       new iam.PolicyStatement({
         sid: 'UseTheJobKey',
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        // the S3 data keys come from the kms:ViaService statements above, the volume grants from
+        // CreateGrantsForTheJobVolumes; SageMaker checks the output key (ProcessingOutputConfig.KmsKeyId)
+        actions: ['kms:Encrypt', 'kms:DescribeKey'],
         resources: [props.encryptionKey.keyArn],
       }),
     );

@@ -67,6 +67,23 @@ describe('MlopsUseCase', () => {
     ]) expect(policy).toContain(arn);
   });
 
+  test('the artifact key admits the consumer roles of the other accounts by name, never whole accounts', () => {
+    const { uc } = useCase();
+    const keys = Object.values(Template.fromStack(uc.training).findResources('AWS::KMS::Key')) as any[];
+    const artifactKey = keys.find((k) => k.Properties.Description === 'vwml-weld-gun-pm: model artifacts and pipeline data');
+    const crossAccount = (artifactKey.Properties.KeyPolicy.Statement as any[]).filter((s) => JSON.stringify(s.Principal ?? {}).match(/(333|444|555|666)\d{9}:root/));
+    expect(crossAccount.map((s) => s.Sid)).toEqual(['ConsumerRolesDecryptModelArtifactsOfVwmlWeldGunPm']);
+    expect(crossAccount[0].Condition.ArnLike['aws:PrincipalArn']).toEqual([
+      'arn:aws:iam::333333333333:role/vwml-weld-gun-pm-resolve',
+      'arn:aws:iam::444444444444:role/vwml-weld-gun-pm-dev-endpoint',
+      'arn:aws:iam::444444444444:role/vwml-weld-gun-pm-dev-batch-model',
+      'arn:aws:iam::555555555555:role/vwml-weld-gun-pm-int-endpoint',
+      'arn:aws:iam::555555555555:role/vwml-weld-gun-pm-int-batch-model',
+      'arn:aws:iam::666666666666:role/vwml-weld-gun-pm-prod-endpoint',
+      'arn:aws:iam::666666666666:role/vwml-weld-gun-pm-prod-batch-model',
+    ]);
+  });
+
   test('the endpoint role and the smoke-test role have the names the other accounts use', () => {
     const { uc } = useCase();
     const t = Template.fromStack(uc.prod);

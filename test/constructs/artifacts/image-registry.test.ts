@@ -86,7 +86,7 @@ describe('ImageRegistry', () => {
         Action: PULL,
         Condition: { StringEquals: { 'aws:SourceAccount': [EXP, DEV, INT, PROD] } },
       },
-      { Sid: 'AllowPushByPusherRoles', Effect: 'Allow', Principal: { AWS: root('222222222222') }, Action: PUSH, Condition: { ArnEquals: { 'aws:PrincipalArn': pusher } } },
+      // no Allow for the pushers (same account: their identity policy grants the push), only the Deny
       { Sid: 'DenyPushByAnyoneElse', Effect: 'Deny', Principal: { AWS: '*' }, Action: PUSH, Condition: { ArnNotEquals: { 'aws:PrincipalArn': pusher } } },
     ]);
   });
@@ -95,9 +95,9 @@ describe('ImageRegistry', () => {
     const none = registry({ pullAccountIds: undefined });
     const sids = (s: any) =>
       repositoryNamed(Template.fromStack(s), 'mlops/training').Properties.RepositoryPolicyText.Statement.map((x: any) => x.Sid);
-    expect(sids(none.stack)).toEqual(['AllowPushByPusherRoles', 'DenyPushByAnyoneElse']);
+    expect(sids(none.stack)).toEqual(['DenyPushByAnyoneElse']);
     const noSageMaker = registry({ allowSageMakerPull: false });
-    expect(sids(noSageMaker.stack)).toEqual(['AllowPullByConsumerAccounts', 'AllowPushByPusherRoles', 'DenyPushByAnyoneElse']);
+    expect(sids(noSageMaker.stack)).toEqual(['AllowPullByConsumerAccounts', 'DenyPushByAnyoneElse']);
   });
 
   test('grantPush scopes the role to one repository and makes it a pusher of that repository only', () => {
@@ -148,7 +148,7 @@ describe('ImageRegistry', () => {
       { Sid: 'DenyPushByAnyone', Effect: 'Deny', Principal: { AWS: '*' }, Action: PUSH },
     ]);
     expect(repositoryNamed(t, 'mlops/inference').Properties.RepositoryPolicyText.Statement.map((s: any) => s.Sid).slice(-2)).toEqual([
-      'AllowPushByPusherRoles',
+      'AllowPullBySageMakerForConsumerAccounts',
       'DenyPushByAnyoneElse',
     ]);
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('No role may push to mlops/training'));

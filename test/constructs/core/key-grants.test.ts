@@ -2,7 +2,9 @@ import { Annotations as CoreAnnotations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BatchInference, EncryptedLogGroup, EndpointInstanceType, EndpointModelSource, RealtimeEndpoint } from '../../../src';
+import { isSameKey } from '../../../src/constructs/core/key-grants';
 import { isolatedNetwork } from '../../helpers/network';
 import { testStack } from '../../helpers/stacks';
 
@@ -69,5 +71,23 @@ describe('a service grant on an imported key is not silently dropped', () => {
       'encryptionKey is an imported key, whose policy cannot be changed here: its owner must allow delivery.logs.amazonaws.com kms:Decrypt ' +
         'with the condition {"StringEquals":{"aws:SourceAccount":"222222222222"}} in the key policy, or this fails in AWS [ack: @vw/mlops-blueprint:importedKeyNeedsLogDelivery]',
     ]);
+  });
+});
+
+describe('isSameKey', () => {
+  test('the same object, two imports of one ARN (also a token), but not two different keys', () => {
+    const { stack } = testStack();
+    const created = new kms.Key(stack, 'Created', { enableKeyRotation: true });
+    const other = new kms.Key(stack, 'Other', { enableKeyRotation: true });
+    const a = kms.Key.fromKeyArn(stack, 'A', IMPORTED_KEY);
+    const b = kms.Key.fromKeyArn(stack, 'B', IMPORTED_KEY);
+    const param = ssm.StringParameter.valueForStringParameter(stack, '/platform/key-arn');
+    const c = kms.Key.fromKeyArn(stack, 'C', param);
+    const d = kms.Key.fromKeyArn(stack, 'D', param);
+    expect(isSameKey(stack, created, created)).toBe(true);
+    expect(isSameKey(stack, a, b)).toBe(true);
+    expect(isSameKey(stack, c, d)).toBe(true);
+    expect(isSameKey(stack, created, other)).toBe(false);
+    expect(isSameKey(stack, a, c)).toBe(false);
   });
 });

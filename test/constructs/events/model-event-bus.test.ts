@@ -124,9 +124,10 @@ describe('ModelEventBus', () => {
     const dlq = statements.find((s) => s.Sid === 'AllowEventBridgeDeadLettersThroughSqs');
     expect(dlq.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(dlq.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'sqs.eu-central-1.amazonaws.com' } });
-    // the bus grant (from the L2) is bound to this bus by source ARN and encryption context
-    const bus = statements.find((s) => s.Condition?.StringEquals?.['aws:SourceArn']);
-    expect(bus.Condition.StringEquals['kms:EncryptionContext:aws:events:event-bus:arn']).toEqual(BUS_ARN);
+    // the bus and its archive share one statement: EventBridge encrypts both with the bus ARN as context
+    expect(archive.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt*']);
+    const withBusContext = statements.filter((s) => s.Condition?.StringEquals?.['kms:EncryptionContext:aws:events:event-bus:arn']);
+    expect(withBusContext.map((s) => s.Sid)).toEqual(['AllowEventBridgeArchiveOfModelEventBus']);
     // EventBridge may describe the key (DescribeKey carries no encryption context)
     expect(statements.find((s) => s.Sid === 'AllowEventBridgeToDescribeTheKey')).toEqual({
       Sid: 'AllowEventBridgeToDescribeTheKey',

@@ -286,8 +286,29 @@ describe('BatchInference: state machine definition', () => {
     expect(s.ReadTheInputData.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ref(t, 'AWS::S3::Bucket', '^FeaturesBucket'), 'Arn'] }, '/features/daily/*']] });
     expect(s.ListTheInputData.Condition).toEqual({ StringLike: { 's3:prefix': ['features/daily', 'features/daily/*'] } });
     expect(s.WriteTheResults.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ref(t, 'AWS::S3::Bucket', '^ScoresBucket'), 'Arn'] }, '/scores/churn-batch-*']] });
-    expect(s.DecryptTheInputData.Resource).toEqual({ 'Fn::GetAtt': [dataKeyId, 'Arn'] });
-    expect(s.EncryptTheResults.Resource).toEqual({ 'Fn::GetAtt': [dataKeyId, 'Arn'] });
+    // both buckets have the data key: one statement for it
+    expect(s.UseTheDataKeyThroughS3.Resource).toEqual({ 'Fn::GetAtt': [dataKeyId, 'Arn'] });
+    expect(s.DecryptTheInputData).toBeUndefined();
+    expect(s.EncryptTheResults).toBeUndefined();
+  });
+
+  test('input and output buckets with different keys: the input key only decrypts, the output key encrypts', () => {
+    const { stack, vpc, key } = fixture();
+    const inputKey = new kms.Key(stack, 'InputKey', { enableKeyRotation: true });
+    const outputKey = new kms.Key(stack, 'OutputKey', { enableKeyRotation: true });
+    const input = new SecureBucket(stack, 'Features', { encryptionKey: inputKey });
+    const output = new SecureBucket(stack, 'Scores', { encryptionKey: outputKey, accessLogsBucket: input.accessLogsBucket });
+    batch(stack, vpc, key, { inputBucket: input.bucket, outputBucket: output.bucket });
+    const t = Template.fromStack(stack);
+    const s = policyStatements(t, '^BatchModelPolicy');
+    const viaS3 = { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } };
+    expect(s.DecryptTheInputData).toEqual({
+      Sid: 'DecryptTheInputData', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [ref(t, 'AWS::KMS::Key', '^InputKey'), 'Arn'] }, Condition: viaS3,
+    });
+    expect(s.EncryptTheResults).toEqual({
+      Sid: 'EncryptTheResults', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [ref(t, 'AWS::KMS::Key', '^OutputKey'), 'Arn'] }, Condition: viaS3,
+    });
+    expect(s.UseTheDataKeyThroughS3).toBeUndefined();
   });
 
   test('a job name prefix derived from the construct path fits SageMaker names', () => {
@@ -407,25 +428,31 @@ describe('BatchInference: roles', () => {
       [
         'AuthenticateToEcr',
         'CreateNetworkInterfacesInTheJobSubnets',
-        'DecryptTheInputData',
         'DecryptTheModelArtifactsAndImages',
         'DescribeTheNetwork',
-        'EncryptTheResults',
         'ListTheInputData',
         'ManageNetworkInterfacesOfTheJobVpc',
         'PullTheInferenceImages',
         'PutTransformJobMetrics',
         'ReadTheInputData',
         'ReadTheModelArtifacts',
+        'UseTheDataKeyThroughS3',
         'UseTheJobKey',
         'UseTheJobLogGroup',
         'WriteTheJobLogStreams',
         'WriteTheResults',
       ].sort(),
     );
-    expect(s.DecryptTheInputData).toMatchObject({ Action: 'kms:Decrypt', Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } } });
-    expect(s.EncryptTheResults).toMatchObject({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: keyArn });
-    expect(s.UseTheJobKey).toMatchObject({ Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: keyArn });
+    // input and results share the key: one statement, through S3 only
+    expect(s.UseTheDataKeyThroughS3).toEqual({
+      Sid: 'UseTheDataKeyThroughS3',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } },
+    });
+    // without kms:ViaService only what TransformOutput.KmsKeyId documents for the execution role
+    expect(s.UseTheJobKey).toEqual({ Sid: 'UseTheJobKey', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:DescribeKey'], Resource: keyArn });
     expect(s.ReadTheModelArtifacts.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::exp-model-artifacts/churn/*']] });
     expect(s.DecryptTheModelArtifactsAndImages.Resource).toBe('arn:aws:kms:eu-central-1:111111111111:key/11111111-2222-3333-4444-555555555555');
     expect(s.PullTheInferenceImages).toMatchObject({ Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: REPOSITORY });

@@ -568,9 +568,7 @@ describe('ModelMonitor: the monitoring role', () => {
         'CreateGrantsForTheJobVolumes',
         'CreateNetworkInterfacesInTheJobSubnets',
         'DecryptTheBaselinesAndGroundTruth',
-        'DecryptTheCapturedData',
         'DescribeTheNetwork',
-        'EncryptTheReports',
         'ListTheCapturedData',
         'ListTheGroundTruth',
         'ListTheReports',
@@ -579,6 +577,7 @@ describe('ModelMonitor: the monitoring role', () => {
         'ReadTheBaselines',
         'ReadTheCapturedData',
         'ReadTheGroundTruth',
+        'UseTheDataKeyThroughS3',
         'UseTheJobKey',
         'UseTheJobLogGroup',
         'WriteTheJobLogStreams',
@@ -591,7 +590,15 @@ describe('ModelMonitor: the monitoring role', () => {
       Resource: { 'Fn::GetAtt': [capture, 'Arn'] },
       Condition: { StringLike: { 's3:prefix': ['data-capture/churn-prod', 'data-capture/churn-prod/*'] } },
     });
-    expect(s.DecryptTheCapturedData).toMatchObject({ Action: 'kms:Decrypt', Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } } });
+    // the capture and the reports share the key: one statement, through S3 only
+    expect(s.UseTheDataKeyThroughS3).toEqual({
+      Sid: 'UseTheDataKeyThroughS3',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } },
+    });
+    expect(s.UseTheJobKey).toEqual({ Sid: 'UseTheJobKey', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:DescribeKey'], Resource: keyArn });
     expect(s.WriteTheReports).toMatchObject({
       Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [reports, 'Arn'] }, '/model-monitor/*']] },
@@ -616,6 +623,22 @@ describe('ModelMonitor: the monitoring role', () => {
     const roles = Object.values(t.findResources('AWS::IAM::Role')) as any[];
     expect(roles).toHaveLength(2);
     for (const role of roles) expect(role.Properties.PermissionsBoundary).toEqual({ Ref: ref(t, 'AWS::IAM::ManagedPolicy', '^Boundary') });
+  });
+
+  test('a capture key other than the report key: the capture key only decrypts, the report key encrypts', () => {
+    const f = fixture();
+    const captureKey = kms.Key.fromKeyArn(f.stack, 'CaptureKey', 'arn:aws:kms:eu-central-1:222222222222:key/99999999-8888-7777-6666-555555555555');
+    monitor(f, { dataCaptureKey: captureKey });
+    const t = Template.fromStack(f.stack);
+    const s = roleStatements(t);
+    const viaS3 = { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } };
+    expect(s.DecryptTheCapturedData).toEqual({
+      Sid: 'DecryptTheCapturedData', Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:eu-central-1:222222222222:key/99999999-8888-7777-6666-555555555555', Condition: viaS3,
+    });
+    expect(s.EncryptTheReports).toEqual({
+      Sid: 'EncryptTheReports', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [ref(t, 'AWS::KMS::Key'), 'Arn'] }, Condition: viaS3,
+    });
+    expect(s.UseTheDataKeyThroughS3).toBeUndefined();
   });
 
   test('an analyzer image from the customer registry is pulled with the role; baseline URIs can be parameters', () => {
@@ -666,7 +689,7 @@ describe('ModelMonitor: with a RealtimeEndpoint', () => {
       'Fn::Join': ['', [{ 'Fn::GetAtt': [ref(t, 'AWS::S3::Bucket', '^EndpointDataCaptureBucket'), 'Arn'] }, '/data-capture/', { Ref: 'EndpointName' }, '/*']],
     });
     // the capture bucket's key (the endpoint's) is the one decrypted
-    expect(roleStatements(t).DecryptTheCapturedData.Resource).toEqual({ 'Fn::GetAtt': [ref(t, 'AWS::KMS::Key'), 'Arn'] });
+    expect(roleStatements(t).UseTheDataKeyThroughS3.Resource).toEqual({ 'Fn::GetAtt': [ref(t, 'AWS::KMS::Key'), 'Arn'] });
     expect(ComplianceCheck.run(f.app).errors.filter((e) => e.constructPath.startsWith('Test/Monitor'))).toEqual([]);
   });
 });
