@@ -312,13 +312,15 @@ export class StudioDomain extends Construct {
       allowAllOutbound: false,
       description: 'SageMaker Studio domain: HTTPS to the VPC endpoints, NFS among domain members',
     });
-    sg.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints');
     // Studio reads and writes S3 (notebooks, data, job artifacts) through the gateway endpoint, which is
     // not in the VPC CIDR
     if (props.s3PrefixListId) {
+      sg.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints');
       sg.addEgressRule(ec2.Peer.prefixList(props.s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to the S3 gateway endpoint');
     } else {
-      sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint (the only route out of the isolated subnets)');
+      // one rule: without the prefix list id, 443 anywhere covers the interface endpoints in the VPC too
+      // (a second rule for the VPC CIDR would admit nothing more)
+      sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints and to S3 through the gateway endpoint (the only routes out of the isolated subnets)');
     }
     sg.addIngressRule(sg, ec2.Port.tcp(2049), 'NFS (EFS home directories) among domain members');
     sg.addEgressRule(sg, ec2.Port.tcp(2049), 'NFS (EFS home directories) among domain members');

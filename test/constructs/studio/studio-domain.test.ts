@@ -143,14 +143,13 @@ describe('StudioDomain', () => {
     t().hasResourceProperties('AWS::SageMaker::Domain', { AuthMode: 'SSO' });
   });
 
-  test('security group: HTTPS to the VPC CIDR and to S3 (the isolated subnets\' only other route), NFS among members, nothing else', () => {
-    const { t, stack, f, domain } = domainStack();
+  test('security group: HTTPS to the VPC endpoints and to S3 in one rule (without a prefix list id), NFS among members, nothing else', () => {
+    const { t, stack, domain } = domainStack();
     const sgId = logicalId(stack, domain.securityGroup);
     const sg = t().findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^SageMaker Studio domain') } });
     expect(Object.keys(sg)).toEqual([sgId]);
     expect((sg[sgId] as any).Properties.SecurityGroupEgress).toEqual([
-      { CidrIp: { 'Fn::GetAtt': [stack.getLogicalId(f.vpc.node.defaultChild as any), 'CidrBlock'] }, Description: 'HTTPS to the VPC endpoints', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
-      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to S3 through the gateway endpoint (the only route out of the isolated subnets)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to the VPC endpoints and to S3 through the gateway endpoint (the only routes out of the isolated subnets)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
     ]);
     expect((sg[sgId] as any).Properties.SecurityGroupIngress).toBeUndefined();
     const ingress = t().findResources('AWS::EC2::SecurityGroupIngress');
@@ -165,6 +164,10 @@ describe('StudioDomain', () => {
 
   test('security group: S3 gateway prefix list, and Studio Classic ports only when Classic is not hidden', () => {
     const { t } = domainStack({ s3PrefixListId: 'pl-6ea54007', hiddenAppTypes: ['Canvas'] });
+    // with the prefix list, S3 and the VPC endpoints (the VPC CIDR) are two narrower rules
+    t().hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: Match.arrayWith([Match.objectLike({ Description: 'HTTPS to the VPC endpoints', FromPort: 443, ToPort: 443 })]),
+    });
     t().hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
       DestinationPrefixListId: 'pl-6ea54007',
       Description: 'HTTPS to the S3 gateway endpoint',
