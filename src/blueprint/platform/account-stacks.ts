@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BaseImageCache } from './base-image-cache';
 import { PlatformAccountStack } from './platform-account-stack';
 import { ImageBuildPipeline, ImageRegistry, PackageMirror, PackageMirrorReference } from '../../constructs/artifacts';
 import { MlopsPortfolio, MlopsProduct } from '../../constructs/catalog';
@@ -328,6 +329,8 @@ export class ResAccountStack extends PlatformAccountStack {
   public readonly registry: ImageRegistry;
   /** The bucket the image sources are uploaded to (`<repository>/source.zip`). */
   public readonly imageSources: SecureBucket;
+  /** The ECR pull-through cache of the image builds' base images (ECR Public). */
+  public readonly baseImageCache: BaseImageCache;
   /** The image build pipelines, by repository short name. */
   public readonly imageBuilds: { [repository: string]: ImageBuildPipeline };
   /** The model event bus. */
@@ -353,6 +356,7 @@ export class ResAccountStack extends PlatformAccountStack {
       pullAccountIds: consumers,
     });
     this.imageSources = new SecureBucket(this, 'ImageSources', { encryptionKey: this.platformKey.key });
+    this.baseImageCache = new BaseImageCache(this, 'BaseImageCache', config.prefix);
     this.imageBuilds = {};
     for (const repository of config.imageRepositories) {
       this.imageBuilds[repository] = new ImageBuildPipeline(this, `ImageBuild-${repository}`, {
@@ -369,9 +373,13 @@ export class ResAccountStack extends PlatformAccountStack {
           domainOwner: config.account(PlatformAccount.EXP).accountId,
           region: config.account(PlatformAccount.EXP).region,
         }),
+        // the base image through the ECR pull-through cache (the VPC has no internet route)
+        baseImageRepositories: [this.baseImageCache.baseImageRepository],
+        baseImageUri: this.baseImageCache.baseImageUri,
         permissionsBoundary: this.guardrails.permissionsBoundary,
         pipelineName: `${config.prefix}-image-${repository.replace(/[^A-Za-z0-9-]/g, '-')}`,
       });
+      this.baseImageCache.grantPullThrough(this.imageBuilds[repository].buildProject);
     }
 
     this.eventBus = new ModelEventBus(this, 'ModelEvents', {

@@ -45,6 +45,12 @@ export const UNNEEDED_HANDLER_CALLS: UnneededCall[] = [
     appliesTo: (p) => /:role\//.test(JSON.stringify(p.PrincipalARN)),
   },
   {
+    type: 'AWS::ECR::PullThroughCacheRule',
+    actions: ['secretsmanager:GetSecretValue'],
+    reason: 'the base-image cache pulls from ECR Public, which needs no upstream credentials',
+    unlessProperties: ['CredentialArn'],
+  },
+  {
     type: 'AWS::IAM::Role',
     actions: ['iam:DeleteRolePermissionsBoundary'],
     reason: 'no template ever removes the boundary of a role; the execution policy denies it (NeverRemoveABoundary)',
