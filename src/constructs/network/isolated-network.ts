@@ -371,7 +371,8 @@ export class IsolatedNetwork extends Construct {
     const existing = new Set(props.existingEndpoints ?? []);
     const additional = props.additionalEndpoints ?? [];
     for (const endpoint of additional) {
-      if (endpoint.isGateway || NetworkEndpoint.CORE_INTERFACE_ENDPOINTS.includes(endpoint) || NetworkEndpoint.STUDIO_INTERFACE_ENDPOINTS.includes(endpoint)) {
+      const alwaysCreated = [...NetworkEndpoint.CORE_INTERFACE_ENDPOINTS, ...NetworkEndpoint.STUDIO_INTERFACE_ENDPOINTS].includes(endpoint);
+      if (endpoint.isGateway || alwaysCreated) {
         throw new Error(`IsolatedNetwork: additionalEndpoints lists ${endpoint.name}, which the network always creates (or studioEndpoints controls); list only endpoints beyond the core ones, e.g. NetworkEndpoint.CLOUDFORMATION`);
       }
     }
