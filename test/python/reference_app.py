@@ -41,7 +41,7 @@ class ReferenceApp:
 
 def reference_ground_truth_s3_uri(config: PlatformConfig, stage: PlatformAccount) -> str:
     """The ground-truth labels of a stage: the location its serving stack creates (bucket and labels/ prefix)."""
-    return f"s3://{config.prefix}-{REFERENCE_USE_CASE_NAME}-{stage.value}-labels-{config.account(stage).account_id}/labels/"
+    return f"s3://{config.prefix}-{REFERENCE_USE_CASE_NAME}-{str(stage.value).lower()}-labels-{config.account(stage).account_id}/labels/"
 
 
 def reference_stage_settings(config: PlatformConfig, stage: PlatformAccount) -> UseCaseStageSettings:
