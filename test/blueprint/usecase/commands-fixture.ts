@@ -7,8 +7,11 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { javascript, Testing } from 'projen';
+import * as YAML from 'yaml';
+import { MlopsUseCaseProject } from '../../../src/project-types/usecase';
 import { CLI_BUNDLE, ensureRuntimeBundle, HANDLER_BUNDLE, REPO_ROOT } from '../../helpers/runtime-bundle';
-import { synthReferenceApp } from '../../reference/reference-app';
+import { REFERENCE_USE_CASE_NAME, synthReferenceApp } from '../../reference/reference-app';
 
 const CDK_BIN = path.join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
 
@@ -91,4 +94,23 @@ export function projectOfStage(template: any, stageName: string): any {
 /** The plain-text environment variables of a CodeBuild project. */
 export function variablesOf(project: any): Record<string, string> {
   return Object.fromEntries(project.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+}
+
+/**
+ * The `train` job of the generated use-case repository's `.github/workflows/train.yml`, as `projen` writes it
+ * for the reference use case (what the workflow tests run step by step).
+ * @param outdir where the project is synthesized
+ */
+export function trainWorkflowJob(outdir: string): any {
+  const out = Testing.synth(
+    new MlopsUseCaseProject({
+      name: REFERENCE_USE_CASE_NAME,
+      defaultReleaseBranch: 'main',
+      cdkVersion: '2.257.0',
+      packageManager: javascript.NodePackageManager.NPM,
+      projenrcTs: true,
+      outdir,
+    }),
+  );
+  return YAML.parse(out['.github/workflows/train.yml']).jobs.train;
 }

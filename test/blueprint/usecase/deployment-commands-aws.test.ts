@@ -14,10 +14,7 @@ import * as path from 'path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { javascript, Testing } from 'projen';
-import * as YAML from 'yaml';
-import { makeWorkspace, projectOfStage, runAsync, synthReferenceAssembly } from './commands-fixture';
-import { MlopsUseCaseProject } from '../../../src/project-types/usecase';
+import { makeWorkspace, projectOfStage, runAsync, synthReferenceAssembly, trainWorkflowJob } from './commands-fixture';
 import { FAKE_CREDENTIALS, fakeAwsEnv, MotoServer, startMoto } from '../../helpers/moto';
 import { REPO_ROOT } from '../../helpers/runtime-bundle';
 import { REFERENCE_PINNED_MODEL_PACKAGE_ARN, REFERENCE_USE_CASE_NAME } from '../../reference/reference-app';
@@ -297,17 +294,7 @@ describe('the train workflow feeds the deployment pipeline: the upload step agai
   });
 
   test('"Upload the repository" zips the commit with git archive and puts it to the source object with the real AWS CLI', async () => {
-    const out = Testing.synth(
-      new MlopsUseCaseProject({
-        name: REFERENCE_USE_CASE_NAME,
-        defaultReleaseBranch: 'main',
-        cdkVersion: '2.257.0',
-        packageManager: javascript.NodePackageManager.NPM,
-        projenrcTs: true,
-        outdir: path.join(tmp, 'project-upload'),
-      }),
-    );
-    const job = YAML.parse(out['.github/workflows/train.yml']).jobs.train;
+    const job = trainWorkflowJob(path.join(tmp, 'project-upload'));
     const step = job.steps.find((st: any) => st.name === 'Upload the repository to the deployment pipeline\'s source (RES)');
     // a checked-out repository with one commit
     const repo = path.join(tmp, 'repo-upload');

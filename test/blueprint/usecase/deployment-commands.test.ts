@@ -9,11 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { javascript, Testing } from 'projen';
-import * as YAML from 'yaml';
-import { makeWorkspace, projectOfStage, runCommands as runFixtureCommands, synthReferenceAssembly } from './commands-fixture';
+import { makeWorkspace, projectOfStage, runCommands as runFixtureCommands, synthReferenceAssembly, trainWorkflowJob } from './commands-fixture';
 import { MlopsUseCase, PlatformConfig } from '../../../src';
-import { MlopsUseCaseProject } from '../../../src/project-types/usecase';
 import { USE_CASE_CONSTRUCT_ID } from '../../../src/project-types/usecase/workflows';
 import { REPO_ROOT } from '../../helpers/runtime-bundle';
 import { REFERENCE_PINNED_MODEL_PACKAGE_ARN, REFERENCE_USE_CASE_NAME } from '../../reference/reference-app';
@@ -168,17 +165,7 @@ describe('the train workflow of a use-case repository', () => {
     });
     app.synth();
 
-    const out = Testing.synth(
-      new MlopsUseCaseProject({
-        name: REFERENCE_USE_CASE_NAME,
-        defaultReleaseBranch: 'main',
-        cdkVersion: '2.257.0',
-        packageManager: javascript.NodePackageManager.NPM,
-        projenrcTs: true,
-        outdir: path.join(tmp, 'project'),
-      }),
-    );
-    const job = YAML.parse(out['.github/workflows/train.yml']).jobs.train;
+    const job = trainWorkflowJob(path.join(tmp, 'project'));
     const step = job.steps.find((s: any) => s.name === 'Deploy the training stack (EXP only)');
     const r = runCommands([step.run], ws, job.env);
     expect(r.output).not.toContain('No stacks match');
