@@ -4,3 +4,4 @@ export * from './bootstrap';
 export * from './naming';
 export * from './platform';
 export * from './usecase';
+export * from './onboarding';

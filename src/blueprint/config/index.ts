@@ -1,2 +1,3 @@
 export * from './platform-config';
 export * from './landing-zone-config';
+export * from './usecase-config';

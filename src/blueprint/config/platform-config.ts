@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { LandingZoneConfig } from './landing-zone-config';
 import { Problems } from './problems';
+import { UseCaseConfig } from './usecase-config';
 import { PLATFORM_ACCOUNT_NAMES, validatePlatformConfig } from './validation';
 
 /**
@@ -314,6 +315,15 @@ export interface PlatformConfigProps {
    * @default - the platform stacks create the Config recorder, its service-linked role and Security Hub
    */
   readonly landingZone?: LandingZoneConfig;
+
+  /**
+   * The use cases of the platform (its tenant registry). Each is onboarded with a small stack of its own
+   * in every account it touches (scoped deploy roles, GitHub role, approver role, data key, data filters),
+   * and `MlopsUseCase` accepts only a listed use case.
+   * @default - no use case is onboarded (then `MlopsUseCase` warns that it deploys with the account-wide
+   *   CDK bootstrap roles)
+   */
+  readonly useCases?: UseCaseConfig[];
 }
 
 /**
@@ -411,6 +421,8 @@ export class PlatformConfig {
   public readonly github?: GithubConfig;
   /** What the landing zone provides already (empty: the platform creates everything). */
   public readonly landingZone: LandingZoneConfig;
+  /** The onboarded use cases (empty when none is configured). */
+  public readonly useCases: UseCaseConfig[];
 
   private constructor(props: PlatformConfigProps) {
     const copy = JSON.parse(JSON.stringify(props)) as PlatformConfigProps;
@@ -428,6 +440,15 @@ export class PlatformConfig {
     this.catalogPrincipalArns = copy.catalogPrincipalArns ?? [];
     this.github = copy.github;
     this.landingZone = copy.landingZone ?? {};
+    this.useCases = copy.useCases ?? [];
+  }
+
+  /**
+   * The registry entry of a use case, or undefined when it is not listed in `useCases`.
+   * @param name the use-case name
+   */
+  public useCase(name: string): UseCaseConfig | undefined {
+    return this.useCases.find((u) => u.name === name);
   }
 
   /**
@@ -456,6 +477,7 @@ export class PlatformConfig {
     if (this.catalogPrincipalArns.length > 0) out.catalogPrincipalArns = this.catalogPrincipalArns;
     if (this.github) out.github = this.github;
     if (Object.keys(this.landingZone).length > 0) out.landingZone = this.landingZone;
+    if (this.useCases.length > 0) out.useCases = this.useCases;
     return JSON.parse(JSON.stringify(out));
   }
 }
@@ -488,6 +510,17 @@ export function samplePlatformConfigProps(): PlatformConfigProps {
     tags: { 'cost-center': 'mlops-platform', 'managed-by': 'mlops-blueprint' },
     people: { identityCenterAccountId: '999999999999' },
     github: { organization: 'vw-mlops' },
+    useCases: [
+      {
+        name: 'weld-gun-pm',
+        team: 'mlops-weld-gun-pm',
+        repository: 'vw-mlops/weld-gun-pm',
+        dataAccess: [{
+          table: 'weld_readings',
+          columns: ['weld_id', 'gun_id', 'plant_id', 'welded_at', 'current_ka', 'voltage_v', 'weld_time_ms', 'electrode_force_kn', 'welds_since_tip_dress', 'resistance_uohm', 'temperature_c'],
+        }],
+      },
+    ],
     studio: {
       authMode: 'IAM',
       idleTimeoutMinutes: 120,

@@ -2,6 +2,7 @@ import { checkObject, isObject, join, Obj, stringField } from './fields';
 import { didYouMean, Problems, show } from './problems';
 import { AWS_REGIONS } from './regions';
 import { validateSections } from './validation-sections';
+import { validateUseCases } from './validation-usecases';
 import { Ipv4Block, overlaps, parseIpv4Cidr } from '../../constructs/core/cidr';
 
 /** The keys of `accounts`, in the order of the flow of a model. @internal */
@@ -33,7 +34,7 @@ export function validatePlatformConfig(input: unknown, problems: Problems): void
   const rootKeys = [
     'prefix', 'qualifier', 'organizationId', 'allowSharedAccounts', 'accounts', 'tags',
     'allowedInstanceTypes', 'people', 'studio', 'dataShare', 'imageRepositories', 'catalogPrincipalArns', 'github',
-    'landingZone',
+    'landingZone', 'useCases',
   ];
   if (!checkObject(input, '', rootKeys, problems)) return;
 
@@ -63,6 +64,7 @@ export function validatePlatformConfig(input: unknown, problems: Problems): void
   validateAccounts(input.accounts, shared === true, problems);
   validateTags(input.tags, 'tags', problems);
   validateSections(input, problems);
+  validateUseCases(input, problems);
 }
 
 /** Validates a resource-name prefix. @internal */

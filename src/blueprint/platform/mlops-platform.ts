@@ -4,6 +4,7 @@ import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { PlatformNames } from '../naming';
 import { DataAccountStack, ExpAccountStack, ResAccountStack, StageAccountStack } from './account-stacks';
 import { PlatformAccountStack } from './platform-account-stack';
+import { UseCaseOnboarding } from '../onboarding/usecase-onboarding';
 
 /**
  * Props of the `MlopsPlatform`.
@@ -33,6 +34,10 @@ export interface MlopsPlatformProps {
  * | EXP | + isolated network, ML key, personas, Studio domain and profiles, CodeArtifact mirror |
  * | RES | + ECR registry and image build pipelines, model event bus, Service Catalog portfolio |
  * | DEV, INT, PROD | + isolated network, ML key, personas of the stage, API Gateway's CloudWatch role |
+ *
+ * and, for every entry of `useCases`, a `UseCaseOnboarding`: the use case's own small stack in each
+ * account it touches (`<prefix>-<use case>-onboarding-<account>`, construct path
+ * `<id>/UseCase-<name>/<Account>`).
  *
  * @example
  * const app = new App();
@@ -65,6 +70,8 @@ export class MlopsPlatform extends Construct {
   public readonly int: StageAccountStack;
   /** PROD. */
   public readonly prod: StageAccountStack;
+  /** The onboarding of every use case of `useCases`, in the order of the configuration. */
+  public readonly useCases: UseCaseOnboarding[];
 
   /**
    * @param scope the App (the stacks are created below this construct)
@@ -83,6 +90,7 @@ export class MlopsPlatform extends Construct {
     this.dev = new StageAccountStack(this, 'Dev', stage, PlatformAccount.DEV);
     this.int = new StageAccountStack(this, 'Int', stage, PlatformAccount.INT);
     this.prod = new StageAccountStack(this, 'Prod', stage, PlatformAccount.PROD);
+    this.useCases = config.useCases.map((useCase) => new UseCaseOnboarding(this, `UseCase-${useCase.name}`, { config, useCase }));
   }
 
   /** The six stacks, in deployment order (DATA, EXP, RES, DEV, INT, PROD). */

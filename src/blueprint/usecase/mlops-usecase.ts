@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DeploymentStack } from './deployment-stack';
 import { ServingStack } from './serving-stack';
@@ -6,6 +7,7 @@ import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { ModelFamily, MlopsUseCaseProps, UseCaseStageSettings } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
 import { PlatformAccount } from '../config/platform-config';
+import { UseCaseConfig } from '../config/usecase-config';
 
 /**
  * One ML use case on the platform, from notebook to production: training in EXP (model-build pipeline
@@ -30,6 +32,8 @@ import { PlatformAccount } from '../config/platform-config';
 export class MlopsUseCase extends Construct {
   /** The use case's names. */
   public readonly names: UseCaseNames;
+  /** The use case's entry of `useCases` in the platform configuration (undefined when not onboarded). */
+  public readonly registryEntry?: UseCaseConfig;
   /** The model family. */
   public readonly modelFamily: ModelFamily;
   /** The training stack (EXP). */
@@ -51,6 +55,16 @@ export class MlopsUseCase extends Construct {
   constructor(scope: Construct, id: string, props: MlopsUseCaseProps) {
     super(scope, id);
     this.names = new UseCaseNames(props.platform, props.useCaseName);
+    this.registryEntry = props.platform.useCase(props.useCaseName);
+    if (!this.registryEntry && props.platform.useCases.length > 0) {
+      const listed = props.platform.useCases.map((u) => u.name).join(', ');
+      throw new Error(`MlopsUseCase: useCaseName ${JSON.stringify(props.useCaseName)} is not onboarded: the platform configuration lists ${listed} in useCases; `
+        + `add { "name": ${JSON.stringify(props.useCaseName)}, "team": "<Identity Center group>", "repository": "<owner>/<name>" } to useCases and deploy the platform, or use a listed name`);
+    }
+    if (!this.registryEntry) {
+      Annotations.of(this).addWarningV2('@vw/mlops-blueprint:useCaseNotOnboarded',
+        `${props.useCaseName} is not in useCases of the platform configuration: it is not isolated from other use cases (its stacks deploy with the account-wide CDK bootstrap roles); add it to useCases`);
+    }
     this.modelFamily = props.modelFamily ?? ModelFamily.SKLEARN;
     const base = { platform: props.platform, useCaseName: props.useCaseName };
     this.training = new TrainingStack(this, 'Training', { ...base, pipelineDefinition: props.pipelineDefinition });

@@ -172,6 +172,56 @@ export class UseCaseNames {
   }
 
   /**
+   * The onboarding stack of the use case in an account (created by the platform app from `useCases`).
+   * @param account the account
+   */
+  public onboardingStackName(account: PlatformAccount): string {
+    return `${this.base}-onboarding-${account}`;
+  }
+
+  /**
+   * The role the use case's Deploy build in RES assumes in a stage account to run `cdk deploy` (the
+   * `deployRoleArn` of its serving stacks' synthesizer).
+   * @param stage DEV, INT or PROD
+   */
+  public stageDeployRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-deploy`;
+  }
+
+  /**
+   * The CloudFormation execution role of the use case's serving stacks in a stage account: it may only
+   * create and change the use case's own stacks and resources.
+   * @param stage DEV, INT or PROD
+   */
+  public cfnExecRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-cfn-exec`;
+  }
+
+  /**
+   * The role that uploads the use case's file assets (templates) to its own prefix of the CDK bootstrap
+   * bucket of a stage account.
+   * @param stage DEV, INT or PROD
+   */
+  public assetPublishingRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-publish`;
+  }
+
+  /** The role the GitHub Actions of the use case's repository assume in EXP (exact branch). */
+  public get githubRoleName(): string {
+    return `${this.base}-github`;
+  }
+
+  /** The role in RES that may approve the INT and PROD promotions of the use case's deployment pipeline. */
+  public get approverRoleName(): string {
+    return `${this.base}-approver`;
+  }
+
+  /** The alias of the use case's data key in a serving account (captures, batch outputs, monitoring). */
+  public get dataKeyAlias(): string {
+    return `alias/${this.platform.prefix}/${this.useCase}/data`;
+  }
+
+  /**
    * A role ARN in an account of the platform.
    * @param account the account
    * @param roleName the role name

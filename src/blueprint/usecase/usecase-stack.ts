@@ -1,4 +1,4 @@
-import { Annotations, DefaultStackSynthesizer, Fn, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, DefaultStackSynthesizer, Fn, IStackSynthesizer, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -23,6 +23,12 @@ export interface UseCaseStackProps {
   readonly stackName: string;
   /** What the stack holds (its description). */
   readonly purpose: string;
+
+  /**
+   * How the stack is deployed (which roles `cdk deploy` assumes in the account).
+   * @default - the CDK bootstrap roles of the configured qualifier
+   */
+  readonly synthesizer?: IStackSynthesizer;
 }
 
 /**
@@ -55,7 +61,7 @@ export class UseCaseStack extends Stack {
     super(scope, id, {
       stackName: props.stackName,
       env: { account: accountId, region },
-      synthesizer: new DefaultStackSynthesizer({ qualifier: props.platform.qualifier }),
+      synthesizer: props.synthesizer ?? new DefaultStackSynthesizer({ qualifier: props.platform.qualifier }),
       description: `${props.platform.prefix} MLOps use case ${props.useCaseName}: ${props.purpose} (@vw/mlops-blueprint)`,
     });
     this.platform = props.platform;

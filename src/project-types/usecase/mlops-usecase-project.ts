@@ -253,6 +253,12 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     new SampleFile(this, path.posix.join(this.testdir, 'main.test.ts'), { contents: templateFile('test/main.test.ts') });
     new SampleFile(this, 'smoke-test/sample.json', { contents: templateFile('smoke-test/sample.json') });
     const sample = PlatformConfig.sample().toJson();
+    // the sample platform lists this use case as the platform team would onboard it (MlopsUseCase accepts only listed ones)
+    if (!sample.useCases.some((u: { name: string }) => u.name === resolved.useCaseName)) {
+      const owner = resolved.source?.owner ?? sample.github.organization;
+      const repository = resolved.source?.repository ?? resolved.useCaseName;
+      sample.useCases = [{ name: resolved.useCaseName, team: `mlops-${resolved.useCaseName}`, repository: `${owner}/${repository}` }];
+    }
     new SampleFile(this, resolved.platformConfigFile, {
       contents: /\.ya?ml$/i.test(resolved.platformConfigFile) ? YAML.stringify(sample) : `${JSON.stringify(sample, undefined, 2)}\n`,
     });

@@ -1,0 +1,59 @@
+/**
+ * What one use case may read of the data shared from DATA: one table of `dataShare.tables`, some of its
+ * shared columns and, optionally, only some rows. The DATA onboarding stack of the use case turns it into
+ * a Lake Formation data cells filter granted to that use case's roles only (no grant option).
+ */
+export interface UseCaseDataAccessConfig {
+  /** The table, one of `dataShare.tables[].name`. */
+  readonly table: string;
+
+  /** The columns the use case may read: a subset of the table's `sharedColumns`. */
+  readonly columns: string[];
+
+  /**
+   * A PartiQL row filter expression, e.g. `plant_id IN ('wob', 'zwi')`. Lake Formation returns only the rows
+   * for which it is true.
+   * @default - every row
+   */
+  readonly rowFilter?: string;
+}
+
+/**
+ * One use case in the platform's registry (`useCases` of the platform configuration). Onboarding it
+ * creates, in each account it touches, a small stack of its own: scoped deploy and CloudFormation
+ * execution roles in DEV, INT and PROD (its serving stacks synthesize with them), a GitHub OIDC role for
+ * its repository in EXP, an approver role in RES, a key for its data in the serving accounts and its
+ * Lake Formation data filters in DATA. Every role and resource of it carries the tag `mlops:use-case`.
+ */
+export interface UseCaseConfig {
+  /** The use-case name: 2 to 20 lowercase letters, digits and single hyphens, e.g. `weld-gun-pm`. */
+  readonly name: string;
+
+  /**
+   * The owning team: the IAM Identity Center group whose members work on this use case (display name),
+   * e.g. `mlops-weld-gun-pm`.
+   */
+  readonly team: string;
+
+  /** The use case's GitHub repository, `owner/name`, e.g. `vw-mlops/weld-gun-pm`. */
+  readonly repository: string;
+
+  /**
+   * The branch of the repository whose workflows may deploy (the exact `sub` of the GitHub OIDC token is
+   * `repo:<owner>/<name>:ref:refs/heads/<branch>`).
+   * @default 'main'
+   */
+  readonly deployBranch?: string;
+
+  /**
+   * What the use case may read of the shared data (one entry per table).
+   * @default - nothing of the shared data
+   */
+  readonly dataAccess?: UseCaseDataAccessConfig[];
+
+  /**
+   * A monthly budget in US dollars for the use case's tagged resources.
+   * @default - no budget
+   */
+  readonly monthlyBudgetUsd?: number;
+}
