@@ -28,4 +28,13 @@ export interface LandingZoneConfig {
    * @default true
    */
   readonly enableSecurityHub?: boolean;
+
+  /**
+   * Whether the DEV, INT and PROD platform stacks set API Gateway's account-wide CloudWatch role
+   * (`AWS::ApiGateway::Account`, one per account and region), which the inference APIs' execution logging
+   * needs. Set it to `false` where the landing zone sets that role already (deploying would replace it).
+   * `MlopsPlatformProps.manageApiGatewayAccount`, when given, takes precedence.
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
 }

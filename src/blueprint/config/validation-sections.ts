@@ -221,7 +221,7 @@ function validateDataShare(share: unknown, problems: Problems): void {
 
 function validateLandingZone(landingZone: unknown, problems: Problems): void {
   if (landingZone === undefined) return;
-  const keys = ['createConfigRecorder', 'createConfigServiceLinkedRole', 'enableSecurityHub'];
+  const keys = ['createConfigRecorder', 'createConfigServiceLinkedRole', 'enableSecurityHub', 'manageApiGatewayAccount'];
   if (!checkObject(landingZone, 'landingZone', keys, problems)) return;
   for (const key of keys) {
     const value = landingZone[key];

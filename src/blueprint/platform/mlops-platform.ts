@@ -17,7 +17,8 @@ export interface MlopsPlatformProps {
    * Whether the DEV, INT and PROD platform stacks set API Gateway's account-wide CloudWatch role
    * (`AWS::ApiGateway::Account`), which the inference APIs' execution logging needs. Turn it off where
    * a landing zone already sets it in those accounts and regions (deploying would replace its role).
-   * @default true
+   * The configuration's `landingZone.manageApiGatewayAccount` says the same; this prop, when given, wins.
+   * @default - `landingZone.manageApiGatewayAccount` of the configuration, else true
    */
   readonly manageApiGatewayAccount?: boolean;
 }
@@ -86,7 +87,7 @@ export class MlopsPlatform extends Construct {
     this.data = new DataAccountStack(this, 'Data', { config });
     this.exp = new ExpAccountStack(this, 'Exp', { config });
     this.res = new ResAccountStack(this, 'Res', { config });
-    const stage = { config, manageApiGatewayAccount: props.manageApiGatewayAccount };
+    const stage = { config, manageApiGatewayAccount: props.manageApiGatewayAccount ?? config.landingZone.manageApiGatewayAccount };
     this.dev = new StageAccountStack(this, 'Dev', stage, PlatformAccount.DEV);
     this.int = new StageAccountStack(this, 'Int', stage, PlatformAccount.INT);
     this.prod = new StageAccountStack(this, 'Prod', stage, PlatformAccount.PROD);

@@ -85,4 +85,16 @@ describe('API Gateway can write the inference API logs in a fresh stage account 
     }
     expect(own.dev.apiGatewayCloudWatchRole).toBeUndefined();
   });
+
+  test('landingZone.manageApiGatewayAccount: false in the configuration does the same; the prop, when given, wins', () => {
+    const props = PlatformConfig.sample().toJson();
+    props.landingZone = { manageApiGatewayAccount: false };
+    const landingZone = PlatformConfig.fromObject(props);
+    const fromConfig = new MlopsPlatform(new App(), 'Platform', { config: landingZone });
+    for (const stage of STAGES) Template.fromStack(fromConfig.stack(stage)).resourceCountIs('AWS::ApiGateway::Account', 0);
+    const overridden = new MlopsPlatform(new App(), 'Platform', { config: landingZone, manageApiGatewayAccount: true });
+    Template.fromStack(overridden.prod).resourceCountIs('AWS::ApiGateway::Account', 1);
+    props.landingZone = { manageApiGatewayAccount: 'no' };
+    expect(PlatformConfig.validate(props)).toEqual(['landingZone.manageApiGatewayAccount: must be true or false, not "no"; write false where the landing zone provides it already']);
+  });
 });
