@@ -68,6 +68,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       setupFilesAfterEnv: ['<rootDir>/test/setup/collect-templates.ts'],
       testTimeout: 120_000,
+      // every core: the suites are CPU-bound synths and parallel-safe (shared assemblies are locked, moto ports are free
+      // ports per file); Jest's default leaves one core of two idle
+      maxWorkers: '100%',
     },
   },
 

@@ -58,4 +58,7 @@ bash scripts/e2e-platform.sh
 log "end to end: the literal 'npx projen new --from @vw/mlops-blueprint mlops-usecase' against a local registry (verdaccio)"
 bash scripts/e2e-registry.sh --skip-build
 
+log "Node.js LTS lines: build and mlops-usecase end to end on Node 22 and 24 (the suite above ran on $(node --version))"
+bash scripts/node-lts.sh
+
 log "all tests passed"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The library on the Node.js LTS lines besides the minimum the whole suite runs on (Node 20): for each
+# version, the Node binary from the npm package `node@<version>` (cached in .tmp/node<major>), then
+#
+#   1. a build of the library with that Node: jsii (TypeScript -> lib/ + .jsii) and the runtime bundle
+#   2. the mlops-usecase end to end with that Node (scripts/e2e-usecase.sh: pack, `projen new --from`,
+#      `projen build` of the generated repository with its synth, Jest and cdk-nag, the local pipeline,
+#      actionlint, re-synth)
+#
+#   bash scripts/node-lts.sh            Node 22 and 24 (the versions below)
+#   bash scripts/node-lts.sh 24.21.0    one version
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+VERSIONS=("$@")
+[ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(22.23.3 24.21.0)
+
+for version in "${VERSIONS[@]}"; do
+  major="${version%%.*}"
+  dir="$ROOT/.tmp/node$major"
+  if [ ! -x "$dir/node_modules/node/bin/node" ] || [ "$("$dir/node_modules/node/bin/node" --version)" != "v$version" ]; then
+    printf '\n==> npm install node@%s (.tmp/node%s)\n' "$version" "$major"
+    rm -rf "$dir"
+    npm install --no-save --no-audit --no-fund --prefix "$dir" "node@$version" >/dev/null
+  fi
+  (
+    # npm and npx are scripts run by the first `node` on PATH: they, jsii, projen and Jest all use this Node
+    export PATH="$dir/node_modules/node/bin:$PATH"
+    # jsii warns on Node versions it has not been tested with; the warning is not an error
+    export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+    actual="$(node --version)"
+    [ "$actual" = "v$version" ] || { echo "error: node on PATH is $actual, expected v$version" >&2; exit 1; }
+    printf '\n==> Node %s: build (jsii, runtime bundle)\n' "$actual"
+    npx jsii --silence-warnings=reserved-word
+    node scripts/bundle-runtime.mjs
+    printf '\n==> Node %s: mlops-usecase end to end\n' "$actual"
+    bash scripts/e2e-usecase.sh
+  )
+done
