@@ -88,8 +88,10 @@ describe('DATA: cross-account Lake Formation grants can be made', () => {
   });
 
   test('tables in two buckets are refused with the field named', () => {
+    // The registry's data access names tables of the sample share; this share has other tables.
+    const { useCases: _useCases, ...rest } = config.toJson() as Record<string, unknown>;
     const twoBuckets = PlatformConfig.fromObject({
-      ...config.toJson(),
+      ...rest,
       dataShare: {
         databaseName: 'welding',
         tables: [
