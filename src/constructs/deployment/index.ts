@@ -2,6 +2,7 @@
 export * from './endpoint-instance-type';
 export * from './endpoint-model-source';
 export * from './traffic-shifting';
+export * from './realtime-endpoint-base';
 export * from './realtime-endpoint';
 export * from './deployment-target';
 export * from './model-deployment-pipeline-props';

@@ -14,6 +14,7 @@ import { EndpointInstanceType } from './endpoint-instance-type';
 import { EndpointModelSource, EndpointModelSourceKind, ecrRepositoryArn, parseEcrImageUri, s3ObjectArn } from './endpoint-model-source';
 import { createEndpointSecurityGroup } from './endpoint-security-group';
 import { checkInteger, checkSageMakerName } from './endpoint-validation';
+import { IRealtimeEndpoint, RealtimeEndpointAttributes, RealtimeEndpointBase } from './realtime-endpoint-base';
 import { TrafficShifting } from './traffic-shifting';
 import { acknowledgeRules } from '../core/acknowledge';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
@@ -32,10 +33,12 @@ const MAX_EXECUTION_TIMEOUT_SECONDS = 28800;
 const PROVISIONING_ALLOWANCE_SECONDS = 3600;
 /** SageMaker's limit on alarms in `AutoRollbackConfiguration`. */
 const MAX_ROLLBACK_ALARMS = 10;
-/** The namespace of SageMaker's per-instance endpoint metrics (CPU, memory, disk). */
-const INSTANCE_METRICS_NAMESPACE = '/aws/sagemaker/Endpoints';
 /** The namespace of SageMaker's endpoint invocation metrics. */
 const INVOCATION_METRICS_NAMESPACE = 'AWS/SageMaker';
+/** The production variant SageMaker and the SageMaker Python SDK name a single-variant endpoint's variant. */
+const DEFAULT_VARIANT_NAME = 'AllTraffic';
+/** The namespace of SageMaker's per-instance endpoint metrics (CPU, memory, disk). */
+const INSTANCE_METRICS_NAMESPACE = '/aws/sagemaker/Endpoints';
 
 /**
  * One more production variant of the endpoint, next to the primary one described by the
@@ -439,7 +442,28 @@ export interface VariantRollbackAlarms {
  * });
  * endpoint.grantInvoke(smokeTestRole);
  */
-export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
+export class RealtimeEndpoint extends RealtimeEndpointBase implements ec2.IConnectable {
+  /**
+   * An existing endpoint, by name, in the stack's account and region: to grant invocation or alarm on
+   * its metrics (`metricModelLatency()`...). The metric methods use the variant `AllTraffic` unless given one.
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param endpointName the endpoint name
+   */
+  public static fromEndpointName(scope: Construct, id: string, endpointName: string): IRealtimeEndpoint {
+    return new ImportedRealtimeEndpoint(scope, id, { endpointName });
+  }
+
+  /**
+   * An existing endpoint, by its name and optionally its ARN (another account or region) and variant.
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param attrs the endpoint's name, ARN and variant
+   */
+  public static fromEndpointAttributes(scope: Construct, id: string, attrs: RealtimeEndpointAttributes): IRealtimeEndpoint {
+    return new ImportedRealtimeEndpoint(scope, id, attrs);
+  }
+
   /** The endpoint. */
   public readonly endpoint: sagemaker.CfnEndpoint;
   /** The endpoint configuration. */
@@ -488,6 +512,8 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
   public readonly dashboard: cloudwatch.Dashboard;
   /** The endpoint's log group, when this construct created it. */
   public readonly logGroup?: logs.ILogGroup;
+  /** The primary variant: the metric methods' default. */
+  protected readonly defaultMetricVariantName: string;
 
   /**
    * @param scope the parent construct
@@ -502,6 +528,7 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
     this.endpointName = props.endpointName;
     const variants = resolveVariants(props);
     this.variantNames = variants.map((v) => v.variantName);
+    this.defaultMetricVariantName = this.variantNames[0];
     const shifting = props.trafficShifting ?? TrafficShifting.canary(10, Duration.minutes(10));
     const deploymentTimes = resolveDeploymentTimes(props, shifting);
     const alarmSettings = resolveAlarmSettings(props.rollbackAlarms ?? {});
@@ -679,19 +706,6 @@ export class RealtimeEndpoint extends Construct implements ec2.IConnectable {
 
     // --- dashboard ---------------------------------------------------------------------------------
     this.dashboard = this.createDashboard(props.dashboardName, variants);
-  }
-
-  /**
-   * Lets a principal invoke the endpoint (`sagemaker:InvokeEndpoint` and the asynchronous and
-   * streaming variants) on this endpoint only.
-   * @param grantee the principal (a smoke-test role, an application's role)
-   */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync', 'sagemaker:InvokeEndpointWithResponseStream'],
-      resourceArns: [this.endpointArn],
-    });
   }
 
   private createExecutionPolicy(
@@ -1073,4 +1087,25 @@ function autoScalingServiceLinkedRole(scope: Construct, id: string): iam.IRole {
     `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint`,
     { mutable: false },
   );
+}
+
+/** An endpoint that exists outside the app (not exported from the package: `RealtimeEndpoint.fromEndpointName` returns it as `IRealtimeEndpoint`). */
+export class ImportedRealtimeEndpoint extends RealtimeEndpointBase {
+  public readonly endpointName: string;
+  public readonly endpointArn: string;
+  protected readonly defaultMetricVariantName: string;
+
+  constructor(scope: Construct, id: string, attrs: RealtimeEndpointAttributes) {
+    super(scope, id);
+    if (!Token.isUnresolved(attrs.endpointName) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(attrs.endpointName)) {
+      throw new Error(`RealtimeEndpoint import '${id}': endpointName "${attrs.endpointName}" is not a SageMaker endpoint name (1 to 63 letters, digits and hyphens, starting and ending with a letter or digit)`);
+    }
+    this.endpointName = attrs.endpointName;
+    this.defaultMetricVariantName = attrs.variantName ?? DEFAULT_VARIANT_NAME;
+    this.endpointArn = attrs.endpointArn ?? Stack.of(this).formatArn({
+      service: 'sagemaker',
+      resource: 'endpoint',
+      resourceName: Token.isUnresolved(attrs.endpointName) ? attrs.endpointName : attrs.endpointName.toLowerCase(),
+    });
+  }
 }
