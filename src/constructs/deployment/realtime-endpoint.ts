@@ -1090,7 +1090,7 @@ function autoScalingServiceLinkedRole(scope: Construct, id: string): iam.IRole {
 }
 
 /** An endpoint that exists outside the app (not exported from the package: `RealtimeEndpoint.fromEndpointName` returns it as `IRealtimeEndpoint`). */
-export class ImportedRealtimeEndpoint extends RealtimeEndpointBase {
+class ImportedRealtimeEndpoint extends RealtimeEndpointBase {
   public readonly endpointName: string;
   public readonly endpointArn: string;
   protected readonly defaultMetricVariantName: string;
