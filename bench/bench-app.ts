@@ -38,7 +38,14 @@ export function buildBenchApp(options: BenchAppOptions = {}): App {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { App: AppClass } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const app = new AppClass({ outdir: options.outdir });
-  const config = lib.PlatformConfig.sample();
+  const names = options.useCaseNames ?? ['weld-gun-pm'];
+  // every use case is onboarded: listed in `useCases` like the sample's entry
+  const sample = lib.PlatformConfig.sample().toJson();
+  const entry = sample.useCases[0];
+  const config = lib.PlatformConfig.fromObject({
+    ...sample,
+    useCases: names.map((name) => (name === entry.name ? entry : { ...entry, name, team: `mlops-${name}`, repository: `${sample.github.organization}/${name}` })),
+  });
   new lib.MlopsPlatform(app, 'Platform', { config });
   const stage = (account: PlatformAccount, useCaseName: string) => ({
     inferenceApi: true,
@@ -49,7 +56,7 @@ export function buildBenchApp(options: BenchAppOptions = {}): App {
   });
   // the pinned version lives in the use case's model package group in EXP (version 7, as in the reference app)
   const exp = config.account(lib.PlatformAccount.EXP);
-  for (const name of options.useCaseNames ?? ['weld-gun-pm']) {
+  for (const name of names) {
     new lib.MlopsUseCase(app, `UseCase-${name}`, {
       platform: config,
       useCaseName: name,

@@ -452,6 +452,17 @@ function printTable(runs: RunResult[], lin: Linearity[]): void {
       out.push(`(predicted construct+synth at N=100: ${((base.constructMs + base.synthMs + l.marginal * (100 - l.base)) / 1000).toFixed(1)} s; run "bash bench/synth-bench.sh 1 10 100" to measure it)`);
     }
   }
+  const one = runs.find((r) => r.useCases === 1);
+  if (one) {
+    // per-use-case cost at N against that at N = 1: (t(N) / N) / t(1); 1 = linear, < 1 = the fixed platform cost amortized
+    const cost = (r: RunResult) => r.constructSynthCpuMs;
+    out.push('');
+    out.push('ratio to linear: per-use-case construct+synth CPU at N = t(N) / N, against t(1) (1.000 = linear; below 1, the platform\'s fixed cost is shared)');
+    out.push(table([
+      ['N', 'construct+synth CPU s', 'per use case s', 'ratio to linear'],
+      ...runs.map((r) => [String(r.useCases), sec(cost(r)), (cost(r) / r.useCases / 1000).toFixed(3), (cost(r) / r.useCases / cost(one)).toFixed(3)]),
+    ]));
+  }
   for (const r of runs) for (const v of r.limitViolations) out.push(`LIMIT N=${r.useCases}: ${v}`);
   console.log(out.join('\n'));
 }

@@ -1,0 +1,186 @@
+/**
+ * The tenancy measurement: one app with the platform and three onboarded use cases (`weld-gun-pm`,
+ * `paint-defect` and `weld-gun`, a prefix of the first, to catch `<prefix>-<uc>-*` overlaps), each with
+ * every extension (the bench app). For every role of use case A (found by its `mlops:use-case` tag, so
+ * roles added later are picked up), every action class is evaluated by the flow engine (identity policy,
+ * boundary, resource policy, key policy) against A's own resources and against those of every other use
+ * case B. A same-tenant request is one the role is allowed on A's resource; its cross-tenant twins are the
+ * same request on B's resources, which must be denied.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildBenchApp } from '../../bench/bench-app';
+import { PlatformAccount, PlatformConfig } from '../../src';
+import { sourceHash, readFlowStacks, FlowStack } from '../flows/engine/assembly';
+import { evaluateRequest } from '../flows/engine/evaluate';
+import { buildFlowModel, FlowModel, RoleModel } from '../flows/engine/model';
+import { ACCOUNTS, AccountName, REGION } from '../flows/engine/types';
+import { ensureRuntimeBundle, HANDLER_BUNDLE, REPO_ROOT } from '../helpers/runtime-bundle';
+
+/** The use cases of the tenancy app (`weld-gun` is a prefix of `weld-gun-pm`). */
+export const TENANTS = ['weld-gun-pm', 'paint-defect', 'weld-gun'];
+
+/** Where the tenancy assembly is cached (reused while the sources are unchanged). */
+export const TENANCY_ASSEMBLY_DIR = path.join(REPO_ROOT, '.tmp', 'tenancy-cdk.out');
+
+const TAG = 'aws:PrincipalTag/mlops:use-case';
+
+/** Synthesizes the tenancy app into `.tmp/tenancy-cdk.out` unless the cached one is of the current sources. */
+export function tenancyStacks(): FlowStack[] {
+  ensureRuntimeBundle(HANDLER_BUNDLE);
+  const hash = createHash('sha256').update(sourceHash()).update(fs.readFileSync(path.join(REPO_ROOT, 'bench', 'bench-app.ts'))).update(TENANTS.join(',')).digest('hex');
+  const hashFile = path.join(TENANCY_ASSEMBLY_DIR, '.tenancy-source-hash');
+  if (!fs.existsSync(hashFile) || fs.readFileSync(hashFile, 'utf8') !== hash) {
+    const tmp = `${TENANCY_ASSEMBLY_DIR}.${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    buildBenchApp({ outdir: tmp, useCaseNames: TENANTS }).synth();
+    fs.writeFileSync(path.join(tmp, '.tenancy-source-hash'), hash);
+    fs.rmSync(TENANCY_ASSEMBLY_DIR, { recursive: true, force: true });
+    fs.renameSync(tmp, TENANCY_ASSEMBLY_DIR);
+  }
+  return readFlowStacks(TENANCY_ASSEMBLY_DIR);
+}
+
+/** One resource of a use case an action class is tried on. */
+interface TenantResource {
+  readonly kind: string;
+  readonly arn: string;
+}
+
+/** An action class: actions tried on one kind of resource. */
+interface ActionClass {
+  readonly name: string;
+  readonly kind: string;
+  readonly actions: string[];
+}
+
+/** The action classes. */
+export const ACTION_CLASSES: ActionClass[] = [
+  { name: 's3 read object', kind: 'object', actions: ['s3:GetObject'] },
+  { name: 's3 write object', kind: 'object', actions: ['s3:PutObject', 's3:DeleteObject'] },
+  { name: 'kms use key', kind: 'key', actions: ['kms:Decrypt', 'kms:GenerateDataKey'] },
+  { name: 'model package read', kind: 'model-package', actions: ['sagemaker:DescribeModelPackage'] },
+  { name: 'model package approve', kind: 'model-package', actions: ['sagemaker:UpdateModelPackage'] },
+  { name: 'model package create', kind: 'model-package', actions: ['sagemaker:CreateModelPackage'] },
+  { name: 'pipeline start', kind: 'pipeline', actions: ['sagemaker:StartPipelineExecution'] },
+  { name: 'pipeline change', kind: 'pipeline', actions: ['sagemaker:UpdatePipeline', 'sagemaker:DeletePipeline'] },
+  { name: 'endpoint invoke', kind: 'endpoint', actions: ['sagemaker:InvokeEndpoint'] },
+  { name: 'endpoint change', kind: 'endpoint', actions: ['sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint'] },
+  { name: 'stack change', kind: 'stack', actions: ['cloudformation:UpdateStack', 'cloudformation:DeleteStack'] },
+  { name: 'logs read', kind: 'log-group', actions: ['logs:GetLogEvents'] },
+];
+
+const ACCOUNT_OF: Record<string, AccountName> = Object.fromEntries(Object.entries(ACCOUNTS).map(([k, v]) => [v, k as AccountName]));
+
+/** The use case that owns a name: the longest tenant `u` with `-u-` in it or at its end. */
+export function ownerOf(name: string): string | undefined {
+  return [...TENANTS].sort((a, b) => b.length - a.length).find((u) => name.includes(`-${u}-`) || name.endsWith(`-${u}`) || name.includes(`-${u}/`));
+}
+
+/** The resources of a use case, by kind: named by the conventions, buckets and keys found in the templates. */
+export function resourcesOf(model: FlowModel, useCase: string): TenantResource[] {
+  const config = PlatformConfig.sample();
+  const base = `${config.prefix}-${useCase}`;
+  const out: TenantResource[] = [];
+  for (const [bucket] of model.bucketAccounts) if (ownerOf(bucket) === useCase) out.push({ kind: 'object', arn: `arn:aws:s3:::${bucket}/${useCase}/data.csv` });
+  for (const [key, aliases] of model.keyAliases) if (aliases.some((a) => ownerOf(`${a}-`) === useCase)) out.push({ kind: 'key', arn: key });
+  for (const [arn, tags] of model.resourceTags) if (arn.startsWith('arn:aws:kms:') && tags['aws:ResourceTag/mlops:use-case'] === useCase && !out.some((r) => r.arn === arn)) out.push({ kind: 'key', arn });
+  for (const a of [PlatformAccount.EXP, PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]) {
+    const id = config.account(a).accountId;
+    const sm = `arn:aws:sagemaker:${REGION}:${id}`;
+    out.push({ kind: 'model-package', arn: `${sm}:model-package/${base}/7` });
+    out.push({ kind: 'pipeline', arn: `${sm}:pipeline/${base}-build` });
+    out.push({ kind: 'endpoint', arn: `${sm}:endpoint/${base}-${a}` });
+    out.push({ kind: 'stack', arn: `arn:aws:cloudformation:${REGION}:${id}:stack/${base}-serving-${a}/1` });
+    out.push({ kind: 'log-group', arn: `arn:aws:logs:${REGION}:${id}:log-group:/aws/sagemaker/Endpoints/${base}-${a}:log-stream:x` });
+  }
+  return out;
+}
+
+/** The roles of a use case: those tagged `mlops:use-case=<useCase>`. */
+export function rolesOf(model: FlowModel, useCase: string): RoleModel[] {
+  return [...model.roles.values()].filter((r) => r.tags[TAG] === useCase);
+}
+
+/** One evaluated request. */
+export interface TenancyResult {
+  readonly useCase: string;
+  readonly role: string;
+  readonly actionClass: string;
+  readonly action: string;
+  readonly resource: string;
+  /** The use case owning the resource. */
+  readonly owner: string;
+  readonly allowed: boolean;
+}
+
+/** The measurement. */
+export interface TenancyReport {
+  readonly results: TenancyResult[];
+  readonly sameTenantAllowed: TenancyResult[];
+  readonly crossTenantDenied: TenancyResult[];
+  readonly crossTenantAllowed: TenancyResult[];
+  /** Cross-tenant allowed, as `role-kind | action class` classes (the use-case name in the role replaced by `<uc>`). */
+  readonly gapClasses: string[];
+  /**
+   * Roles left out: unnamed roles whose fake name (their logical id) is the same in the stacks of several
+   * use cases in one account, so the flow model cannot tell them apart (their policies are merged).
+   */
+  readonly ambiguousRoles: string[];
+}
+
+/** Unnamed roles whose logical id occurs in more than one stack of the same account. */
+function ambiguousRoleArns(model: FlowModel): Set<string> {
+  const seen = new Map<string, Set<string>>();
+  for (const s of model.stacks) {
+    for (const [id, r] of Object.entries<any>(s.template.Resources ?? {})) {
+      if (r.Type !== 'AWS::IAM::Role' || r.Properties?.RoleName !== undefined) continue;
+      const arn = `arn:aws:iam::${s.account}:role/${id}`;
+      seen.set(arn, new Set([...(seen.get(arn) ?? []), s.name]));
+    }
+  }
+  return new Set([...seen.entries()].filter(([, stacks]) => stacks.size > 1).map(([arn]) => arn));
+}
+
+/** The role's name with its use case replaced by `<uc>`. */
+export function roleKind(role: string, useCase: string): string {
+  return role.split(useCase).join('<uc>');
+}
+
+/** Evaluates every action class of every role of every tenant against every tenant's resources. */
+export async function measureTenancy(model: FlowModel): Promise<TenancyReport> {
+  const results: TenancyResult[] = [];
+  const resources = new Map(TENANTS.map((u) => [u, resourcesOf(model, u)]));
+  const ambiguous = ambiguousRoleArns(model);
+  for (const useCase of TENANTS) {
+    for (const role of rolesOf(model, useCase).filter((r) => !ambiguous.has(r.arn))) {
+      const caller = role.arn.split(':role/')[1];
+      const account = ACCOUNT_OF[role.account];
+      if (!account) continue;
+      for (const cls of ACTION_CLASSES) {
+        for (const owner of TENANTS) {
+          for (const res of resources.get(owner)!.filter((r) => r.kind === cls.kind)) {
+            for (const action of cls.actions) {
+              const r = await evaluateRequest(model, {
+                step: `${cls.name}`, caller, account, action, resource: res.arn, reason: 'tenancy', doc: 'issue 12',
+              });
+              results.push({ useCase, role: caller, actionClass: cls.name, action, resource: res.arn, owner, allowed: r.allowed });
+            }
+          }
+        }
+      }
+    }
+  }
+  const sameTenantAllowed = results.filter((r) => r.owner === r.useCase && r.allowed);
+  const cross = results.filter((r) => r.owner !== r.useCase);
+  const crossTenantAllowed = cross.filter((r) => r.allowed);
+  const gapClasses = [...new Set(crossTenantAllowed.map((r) => `${roleKind(r.role, r.useCase)} | ${r.actionClass}`))].sort();
+  const crossTenantDenied = cross.filter((r) => !r.allowed);
+  return { results, sameTenantAllowed, crossTenantDenied, crossTenantAllowed, gapClasses, ambiguousRoles: [...ambiguous].sort() };
+}
+
+/** Builds the model of the tenancy app. */
+export function tenancyModel(stacks = tenancyStacks()): FlowModel {
+  return buildFlowModel(stacks);
+}
