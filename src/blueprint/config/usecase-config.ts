@@ -52,8 +52,16 @@ export interface UseCaseConfig {
   readonly dataAccess?: UseCaseDataAccessConfig[];
 
   /**
-   * A monthly budget in US dollars for the use case's tagged resources.
+   * A monthly budget in US dollars for the use case's tagged resources: an AWS Budget in each account it
+   * spends in (EXP, DEV, INT, PROD), filtered by the cost allocation tag `mlops:use-case`.
    * @default - no budget
    */
   readonly monthlyBudgetUsd?: number;
+
+  /**
+   * Who is e-mailed when a budget of the use case reaches 80 % or 100 % (actual) or is forecast to
+   * exceed it, e.g. the team's distribution list. Needs `monthlyBudgetUsd`.
+   * @default - no notification
+   */
+  readonly budgetNotificationEmail?: string;
 }

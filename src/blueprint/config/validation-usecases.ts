@@ -10,7 +10,7 @@ const GITHUB_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const BRANCH = /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,200}$/;
 /** An Identity Center group display name. */
 const TEAM = /^[\p{L}\p{M}\p{S}\p{N}\p{P} ]{1,128}$/u;
-const KEYS = ['name', 'team', 'repository', 'deployBranch', 'dataAccess', 'monthlyBudgetUsd'];
+const KEYS = ['name', 'team', 'repository', 'deployBranch', 'dataAccess', 'monthlyBudgetUsd', 'budgetNotificationEmail'];
 
 /** Validates `useCases` against the rest of the configuration (`github`, `dataShare`). @internal */
 export function validateUseCases(input: Obj, problems: Problems): void {
@@ -48,6 +48,12 @@ export function validateUseCases(input: Obj, problems: Problems): void {
     const budget = entry.monthlyBudgetUsd;
     if (budget !== undefined && (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0)) {
       problems.add(`${p}.monthlyBudgetUsd`, `${show(budget)} is not a budget; write a positive number of US dollars, e.g. 500, or remove the key`);
+    }
+    const email = entry.budgetNotificationEmail;
+    if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))) {
+      problems.add(`${p}.budgetNotificationEmail`, `${show(email)} is not an e-mail address; write one address, e.g. "mlops-team@example.com", or remove the key`);
+    } else if (email !== undefined && budget === undefined) {
+      problems.add(`${p}.budgetNotificationEmail`, 'notifies about a budget that does not exist; add monthlyBudgetUsd, e.g. 500, or remove the key');
     }
     validateDataAccess(entry, p, input.dataShare, problems);
   });

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
 import { UseCaseNames } from '../usecase/usecase-names';
@@ -31,6 +32,9 @@ const STACK_IDS: Record<PlatformAccount, string> = {
  * roles, its key, its data filters); so the platform stacks stay small at 100 use cases. Every role and
  * resource carries the tag `mlops:use-case` with the use case's name.
  *
+ * With `monthlyBudgetUsd`, each account the use case spends in (EXP, DEV, INT, PROD) gets a `UseCaseBudget`
+ * filtered by the cost allocation tag `mlops:use-case` (a member account's budget sees that account only).
+ *
  * `MlopsPlatform` creates one per entry of `useCases`.
  */
 export class UseCaseOnboarding extends Construct {
@@ -53,6 +57,18 @@ export class UseCaseOnboarding extends Construct {
     this.config = props.config;
     this.useCase = props.useCase;
     this.names = new UseCaseNames(props.config, props.useCase.name);
+    const budget = props.useCase.monthlyBudgetUsd;
+    if (budget !== undefined) {
+      for (const account of BUDGET_ACCOUNTS) {
+        new UseCaseBudget(this._stack(account, 'budget'), 'Budget', {
+          useCaseName: props.useCase.name,
+          account,
+          monthlyBudgetUsd: budget,
+          budgetName: `${this.names.base}-${account}`,
+          notificationEmail: props.useCase.budgetNotificationEmail,
+        });
+      }
+    }
   }
 
   /** The onboarding stacks, in the order of the accounts (DATA, EXP, RES, DEV, INT, PROD). */

@@ -18,6 +18,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { PlatformBootstrap } from '../../blueprint/bootstrap/platform-bootstrap';
 import { PlatformConfig } from '../../blueprint/config/platform-config';
+import { cost, COST_COMMAND } from '../cost/command';
 import {
   assumeRole,
   checkPin,
@@ -231,6 +232,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   PIPELINE_LOCAL_COMMAND,
+  COST_COMMAND,
 ];
 
 /** The help of the whole program. */
@@ -337,6 +339,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return deployCheckPin(ctx);
       case 'deploy smoke-test':
         return await deploySmokeTest(ctx);
+      case 'cost':
+        return cost({ io, json, options: parsed.options });
       case 'pipeline local':
         return await pipelineLocal({ io, json, quiet: ctx.quiet, options: parsed.options, repeated: parsed.repeated });
       default:

@@ -54,7 +54,7 @@ describe('useCases: the use-case registry', () => {
     ]));
     expect(problems).toEqual([
       'useCases[1].name: "weld-gun-pm" is listed twice; each use case once',
-      'useCases[2].colour: unknown key; allowed keys are name, team, repository, deployBranch, dataAccess, monthlyBudgetUsd',
+      'useCases[2].colour: unknown key; allowed keys are name, team, repository, deployBranch, dataAccess, monthlyBudgetUsd, budgetNotificationEmail',
       'useCases[2].name: "Paint_Defect" is not a use-case name; use 2 to 20 lowercase letters, digits and single hyphens, starting with a letter, for example "paint-defect"',
       'useCases[2].team: "" is not an IAM Identity Center group name; write the group\'s display name (1 to 128 characters), e.g. "mlops-weld-gun-pm"',
       'useCases[2].repository: "other-org/paint" is not in the organization "vw-mlops" of github.organization; write "vw-mlops/paint"',
