@@ -15,6 +15,7 @@ import {
   artifactGrantAcknowledgements, checkPipelineProjectNetwork, createPipelineProject, PipelineProjectOptions, PipelineProjectSettings,
 } from '../core/pipeline-project';
 import { SecureBucket } from '../core/secure-bucket';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 
 const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 const PUSH_ACTIONS = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
@@ -215,7 +216,7 @@ export class ImageBuildPipeline extends Construct {
     const promoteRoleName = `${Names.uniqueResourceName(this, { maxLength: 50, separator: '-' })}-promote`;
     this.promoteRole = new ManagedPolicyRole(this, 'PromoteRole', {
       roleName: promoteRoleName,
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'codebuild.amazonaws.com'),
       description: `Promotes scanned and tested images to ${props.repositoryName}`,
       dropCodeBuildDefaultLogGroup: true,
     });
@@ -271,7 +272,7 @@ export class ImageBuildPipeline extends Construct {
     });
     // One role for the pipeline and its actions: it only moves artifacts and starts this pipeline's builds.
     const pipelineRole = new ManagedPolicyRole(this, 'PipelineRole', {
-      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'codepipeline.amazonaws.com'),
       description: 'Runs the image build pipeline: source, artifact transfers and the four CodeBuild projects',
     });
     acknowledgeRules(pipelineRole, artifactGrantAcknowledgements(this.artifactBucket, true));
@@ -301,7 +302,7 @@ export class ImageBuildPipeline extends Construct {
     // A new version of an S3 source object starts the pipeline (an EventBridge rule, no polling).
     if (props.source._needsTriggerRule) {
       const sourceTriggerRole = new ManagedPolicyRole(this, 'SourceTriggerRole', {
-        assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+        assumedBy: accountScopedServicePrincipal(this, 'events.amazonaws.com'),
         description: `Starts the image build pipeline of ${props.repositoryName} when its source changes`,
       });
       this.sourceTriggerRule = props.source._bindTrigger(this, this.pipeline, { eventRole: sourceTriggerRole });

@@ -8,6 +8,7 @@ import { applyProductBoundary, commonParameters, ECR_ACK_REASONS, ecrPullStateme
 import { acknowledgeRules } from '../core/acknowledge';
 import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
 import { SecureBucket } from '../core/secure-bucket';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 
 /**
  * Props of a `ModelBuildingProductStack`.
@@ -150,7 +151,7 @@ export class ModelBuildingProductStack extends servicecatalog.ProductStack {
     this.pipelineExecutionRole = new iam.Role(this, 'PipelineExecutionRole', {
       roleName,
       description: 'SageMaker pipeline execution role of one use case',
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'sagemaker.amazonaws.com'),
       permissionsBoundary: applyProductBoundary(this, permissionsBoundaryArn),
       managedPolicies: [policy],
     });

@@ -7,6 +7,7 @@ import { applyProductBoundary, commonParameters, ECR_ACK_REASONS, ecrPullStateme
 import { acknowledgeRules } from '../core/acknowledge';
 import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
 import { SecureBucket } from '../core/secure-bucket';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 
 /**
  * Props of a `ModelDeploymentProductStack`.
@@ -122,7 +123,7 @@ export class ModelDeploymentProductStack extends servicecatalog.ProductStack {
     this.endpointExecutionRole = new iam.Role(this, 'EndpointExecutionRole', {
       roleName,
       description: 'SageMaker endpoint execution role of one use case and stage',
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'sagemaker.amazonaws.com'),
       permissionsBoundary: applyProductBoundary(this, permissionsBoundaryArn),
       managedPolicies: [policy],
     });

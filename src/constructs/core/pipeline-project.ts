@@ -10,6 +10,7 @@ import { skipCheckovChecks } from './checkov';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { literalNetworkInterfaceArn } from './iam-findings';
 import { ManagedPolicyRole } from './managed-policy-role';
+import { accountScopedServicePrincipal } from './service-trust';
 
 /*
  * The CodeBuild projects of this library's CodePipelines (ImageBuildPipeline, ModelDeploymentPipeline):
@@ -88,7 +89,7 @@ export function createPipelineProject(
   const role =
     options.role ??
     new ManagedPolicyRole(scope, `${name}Role`, {
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(scope, 'codebuild.amazonaws.com'),
       description: options.description,
       dropCodeBuildDefaultLogGroup: true,
     });

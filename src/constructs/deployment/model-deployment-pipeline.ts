@@ -24,6 +24,7 @@ import { allowServiceToUseKey } from '../core/key-grants';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { artifactGrantAcknowledgements, createPipelineProject, PipelineProjectSettings } from '../core/pipeline-project';
 import { SecureBucket } from '../core/secure-bucket';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 
 
 /** Why the projects may call sts:GetServiceBearerToken on every resource. */
@@ -194,7 +195,7 @@ export class ModelDeploymentPipeline extends Construct {
     const resolveRoleName = props.resolveRoleName ?? `${Names.uniqueResourceName(this, { maxLength: 56, separator: '-' })}-resolve`;
     this.resolveRole = new ManagedPolicyRole(this, 'ResolveRole', {
       roleName: resolveRoleName,
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'codebuild.amazonaws.com'),
       description: `Resolves and pins the latest approved version of ${props.modelPackageGroupName} from the registry account`,
       dropCodeBuildDefaultLogGroup: true,
     });
@@ -332,7 +333,7 @@ export class ModelDeploymentPipeline extends Construct {
     const pinnedVersion = resolveAction.variable('MODEL_PACKAGE_VERSION');
 
     const pipelineRole = new ManagedPolicyRole(this, 'PipelineRole', {
-      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'codepipeline.amazonaws.com'),
       description: `Runs the model deployment pipeline of ${props.modelPackageGroupName}: source, artifact transfers, CodeBuild projects, approvals`,
     });
     acknowledgeRules(pipelineRole, artifactGrantAcknowledgements(this.artifactBucket, true));
@@ -407,7 +408,7 @@ export class ModelDeploymentPipeline extends Construct {
       ? events.EventBus.fromEventBusArn(this, 'ModelEventBus', props.modelEventBus)
       : events.EventBus.fromEventBusName(this, 'ModelEventBus', props.modelEventBus);
     const triggerRole = new ManagedPolicyRole(this, 'TriggerRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'events.amazonaws.com'),
       description: `Starts the model deployment pipeline of ${props.modelPackageGroupName} when a version is approved or the source changes`,
     });
     this.triggerRule = new events.Rule(this, 'OnModelApproved', {

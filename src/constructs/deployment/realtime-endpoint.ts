@@ -24,6 +24,7 @@ import {
   checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, ENDPOINT_NETWORK_INTERFACES, networkInterfaceStatements,
 } from '../core/sagemaker-workload';
 import { SecureBucket } from '../core/secure-bucket';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 
 /** SageMaker's bounds for `MaximumExecutionTimeoutInSeconds` of a blue/green update. */
@@ -584,7 +585,7 @@ export class RealtimeEndpoint extends RealtimeEndpointBase implements ec2.IConne
       }
       const role = new iam.Role(this, 'ExecutionRole', {
         roleName: props.roleName,
-        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+        assumedBy: accountScopedServicePrincipal(this, 'sagemaker.amazonaws.com'),
         permissionsBoundary: props.permissionsBoundary,
         description: `Execution role of the models of the SageMaker endpoint ${props.endpointName}`,
       });

@@ -19,6 +19,7 @@ import {
   checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, JOB_NETWORK_INTERFACES, networkInterfaceStatements,
 } from '../core/sagemaker-workload';
 import { SecureBucket } from '../core/secure-bucket';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 import { EndpointInstanceType } from '../deployment/endpoint-instance-type';
 import { EndpointModelSource, EndpointModelSourceKind, ecrRepositoryArn, parseEcrImageUri, s3ObjectArn } from '../deployment/endpoint-model-source';
@@ -391,7 +392,7 @@ export class BatchInference extends Construct implements ec2.IConnectable {
     }
     const modelRole = new iam.Role(this, 'ModelRole', {
       roleName: props.modelRoleName,
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'sagemaker.amazonaws.com'),
       permissionsBoundary: props.permissionsBoundary,
       description: `Execution role of the models and transform jobs ${this.jobNamePrefix}-*`,
     });

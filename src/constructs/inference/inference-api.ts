@@ -15,6 +15,7 @@ import { ManagedRulesWebAcl } from './managed-rules-web-acl';
 import { acknowledgeRules } from '../core/acknowledge';
 import { skipCheckovChecks } from '../core/checkov';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 
 /** SageMaker endpoint names: letters, digits and hyphens inside, at most 63. */
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -294,7 +295,7 @@ export class InferenceApi extends Construct {
     this.handlerLogGroup = new EncryptedLogGroup(this, 'HandlerLogs', { encryptionKey: props.encryptionKey, retention }).logGroup;
     this.securityGroups = props.securityGroups ?? [this.createSecurityGroup(props.vpc)];
     const role = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'lambda.amazonaws.com'),
       description: `Invokes the SageMaker endpoint ${props.endpointName} for the inference API ${this.node.path}`,
       permissionsBoundary: props.permissionsBoundary,
     });

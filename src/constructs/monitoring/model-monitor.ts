@@ -24,6 +24,7 @@ import {
   checkPrivateSubnets, checkSecurityGroupCount, createWorkloadPolicy, ecrPullStatements, JOB_NETWORK_INTERFACES, networkInterfaceStatements,
 } from '../core/sagemaker-workload';
 import { SecureBucket } from '../core/secure-bucket';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 import { EndpointInstanceType } from '../deployment/endpoint-instance-type';
 import { ecrRepositoryArn, parseEcrImageUri } from '../deployment/endpoint-model-source';
@@ -537,7 +538,7 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
 
     // --- monitoring role -----------------------------------------------------------------------------
     const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'sagemaker.amazonaws.com'),
       permissionsBoundary: props.permissionsBoundary,
       description: `Role of the Model Monitor jobs of the SageMaker endpoint ${props.endpointName}`,
     });

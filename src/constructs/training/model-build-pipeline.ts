@@ -21,6 +21,7 @@ import { literalPartition } from '../core/iam-findings';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { checkConnectionSource, ConnectionSourceOptions } from '../core/pipeline-source';
 import { SecureBucket } from '../core/secure-bucket';
+import { accountScopedServicePrincipal } from '../core/service-trust';
 import { acknowledgePolicyWildcards } from '../core/wildcard-acknowledgement';
 
 /** SageMaker's rule for pipeline names. */
@@ -334,7 +335,7 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
     });
     this.artifactBucket = artifacts.bucket;
     const role = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'sagemaker.amazonaws.com'),
       permissionsBoundary: props.permissionsBoundary,
       description: `Execution role of the SageMaker model-build pipeline ${props.pipelineName} and its jobs`,
     });
@@ -800,7 +801,7 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
 
     // the CodeBuild project that uploads the code and starts the SageMaker pipeline
     const projectRole = new ManagedPolicyRole(this, 'StartRole', {
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'codebuild.amazonaws.com'),
       description: `Starts executions of the SageMaker pipeline ${this.pipelineName} on code pushes`,
       dropCodeBuildDefaultLogGroup: true,
     });
@@ -868,7 +869,7 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
 
     // the pipeline: source (CodeConnections) -> start
     const pipelineRole = new ManagedPolicyRole(this, 'TriggerRole', {
-      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
+      assumedBy: accountScopedServicePrincipal(this, 'codepipeline.amazonaws.com'),
       description: `Runs the code-push trigger of the SageMaker pipeline ${this.pipelineName}`,
     });
     pipelineRole.addToPrincipalPolicy(

@@ -471,7 +471,7 @@ describe('RealtimeEndpoint: execution role', () => {
     const t = Template.fromStack(stack);
     const role = Object.values(t.findResources('AWS::IAM::Role'))[0] as any;
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' } },
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } },
     ]);
     expect(role.Properties.PermissionsBoundary).toEqual({ Ref: ref(t, 'AWS::IAM::ManagedPolicy', '^Boundary') });
     expect(role.Properties.Policies).toBeUndefined(); // no inline policy

@@ -227,7 +227,7 @@ describe('ModelBuildPipeline: the execution role', () => {
     const [, role] = only(t, 'AWS::IAM::Role', '^BuildExecutionRole');
     expect(role.Properties.PermissionsBoundary).toBe(BOUNDARY_ARN);
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' } },
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } },
     ]);
     expect(role.Properties.ManagedPolicyArns).toEqual([GUARDRAIL_ARN]);
     for (const pattern of ['^BuildExecutionPolicy', '^BuildDataAccessPolicy']) {
