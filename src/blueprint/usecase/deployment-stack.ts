@@ -133,10 +133,11 @@ export class DeploymentStack extends UseCaseStack {
         stackPath: servingStackPath(stage),
         endpointName: names.endpointName(stage),
         smokeTestRoleArn: names.roleArn(stage, names.smokeTestRoleName(stage)),
+        smokeTestCallerRoleName: names.smokeTestCallerRoleName(stage),
         requiresApprovalBefore: stage !== PlatformAccount.DEV,
       })),
     });
-    // the smoke-test roles in DEV, INT and PROD trust exactly the roles that carry this tag
+    // the smoke-test roles in DEV, INT and PROD trust exactly these roles by ARN; the tag only labels them
     for (const role of this.pipeline.smokeTestRoles) Tags.of(role).add(SMOKE_TEST_TAG_KEY, names.base);
   }
 

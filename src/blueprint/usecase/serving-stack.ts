@@ -143,8 +143,10 @@ export class ServingStack extends UseCaseStack {
     this.smokeTestRole = new iam.Role(this, 'SmokeTestRole', {
       roleName: names.smokeTestRoleName(props.stage),
       description: `Assumed by the smoke test of the ${names.base} deployment pipeline in RES`,
+      // exactly the SmokeTest project role of this stage in RES, by ARN (a principal tag could be set by
+      // anyone who may tag roles in RES); aws:PrincipalArn does not need the role to exist yet
       assumedBy: new iam.AccountPrincipal(this.platform.account(PlatformAccount.RES).accountId).withConditions({
-        StringEquals: { [`aws:PrincipalTag/${SMOKE_TEST_TAG_KEY}`]: names.base },
+        ArnEquals: { 'aws:PrincipalArn': names.roleArn(PlatformAccount.RES, names.smokeTestCallerRoleName(props.stage)) },
       }),
     });
     const smoke = new iam.ManagedPolicy(this, 'SmokeTestPolicy', {

@@ -156,6 +156,15 @@ export class UseCaseNames {
     return `${this.base}-${stage}-smoke-test`;
   }
 
+  /**
+   * The role of the deployment pipeline's SmokeTest project for a stage, in RES (the one role that the
+   * stage's smoke-test role trusts).
+   * @param stage DEV, INT or PROD
+   */
+  public smokeTestCallerRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-smoke-run`;
+  }
+
   /** The role of the deployment pipeline's Resolve step in RES (reads the registry in EXP). */
   public get resolveRoleName(): string {
     return `${this.base}-resolve`;

@@ -49,6 +49,13 @@ export interface DeploymentTarget {
   readonly smokeTestRoleArn?: string;
 
   /**
+   * A fixed name for the SmokeTest project's role in the pipeline account, so that the target's
+   * smoke-test role can trust exactly that role ARN (`aws:PrincipalArn`) instead of a principal tag.
+   * @default - a generated name
+   */
+  readonly smokeTestCallerRoleName?: string;
+
+  /**
    * Whether a manual approval precedes the deployment to this target. Must be false for DEV (it is
    * deployed automatically) and true for INT and PROD.
    */

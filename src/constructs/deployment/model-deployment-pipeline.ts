@@ -273,7 +273,15 @@ export class ModelDeploymentPipeline extends Construct {
       deployProjectsByStage.set(target.stage, deploy);
 
       if (target.smokeTestRoleArn !== undefined) {
+        const smokeDescription = `Smoke-tests the endpoint ${target.endpointName} in ${stageLabel(target.stage)} (${target.account}/${region})`;
+        const smokeRole = target.smokeTestCallerRoleName === undefined ? undefined : new ManagedPolicyRole(this, `SmokeTest${label}Role`, {
+          roleName: target.smokeTestCallerRoleName,
+          assumedBy: accountScopedServicePrincipal(this, 'codebuild.amazonaws.com'),
+          description: smokeDescription,
+          dropCodeBuildDefaultLogGroup: true,
+        });
         const smoke = project(`SmokeTest${label}`, {
+          role: smokeRole,
           description: `Smoke-tests the endpoint ${target.endpointName} in ${stageLabel(target.stage)} (${target.account}/${region})`,
           timeout: smokeTimeout.plus(Duration.minutes(15)),
           writesArtifacts: false,

@@ -48,7 +48,7 @@ describe.each([
   const smokeRoleArn = `arn:aws:iam::${stageAccount}:role/vwml-weld-gun-pm-${stage}-smoke-test`;
   const endpointArn = `arn:aws:sagemaker:eu-central-1:${stageAccount}:endpoint/vwml-weld-gun-pm-${stage}`;
 
-  test('the RES SmokeTest role may assume the stage smoke-test role (identity, boundary, trust with the session tag)', async () => {
+  test('the RES SmokeTest role may assume the stage smoke-test role (identity, boundary, trust by role ARN)', async () => {
     const projectRole = useCase.deployment.pipeline.smokeTestRoles[index];
     const res = rolePolicies(useCase.deployment, PlatformAccount.RES, logicalIdOf(projectRole));
     const principal = `arn:aws:iam::333333333333:role/${res.policies.resolve(res.role.Properties.RoleName ?? 'vwml-weld-gun-pm-smoke')}`;
@@ -63,9 +63,12 @@ describe.each([
       action: 'sts:AssumeRole',
       resource: smokeRoleArn,
     };
-    expect(await simulate({ ...request, context: { 'aws:PrincipalTag/mlops:smoke-test': 'vwml-weld-gun-pm' } })).toBe('Allowed');
-    // negative twin: a RES role of another use case (other tag value)
-    expect(await simulate({ ...request, context: { 'aws:PrincipalTag/mlops:smoke-test': 'vwml-other-uc' } })).toBe('ImplicitlyDenied');
+    expect(principal).toBe(`arn:aws:iam::333333333333:role/vwml-weld-gun-pm-${stage}-smoke-run`);
+    expect(await simulate(request)).toBe('Allowed');
+    // negative twins: another RES role, even one carrying the use case's smoke-test tag (trust is by ARN)
+    const other = { ...request, principal: 'arn:aws:iam::333333333333:role/vwml-other-uc-dev-smoke-run' };
+    expect(await simulate(other)).toBe('ImplicitlyDenied');
+    expect(await simulate({ ...other, context: { 'aws:PrincipalTag/mlops:smoke-test': 'vwml-weld-gun-pm' } })).toBe('ImplicitlyDenied');
   });
 
   test('the smoke-test role may describe and invoke its endpoint, and no other', async () => {
