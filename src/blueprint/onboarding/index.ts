@@ -1,2 +1,3 @@
 export * from './usecase-onboarding';
 export * from './usecase-budget';
+export * from './scoped-deploy-roles';

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
+import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
-import { UseCaseNames } from '../usecase/usecase-names';
+import { SERVING_STAGES, UseCaseNames } from '../usecase/usecase-names';
 import { UseCaseStack } from '../usecase/usecase-stack';
 
 /**
@@ -46,6 +47,7 @@ export class UseCaseOnboarding extends Construct {
   public readonly config: PlatformConfig;
 
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
+  private readonly deployRolesByAccount = new Map<PlatformAccount, ScopedDeployRoles>();
 
   /**
    * @param scope the parent construct (the `MlopsPlatform`)
@@ -57,6 +59,25 @@ export class UseCaseOnboarding extends Construct {
     this.config = props.config;
     this.useCase = props.useCase;
     this.names = new UseCaseNames(props.config, props.useCase.name);
+    // the use case deploys its own stacks with its own scoped roles, never the account-wide bootstrap roles:
+    // the training stack in EXP from its GitHub workflow, the serving stacks from its RES Deploy builds
+    const names = this.names;
+    this.deployRolesByAccount.set(PlatformAccount.EXP, new ScopedDeployRoles(this._stack(PlatformAccount.EXP, 'deploy roles'), 'DeployRoles', {
+      names,
+      account: PlatformAccount.EXP,
+      qualifier: props.config.qualifier,
+      stackNames: [names.trainingStackName],
+      deployerRoleArns: [names.roleArn(PlatformAccount.EXP, names.githubRoleName)],
+    }));
+    for (const stage of SERVING_STAGES) {
+      this.deployRolesByAccount.set(stage, new ScopedDeployRoles(this._stack(stage, 'deploy roles'), 'DeployRoles', {
+        names,
+        account: stage,
+        qualifier: props.config.qualifier,
+        stackNames: [names.servingStackName(stage)],
+        deployerAccount: props.config.account(PlatformAccount.RES).accountId,
+      }));
+    }
     const budget = props.useCase.monthlyBudgetUsd;
     if (budget !== undefined) {
       for (const account of BUDGET_ACCOUNTS) {
@@ -69,6 +90,14 @@ export class UseCaseOnboarding extends Construct {
         });
       }
     }
+  }
+
+  /**
+   * The scoped deploy roles of the use case in an account (EXP, DEV, INT, PROD), if any.
+   * @param account the account
+   */
+  public tryFindDeployRoles(account: PlatformAccount): ScopedDeployRoles | undefined {
+    return this.deployRolesByAccount.get(account);
   }
 
   /** The onboarding stacks, in the order of the accounts (DATA, EXP, RES, DEV, INT, PROD). */

@@ -56,6 +56,17 @@ export interface DeploymentTarget {
   readonly smokeTestCallerRoleName?: string;
 
   /**
+   * The roles in the target account that the Deploy project may assume: the `deployRoleArn` and
+   * `fileAssetPublishingRoleArn` (and `lookupRoleArn`, if any) of the serving stack's synthesizer, e.g.
+   * the use case's scoped deploy roles (`ScopedDeployRoles`). Give them whenever several use cases share
+   * the target account: the bootstrap roles deploy through the bootstrap execution role, which may
+   * change every stack of the account.
+   * @default - the target's CDK bootstrap roles of `qualifier` (deploy, file-publishing,
+   * image-publishing, lookup), which may deploy any stack of the account (for a single-tenant account)
+   */
+  readonly deployRoleArns?: string[];
+
+  /**
    * Whether a manual approval precedes the deployment to this target. Must be false for DEV (it is
    * deployed automatically) and true for INT and PROD.
    */

@@ -59,10 +59,12 @@ const BOOTSTRAP_ROLES = ['deploy-role', 'file-publishing-role', 'image-publishin
  *
  * Cross-account design: no pipeline action runs in another account, so the artifacts never leave RES and
  * the artifact key needs no cross-account grant (`crossAccountKeys: false`, and the bucket denies every
- * principal outside this account). The Deploy projects run the CDK CLI in RES, which assumes the target
- * account's CDK bootstrap roles of the configured `qualifier` (and only those: deploy, file-publishing,
- * image-publishing, lookup); the CLI reads the cloud assembly locally and publishes its assets to the
- * target's own bootstrap bucket and repository. Each Deploy project has its own role, limited to its own
+ * principal outside this account). The Deploy projects run the CDK CLI in RES, which assumes the roles
+ * of the target's `deployRoleArns` (the scoped roles of the serving stack's synthesizer) or, by default,
+ * the target account's CDK bootstrap roles of the configured `qualifier` (and only those: deploy,
+ * file-publishing, image-publishing, lookup; fine for a single-tenant account, but the bootstrap roles
+ * may change every stack of the account); the CLI reads the cloud assembly locally and publishes its
+ * assets to the target's own bootstrap bucket and repository. Each Deploy project has its own role, limited to its own
  * target account. The SmokeTest projects assume only their target's smoke-test role.
  *
  * @example
@@ -106,7 +108,7 @@ export class ModelDeploymentPipeline extends Construct {
   public readonly synthProject: codebuild.IProject;
   /** The Deploy projects, in target order. */
   public readonly deployProjects: codebuild.IProject[];
-  /** The roles of the Deploy projects, in target order; each may assume only its target's bootstrap roles. */
+  /** The roles of the Deploy projects, in target order; each may assume only its target's `deployRoleArns` (default: bootstrap roles). */
   public readonly deployRoles: iam.IRole[];
   /** The SmokeTest projects, in target order (targets without a smoke-test role have none). */
   public readonly smokeTestProjects: codebuild.IProject[];
@@ -129,8 +131,10 @@ export class ModelDeploymentPipeline extends Construct {
   public readonly cloudAssemblyArtifact: codepipeline.Artifact;
   /** The pinned model package ARN as a pipeline variable (`#{Resolve.MODEL_PACKAGE_ARN}`). */
   public readonly pinnedModelPackageArnVariable: string;
-  /** The bootstrap-role ARNs the Deploy projects may assume, all targets together. */
+  /** The bootstrap-role ARNs the Deploy projects may assume, all targets together (none for targets with `deployRoleArns`). */
   public readonly bootstrapRoleArns: string[];
+  /** Every role ARN the Deploy projects may assume, all targets together (`deployRoleArns`, else the bootstrap roles). */
+  public readonly assumableRoleArns: string[];
 
   /**
    * @param scope the parent construct
@@ -250,14 +254,17 @@ export class ModelDeploymentPipeline extends Construct {
     this.smokeTestProjects = [];
     this.smokeTestRoles = [];
     this.bootstrapRoleArns = [];
+    this.assumableRoleArns = [];
     const deployProjectsByStage = new Map<DeploymentStage, codebuild.PipelineProject>();
     const smokeProjectsByStage = new Map<DeploymentStage, codebuild.PipelineProject>();
     for (const target of props.targets) {
       const label = target.stage as string;
       const region = target.region ?? stack.region;
       const targetPartition = partitionOfRegion(region, partition);
-      const roleArns = BOOTSTRAP_ROLES.map((r) => `arn:${targetPartition}:iam::${target.account}:role/cdk-${props.qualifier}-${r}-${target.account}-${region}`);
-      this.bootstrapRoleArns.push(...roleArns);
+      const bootstrapRoles = BOOTSTRAP_ROLES.map((r) => `arn:${targetPartition}:iam::${target.account}:role/cdk-${props.qualifier}-${r}-${target.account}-${region}`);
+      const roleArns = target.deployRoleArns ?? bootstrapRoles;
+      if (target.deployRoleArns === undefined) this.bootstrapRoleArns.push(...roleArns);
+      this.assumableRoleArns.push(...roleArns);
       const deploy = project(`Deploy${label}`, {
         description: `Deploys ${target.stackPath} to ${stageLabel(target.stage)} (${target.account}/${region}) with the pinned model package`,
         timeout: deployTimeout,
@@ -266,7 +273,7 @@ export class ModelDeploymentPipeline extends Construct {
         commands: deployCommands(),
       });
       deploy.addToRolePolicy(
-        new iam.PolicyStatement({ sid: 'AssumeTheTargetsCdkBootstrapRoles', actions: ['sts:AssumeRole'], resources: roleArns }),
+        new iam.PolicyStatement({ sid: target.deployRoleArns ? 'AssumeTheTargetsDeployRoles' : 'AssumeTheTargetsCdkBootstrapRoles', actions: ['sts:AssumeRole'], resources: roleArns }),
       );
       this.deployProjects.push(deploy);
       this.deployRoles.push(deploy.role!);

@@ -265,6 +265,20 @@ describe('ModelDeploymentPipeline: the buildspecs', () => {
 });
 
 describe('ModelDeploymentPipeline: least privilege', () => {
+  test('with deployRoleArns, a Deploy role may assume exactly those roles of its target and no bootstrap role', () => {
+    const tg = targets();
+    const scoped = (acct: string, stage: string) => [`arn:aws:iam::${acct}:role/vwml-churn-${stage}-deploy`, `arn:aws:iam::${acct}:role/vwml-churn-${stage}-publish`];
+    const { stack, pipeline } = deploymentPipeline({ targets: [{ ...tg[0], deployRoleArns: scoped(DEV, 'dev') }, tg[1], { ...tg[2], deployRoleArns: scoped(PROD, 'prod') }] });
+    const t = Template.fromStack(stack);
+    const assumeOf = (role: string) => statementsOf(t, role).filter((s) => JSON.stringify(s.Action).includes('sts:'));
+    expect(assumeOf('DeployDev')).toEqual([{ Sid: 'AssumeTheTargetsDeployRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: scoped(DEV, 'dev') }]);
+    // a target without deployRoleArns keeps the bootstrap roles (the documented default)
+    expect(assumeOf('DeployInt')).toEqual([{ Sid: 'AssumeTheTargetsCdkBootstrapRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: bootstrapRoles(INT) }]);
+    expect(assumeOf('DeployProd')).toEqual([{ Sid: 'AssumeTheTargetsDeployRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: scoped(PROD, 'prod') }]);
+    expect(pipeline.bootstrapRoleArns).toEqual(bootstrapRoles(INT));
+    expect(pipeline.assumableRoleArns).toEqual([...scoped(DEV, 'dev'), ...bootstrapRoles(INT), ...scoped(PROD, 'prod')]);
+  });
+
   test('each Deploy role may assume exactly the configured qualifier\'s four bootstrap roles of its own target, nothing else', () => {
     const tg = targets();
     const { stack, pipeline } = deploymentPipeline({ targets: [tg[0], { ...tg[1], region: 'eu-west-1' }, tg[2]] });

@@ -1,0 +1,257 @@
+import { Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledgeRules } from '../../constructs/core/acknowledge';
+import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
+import { PlatformAccount } from '../config/platform-config';
+import { UseCaseNames } from '../usecase/usecase-names';
+
+/** The tag key of the use case on every role and resource of a use case. */
+export const USE_CASE_TAG_KEY = 'mlops:use-case';
+
+/**
+ * The tag a principal in the deployer account (RES) must carry, with the target account as value
+ * (`dev`, `int`, `prod`), besides `mlops:use-case`, to assume a use case's scoped deploy and
+ * publishing roles of that account.
+ */
+export const DEPLOYS_TO_TAG_KEY = 'mlops:deploys-to';
+
+/** The services whose resources the CloudFormation execution role of a use case may manage. */
+const MANAGED_SERVICES = [
+  'sagemaker', 'states', 'lambda', 'logs', 'events', 'cloudwatch', 'sns', 'sqs', 'ssm', 'application-autoscaling', 's3', 'kms', 'ecr', 'scheduler',
+];
+
+/**
+ * Props of `ScopedDeployRoles`.
+ */
+export interface ScopedDeployRolesProps {
+  /** The use case's names. */
+  readonly names: UseCaseNames;
+
+  /** The account of the roles (EXP for the training stack; DEV, INT or PROD for the serving stacks). */
+  readonly account: PlatformAccount;
+
+  /**
+   * The exact CloudFormation names of the use case's stacks in this account: the deploy role may
+   * create, change and delete these and no other stack (no wildcard, so that `weld-gun` cannot reach
+   * the stacks of `weld-gun-pm`).
+   */
+  readonly stackNames: string[];
+
+  /**
+   * Roles (by ARN) that may assume the deploy and file-publishing roles, e.g. the use case's GitHub
+   * role in EXP.
+   * @default - none (then `deployerAccount` must be given)
+   */
+  readonly deployerRoleArns?: string[];
+
+  /**
+   * An account whose principals may assume the deploy and file-publishing roles when they carry the
+   * tags `mlops:use-case=<use case>` and `mlops:deploys-to=<account>` (the RES Deploy build of the
+   * use case).
+   * @default - none (then `deployerRoleArns` must be given)
+   */
+  readonly deployerAccount?: string;
+
+  /** The qualifier the account was CDK-bootstrapped with. */
+  readonly qualifier: string;
+}
+
+/**
+ * The scoped deploy roles of one use case in one account, instead of the account-wide CDK bootstrap
+ * roles (whose execution policy allows everything): the use case's stacks synthesize with
+ * `DefaultStackSynthesizer({ deployRoleArn, cloudFormationExecutionRole, fileAssetPublishingRoleArn,
+ * bucketPrefix: '<use case>/' })` pointing at them (`ScopedDeployRoles.synthesizerProps`).
+ *
+ * - **deploy role** (`<prefix>-<use case>-<account>-deploy`): CloudFormation on the use case's exact
+ *   stack names only; passes only its own execution role; reads the bootstrap version and its own
+ *   asset objects.
+ * - **execution role** (`...-cfn-exec`): assumed by CloudFormation of this account only; manages only
+ *   resources named `<prefix>-<use case>-*`; may neither tag a resource with nor touch a resource
+ *   tagged with another use case (this closes the name-prefix overlap of `weld-gun` and
+ *   `weld-gun-pm`); creates roles only under its name prefix and with the platform's permissions
+ *   boundary.
+ * - **file-publishing role** (`...-publish`): writes only under `<use case>/` of the bootstrap bucket.
+ *
+ * All three carry the platform boundary (from `UseCaseStack`) and the tag `mlops:use-case`.
+ */
+export class ScopedDeployRoles extends Construct {
+  /** The deploy role (the synthesizer's `deployRoleArn`). */
+  public readonly deployRole: iam.Role;
+  /** The CloudFormation execution role (the synthesizer's `cloudFormationExecutionRole`). */
+  public readonly cfnExecRole: iam.Role;
+  /** The file-publishing role (the synthesizer's `fileAssetPublishingRoleArn`). */
+  public readonly publishingRole: iam.Role;
+  /** The key prefix of the use case's objects in the bootstrap bucket (the synthesizer's `bucketPrefix`). */
+  public readonly bucketPrefix: string;
+
+  /**
+   * @param scope the onboarding stack of the account
+   * @param id the construct id
+   * @param props the names, account, stacks and deployers
+   */
+  constructor(scope: Construct, id: string, props: ScopedDeployRolesProps) {
+    super(scope, id);
+    const { names, account } = props;
+    const path = `${names.useCase} (${account})`;
+    if (props.stackNames.length === 0) throw new Error(`ScopedDeployRoles ${path}: stackNames is empty; give the CloudFormation names of the use case's stacks in this account`);
+    if ((props.deployerRoleArns ?? []).length === 0 && props.deployerAccount === undefined) {
+      throw new Error(`ScopedDeployRoles ${path}: give deployerRoleArns or deployerAccount (who runs cdk deploy)`);
+    }
+    const partition = names.platform.partition(account);
+    const accountId = names.platform.config.account(account).accountId;
+    const region = names.platform.config.account(account).region;
+    const base = names.base;
+    const bucketName = `cdk-${props.qualifier}-assets-${accountId}-${region}`;
+    this.bucketPrefix = `${names.useCase}/`;
+    const tagCondition = { StringEquals: { [`aws:PrincipalTag/${USE_CASE_TAG_KEY}`]: names.useCase, [`aws:PrincipalTag/${DEPLOYS_TO_TAG_KEY}`]: account } };
+    const deployers: iam.IPrincipal[] = [
+      ...(props.deployerRoleArns ?? []).map((arn) => new iam.ArnPrincipal(arn)),
+      ...(props.deployerAccount !== undefined
+        ? [new iam.PrincipalWithConditions(new iam.AccountPrincipal(props.deployerAccount), tagCondition)]
+        : []),
+    ];
+    const trust = deployers.length === 1 ? deployers[0] : new iam.CompositePrincipal(...deployers);
+    const boundaryArn = names.platform.permissionsBoundaryArn(account);
+
+    // the execution role: CloudFormation of this account only
+    this.cfnExecRole = new ManagedPolicyRole(this, 'CfnExec', {
+      roleName: names.cfnExecRoleName(account),
+      description: `CloudFormation execution role of the stacks of ${names.useCase} in ${account}: only its own resources`,
+      assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal('cloudformation.amazonaws.com'), { StringEquals: { 'aws:SourceAccount': accountId } }),
+    });
+    const own = MANAGED_SERVICES.map((s) => s === 's3' ? `arn:${partition}:s3:::${base}-*` : `arn:${partition}:${s}:${region}:${accountId}:*${base}-*`);
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageOwnNamedResources',
+      actions: MANAGED_SERVICES.map((s) => `${s}:*`),
+      resources: [...own, `arn:${partition}:s3:::${base}-*/*`],
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'CreateRolesUnderPrefixWithBoundary',
+      actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
+      resources: [`arn:${partition}:iam::${accountId}:role/${base}-*`],
+      conditions: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageOwnRoles',
+      actions: ['iam:GetRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy',
+        'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PassRole'],
+      resources: [`arn:${partition}:iam::${accountId}:role/${base}-*`],
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadDescribeEverywhere',
+      actions: ['sagemaker:Describe*', 'sagemaker:List*', 'ec2:Describe*', 'logs:Describe*', 'kms:ListAliases', 'iam:ListRoles'],
+      resources: ['*'],
+    }));
+    // ABAC on top of the names: a tag of another use case, on the request or on the resource, is a denial
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DenyOtherUseCasesTaggedResources',
+      effect: iam.Effect.DENY,
+      notActions: ['sagemaker:Describe*', 'sagemaker:List*', 'ec2:Describe*', 'logs:Describe*', 'kms:ListAliases', 'iam:ListRoles'],
+      resources: ['*'],
+      conditions: { Null: { [`aws:ResourceTag/${USE_CASE_TAG_KEY}`]: 'false' }, StringNotEquals: { [`aws:ResourceTag/${USE_CASE_TAG_KEY}`]: names.useCase } },
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DenyTaggingForOtherUseCases',
+      effect: iam.Effect.DENY,
+      actions: ['*'],
+      resources: ['*'],
+      conditions: { Null: { [`aws:RequestTag/${USE_CASE_TAG_KEY}`]: 'false' }, StringNotEquals: { [`aws:RequestTag/${USE_CASE_TAG_KEY}`]: names.useCase } },
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DenyRemovingTheBoundary',
+      effect: iam.Effect.DENY,
+      actions: ['iam:DeleteRolePermissionsBoundary', 'iam:CreateUser', 'iam:CreateAccessKey'],
+      resources: ['*'],
+    }));
+
+    // the deploy role: CloudFormation on the exact stacks
+    this.deployRole = new ManagedPolicyRole(this, 'Deploy', {
+      roleName: names.stageDeployRoleName(account),
+      description: `Deploys the stacks of ${names.useCase} in ${account} (${props.stackNames.join(', ')}) through its own execution role`,
+      assumedBy: trust,
+    });
+    this.deployRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: deployers }));
+    this.deployRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DeployOwnStacksOnly',
+      actions: ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents',
+        'cloudformation:GetTemplate', 'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet',
+        'cloudformation:ListChangeSets', 'cloudformation:ListStackResources', 'cloudformation:DescribeStackResources'],
+      resources: props.stackNames.map((n) => `arn:${partition}:cloudformation:${region}:${accountId}:stack/${n}/*`),
+    }));
+    this.deployRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PassOwnExecutionRole',
+      actions: ['iam:PassRole'],
+      resources: [this.cfnExecRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    }));
+    this.deployRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadBootstrapVersion',
+      actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+      resources: [`arn:${partition}:ssm:${region}:${accountId}:parameter/cdk-bootstrap/${props.qualifier}/version`],
+    }));
+    this.deployRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadOwnAssets',
+      actions: ['s3:GetObject'],
+      resources: [`arn:${partition}:s3:::${bucketName}/${this.bucketPrefix}*`],
+    }));
+
+    // the file-publishing role: its own prefix of the bootstrap bucket
+    this.publishingRole = new ManagedPolicyRole(this, 'Publish', {
+      roleName: names.assetPublishingRoleName(account),
+      description: `Uploads the file assets of ${names.useCase} to ${this.bucketPrefix} of the CDK bootstrap bucket of ${account}`,
+      assumedBy: trust,
+    });
+    this.publishingRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: deployers }));
+    this.publishingRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'WriteOwnPrefix',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resources: [`arn:${partition}:s3:::${bucketName}/${this.bucketPrefix}*`],
+    }));
+    this.publishingRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'LocateTheBucket',
+      actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+      resources: [`arn:${partition}:s3:::${bucketName}`],
+    }));
+    this.publishingRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'UseTheBootstrapKeyThroughS3',
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [`arn:${partition}:kms:${region}:${accountId}:key/*`],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    }));
+
+    for (const role of [this.deployRole, this.cfnExecRole, this.publishingRole]) Tags.of(role).add(USE_CASE_TAG_KEY, names.useCase);
+    const ownReason = 'the execution role creates the use case\'s stacks: every action of the service is limited to resources named <prefix>-<use case>-* and explicitly denied on resources tagged with another use case';
+    const readReason = 'Describe/List reads have no resource-level permissions; CloudFormation reads the current state of the use case\'s resources with them';
+    acknowledgeRules(this.cfnExecRole, {
+      ...Object.fromEntries(MANAGED_SERVICES.map((svc) => [`AwsSolutions-IAM5[Action::${svc}:*]`, `${svc}:*: ${ownReason}`])),
+      ...Object.fromEntries(own.map((arn) => [`AwsSolutions-IAM5[Resource::${arn}]`, `The name prefix of the use case (${base}-*): ${ownReason}`])),
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${base}-*/*]`]: `The objects of the use case's buckets (${base}-*): ${ownReason}`,
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:role/${base}-*]`]: 'The roles of the use case\'s stacks, under its name prefix; CreateRole only with the platform permissions boundary, removing the boundary is denied',
+      'AwsSolutions-IAM5[Resource::*]': readReason,
+      'AwsSolutions-IAM5[Action::sagemaker:Describe*]': readReason,
+      'AwsSolutions-IAM5[Action::sagemaker:List*]': readReason,
+      'AwsSolutions-IAM5[Action::ec2:Describe*]': readReason,
+      'AwsSolutions-IAM5[Action::logs:Describe*]': readReason,
+      'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess': `The service-wide actions are limited to the use case's name prefix (${base}-*) and denied on resources tagged with another use case`,
+      'HIPAA.Security-IAMPolicyNoStatementsWithFullAccess': `The service-wide actions are limited to the use case's name prefix (${base}-*) and denied on resources tagged with another use case`,
+    });
+    acknowledgeRules(this.deployRole, {
+      ...Object.fromEntries(props.stackNames.map((n) => [`AwsSolutions-IAM5[Resource::arn:${partition}:cloudformation:${region}:${accountId}:stack/${n}/*]`, 'The stack id after the exact stack name is only known at deploy time'])),
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${bucketName}/${this.bucketPrefix}*]`]: 'The asset objects are content hashes under the use case\'s own prefix of the bootstrap bucket',
+    });
+    acknowledgeRules(this.publishingRole, {
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${bucketName}/${this.bucketPrefix}*]`]: 'The asset objects are content hashes under the use case\'s own prefix of the bootstrap bucket',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:kms:${region}:${accountId}:key/*]`]: 'The id of the bootstrap bucket\'s key is not known at synth time; kms:ViaService limits its use to S3 of this region',
+    });
+  }
+
+  /** The synthesizer ARNs of the three roles, for `DefaultStackSynthesizer`. */
+  public get roleArns(): { deployRoleArn: string; cloudFormationExecutionRole: string; fileAssetPublishingRoleArn: string } {
+    return {
+      deployRoleArn: this.deployRole.roleArn,
+      cloudFormationExecutionRole: this.cfnExecRole.roleArn,
+      fileAssetPublishingRoleArn: this.publishingRole.roleArn,
+    };
+  }
+}
