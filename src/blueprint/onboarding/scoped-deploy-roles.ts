@@ -1,4 +1,4 @@
-import { Tags } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
@@ -15,6 +15,26 @@ export const USE_CASE_TAG_KEY = 'mlops:use-case';
  * publishing roles of that account.
  */
 export const DEPLOYS_TO_TAG_KEY = 'mlops:deploys-to';
+
+/**
+ * The synthesizer of a use-case stack in an account where the use case has scoped deploy roles (EXP,
+ * DEV, INT, PROD, for a use case listed in `useCases`): `cdk deploy` assumes the use case's own deploy
+ * and file-publishing roles, CloudFormation its own execution role, and its file assets go under
+ * `<use case>/` of the bootstrap bucket. The role ARNs are computed from their fixed names (no
+ * cross-stack reference to the onboarding stack).
+ * @param names the use case's names
+ * @param account the account of the stack
+ * @param qualifier the bootstrap qualifier of the account
+ */
+export function scopedStackSynthesizer(names: UseCaseNames, account: PlatformAccount, qualifier: string): DefaultStackSynthesizer {
+  return new DefaultStackSynthesizer({
+    qualifier,
+    deployRoleArn: names.roleArn(account, names.stageDeployRoleName(account)),
+    cloudFormationExecutionRole: names.roleArn(account, names.cfnExecRoleName(account)),
+    fileAssetPublishingRoleArn: names.roleArn(account, names.assetPublishingRoleName(account)),
+    bucketPrefix: `${names.useCase}/`,
+  });
+}
 
 /** The services whose resources the CloudFormation execution role of a use case may manage. */
 const MANAGED_SERVICES = [

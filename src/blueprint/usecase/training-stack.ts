@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { SERVING_STAGES } from './usecase-names';
+import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { UseCaseStack } from './usecase-stack';
 import { createWorkloadSecurityGroup } from '../../constructs/core/workload-security-group';
 import { ModelRegistry } from '../../constructs/registry';
@@ -12,6 +12,7 @@ import {
   SageMakerFrameworkImage,
 } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { scopedStackSynthesizer } from '../onboarding/scoped-deploy-roles';
 
 /**
  * Props of a `TrainingStack`.
@@ -54,6 +55,10 @@ export class TrainingStack extends UseCaseStack {
       platform: props.platform,
       useCaseName: props.useCaseName,
       account: PlatformAccount.EXP,
+      // a use case of `useCases` deploys through its own scoped roles (its onboarding), not the bootstrap roles
+      synthesizer: props.platform.useCase(props.useCaseName)
+        ? scopedStackSynthesizer(new UseCaseNames(props.platform, props.useCaseName), PlatformAccount.EXP, props.platform.qualifier)
+        : undefined,
       stackName: `${props.platform.prefix}-${props.useCaseName}-training`,
       purpose: 'model building and the model registry in EXP',
     });
