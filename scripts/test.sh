@@ -35,6 +35,9 @@ bash scripts/cfn-lint.sh
 log "flows: mutation run (each policy statement and security-group rule the flows rely on, removed one at a time)"
 npx ts-node --transpile-only --project tsconfig.dev.json test/flows/mutation.ts
 
+log "tenancy: every role of three use cases (weld-gun-pm, paint-defect, weld-gun) against each other's resources"
+npx ts-node --transpile-only --project tsconfig.dev.json test/tenancy/suite.ts
+
 log "python tests against the wheel in a fresh venv (includes the TS/Python parity of the reference app)"
 bash scripts/python-test.sh
 

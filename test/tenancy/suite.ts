@@ -1,6 +1,8 @@
 /**
  * Prints the tenancy measurement: `N cross-tenant requests denied, M same-tenant allowed` and the
- * cross-tenant requests that are allowed, grouped by role kind and action class.
+ * cross-tenant requests that are allowed, grouped by role kind and action class. Exits 1 when a
+ * cross-tenant request is allowed, when a role could not be measured, or when no same-tenant control is
+ * allowed (CI runs it after the flows' mutation run).
  *
  *   npx ts-node --transpile-only --project tsconfig.dev.json test/tenancy/suite.ts
  */
@@ -19,6 +21,10 @@ async function main(): Promise<void> {
   }
   lines.push(`not measured: ${report.ambiguousRoles.length} unnamed roles whose fake name is the same in several use cases' stacks: ${report.ambiguousRoles.map((a) => a.split(':role/')[1]).join(', ')}`);
   console.log(lines.join('\n'));
+  if (report.crossTenantAllowed.length > 0 || report.ambiguousRoles.length > 0 || report.sameTenantAllowed.length === 0) {
+    console.error('tenancy: FAILED: every cross-tenant request must be denied, every role measured, and the same-tenant controls allowed');
+    process.exit(1);
+  }
 }
 
 main().catch((e) => {

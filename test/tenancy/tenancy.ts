@@ -24,7 +24,10 @@ export const TENANTS = ['weld-gun-pm', 'paint-defect', 'weld-gun'];
 /** Where the tenancy assembly is cached (reused while the sources are unchanged). */
 export const TENANCY_ASSEMBLY_DIR = path.join(REPO_ROOT, '.tmp', 'tenancy-cdk.out');
 
-const TAG = 'aws:PrincipalTag/mlops:use-case';
+const USE_CASE_TAG = 'mlops:use-case';
+const TAG = `aws:PrincipalTag/${USE_CASE_TAG}`;
+/** Services whose actions on the measured resources evaluate `aws:ResourceTag`. */
+const TAGGED_SERVICES = ['sagemaker', 'cloudformation'];
 
 /** Synthesizes the tenancy app into `.tmp/tenancy-cdk.out` unless the cached one is of the current sources. */
 export function tenancyStacks(): FlowStack[] {
@@ -124,8 +127,8 @@ export interface TenancyReport {
   /** Cross-tenant allowed, as `role-kind | action class` classes (the use-case name in the role replaced by `<uc>`). */
   readonly gapClasses: string[];
   /**
-   * Roles left out: unnamed roles whose fake name (their logical id) is the same in the stacks of several
-   * use cases in one account, so the flow model cannot tell them apart (their policies are merged).
+   * Roles left out: unnamed roles whose fake name (`<stack name>-<logical id>`, cut to 64 characters) is
+   * the same in several stacks of one account, so the flow model could not tell them apart.
    */
   readonly ambiguousRoles: string[];
 }
@@ -136,7 +139,8 @@ function ambiguousRoleArns(model: FlowModel): Set<string> {
   for (const s of model.stacks) {
     for (const [id, r] of Object.entries<any>(s.template.Resources ?? {})) {
       if (r.Type !== 'AWS::IAM::Role' || r.Properties?.RoleName !== undefined) continue;
-      const arn = `arn:aws:iam::${s.account}:role/${id}`;
+      // the flow model names an unnamed role as CloudFormation does, after its stack and logical id
+      const arn = `arn:aws:iam::${s.account}:role/${`${s.stackName}-${id}`.slice(0, 64)}`;
       seen.set(arn, new Set([...(seen.get(arn) ?? []), s.name]));
     }
   }
@@ -163,7 +167,16 @@ export async function measureTenancy(model: FlowModel): Promise<TenancyReport> {
           for (const res of resources.get(owner)!.filter((r) => r.kind === cls.kind)) {
             for (const action of cls.actions) {
               const r = await evaluateRequest(model, {
-                step: `${cls.name}`, caller, account, action, resource: res.arn, reason: 'tenancy', doc: 'issue 12',
+                step: `${cls.name}`,
+                caller,
+                account,
+                action,
+                resource: res.arn,
+                reason: 'tenancy',
+                doc: 'issue 12',
+                // the use-case stacks tag every resource with its use case; SageMaker and CloudFormation
+                // evaluate that tag (aws:ResourceTag) on these actions, S3 objects and log streams do not
+                context: TAGGED_SERVICES.some((svc) => action.startsWith(`${svc}:`)) && cls.kind !== 'model-package' ? { [`aws:ResourceTag/${USE_CASE_TAG}`]: owner } : undefined,
               });
               results.push({ useCase, role: caller, actionClass: cls.name, action, resource: res.arn, owner, allowed: r.allowed });
             }

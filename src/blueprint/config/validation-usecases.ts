@@ -1,6 +1,9 @@
 import { checkObject, isObject, Obj, stringField } from './fields';
 import { didYouMean, Problems, show } from './problems';
 
+/** The value of the tag `mlops:use-case` on the platform's own resources (so no use case may be named so). */
+export const PLATFORM_TAG_VALUE = 'platform';
+
 /** Same rule as `UseCaseNames.validate` (kept here so that the config does not import the use-case layer). */
 const USE_CASE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MAX_NAME = 20;
@@ -31,6 +34,8 @@ export function validateUseCases(input: Obj, problems: Problems): void {
       if (name.length < 2 || name.length > MAX_NAME || !USE_CASE_NAME.test(name)) {
         const suggestion = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+|-+$/g, '').slice(0, MAX_NAME) || 'weld-gun-pm';
         problems.add(`${p}.name`, `${show(name)} is not a use-case name; use 2 to ${MAX_NAME} lowercase letters, digits and single hyphens, starting with a letter, for example ${JSON.stringify(suggestion)}`);
+      } else if (name === PLATFORM_TAG_VALUE) {
+        problems.add(`${p}.name`, `"${PLATFORM_TAG_VALUE}" is reserved: the platform's own resources carry the tag mlops:use-case=${PLATFORM_TAG_VALUE}; choose another name, e.g. "platform-pm"`);
       } else if (names.has(name)) {
         problems.add(`${p}.name`, `${show(name)} is listed twice; each use case once`);
       }

@@ -1,4 +1,4 @@
-import { Tags } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
@@ -16,10 +16,55 @@ export const USE_CASE_TAG_KEY = 'mlops:use-case';
  */
 export const DEPLOYS_TO_TAG_KEY = 'mlops:deploys-to';
 
+/**
+ * The synthesizer of a use-case stack in an account where the use case has scoped deploy roles (EXP,
+ * DEV, INT, PROD, for a use case listed in `useCases`): `cdk deploy` assumes the use case's own deploy
+ * and file-publishing roles, CloudFormation its own execution role, and its file assets go under
+ * `<use case>/` of the bootstrap bucket. The role ARNs are computed from their fixed names (no
+ * cross-stack reference to the onboarding stack).
+ * @param names the use case's names
+ * @param account the account of the stack
+ * @param qualifier the bootstrap qualifier of the account
+ */
+export function scopedStackSynthesizer(names: UseCaseNames, account: PlatformAccount, qualifier: string): DefaultStackSynthesizer {
+  return new DefaultStackSynthesizer({
+    qualifier,
+    deployRoleArn: names.roleArn(account, names.stageDeployRoleName(account)),
+    cloudFormationExecutionRole: names.roleArn(account, names.cfnExecRoleName(account)),
+    fileAssetPublishingRoleArn: names.roleArn(account, names.assetPublishingRoleName(account)),
+    bucketPrefix: `${names.useCase}/`,
+  });
+}
+
 /** The services whose resources the CloudFormation execution role of a use case may manage. */
 const MANAGED_SERVICES = [
-  'sagemaker', 'states', 'lambda', 'logs', 'events', 'cloudwatch', 'sns', 'sqs', 'ssm', 'application-autoscaling', 's3', 'kms', 'ecr', 'scheduler',
+  'sagemaker', 'states', 'lambda', 'logs', 'events', 'cloudwatch', 'sns', 'sqs', 'application-autoscaling', 'apigateway', 'wafv2', 'kms', 'ecr', 'scheduler',
 ];
+
+/** The EC2 actions of security groups and their rules (the stacks create no other EC2 resource). */
+const EC2_SECURITY_GROUP_ACTIONS = [
+  'ec2:CreateSecurityGroup', 'ec2:DeleteSecurityGroup', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress',
+  'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules', 'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
+  'ec2:UpdateSecurityGroupRuleDescriptionsEgress', 'ec2:CreateTags', 'ec2:DeleteTags',
+];
+
+/** Reads without resource-level permissions that CloudFormation needs to see the current state. */
+const READ_ACTIONS = ['sagemaker:Describe*', 'sagemaker:List*', 'ec2:Describe*', 'logs:Describe*', 'kms:ListAliases', 'iam:ListRoles', 'iam:ListPolicies'];
+
+/**
+ * Actions the execution role never needs to create resources: reading or sending the data of the
+ * services it manages (log events, endpoint invocations, messages) and making or approving model
+ * versions (the pipeline and the leads do that).
+ */
+const EXEC_DENIED_ACTIONS = [
+  'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetLogRecord', 'logs:StartLiveTail', 'logs:Unmask',
+  'sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync', 'sagemaker:InvokeEndpointWithResponseStream',
+  'sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage', 'sagemaker:DeleteModelPackage',
+  'sqs:ReceiveMessage', 'sqs:SendMessage', 'sns:Publish',
+];
+
+/** The service-linked roles the stacks' resources need on first use. */
+const SERVICE_LINKED_ROLE_SERVICES = ['sagemaker.application-autoscaling.amazonaws.com'];
 
 /**
  * Props of `ScopedDeployRoles`.
@@ -55,6 +100,14 @@ export interface ScopedDeployRolesProps {
 
   /** The qualifier the account was CDK-bootstrapped with. */
   readonly qualifier: string;
+
+  /**
+   * The other use cases of the platform whose names begin with this one's name and a hyphen (for
+   * `weld-gun`: `weld-gun-pm`): their buckets, roles and managed policies match this use case's name
+   * prefix, so they are denied by name.
+   * @default - none
+   */
+  readonly longerUseCaseNames?: string[];
 }
 
 /**
@@ -66,10 +119,11 @@ export interface ScopedDeployRolesProps {
  * - **deploy role** (`<prefix>-<use case>-<account>-deploy`): CloudFormation on the use case's exact
  *   stack names only; passes only its own execution role; reads the bootstrap version and its own
  *   asset objects.
- * - **execution role** (`...-cfn-exec`): assumed by CloudFormation of this account only; manages only
- *   resources named `<prefix>-<use case>-*`; may neither tag a resource with nor touch a resource
- *   tagged with another use case (this closes the name-prefix overlap of `weld-gun` and
- *   `weld-gun-pm`); creates roles only under its name prefix and with the platform's permissions
+ * - **execution role** (`...-cfn-exec`): assumed by CloudFormation of this account only; uses the
+ *   services the stacks are made of (most of their resources get generated names or ids), S3 only on
+ *   buckets named `<prefix>-<use case>-*`; may neither tag a resource with nor change a resource
+ *   tagged with another use case or the platform (`mlops:use-case`), nor remove that tag; creates roles
+ *   and managed policies only under its name prefix, roles only with the platform's permissions
  *   boundary.
  * - **file-publishing role** (`...-publish`): writes only under `<use case>/` of the bootstrap bucket.
  *
@@ -120,11 +174,32 @@ export class ScopedDeployRoles extends Construct {
       description: `CloudFormation execution role of the stacks of ${names.useCase} in ${account}: only its own resources`,
       assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal('cloudformation.amazonaws.com'), { StringEquals: { 'aws:SourceAccount': accountId } }),
     });
-    const own = MANAGED_SERVICES.map((s) => s === 's3' ? `arn:${partition}:s3:::${base}-*` : `arn:${partition}:${s}:${region}:${accountId}:*${base}-*`);
+    const ssmParameters = [
+      `arn:${partition}:ssm:${region}:${accountId}:parameter${names.platform.parameterName('*')}`,
+      `arn:${partition}:ssm:${region}:${accountId}:parameter/cdk-bootstrap/${props.qualifier}/version`,
+    ];
+    // the resources a stack creates mostly get generated names or ids (models, endpoint configurations,
+    // security groups, APIs, scalable targets), so a name prefix cannot scope them: the services are
+    // allowed as a whole and every resource tagged with another use case (or the platform) is denied below
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ManageOwnNamedResources',
-      actions: MANAGED_SERVICES.map((s) => `${s}:*`),
-      resources: [...own, `arn:${partition}:s3:::${base}-*/*`],
+      sid: 'ManageServicesOfTheStacks',
+      actions: MANAGED_SERVICES.map((svc) => `${svc}:*`),
+      resources: ['*'],
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageSecurityGroups',
+      actions: EC2_SECURITY_GROUP_ACTIONS,
+      resources: ['*'],
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageOwnBuckets',
+      actions: ['s3:*'],
+      resources: [`arn:${partition}:s3:::${base}-*`, `arn:${partition}:s3:::${base}-*/*`],
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadPlatformParameters',
+      actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+      resources: ssmParameters,
     }));
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'CreateRolesUnderPrefixWithBoundary',
@@ -135,19 +210,32 @@ export class ScopedDeployRoles extends Construct {
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ManageOwnRoles',
       actions: ['iam:GetRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy',
-        'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PassRole'],
+        'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PassRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
       resources: [`arn:${partition}:iam::${accountId}:role/${base}-*`],
     }));
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageOwnManagedPolicies',
+      actions: ['iam:CreatePolicy', 'iam:DeletePolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:ListPolicyVersions',
+        'iam:TagPolicy', 'iam:UntagPolicy', 'iam:ListEntitiesForPolicy'],
+      resources: [`arn:${partition}:iam::${accountId}:policy/${base}-*`],
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'CreateServiceLinkedRoles',
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [`arn:${partition}:iam::${accountId}:role/aws-service-role/*`],
+      conditions: { StringEquals: { 'iam:AWSServiceName': SERVICE_LINKED_ROLE_SERVICES } },
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadDescribeEverywhere',
-      actions: ['sagemaker:Describe*', 'sagemaker:List*', 'ec2:Describe*', 'logs:Describe*', 'kms:ListAliases', 'iam:ListRoles'],
+      actions: READ_ACTIONS,
       resources: ['*'],
     }));
-    // ABAC on top of the names: a tag of another use case, on the request or on the resource, is a denial
+    // ABAC on top: a tag of another use case or of the platform, on the request or on the resource, is a
+    // denial (this also closes the name-prefix overlap of `weld-gun` and `weld-gun-pm`)
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'DenyOtherUseCasesTaggedResources',
       effect: iam.Effect.DENY,
-      notActions: ['sagemaker:Describe*', 'sagemaker:List*', 'ec2:Describe*', 'logs:Describe*', 'kms:ListAliases', 'iam:ListRoles'],
+      notActions: READ_ACTIONS,
       resources: ['*'],
       conditions: { Null: { [`aws:ResourceTag/${USE_CASE_TAG_KEY}`]: 'false' }, StringNotEquals: { [`aws:ResourceTag/${USE_CASE_TAG_KEY}`]: names.useCase } },
     }));
@@ -157,6 +245,35 @@ export class ScopedDeployRoles extends Construct {
       actions: ['*'],
       resources: ['*'],
       conditions: { Null: { [`aws:RequestTag/${USE_CASE_TAG_KEY}`]: 'false' }, StringNotEquals: { [`aws:RequestTag/${USE_CASE_TAG_KEY}`]: names.useCase } },
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DenyRemovingTheUseCaseTag',
+      effect: iam.Effect.DENY,
+      actions: ['*'],
+      resources: ['*'],
+      conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [USE_CASE_TAG_KEY] }, 'Null': { [`aws:RequestTag/${USE_CASE_TAG_KEY}`]: 'true' } },
+    }));
+    const longer = (props.longerUseCaseNames ?? []).map((u) => new UseCaseNames(names.platform.config, u).base);
+    if (longer.length > 0) {
+      this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'DenyLongerUseCasesNamedResources',
+        effect: iam.Effect.DENY,
+        actions: ['s3:*', 'iam:*'],
+        resources: longer.flatMap((b) => [`arn:${partition}:s3:::${b}-*`, `arn:${partition}:iam::${accountId}:role/${b}-*`, `arn:${partition}:iam::${accountId}:policy/${b}-*`]),
+      }));
+    }
+    // a stack deploys resources; it never reads or sends their data, nor makes or approves model versions
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DenyDataAndRegistryWrites',
+      effect: iam.Effect.DENY,
+      actions: EXEC_DENIED_ACTIONS,
+      resources: ['*'],
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DenyOtherUseCasesModelPackages',
+      effect: iam.Effect.DENY,
+      actions: ['sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup'],
+      notResources: [`arn:${partition}:sagemaker:*:*:model-package/${base}/*`, `arn:${partition}:sagemaker:*:*:model-package-group/${base}`],
     }));
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'DenyRemovingTheBoundary',
@@ -186,9 +303,9 @@ export class ScopedDeployRoles extends Construct {
       conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
     }));
     this.deployRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadBootstrapVersion',
+      sid: 'ReadBootstrapVersionAndPlatformParameters',
       actions: ['ssm:GetParameter', 'ssm:GetParameters'],
-      resources: [`arn:${partition}:ssm:${region}:${accountId}:parameter/cdk-bootstrap/${props.qualifier}/version`],
+      resources: ssmParameters,
     }));
     this.deployRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadOwnAssets',
@@ -221,37 +338,30 @@ export class ScopedDeployRoles extends Construct {
     }));
 
     for (const role of [this.deployRole, this.cfnExecRole, this.publishingRole]) Tags.of(role).add(USE_CASE_TAG_KEY, names.useCase);
-    const ownReason = 'the execution role creates the use case\'s stacks: every action of the service is limited to resources named <prefix>-<use case>-* and explicitly denied on resources tagged with another use case';
+    const ownReason = 'CloudFormation creates the use case\'s resources with this role, mostly with generated names or ids, so no name prefix can scope them; every non-read action is explicitly denied on resources tagged with another use case or the platform, and tagging for another use case is denied';
     const readReason = 'Describe/List reads have no resource-level permissions; CloudFormation reads the current state of the use case\'s resources with them';
     acknowledgeRules(this.cfnExecRole, {
       ...Object.fromEntries(MANAGED_SERVICES.map((svc) => [`AwsSolutions-IAM5[Action::${svc}:*]`, `${svc}:*: ${ownReason}`])),
-      ...Object.fromEntries(own.map((arn) => [`AwsSolutions-IAM5[Resource::${arn}]`, `The name prefix of the use case (${base}-*): ${ownReason}`])),
-      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${base}-*/*]`]: `The objects of the use case's buckets (${base}-*): ${ownReason}`,
+      ['AwsSolutions-IAM5[Action::s3:*]']: `s3:* only on the use case's buckets (${base}-*) and their objects`,
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${base}-*]`]: `The buckets of the use case (${base}-*, CloudFormation names them after the stack)`,
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${base}-*/*]`]: `The objects of the use case's buckets (${base}-*)`,
       [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:role/${base}-*]`]: 'The roles of the use case\'s stacks, under its name prefix; CreateRole only with the platform permissions boundary, removing the boundary is denied',
-      'AwsSolutions-IAM5[Resource::*]': readReason,
-      'AwsSolutions-IAM5[Action::sagemaker:Describe*]': readReason,
-      'AwsSolutions-IAM5[Action::sagemaker:List*]': readReason,
-      'AwsSolutions-IAM5[Action::ec2:Describe*]': readReason,
-      'AwsSolutions-IAM5[Action::logs:Describe*]': readReason,
-      'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess': `The service-wide actions are limited to the use case's name prefix (${base}-*) and denied on resources tagged with another use case`,
-      'HIPAA.Security-IAMPolicyNoStatementsWithFullAccess': `The service-wide actions are limited to the use case's name prefix (${base}-*) and denied on resources tagged with another use case`,
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:policy/${base}-*]`]: 'The managed policies of the use case\'s stacks (CloudFormation names them after the stack)',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:role/aws-service-role/*]`]: 'Only the service-linked roles of the listed services (iam:AWSServiceName)',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${accountId}:parameter${names.platform.parameterName('*')}]`]: 'The platform\'s published parameters (VPC, subnets, keys) that the stacks read at deploy time',
+      'AwsSolutions-IAM5[Resource::*]': `${readReason}; ${ownReason}`,
+      ...Object.fromEntries(READ_ACTIONS.filter((a) => a.endsWith('*')).map((a) => [`AwsSolutions-IAM5[Action::${a}]`, readReason])),
+      'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess': ownReason,
+      'HIPAA.Security-IAMPolicyNoStatementsWithFullAccess': ownReason,
     });
     acknowledgeRules(this.deployRole, {
       ...Object.fromEntries(props.stackNames.map((n) => [`AwsSolutions-IAM5[Resource::arn:${partition}:cloudformation:${region}:${accountId}:stack/${n}/*]`, 'The stack id after the exact stack name is only known at deploy time'])),
       [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${bucketName}/${this.bucketPrefix}*]`]: 'The asset objects are content hashes under the use case\'s own prefix of the bootstrap bucket',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${accountId}:parameter${names.platform.parameterName('*')}]`]: 'The platform\'s published parameters (VPC, subnets, keys) that CloudFormation resolves for the stack parameters',
     });
     acknowledgeRules(this.publishingRole, {
       [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${bucketName}/${this.bucketPrefix}*]`]: 'The asset objects are content hashes under the use case\'s own prefix of the bootstrap bucket',
       [`AwsSolutions-IAM5[Resource::arn:${partition}:kms:${region}:${accountId}:key/*]`]: 'The id of the bootstrap bucket\'s key is not known at synth time; kms:ViaService limits its use to S3 of this region',
     });
-  }
-
-  /** The synthesizer ARNs of the three roles, for `DefaultStackSynthesizer`. */
-  public get roleArns(): { deployRoleArn: string; cloudFormationExecutionRole: string; fileAssetPublishingRoleArn: string } {
-    return {
-      deployRoleArn: this.deployRole.roleArn,
-      cloudFormationExecutionRole: this.cfnExecRole.roleArn,
-      fileAssetPublishingRoleArn: this.publishingRole.roleArn,
-    };
   }
 }

@@ -62,12 +62,14 @@ export class UseCaseOnboarding extends Construct {
     // the use case deploys its own stacks with its own scoped roles, never the account-wide bootstrap roles:
     // the training stack in EXP from its GitHub workflow, the serving stacks from its RES Deploy builds
     const names = this.names;
+    const longerUseCaseNames = props.config.useCases.map((u) => u.name).filter((n) => n.startsWith(`${props.useCase.name}-`));
     this.deployRolesByAccount.set(PlatformAccount.EXP, new ScopedDeployRoles(this._stack(PlatformAccount.EXP, 'deploy roles'), 'DeployRoles', {
       names,
       account: PlatformAccount.EXP,
       qualifier: props.config.qualifier,
       stackNames: [names.trainingStackName],
       deployerRoleArns: [names.roleArn(PlatformAccount.EXP, names.githubRoleName)],
+      longerUseCaseNames,
     }));
     for (const stage of SERVING_STAGES) {
       this.deployRolesByAccount.set(stage, new ScopedDeployRoles(this._stack(stage, 'deploy roles'), 'DeployRoles', {
@@ -76,6 +78,7 @@ export class UseCaseOnboarding extends Construct {
         qualifier: props.config.qualifier,
         stackNames: [names.servingStackName(stage)],
         deployerAccount: props.config.account(PlatformAccount.RES).accountId,
+        longerUseCaseNames,
       }));
     }
     const budget = props.useCase.monthlyBudgetUsd;

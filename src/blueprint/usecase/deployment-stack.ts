@@ -12,6 +12,7 @@ import { SecureBucket } from '../../constructs/core/secure-bucket';
 import { DeploymentStage, ModelDeploymentPipeline } from '../../constructs/deployment';
 import { PlatformKey } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { DEPLOYS_TO_TAG_KEY } from '../onboarding/scoped-deploy-roles';
 
 /**
  * Props of a `DeploymentStack`.
@@ -108,6 +109,7 @@ export class DeploymentStack extends UseCaseStack {
           'an isolated VPC reaches no endpoint of another region, so npm ci and Resolve fail there; put RES and EXP in one region, or give the RES VPC a route to that region',
       );
     }
+    const registered = config.useCase(names.useCase) !== undefined;
     this.pipeline = new ModelDeploymentPipeline(this, 'Pipeline', {
       pipelineName: `${names.base}-deploy`,
       encryptionKey: this.key.key,
@@ -134,9 +136,15 @@ export class DeploymentStack extends UseCaseStack {
         endpointName: names.endpointName(stage),
         smokeTestRoleArn: names.roleArn(stage, names.smokeTestRoleName(stage)),
         smokeTestCallerRoleName: names.smokeTestCallerRoleName(stage),
+        // a use case of `useCases` deploys through its own scoped roles of the stage (its onboarding), not the bootstrap roles
+        deployRoleArns: registered
+          ? [names.roleArn(stage, names.stageDeployRoleName(stage)), names.roleArn(stage, names.assetPublishingRoleName(stage))]
+          : undefined,
         requiresApprovalBefore: stage !== PlatformAccount.DEV,
       })),
     });
+    // the scoped deploy roles of a stage trust the RES principals tagged with the use case and that stage
+    if (registered) SERVING_STAGES.forEach((stage, i) => Tags.of(this.pipeline.deployRoles[i]).add(DEPLOYS_TO_TAG_KEY, stage));
     // the smoke-test roles in DEV, INT and PROD trust exactly these roles by ARN; the tag only labels them
     for (const role of this.pipeline.smokeTestRoles) Tags.of(role).add(SMOKE_TEST_TAG_KEY, names.base);
   }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GroundTruthLocation } from './ground-truth-location';
+import { UseCaseNames } from './usecase-names';
 import { UseCaseStageSettings } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
@@ -11,6 +12,7 @@ import { BatchInference, InferenceApi } from '../../constructs/inference';
 import { ModelMonitor, ModelQualityProblemType } from '../../constructs/monitoring';
 import { SageMakerFrameworkImage } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { scopedStackSynthesizer } from '../onboarding/scoped-deploy-roles';
 
 /** The context key through which the deployment pipeline passes the pinned model package version. */
 export const PINNED_MODEL_CONTEXT_KEY = 'pinnedModelPackageArn';
@@ -76,6 +78,10 @@ export class ServingStack extends UseCaseStack {
       platform: props.platform,
       useCaseName: props.useCaseName,
       account: props.stage,
+      // a use case of `useCases` deploys through its own scoped roles (its onboarding), not the bootstrap roles
+      synthesizer: props.platform.useCase(props.useCaseName)
+        ? scopedStackSynthesizer(new UseCaseNames(props.platform, props.useCaseName), props.stage, props.platform.qualifier)
+        : undefined,
       stackName: `${props.platform.prefix}-${props.useCaseName}-serving-${props.stage}`,
       purpose: `serving in ${props.stage.toUpperCase()}`,
     });

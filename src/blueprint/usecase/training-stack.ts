@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { SERVING_STAGES } from './usecase-names';
+import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { UseCaseStack } from './usecase-stack';
 import { createWorkloadSecurityGroup } from '../../constructs/core/workload-security-group';
 import { ModelRegistry } from '../../constructs/registry';
@@ -12,6 +12,7 @@ import {
   SageMakerFrameworkImage,
 } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { scopedStackSynthesizer } from '../onboarding/scoped-deploy-roles';
 
 /**
  * Props of a `TrainingStack`.
@@ -54,6 +55,10 @@ export class TrainingStack extends UseCaseStack {
       platform: props.platform,
       useCaseName: props.useCaseName,
       account: PlatformAccount.EXP,
+      // a use case of `useCases` deploys through its own scoped roles (its onboarding), not the bootstrap roles
+      synthesizer: props.platform.useCase(props.useCaseName)
+        ? scopedStackSynthesizer(new UseCaseNames(props.platform, props.useCaseName), PlatformAccount.EXP, props.platform.qualifier)
+        : undefined,
       stackName: `${props.platform.prefix}-${props.useCaseName}-training`,
       purpose: 'model building and the model registry in EXP',
     });
@@ -72,8 +77,10 @@ export class TrainingStack extends UseCaseStack {
     ].filter(otherAccount);
     // only create models from the versions: the CloudFormation execution role of each stage (the
     // serving stack's AWS::SageMaker::Model) and the batch inference workflow (its CreateModel step)
+    const registered = config.useCase(props.useCaseName) !== undefined;
     const modelCreatorRoles = SERVING_STAGES.flatMap((stage) => [
-      names.platform.cfnExecutionRoleArn(stage),
+      // a listed use case deploys its serving stacks with its own CloudFormation execution role
+      registered ? names.roleArn(stage, names.cfnExecRoleName(stage)) : names.platform.cfnExecutionRoleArn(stage),
       names.roleArn(stage, names.batchWorkflowRoleName(stage)),
     ]).filter(otherAccount);
 

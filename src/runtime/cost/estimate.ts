@@ -12,6 +12,9 @@ export const USE_CASE_TAG = 'mlops:use-case';
 /** What the platform's share is called. */
 export const PLATFORM = '(platform)';
 
+/** The value of `mlops:use-case` on the platform's own stacks and resources. */
+const PLATFORM_TAG_VALUE = 'platform';
+
 /** One template of an assembly. */
 export interface AssemblyStack {
   /** The stack name. */
@@ -201,7 +204,9 @@ export function estimate(stacks: readonly AssemblyStack[], prices: RegionPrices,
     const stackOwner = s.tags[USE_CASE_TAG];
     const owners = new Map<string, Record<string, number>>();
     for (const [logicalId, r] of Object.entries(resources)) {
-      const owner = tagOf(r.Properties) ?? stackOwner ?? PLATFORM;
+      const tagged = tagOf(r.Properties) ?? stackOwner;
+      // the platform's stacks carry mlops:use-case=platform (no use case may have that name)
+      const owner = tagged === undefined || tagged === PLATFORM_TAG_VALUE ? PLATFORM : tagged;
       const priced = priceResource(r, resources, prices, hoursPerMonth);
       if ('unpriced' in priced) {
         unpriced.push({ stack: s.name, logicalId, type: priced.unpriced, reason: priced.reason });

@@ -67,6 +67,12 @@ describe('useCases: the use-case registry', () => {
     ]);
   });
 
+  test('"platform" is reserved for the tag of the platform\'s own resources', () => {
+    expect(PlatformConfig.validate(withUseCases([{ name: 'platform', team: 't', repository: 'vw-mlops/platform' }]))).toEqual([
+      'useCases[0].name: "platform" is reserved: the platform\'s own resources carry the tag mlops:use-case=platform; choose another name, e.g. "platform-pm"',
+    ]);
+  });
+
   test('a repository with a wildcard or without owner is rejected', () => {
     expect(PlatformConfig.validate(withUseCases([{ ...weld, repository: 'vw-mlops/*' }]))).toEqual([
       'useCases[0].repository: "vw-mlops/*" is not a GitHub repository; write "owner/name" without wildcards, e.g. "vw-mlops/weld-gun-pm"',

@@ -63,11 +63,17 @@ function servingRole(stage: PlatformAccount, stack: Stack, roleName: string) {
   };
 }
 
-/** The CloudFormation execution role of a stage: the bootstrap execution policy. */
+/** The CloudFormation execution role of a stage: the use case's own (its onboarding), with its identity policies. */
 function cfnExecutionRole(stage: PlatformAccount) {
-  const bootstrap = MlopsPlatform.bootstrapCommands(config).find((b) => b.account === stage)!;
+  // weld-gun-pm is listed in the sample's useCases: its serving stacks deploy with its own execution role
+  const onboarding = platform.useCases.find((u) => u.useCase.name === 'weld-gun-pm')!;
+  const stack = onboarding.tryFindStack(stage)!;
+  const role = onboarding.tryFindDeployRoles(stage)!.cfnExecRole;
   const account = config.account(stage).accountId;
-  return { principal: `arn:aws:iam::${account}:role/cdk-vwml-cfn-exec-role-${account}-eu-central-1`, identityPolicies: [bootstrap.executionPolicyDocument] };
+  const policies = TemplatePolicies.fromStack(stack, { account });
+  const props = Template.fromStack(stack).toJSON().Resources[logicalIdOf(role)].Properties;
+  const identityPolicies = (props.ManagedPolicyArns as any[]).map((r) => policies.policyDocument(r.Ref));
+  return { principal: `arn:aws:iam::${account}:role/vwml-weld-gun-pm-${stage}-cfn-exec`, identityPolicies };
 }
 
 const EXP = '222222222222';
@@ -106,11 +112,13 @@ describe.each(STAGES)('%s creates models from the EXP model package and reads it
   test('the CloudFormation execution role may describe the pinned version (AWS::SageMaker::Model from a model package)', async () => {
     const role = cfnExecutionRole(stage);
     expect(await simulate({ ...role, resourcePolicy: groupPolicy, action: 'sagemaker:DescribeModelPackage', resource: PINNED })).toBe('Allowed');
-    // negative twin: another role of the same account (the bootstrap deploy role) is not admitted
+    // negative twins: other roles of the same account (the bootstrap deploy and execution roles) are not admitted
     const account = config.account(stage).accountId;
-    expect(
-      await simulate({ ...role, principal: `arn:aws:iam::${account}:role/cdk-vwml-deploy-role-${account}-eu-central-1`, resourcePolicy: groupPolicy, action: 'sagemaker:DescribeModelPackage', resource: PINNED }),
-    ).toBe('ImplicitlyDenied');
+    for (const other of ['deploy-role', 'cfn-exec-role']) {
+      expect(
+        await simulate({ ...role, principal: `arn:aws:iam::${account}:role/cdk-vwml-${other}-${account}-eu-central-1`, resourcePolicy: groupPolicy, action: 'sagemaker:DescribeModelPackage', resource: PINNED }),
+      ).toBe('ImplicitlyDenied');
+    }
     // it creates models only: no artifact access
     expect(await simulate({ ...role, resourcePolicy: artifactBucketPolicy, action: 's3:GetObject', resource: ARTIFACT })).toBe('ImplicitlyDenied');
   });

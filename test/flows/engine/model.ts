@@ -145,6 +145,17 @@ function references(stack: FlowStack, ssm: Map<string, string>): Record<string, 
       case 'AWS::S3::Bucket':
         if (typeof p.BucketName !== 'string') refs[id] = `${stack.stackName}-${id}`.toLowerCase().slice(0, 63);
         break;
+      // unnamed roles and managed policies get CloudFormation's `<stack name>-<logical id>-<suffix>`, so
+      // that the stage and use-case stacks, which share logical ids, do not share a fake name
+      case 'AWS::IAM::ManagedPolicy':
+        if (typeof p.ManagedPolicyName !== 'string') refs[id] = `arn:aws:iam::${account}:policy${p.Path ?? '/'}${stack.stackName}-${id}`;
+        break;
+      case 'AWS::IAM::Role':
+        if (typeof p.RoleName !== 'string') {
+          refs[id] = `${stack.stackName}-${id}`.slice(0, 64);
+          refs[`${id}.Arn`] = `arn:aws:iam::${account}:role${p.Path ?? '/'}${refs[id]}`;
+        }
+        break;
       case 'AWS::EC2::SecurityGroup':
         refs[id] = unique('sg-');
         refs[`${id}.GroupId`] = refs[id];

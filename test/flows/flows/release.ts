@@ -1,7 +1,7 @@
 /**
  * From a registered version to a deployed endpoint: registration and approval in EXP, the approval
  * event EXP default bus -> RES model bus -> deployment pipeline, and the RES pipeline's Source,
- * Resolve, Deploy (CDK bootstrap roles of DEV, INT and PROD) and SmokeTest stages.
+ * Resolve, Deploy (the use case's scoped deploy and CloudFormation execution roles in DEV, INT and PROD) and SmokeTest stages.
  */
 import { ACCOUNTS, Flow, FlowRequest } from '../engine/types';
 
@@ -30,18 +30,18 @@ function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
   const t: DeployStage = { name: stage, cap: stage[0] + stage.slice(1).toLowerCase(), lower: stage.toLowerCase(), id: ACCOUNTS[stage] };
   return [
     {
-      step: `Deploy ${t.name}: CodeBuild assumes the ${t.name} cdk deploy role`,
+      step: `Deploy ${t.name}: CodeBuild assumes the use case's own ${t.name} deploy role`,
       caller: `WeldGunDeployment/PipelineDeploy${t.cap}Role`,
       account: 'RES',
       action: 'sts:AssumeRole',
-      resource: `arn:aws:iam::${t.id}:role/cdk-vwml-deploy-role-${t.id}-eu-central-1`,
+      resource: `arn:aws:iam::${t.id}:role/vwml-weld-gun-pm-${t.lower}-deploy`,
       network: { from: `WeldGunDeployment/PipelineDeploy${t.cap}ProjectSecurityGroup` },
-      reason: 'cdk deploy into the stage assumes its bootstrap deploy role (trusted through cdk bootstrap --trust RES)',
+      reason: 'cdk deploy of a listed use case assumes the deploy role of its onboarding stack (the serving stack\'s synthesizer names it), not the account-wide bootstrap role',
       doc: 'https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html',
     },
     {
       step: `Deploy ${t.name}: the deploy-role session in RES CodeBuild creates the change set through the CloudFormation API`,
-      caller: `cdk-vwml-deploy-role-${t.id}-eu-central-1`,
+      caller: `vwml-weld-gun-pm-${t.lower}-deploy`,
       account: t.name,
       action: 'cloudformation:CreateChangeSet',
       resource: `arn:aws:cloudformation:eu-central-1:${t.id}:stack/vwml-weld-gun-pm-serving-${t.lower}/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab`,
@@ -51,7 +51,7 @@ function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
     },
     {
       step: `Deploy ${t.name}: CloudFormation execution role passes the endpoint role to SageMaker`,
-      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      caller: `vwml-weld-gun-pm-${t.lower}-cfn-exec`,
       account: t.name,
       action: 'iam:PassRole',
       resource: `arn:aws:iam::${t.id}:role/vwml-weld-gun-pm-${t.lower}-endpoint`,
@@ -61,16 +61,22 @@ function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
     },
     {
       step: `Deploy ${t.name}: CloudFormation execution role creates the model`,
-      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      caller: `vwml-weld-gun-pm-${t.lower}-cfn-exec`,
       account: t.name,
       action: 'sagemaker:CreateModel',
       resource: `arn:aws:sagemaker:eu-central-1:${t.id}:model/endpointmodel-abc123`,
-      reason: 'The serving stack creates AWS::SageMaker::Model with the execution role of the bootstrap',
+      context: {
+        'sagemaker:VpcSubnets': [`\${Platform${t.cap}/NetworkVpcIsolatedSubnet1Subnet.Ref}`, `\${Platform${t.cap}/NetworkVpcIsolatedSubnet2Subnet.Ref}`],
+        'sagemaker:VpcSecurityGroupIds': [`\${WeldGunServing${t.cap}/EndpointSecurityGroup.GroupId}`],
+        'sagemaker:NetworkIsolation': true,
+        'aws:RequestTag/mlops:use-case': 'weld-gun-pm',
+      },
+      reason: 'The serving stack creates AWS::SageMaker::Model with the use case\'s CloudFormation execution role',
       doc: CFN_EXEC_DOC,
     },
     {
       step: `Deploy ${t.name}: CloudFormation execution role reads the EXP model package the model is created from`,
-      caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+      caller: `vwml-weld-gun-pm-${t.lower}-cfn-exec`,
       account: t.name,
       action: 'sagemaker:DescribeModelPackage',
       resource: VERSION,
@@ -255,6 +261,16 @@ export const RELEASE: Flow = {
       resource: 'arn:aws:iam::555555555555:role/vwml-weld-gun-pm-int-smoke-test',
       reason: 'Each stage reaches only its own account',
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: 'RES deploy stage assumes the account-wide DEV bootstrap deploy role',
+      caller: 'WeldGunDeployment/PipelineDeployDevRole',
+      account: 'RES',
+      action: 'sts:AssumeRole',
+      resource: 'arn:aws:iam::444444444444:role/cdk-vwml-deploy-role-444444444444-eu-central-1',
+      reason: 'The bootstrap execution role may change every stack of the account; a use case deploys only through its own roles',
+      doc: 'https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html',
       deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
     },
     {

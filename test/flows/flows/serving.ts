@@ -37,7 +37,7 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
   const VERSION = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7';
   const CAPTURE = `arn:aws:s3:::\${${t.stack}/EndpointDataCaptureBucket.Ref}/data-capture/vwml-weld-gun-pm-${t.lower}/AllTraffic/2026/12/06/03/capture.jsonl`;
   const SUBNETS = [`\${${t.platform}/NetworkVpcIsolatedSubnet1Subnet.Ref}`, `\${${t.platform}/NetworkVpcIsolatedSubnet2Subnet.Ref}`];
-  const CFN_EXEC = `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`;
+  const CFN_EXEC = `vwml-weld-gun-pm-${t.lower}-cfn-exec`;
   const API_SOURCE = `arn:aws:execute-api:eu-central-1:${t.id}:\${${t.stack}/InferenceApi.Ref}/\${${t.stack}/InferenceApiDeploymentStagev1.Ref}/POST/invocations`;
   const EXECUTION_ROLE_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createmodel-perms';
   const LOGS_KMS_DOC = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html';

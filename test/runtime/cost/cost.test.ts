@@ -11,7 +11,14 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const tags = (useCase?: string) => (useCase ? [{ Key: 'mlops:use-case', Value: useCase }] : []);
 
 /** A cloud assembly of two stacks: a platform stack and a use case's serving stack. */
-function assembly(name: string, opts: { instanceType?: string; extra?: Record<string, unknown>; region?: string } = {}): string {
+interface AssemblyOptions {
+  readonly instanceType?: string;
+  readonly extra?: Record<string, unknown>;
+  readonly region?: string;
+  readonly platformStackTags?: Record<string, string>;
+}
+
+function assembly(name: string, opts: AssemblyOptions = {}): string {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir, { recursive: true });
   const platform = {
@@ -40,7 +47,7 @@ function assembly(name: string, opts: { instanceType?: string; extra?: Record<st
     JSON.stringify({
       version: '36.0.0',
       artifacts: {
-        P: { type: 'aws:cloudformation:stack', environment: env, properties: { templateFile: 'P.template.json', stackName: 'platform-dev' } },
+        P: { type: 'aws:cloudformation:stack', environment: env, properties: { templateFile: 'P.template.json', stackName: 'platform-dev', tags: opts.platformStackTags } },
         S: { type: 'aws:cloudformation:stack', environment: env, properties: { templateFile: 'S.template.json', stackName: 'churn-serving-dev', tags: { 'mlops:use-case': 'churn' } } },
       },
     }),
@@ -103,6 +110,13 @@ describe('mlops-blueprint cost', () => {
     expect(j.projection.total).toBeCloseTo(platform + 10 * churn, 6);
     expect(j.unpriced).toEqual([]);
     expect(j.region).toBe('eu-central-1');
+  });
+
+  test('a stack tagged mlops:use-case=platform is the platform, not a use case', async () => {
+    const plain = JSON.parse((await cli(['cost', '--app', assembly('untagged'), '--json'])).out);
+    const tagged = JSON.parse((await cli(['cost', '--app', assembly('platform-tag', { platformStackTags: { 'mlops:use-case': 'platform' } }), '--json'])).out);
+    expect(tagged.byOwner).toEqual(plain.byOwner);
+    expect(Object.keys(tagged.byOwner).sort()).toEqual(['(platform)', 'churn']);
   });
 
   test('prints a "no price" line for each resource it cannot price, never counting it as 0', async () => {
