@@ -1,1 +1,2 @@
 export * from './usecase-onboarding';
+export * from './github-role';

@@ -1,4 +1,6 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { UseCaseGithubRole } from './github-role';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
 import { UseCaseNames } from '../usecase/usecase-names';
@@ -40,6 +42,11 @@ export class UseCaseOnboarding extends Construct {
   public readonly useCase: UseCaseConfig;
   /** The platform configuration. */
   public readonly config: PlatformConfig;
+  /**
+   * The role GitHub Actions of the use case's repository assume in EXP (`<prefix>-<use case>-github`),
+   * in its EXP onboarding stack; only with `github` configured.
+   */
+  public readonly githubRole?: iam.Role;
 
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
 
@@ -53,6 +60,10 @@ export class UseCaseOnboarding extends Construct {
     this.config = props.config;
     this.useCase = props.useCase;
     this.names = new UseCaseNames(props.config, props.useCase.name);
+    if (props.config.github) {
+      const stack = this._stack(PlatformAccount.EXP, 'GitHub role');
+      this.githubRole = new UseCaseGithubRole(stack, 'GithubRole', { names: this.names, useCase: props.useCase }).role;
+    }
   }
 
   /** The onboarding stacks, in the order of the accounts (DATA, EXP, RES, DEV, INT, PROD). */
