@@ -278,6 +278,18 @@ export class TemplatePolicies {
    * @param roleLogicalId the role's logical id
    */
   public rolePolicies(roleLogicalId: string): { identityPolicies: PolicyDocumentJson[]; permissionBoundaryPolicies?: PolicyDocumentJson[] } {
+    const props = this.resource(roleLogicalId).Properties ?? {};
+    const identityPolicies = this.identityPolicies(roleLogicalId);
+    const boundary = props.PermissionsBoundary === undefined ? undefined : [this.policyDocument(this.managedPolicyIdOf(props.PermissionsBoundary))];
+    return { identityPolicies, permissionBoundaryPolicies: boundary };
+  }
+
+  /**
+   * The identity policies of a role only (managed, inline and `AWS::IAM::Policy` resources naming it),
+   * for a role whose permissions boundary lives in another stack.
+   * @param roleLogicalId the role's logical id
+   */
+  public identityPolicies(roleLogicalId: string): PolicyDocumentJson[] {
     const role = this.resource(roleLogicalId);
     if (role.Type !== 'AWS::IAM::Role') throw new Error(`TemplatePolicies: ${roleLogicalId} is a ${role.Type}, not an AWS::IAM::Role`);
     const props = role.Properties ?? {};
@@ -295,8 +307,7 @@ export class TemplatePolicies {
       const roles = asArray(r.Properties?.Roles);
       if (roles.some((x: any) => x && typeof x === 'object' && x.Ref === roleLogicalId)) identityPolicies.push(this.policyDocument(id));
     }
-    const boundary = props.PermissionsBoundary === undefined ? undefined : [this.policyDocument(this.managedPolicyIdOf(props.PermissionsBoundary))];
-    return { identityPolicies, permissionBoundaryPolicies: boundary };
+    return identityPolicies;
   }
 
   /** The fake value of `Ref` to a resource of the template. */

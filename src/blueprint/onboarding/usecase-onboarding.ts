@@ -1,4 +1,6 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { UseCaseGithubRole } from './github-role';
 import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
@@ -45,6 +47,11 @@ export class UseCaseOnboarding extends Construct {
   public readonly useCase: UseCaseConfig;
   /** The platform configuration. */
   public readonly config: PlatformConfig;
+  /**
+   * The role GitHub Actions of the use case's repository assume in EXP (`<prefix>-<use case>-github`),
+   * in its EXP onboarding stack; only with `github` configured.
+   */
+  public readonly githubRole?: iam.Role;
 
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
   private readonly deployRolesByAccount = new Map<PlatformAccount, ScopedDeployRoles>();
@@ -59,6 +66,10 @@ export class UseCaseOnboarding extends Construct {
     this.config = props.config;
     this.useCase = props.useCase;
     this.names = new UseCaseNames(props.config, props.useCase.name);
+    if (props.config.github) {
+      const stack = this._stack(PlatformAccount.EXP, 'GitHub role');
+      this.githubRole = new UseCaseGithubRole(stack, 'GithubRole', { names: this.names, useCase: props.useCase }).role;
+    }
     // the use case deploys its own stacks with its own scoped roles, never the account-wide bootstrap roles:
     // the training stack in EXP from its GitHub workflow, the serving stacks from its RES Deploy builds
     const names = this.names;

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -207,7 +207,27 @@ export class ExpAccountStack extends PlatformAccountStack {
     // like in RES: the launch role creates the product's roles (each with the boundary), so the boundary,
     // which forbids writing policies, cannot apply to it; the EXP execution policy admits this role name
     iam.PermissionsBoundary.of(this.portfolio.launchRole).clear();
-    if (config.github) this.githubDeployRole = this.createGithubDeployRole(config);
+    if (config.github) {
+      const provider = this.createGithubProvider(config);
+      if (config.useCases.length === 0) {
+        this.githubDeployRole = this.createGithubDeployRole(config, provider);
+        Annotations.of(this.githubDeployRole).addWarningV2('@vw/mlops-blueprint:legacyGithubDeployRole',
+          `${this.names.githubDeployRoleName} trusts every listed repository of ${config.github.organization} and reaches every use case's code, key and pipeline. `
+          + 'List the use cases in "useCases" (name, team, repository): each then gets its own <prefix>-<use case>-github role, scoped to its repository and its resources, and this role goes away.');
+      }
+    }
+  }
+
+  /** The GitHub OIDC provider of EXP (imported when `github.oidcProviderArn` is set). */
+  private createGithubProvider(config: PlatformConfig): iam.IOidcProvider {
+    const github = config.github!;
+    // IAM holds one provider per URL in an account: import the one that exists, if configured
+    return github.oidcProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GithubOidc', github.oidcProviderArn)
+      : new iam.OidcProviderNative(this, 'GithubOidc', {
+        url: 'https://token.actions.githubusercontent.com',
+        clientIds: ['sts.amazonaws.com'],
+      });
   }
 
   /**
@@ -237,15 +257,8 @@ export class ExpAccountStack extends PlatformAccountStack {
    * configured repositories may deploy the use cases' training stacks (through the CDK bootstrap roles of
    * the configured qualifier), upload their ML code and start their model-build pipelines. Nothing else.
    */
-  private createGithubDeployRole(config: PlatformConfig): iam.Role {
+  private createGithubDeployRole(config: PlatformConfig, provider: iam.IOidcProvider): iam.Role {
     const github = config.github!;
-    // IAM holds one provider per URL in an account: import the one that exists, if configured
-    const provider = github.oidcProviderArn
-      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GithubOidc', github.oidcProviderArn)
-      : new iam.OidcProviderNative(this, 'GithubOidc', {
-        url: 'https://token.actions.githubusercontent.com',
-        clientIds: ['sts.amazonaws.com'],
-      });
     const subjects = (github.repositories ?? ['*']).map((r) => `repo:${github.organization}/${r}:ref:refs/heads/main`);
     const role = new iam.Role(this, 'GithubDeployRole', {
       roleName: this.names.githubDeployRoleName,

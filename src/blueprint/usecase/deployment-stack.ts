@@ -157,8 +157,11 @@ export class DeploymentStack extends UseCaseStack {
       roleName: names.deploymentSourceWriterRoleName,
       description: `Writes the repository zip that the model deployment pipeline of ${names.useCase} deploys from (s3://${names.deploymentSourceBucketName}/${objectKey})`,
       // the GitHub workflow chains from the EXP deploy role with session tags (configure-aws-credentials)
+      // with `useCases`, only the use case's own GitHub role; without, the legacy org-wide role
       assumedBy: github
-        ? new iam.ArnPrincipal(names.platform.githubDeployRoleArn).withSessionTags()
+        ? new iam.ArnPrincipal(this.platform.useCases.length > 0
+          ? names.roleArn(PlatformAccount.EXP, names.githubRoleName)
+          : names.platform.githubDeployRoleArn).withSessionTags()
         : new iam.ArnPrincipal(`arn:${names.platform.partition(PlatformAccount.RES)}:iam::${this.account}:root`),
     });
     role.addToPrincipalPolicy(

@@ -115,9 +115,12 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     const platform = this.readPlatformConfig(resolved.platformConfigFile);
     const names = new UseCaseNames(platform, resolved.useCaseName);
     const exp = platform.account(PlatformAccount.EXP);
-    this.githubDeployRoleArn = resolved.githubDeployRoleArn ?? names.platform.githubDeployRoleArn;
+    // a use case listed in `useCases` has its own GitHub role; the org-wide role is the legacy fallback
+    const listed = platform.useCase(resolved.useCaseName) !== undefined;
+    const defaultRoleName = listed ? names.githubRoleName : names.platform.githubDeployRoleName;
+    this.githubDeployRoleArn = resolved.githubDeployRoleArn ?? names.roleArn(PlatformAccount.EXP, defaultRoleName);
     if (!resolved.githubDeployRoleArn && !platform.github && this.github) {
-      this.logger.warn(`${resolved.platformConfigFile} has no "github" section, so the platform creates no ${names.platform.githubDeployRoleName} role in EXP for the workflow "train": add it there (and deploy the platform), or set githubDeployRoleArn`);
+      this.logger.warn(`${resolved.platformConfigFile} has no "github" section, so the platform creates no ${defaultRoleName} role in EXP for the workflow "train": add it there (and deploy the platform), or set githubDeployRoleArn`);
     }
 
     this.gitignore.exclude('/ml/.venv/', '__pycache__/', '*.pyc', '.pytest_cache/', '.ruff_cache/', `/${LOCAL_DIR}/`, '/data/');

@@ -99,7 +99,7 @@ export function resolveUseCaseOptions(options: MlopsUseCaseProjectOptions, creat
 
   // the GitHub deploy role
   if (options.githubDeployRoleArn !== undefined && !ROLE_ARN.test(options.githubDeployRoleArn)) {
-    add('githubDeployRoleArn', `${JSON.stringify(options.githubDeployRoleArn)} is not an IAM role ARN; write e.g. "arn:aws:iam::222222222222:role/vwml-github-deploy", or leave it out for the platform's role in EXP`);
+    add('githubDeployRoleArn', `${JSON.stringify(options.githubDeployRoleArn)} is not an IAM role ARN; write e.g. "arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github", or leave it out for the platform's role in EXP`);
   }
 
   // the Python of the ML code

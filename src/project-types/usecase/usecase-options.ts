@@ -62,7 +62,8 @@ export interface MlopsUseCaseProjectOptions extends awscdk.AwsCdkTypeScriptAppOp
   /**
    * The IAM role that GitHub Actions assumes in EXP through OIDC to deploy the training stack and
    * start the SageMaker pipeline (the workflow `train`).
-   * @default - the role the platform creates in EXP: `arn:<partition>:iam::<EXP account>:role/<prefix>-github-deploy`
+   * @default - the role the platform creates in EXP for this use case, `arn:<partition>:iam::<EXP account>:role/<prefix>-<use case>-github`
+   * when the platform configuration lists it in `useCases`; otherwise the legacy `<prefix>-github-deploy`
    */
   readonly githubDeployRoleArn?: string;
 

@@ -120,7 +120,6 @@ describe('the permissions boundary and guardrail policy that the platform stack 
     const roles: Array<[string, string]> = [
       ['MLOps engineer', logicalIdOf(personas.mlopsEngineerRole)],
       ['lead data scientist', logicalIdOf(personas.leadDataScientistRole)],
-      ['GitHub deploy role', logicalIdOf(platform.exp.githubDeployRole!)],
     ];
 
     test.each(roles)('the %s (under the boundary) cannot version, delete or detach the boundary or the guardrails', async (_name, logicalId) => {
@@ -135,6 +134,29 @@ describe('the permissions boundary and guardrail policy that the platform stack 
       const role = `arn:aws:iam::${EXP}:role/vwml-data-scientist`;
       expect(await decide('iam:DeleteRolePermissionsBoundary', role)).toBe('ExplicitlyDenied');
       expect(await decide('iam:DetachRolePolicy', role, { 'iam:PolicyARN': GUARDRAILS, 'iam:PermissionsBoundary': BOUNDARY })).toBe('ExplicitlyDenied');
+    });
+
+    test('nor can a use case\'s GitHub role or its scoped deploy and execution roles (in its onboarding stack)', async () => {
+      const onboarding = platform.useCases[0];
+      const stack = onboarding.tryFindStack(PlatformAccount.EXP)!;
+      const policies = TemplatePolicies.fromStack(stack);
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      const deployRoles = onboarding.tryFindDeployRoles(PlatformAccount.EXP)!;
+      for (const role of [onboarding.githubRole!, deployRoles.deployRole, deployRoles.cfnExecRole, deployRoles.publishingRole]) {
+        const props = resources[logicalIdOf(role)].Properties;
+        // the boundary is the platform's (another stack); the identity policies alone must not allow it
+        expect(props.PermissionsBoundary).toBeDefined();
+        const identityPolicies = policies.identityPolicies(logicalIdOf(role));
+        expect(identityPolicies.length).toBeGreaterThan(0);
+        for (const action of ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy', 'iam:SetDefaultPolicyVersion']) {
+          for (const policy of [BOUNDARY, GUARDRAILS]) {
+            expect([role.node.path, action, await simulateWithDetails({ identityPolicies, action, resource: policy }).then((r) => r.decision)])
+              .toEqual([role.node.path, action, expect.not.stringMatching(/^Allowed$/)]);
+          }
+        }
+        expect(await simulateWithDetails({ identityPolicies, action: 'iam:DeleteRolePermissionsBoundary', resource: `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-x` })
+          .then((r) => r.decision)).not.toBe('Allowed');
+      }
     });
 
     test('nor can the Service Catalog launch role of RES, the one role without the boundary', async () => {

@@ -4,7 +4,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ComplianceCheck, MlopsPlatform, PlatformConfig, PlatformConfigProps } from '../../../src';
+import { ComplianceCheck, MlopsPlatform, PlatformAccount, PlatformConfig, PlatformConfigProps } from '../../../src';
 
 function platformWith(change: (props: any) => void): MlopsPlatform {
   const props = PlatformConfig.sample().toJson();
@@ -76,13 +76,15 @@ describe('the landing-zone switches of the compliance baseline', () => {
 describe('an existing GitHub OIDC provider (github.oidcProviderArn)', () => {
   const arn = 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com';
 
-  test('is imported: EXP creates no provider and the deploy role trusts the existing one', () => {
+  test('is imported: EXP creates no provider and the use case\'s GitHub role trusts the existing one', () => {
     const platform = platformWith((p) => {
       p.github = { organization: 'vw-mlops', oidcProviderArn: arn };
     });
-    const template = Template.fromStack(platform.exp);
-    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
-    const role = Object.values<any>(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'vwml-github-deploy' } }))[0];
+    Template.fromStack(platform.exp).resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    // the sample lists weld-gun-pm: its own role in its EXP onboarding stack, not the legacy org-wide role
+    const onboarding = Template.fromStack(platform.useCases[0].tryFindStack(PlatformAccount.EXP)!);
+    onboarding.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    const role = Object.values<any>(onboarding.findResources('AWS::IAM::Role', { Properties: { RoleName: 'vwml-weld-gun-pm-github' } }))[0];
     expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Federated: arn });
   });
 

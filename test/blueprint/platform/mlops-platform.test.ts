@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ComplianceCheck, MlopsPlatform, PlatformAccount, PlatformConfig } from '../../../src';
 import { actionsOutsideBoundary } from '../../helpers/boundary';
 
@@ -115,9 +115,10 @@ describe('the permissions boundary and what the roles are granted', () => {
 });
 
 describe('the GitHub deploy role in EXP', () => {
-  test('trusts the main branch of the configured repositories through the GitHub OIDC provider', () => {
+  test('without useCases (legacy): trusts the main branch of the configured repositories through the GitHub OIDC provider, with a warning', () => {
     const props = PlatformConfig.sample().toJson();
     props.github = { organization: 'vw-mlops', repositories: ['weld-gun-*'] };
+    delete props.useCases;
     const app = new App();
     const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.fromObject(props) });
     const t = Template.fromStack(platform.exp);
@@ -134,6 +135,16 @@ describe('the GitHub deploy role in EXP', () => {
     expect(policy).toContain('arn:aws:iam::222222222222:role/cdk-vwml-deploy-role-222222222222-eu-central-1');
     expect(policy).not.toContain('hnb659fds');
     expect(ComplianceCheck.run(app).errors).toEqual([]);
+    Annotations.fromStack(platform.exp).hasWarning('*', Match.stringLikeRegexp('List the use cases in "useCases"'));
+  });
+
+  test('with useCases: the provider stays in EXP, the org-wide role goes away', () => {
+    const platform = new MlopsPlatform(new App(), 'Platform', { config: PlatformConfig.sample() });
+    const t = Template.fromStack(platform.exp);
+    t.resourceCountIs('AWS::IAM::OIDCProvider', 1);
+    expect(platform.exp.githubDeployRole).toBeUndefined();
+    expect(t.findResources('AWS::IAM::Role', { Properties: { RoleName: 'vwml-github-deploy' } })).toEqual({});
+    Annotations.fromStack(platform.exp).hasNoWarning('*', Match.stringLikeRegexp('useCases'));
   });
 
   test('without github in the config there is no provider and no deploy role', () => {

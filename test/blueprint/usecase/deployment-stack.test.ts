@@ -55,7 +55,7 @@ describe('DeploymentStack: the S3 source', () => {
     expect(role.Properties.RoleName).toBe('vwml-weld-gun-pm-source-writer');
     expect(role.Properties.PermissionsBoundary).toBeDefined();
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${EXP}:role/vwml-github-deploy` }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-github` }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
     ]);
     const policies = TemplatePolicies.fromStack(uc.deployment);
     // the role's own grants (its boundary is the platform's, in the platform stack)
@@ -75,13 +75,13 @@ describe('DeploymentStack: the S3 source', () => {
     expect(await simulate({ ...request, resourcePolicy: keyPolicy, action: 'kms:Decrypt', resource: keyArn, context: viaS3 })).toBe('ImplicitlyDenied');
   });
 
-  test('the GitHub deploy role of EXP may assume the source writers of RES, and only those', async () => {
+  test('the use case\'s GitHub role of EXP may assume its source writer of RES, and only that', async () => {
     const app = new App();
     const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.sample() });
-    const exp = platform.stack(PlatformAccount.EXP) as any;
-    const policies = TemplatePolicies.fromStack(exp);
-    const identity = [policies.policyDocument(logicalIdOf(exp.node.findChild('GithubDeployPolicy')))];
-    const principal = `arn:aws:iam::${EXP}:role/vwml-github-deploy`;
+    const onboarding = platform.useCases[0];
+    const exp = onboarding.tryFindStack(PlatformAccount.EXP)!;
+    const identity = [TemplatePolicies.fromStack(exp).policyDocument(logicalIdOf(exp.node.findChild('GithubRole').node.findChild('Policy')))];
+    const principal = `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-github`;
     // both sides of the account boundary: the EXP role's own policy and the writer's trust policy in RES
     const { uc } = useCase();
     const trust = TemplatePolicies.fromStack(uc.deployment).resolve(
@@ -93,6 +93,7 @@ describe('DeploymentStack: the S3 source', () => {
     // another EXP principal is not trusted; the EXP role may not assume other RES roles
     expect(await simulate({ identityPolicies: identity, resourcePolicy: trust, principal: `arn:aws:iam::${EXP}:role/other`, action: 'sts:AssumeRole', resource: writer })).toBe('ImplicitlyDenied');
     expect(await simulate({ identityPolicies: identity, principal, action: 'sts:AssumeRole', resource: `arn:aws:iam::${RES}:role/vwml-weld-gun-pm-resolve` })).toBe('ImplicitlyDenied');
+    expect(await simulate({ identityPolicies: identity, principal, action: 'sts:AssumeRole', resource: `arn:aws:iam::${RES}:role/vwml-paint-defect-source-writer` })).toBe('ImplicitlyDenied');
   });
 
   test('without a GitHub section, the writer is delegated to the RES account; with a connection source there is no bucket and no writer', () => {

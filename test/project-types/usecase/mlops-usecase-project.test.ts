@@ -98,8 +98,8 @@ describe('the default project (no use-case options)', () => {
     const settings = out['src/usecase-settings.ts'];
     expect(settings).toContain("  useCaseName: 'weld-gun-pm',\n");
     expect(settings).toContain('  modelFamily: ModelFamily.SKLEARN,\n');
-    expect(settings).toContain("  githubDeployRoleArn: 'arn:aws:iam::222222222222:role/vwml-github-deploy',\n");
-    expect(p.githubDeployRoleArn).toBe('arn:aws:iam::222222222222:role/vwml-github-deploy');
+    expect(settings).toContain("  githubDeployRoleArn: 'arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github',\n");
+    expect(p.githubDeployRoleArn).toBe('arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github');
     expect(p.useCaseName).toBe('weld-gun-pm');
   });
 
@@ -122,7 +122,7 @@ describe('the default project (no use-case options)', () => {
       ARTIFACT_BUCKET: 'vwml-weld-gun-pm-artifacts-222222222222',
     });
     const creds = job.steps.find((s: any) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@'));
-    expect(creds.with).toMatchObject({ 'role-to-assume': 'arn:aws:iam::222222222222:role/vwml-github-deploy', 'aws-region': 'eu-central-1' });
+    expect(creds.with).toMatchObject({ 'role-to-assume': 'arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github', 'aws-region': 'eu-central-1' });
     const runs = job.steps.map((s: any) => s.run ?? '').join('\n');
     expect(runs).toContain('npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK"');
     expect(runs).toContain('aws sagemaker start-pipeline-execution --pipeline-name "$PIPELINE_NAME"');
@@ -193,6 +193,16 @@ describe('options', () => {
     expect(out['src/usecase-settings.ts']).toContain("  platformConfigFile: 'config/platform.yaml',\n");
   });
 
+  test('a platform configuration without useCases keeps the legacy org-wide GitHub role', () => {
+    const dir = tmpdir();
+    const config = PlatformConfig.sample().toJson();
+    delete config.useCases;
+    delete config.studio;
+    fs.writeFileSync(path.join(dir, 'platform.json'), JSON.stringify(config));
+    const p = new MlopsUseCaseProject({ ...BASE, outdir: dir });
+    expect(p.githubDeployRoleArn).toBe('arn:aws:iam::222222222222:role/vwml-github-deploy');
+  });
+
   test('an existing platform configuration decides the deploy role, region and bucket of the workflow', () => {
     const dir = tmpdir();
     const config = PlatformConfig.sample().toJson();
@@ -202,7 +212,8 @@ describe('options', () => {
     fs.writeFileSync(path.join(dir, 'platform.json'), JSON.stringify(config));
     const p = new MlopsUseCaseProject({ ...BASE, outdir: dir });
     const out = Testing.synth(p);
-    expect(p.githubDeployRoleArn).toBe('arn:aws:iam::777777777777:role/acme-github-deploy');
+    // the use case is listed in useCases: its own role
+    expect(p.githubDeployRoleArn).toBe('arn:aws:iam::777777777777:role/acme-weld-gun-pm-github');
     const job = YAML.parse(out['.github/workflows/train.yml']).jobs.train;
     expect(job.env).toMatchObject({ AWS_REGION: 'eu-west-1', ARTIFACT_BUCKET: 'acme-weld-gun-pm-artifacts-777777777777' });
     // the existing file is the user's: not rewritten
@@ -289,7 +300,7 @@ describe('invalid options fail at construction with the option and the fix', () 
     ['owner', { deploymentSource: { connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789', repository: 'r' } }, 'deploymentSource.owner: is required with connectionArn: give the GitHub owner of this repository'],
     ['repository without connection', { deploymentSource: { repository: 'r' } }, 'deploymentSource.repository: is set without connectionArn; add the CodeConnections connectionArn, or remove it for an S3 source'],
     ['objectKey with connection', { deploymentSource: { connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789', owner: 'o', repository: 'r', objectKey: 'x.zip' } }, 'deploymentSource.objectKey: belongs to an S3 source, not to a GitHub connection'],
-    ['githubDeployRoleArn', { githubDeployRoleArn: 'vwml-github-deploy' }, 'githubDeployRoleArn: "vwml-github-deploy" is not an IAM role ARN; write e.g. "arn:aws:iam::222222222222:role/vwml-github-deploy"'],
+    ['githubDeployRoleArn', { githubDeployRoleArn: 'vwml-github-deploy' }, 'githubDeployRoleArn: "vwml-github-deploy" is not an IAM role ARN; write e.g. "arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github"'],
     ['mlPythonVersion', { mlPythonVersion: '3.9' }, 'mlPythonVersion: "3.9" must be a Python version 3.11 or later, written major.minor, e.g. "3.11"'],
   ];
   test.each(cases)('%s', (_, options, message) => {
