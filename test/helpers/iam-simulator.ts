@@ -288,14 +288,21 @@ export class TemplatePolicies {
    * The identity policies of a role only (managed, inline and `AWS::IAM::Policy` resources naming it),
    * for a role whose permissions boundary lives in another stack.
    * @param roleLogicalId the role's logical id
+   * @param external documents of managed policies from outside the template, by resolved ARN (e.g. the
+   *   platform's guardrail policy attached by name)
    */
-  public identityPolicies(roleLogicalId: string): PolicyDocumentJson[] {
+  public identityPolicies(roleLogicalId: string, external: Record<string, PolicyDocumentJson> = {}): PolicyDocumentJson[] {
     const role = this.resource(roleLogicalId);
     if (role.Type !== 'AWS::IAM::Role') throw new Error(`TemplatePolicies: ${roleLogicalId} is a ${role.Type}, not an AWS::IAM::Role`);
     const props = role.Properties ?? {};
     const identityPolicies: PolicyDocumentJson[] = [];
     const attached = new Set<string>();
     for (const arn of asArray(props.ManagedPolicyArns)) {
+      const resolved = typeof arn === 'object' && arn !== null && 'Ref' in (arn as any) ? undefined : String(this.resolve(arn));
+      if (resolved !== undefined && external[resolved]) {
+        identityPolicies.push(external[resolved]);
+        continue;
+      }
       const id = this.managedPolicyIdOf(arn);
       attached.add(id);
       identityPolicies.push(this.policyDocument(id));

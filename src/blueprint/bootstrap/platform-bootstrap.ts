@@ -237,6 +237,19 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
           },
         ]
         : []),
+      ...(config.useCases.length > 0 && [PlatformAccount.EXP, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD].includes(account)
+        ? [
+          {
+            // the CloudFormation execution role of each listed use case (its onboarding stack) creates the
+            // resources of the use case's stacks, which the workload boundary would deny: it carries the
+            // guardrail policy and its own denies instead, and creates roles only with the boundary
+            Sid: 'CreateTheUseCaseExecutionRoles',
+            Effect: 'Allow',
+            Action: ['iam:CreateRole'],
+            Resource: `arn:${partition}:iam::${accountId}:role/${config.prefix}-*-${account}-cfn-exec`,
+          },
+        ]
+        : []),
       {
         Sid: 'ManageRolesAndPolicies',
         Effect: 'Allow',

@@ -64,7 +64,7 @@ const EXEC_DENIED_ACTIONS = [
 ];
 
 /** The service-linked roles the stacks' resources need on first use. */
-const SERVICE_LINKED_ROLE_SERVICES = ['sagemaker.application-autoscaling.amazonaws.com'];
+const SERVICE_LINKED_ROLE_SERVICES = ['sagemaker.application-autoscaling.amazonaws.com', 'wafv2.amazonaws.com'];
 
 /**
  * Props of `ScopedDeployRoles`.
@@ -127,7 +127,9 @@ export interface ScopedDeployRolesProps {
  *   boundary.
  * - **file-publishing role** (`...-publish`): writes only under `<use case>/` of the bootstrap bucket.
  *
- * All three carry the platform boundary (from `UseCaseStack`) and the tag `mlops:use-case`.
+ * The deploy and publishing roles carry the platform boundary (from `UseCaseStack`); the execution role carries
+ * the SageMaker guardrail policy instead (the boundary would cap it below the resources it creates). All
+ * three carry the tag `mlops:use-case`.
  */
 export class ScopedDeployRoles extends Construct {
   /** The deploy role (the synthesizer's `deployRoleArn`). */
@@ -210,7 +212,8 @@ export class ScopedDeployRoles extends Construct {
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ManageOwnRoles',
       actions: ['iam:GetRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy',
-        'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PassRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
+        'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PassRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags',
+        'iam:UpdateRoleDescription'],
       resources: [`arn:${partition}:iam::${accountId}:role/${base}-*`],
     }));
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -224,6 +227,11 @@ export class ScopedDeployRoles extends Construct {
       actions: ['iam:CreateServiceLinkedRole'],
       resources: [`arn:${partition}:iam::${accountId}:role/aws-service-role/*`],
       conditions: { StringEquals: { 'iam:AWSServiceName': SERVICE_LINKED_ROLE_SERVICES } },
+    }));
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PassServiceLinkedRoles',
+      actions: ['iam:PassRole'],
+      resources: SERVICE_LINKED_ROLE_SERVICES.map((svc) => `arn:${partition}:iam::${accountId}:role/aws-service-role/${svc}/*`),
     }));
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadDescribeEverywhere',
@@ -275,12 +283,29 @@ export class ScopedDeployRoles extends Construct {
       actions: ['sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup'],
       notResources: [`arn:${partition}:sagemaker:*:*:model-package/${base}/*`, `arn:${partition}:sagemaker:*:*:model-package-group/${base}`],
     }));
+    // no escalation through the onboarding: its roles (this one included) and their policies are not the stacks' to change
+    const onboardingRoles = [
+      names.cfnExecRoleName(account), names.stageDeployRoleName(account), names.assetPublishingRoleName(account), names.githubRoleName,
+    ].map((n) => `arn:${partition}:iam::${accountId}:role/${n}`);
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DenyChangingTheOnboarding',
+      effect: iam.Effect.DENY,
+      actions: ['iam:Attach*', 'iam:Detach*', 'iam:Put*', 'iam:Delete*', 'iam:Update*', 'iam:Tag*', 'iam:Untag*', 'iam:PassRole', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+      resources: [...onboardingRoles, `arn:${partition}:iam::${accountId}:policy/${names.onboardingStackName(account)}-*`],
+    }));
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'DenyRemovingTheBoundary',
       effect: iam.Effect.DENY,
       actions: ['iam:DeleteRolePermissionsBoundary', 'iam:CreateUser', 'iam:CreateAccessKey'],
       resources: ['*'],
     }));
+
+    // the platform boundary caps workload roles to the services they run on; the execution role creates the
+    // stacks' resources (APIs, WAF, queues, schedules, security groups, managed policies), which that cap
+    // would deny: instead of the boundary it carries the SageMaker guardrail denies as a managed policy,
+    // besides its own denies above (created roles still get the boundary: CreateRole requires it)
+    iam.PermissionsBoundary.of(this.cfnExecRole).clear();
+    this.cfnExecRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyName(this, 'Guardrails', names.platform.guardrailPolicyName));
 
     // the deploy role: CloudFormation on the exact stacks
     this.deployRole = new ManagedPolicyRole(this, 'Deploy', {
@@ -348,6 +373,8 @@ export class ScopedDeployRoles extends Construct {
       [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:role/${base}-*]`]: 'The roles of the use case\'s stacks, under its name prefix; CreateRole only with the platform permissions boundary, removing the boundary is denied',
       [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:policy/${base}-*]`]: 'The managed policies of the use case\'s stacks (CloudFormation names them after the stack)',
       [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:role/aws-service-role/*]`]: 'Only the service-linked roles of the listed services (iam:AWSServiceName)',
+      ...Object.fromEntries(SERVICE_LINKED_ROLE_SERVICES.map((svc) => [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:role/aws-service-role/${svc}/*]`,
+        `Passing the service-linked role of ${svc}, which a resource of the stacks names (scalable target, WAF logging)`])),
       [`AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${accountId}:parameter${names.platform.parameterName('*')}]`]: 'The platform\'s published parameters (VPC, subnets, keys) that the stacks read at deploy time',
       'AwsSolutions-IAM5[Resource::*]': `${readReason}; ${ownReason}`,
       ...Object.fromEntries(READ_ACTIONS.filter((a) => a.endsWith('*')).map((a) => [`AwsSolutions-IAM5[Action::${a}]`, readReason])),

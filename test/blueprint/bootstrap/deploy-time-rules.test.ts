@@ -67,6 +67,8 @@ interface Need {
 
 interface Template {
   readonly stackName: string;
+  /** The CloudFormation execution role the stack deploys with (the synthesizer's). */
+  readonly execRoleArn?: string;
   /** Values of the template's parameters (product templates). */
   readonly references?: Record<string, string>;
   readonly account: string;
@@ -76,6 +78,7 @@ interface Template {
 
 const stackTemplates: Template[] = assembly.stacks.map((s) => ({
   stackName: s.stackName,
+  execRoleArn: s.cloudFormationExecutionRoleArn?.replace('${AWS::Partition}', 'aws'),
   account: s.environment.account,
   region: s.environment.region,
   json: s.template,
@@ -202,8 +205,14 @@ async function needsOf(templates: Template[]): Promise<Needs> {
             }
             continue;
           }
+          // a scalable target creates its namespace's service-linked role (iam:AWSServiceName tells which),
+          // and WAF logging its own
+          const slrService = resource.Type === 'AWS::ApplicationAutoScaling::ScalableTarget' && typeof properties.ServiceNamespace === 'string'
+            ? `${properties.ServiceNamespace}.application-autoscaling.amazonaws.com`
+            : resource.Type === 'AWS::WAFv2::LoggingConfiguration' ? 'wafv2.amazonaws.com' : undefined;
+          if (slrService && action === 'iam:CreateServiceLinkedRole') context['iam:AWSServiceName'] = slrService;
           const arns = SERVICE_LINKED_ROLE_ACTIONS.includes(action)
-            ? [`arn:aws:iam::${t.account}:role/aws-service-role/${resource.Type === 'AWS::IAM::ServiceLinkedRole' ? name.split('/').slice(1).join('/') : 'service.amazonaws.com/AWSServiceRoleForService'}`]
+            ? [`arn:aws:iam::${t.account}:role/aws-service-role/${resource.Type === 'AWS::IAM::ServiceLinkedRole' ? name.split('/').slice(1).join('/') : `${slrService ?? 'service.amazonaws.com'}/AWSServiceRoleForService`}`]
             : resource.Type === 'AWS::IAM::ManagedPolicy' && /Role/.test(action) && roleRefs.length > 0
               ? [`arn:aws:iam::${t.account}:role/${nameOf(roleRefs[0])}`]
               : await resourceArnsFor(action, t.account, t.region, name);
@@ -247,9 +256,11 @@ describe('the CloudFormation execution policy of each account allows what the ha
 
   beforeAll(async () => {
     // the product templates are provisioned by the launch role, not the execution role: see below
+    // every template for the fixture and list checks below; the bootstrap role only for the stacks it deploys
     stackNeeds = await needsOf(stackTemplates);
+    const bootstrapNeeds = await needsOf(stackTemplates.filter((t) => !isScoped(t)));
     for (const b of accounts) {
-      const mine = [...stackNeeds.needs.values()].filter((n) => n.account === b.accountId);
+      const mine = [...bootstrapNeeds.needs.values()].filter((n) => n.account === b.accountId);
       const principal = `arn:aws:iam::${b.accountId}:role/cdk-${config.qualifier}-cfn-exec-role-${b.accountId}-${b.region}`;
       let allowed = 0;
       denied[b.account] = [];
@@ -293,6 +304,51 @@ describe('the CloudFormation execution policy of each account allows what the ha
   test('the handler actions unknown to the Service Authorization Reference are exactly the reviewed ones', () => {
     console.log(`handler actions unknown to IAM, not evaluated: ${[...stackNeeds.unknownActions].sort().join(', ') || 'none'}`);
     expect([...stackNeeds.unknownActions].sort()).toEqual(ACTIONS_UNKNOWN_TO_IAM);
+  });
+});
+
+/** A stack that deploys with a use case's own execution role (a use case listed in `useCases`), not the bootstrap one. */
+function isScoped(t: Template): boolean {
+  return t.execRoleArn !== undefined && !t.execRoleArn.includes(`:role/cdk-${config.qualifier}-cfn-exec-role-`);
+}
+
+describe('the execution role of each listed use case allows what the handlers of its stacks\' resources call', () => {
+  const scoped = [...new Set(stackTemplates.filter(isScoped).map((t) => t.execRoleArn!))].sort();
+  const denied: Record<string, string[]> = {};
+  const rows: Array<Record<string, string | number>> = [];
+
+  beforeAll(async () => {
+    for (const roleArn of scoped) {
+      const [account, roleName] = [roleArn.split(':')[4], roleArn.split(':role/')[1]];
+      const templates = stackTemplates.filter((t) => t.execRoleArn === roleArn);
+      // the role and its policies are in the use case's onboarding stack of that account
+      const home = stackTemplates.find((t) => t.account === account
+        && Object.values<any>(t.json.Resources).some((r) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === roleName))!;
+      const roleId = Object.entries<any>(home.json.Resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === roleName)![0];
+      // the SageMaker guardrail denies depend on each request's security settings (VPC, keys, isolation),
+      // for which the handler-permission model has no values; the guardrail tests hold the templates to them
+      const guardrailArn = `arn:aws:iam::${account}:policy/${config.prefix}-SageMakerGuardrails`;
+      const identity = new TemplatePolicies(home.json, { account, region: home.region })
+        .identityPolicies(roleId, { [guardrailArn]: { Version: '2012-10-17', Statement: [] } });
+      const needs = await needsOf(templates);
+      denied[roleName] = [];
+      let allowed = 0;
+      for (const need of needs.needs.values()) {
+        const { decision, resource } = await decide(need, identity, roleArn);
+        if (decision === 'Allowed') allowed++;
+        else denied[roleName].push(`${need.action} on ${resource}: ${decision}, needed by ${need.neededBy[0]}`);
+      }
+      rows.push({ 'execution role': roleName, 'stacks': templates.map((t) => t.stackName).join(' '), 'handler calls': needs.needs.size, allowed, 'denied': denied[roleName].length });
+    }
+    console.log(`CloudFormation handler calls per use-case execution role (${HANDLER_PERMISSIONS.source})\n${table(rows)}`);
+  });
+
+  test('the reference use case deploys its training and serving stacks with its own execution roles', () => {
+    expect(scoped.map((a) => a.split(':role/')[1]).sort()).toEqual(['dev', 'exp', 'int', 'prod'].map((a) => `vwml-weld-gun-pm-${a}-cfn-exec`));
+  });
+
+  test.each(scoped.map((a) => [a.split(':role/')[1]]))('%s: no handler call is denied', (roleName) => {
+    expect(denied[roleName]).toEqual([]);
   });
 });
 

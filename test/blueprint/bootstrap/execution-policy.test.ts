@@ -144,9 +144,28 @@ describe('the permissions boundary and guardrail policy that the platform stack 
       const deployRoles = onboarding.tryFindDeployRoles(PlatformAccount.EXP)!;
       for (const role of [onboarding.githubRole!, deployRoles.deployRole, deployRoles.cfnExecRole, deployRoles.publishingRole]) {
         const props = resources[logicalIdOf(role)].Properties;
-        // the boundary is the platform's (another stack); the identity policies alone must not allow it
-        expect(props.PermissionsBoundary).toBeDefined();
-        const identityPolicies = policies.identityPolicies(logicalIdOf(role));
+        // the boundary is the platform's (another stack); the identity policies alone must not allow it.
+        // The execution role has no boundary (it creates what the workload boundary denies) but the guardrails
+        const isExec = role === deployRoles.cfnExecRole;
+        if (isExec) expect(props.PermissionsBoundary).toBeUndefined();
+        else expect(props.PermissionsBoundary).toBeDefined();
+        const guardrailArn = `arn:aws:iam::${EXP}:policy/vwml-SageMakerGuardrails`;
+        if (isExec) expect(JSON.stringify(policies.resolve(props.ManagedPolicyArns))).toContain(guardrailArn);
+        const identityPolicies = policies.identityPolicies(logicalIdOf(role), { [guardrailArn]: { Version: '2012-10-17', Statement: [] } });
+        if (isExec) {
+          // nor may it escalate through its own onboarding roles and their policies
+          for (const [action, resource] of [
+            ['iam:AttachRolePolicy', `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-exp-cfn-exec`],
+            ['iam:PutRolePolicy', `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-exp-deploy`],
+            ['iam:UpdateAssumeRolePolicy', `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-github`],
+            ['iam:CreatePolicyVersion', `arn:aws:iam::${EXP}:policy/vwml-weld-gun-pm-onboarding-exp-DeployRolesCfnExecPolicy1F3E382F-ABC`],
+          ]) {
+            expect([action, await simulateWithDetails({ identityPolicies, action, resource }).then((r) => r.decision)]).toEqual([action, 'ExplicitlyDenied']);
+          }
+          // while its own stacks' roles stay manageable (the control)
+          expect(await simulateWithDetails({ identityPolicies, action: 'iam:AttachRolePolicy', resource: `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-training-X` })
+            .then((r) => r.decision)).toBe('Allowed');
+        }
         expect(identityPolicies.length).toBeGreaterThan(0);
         for (const action of ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy', 'iam:SetDefaultPolicyVersion']) {
           for (const policy of [BOUNDARY, GUARDRAILS]) {

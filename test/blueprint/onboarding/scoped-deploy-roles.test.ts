@@ -24,6 +24,8 @@ const uc = onboard();
 const A = uc['weld-gun'];
 const stackArn = (acct: string, name: string) => `arn:aws:cloudformation:${REGION}:${acct}:stack/${name}/0f3c7a40-0000-11ef-0000-000000000000`;
 
+const NO_STATEMENTS = { Version: '2012-10-17', Statement: [] };
+
 function roles(o: UseCaseOnboarding, account: PlatformAccount) {
   const stack = o.tryFindStack(account)!;
   const acct = PlatformConfig.sample().account(account).accountId;
@@ -32,7 +34,8 @@ function roles(o: UseCaseOnboarding, account: PlatformAccount) {
   const r = o.tryFindDeployRoles(account)!;
   // the role's own grants (its boundary is the platform's, in the platform stack)
   const grants = (role: any) => ({
-    identityPolicies: (template.Resources[logicalIdOf(role)].Properties.ManagedPolicyArns ?? []).map((ref: any) => policies.policyDocument(ref.Ref)),
+    // the execution role's guardrail policy (platform stack) only denies SageMaker requests lacking security settings
+    identityPolicies: policies.identityPolicies(logicalIdOf(role), { [`arn:aws:iam::${acct}:policy/vwml-SageMakerGuardrails`]: NO_STATEMENTS }),
     principal: `arn:aws:iam::${acct}:role/${policies.resolve(template.Resources[logicalIdOf(role)].Properties.RoleName)}`,
   });
   return {
@@ -98,12 +101,14 @@ describe('ScopedDeployRoles: execution role', () => {
     expect(await create('vwml-platform-admin', A.names.platform.permissionsBoundaryArn(PlatformAccount.DEV))).toBe('ImplicitlyDenied');
   });
 
-  test('only CloudFormation of the account may assume it; it carries the boundary and the tag', () => {
+  test('only CloudFormation of the account may assume it; it carries the guardrail policy (not the workload boundary) and the tag', () => {
     const role = a.template.Resources[a.ids.exec];
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': DEV } } },
     ]);
-    expect(role.Properties.PermissionsBoundary).toBeDefined();
+    // the workload boundary would deny what the stacks are made of (APIs, WAF, queues, schedules)
+    expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(':policy/vwml-SageMakerGuardrails');
     expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'mlops:use-case', Value: 'weld-gun' }]));
   });
 });

@@ -71,8 +71,8 @@ function cfnExecutionRole(stage: PlatformAccount) {
   const role = onboarding.tryFindDeployRoles(stage)!.cfnExecRole;
   const account = config.account(stage).accountId;
   const policies = TemplatePolicies.fromStack(stack, { account });
-  const props = Template.fromStack(stack).toJSON().Resources[logicalIdOf(role)].Properties;
-  const identityPolicies = (props.ManagedPolicyArns as any[]).map((r) => policies.policyDocument(r.Ref));
+  const guardrails = `arn:aws:iam::${account}:policy/vwml-SageMakerGuardrails`;
+  const identityPolicies = policies.identityPolicies(logicalIdOf(role), { [guardrails]: { Version: '2012-10-17', Statement: [] } });
   return { principal: `arn:aws:iam::${account}:role/vwml-weld-gun-pm-${stage}-cfn-exec`, identityPolicies };
 }
 
