@@ -2,6 +2,7 @@ import { DefaultStackSynthesizer, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
+import { skipCheckovChecks } from '../../constructs/core/checkov';
 import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
 import { PlatformAccount } from '../config/platform-config';
 import { UseCaseNames } from '../usecase/usecase-names';
@@ -380,6 +381,13 @@ export class ScopedDeployRoles extends Construct {
       ...Object.fromEntries(READ_ACTIONS.filter((a) => a.endsWith('*')).map((a) => [`AwsSolutions-IAM5[Action::${a}]`, readReason])),
       'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess': ownReason,
       'HIPAA.Security-IAMPolicyNoStatementsWithFullAccess': ownReason,
+    });
+    const execPolicy = (this.cfnExecRole as ManagedPolicyRole).grantsPolicy!;
+    skipCheckovChecks(execPolicy, {
+      CKV_AWS_109: 'CloudFormation execution role of one use case: it must write the key, queue, topic, bucket and function policies of the resources its stacks create, whose ids are generated; '
+        + 'the same policy denies every change to a resource tagged with another use case or the platform, and to the onboarding\'s own roles and policies',
+      CKV_AWS_111: 'CloudFormation execution role of one use case: the resources its stacks create get generated names or ids, so writes cannot name them in advance; '
+        + 'the same policy denies every change to a resource tagged with another use case or the platform, tagging for another use case and removing the tag',
     });
     acknowledgeRules(this.deployRole, {
       ...Object.fromEntries(props.stackNames.map((n) => [`AwsSolutions-IAM5[Resource::arn:${partition}:cloudformation:${region}:${accountId}:stack/${n}/*]`, 'The stack id after the exact stack name is only known at deploy time'])),
