@@ -86,15 +86,16 @@ export interface ScopedDeployRolesProps {
 
   /**
    * Roles (by ARN) that may assume the deploy and file-publishing roles, e.g. the use case's GitHub
-   * role in EXP.
+   * role in EXP or its RES Deploy project role of the stage (what `UseCaseOnboarding` gives). Prefer this
+   * to `deployerAccount`: a role ARN cannot be taken over by whoever may tag roles in that account.
    * @default - none (then `deployerAccount` must be given)
    */
   readonly deployerRoleArns?: string[];
 
   /**
    * An account whose principals may assume the deploy and file-publishing roles when they carry the
-   * tags `mlops:use-case=<use case>` and `mlops:deploys-to=<account>` (the RES Deploy build of the
-   * use case).
+   * tags `mlops:use-case=<use case>` and `mlops:deploys-to=<account>`, for deployers without fixed role
+   * names (principal tags are only as strong as the control over `iam:TagRole` in that account).
    * @default - none (then `deployerRoleArns` must be given)
    */
   readonly deployerAccount?: string;

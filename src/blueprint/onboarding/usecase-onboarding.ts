@@ -88,7 +88,9 @@ export class UseCaseOnboarding extends Construct {
         account: stage,
         qualifier: props.config.qualifier,
         stackNames: [names.servingStackName(stage)],
-        deployerAccount: props.config.account(PlatformAccount.RES).accountId,
+        // exactly the Deploy project role of this stage in RES, by ARN (a principal tag could be set by
+        // anyone who may tag roles in RES)
+        deployerRoleArns: [names.roleArn(PlatformAccount.RES, names.deployCallerRoleName(stage))],
         longerUseCaseNames,
       }));
     }

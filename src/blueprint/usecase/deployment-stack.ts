@@ -136,6 +136,8 @@ export class DeploymentStack extends UseCaseStack {
         endpointName: names.endpointName(stage),
         smokeTestRoleArn: names.roleArn(stage, names.smokeTestRoleName(stage)),
         smokeTestCallerRoleName: names.smokeTestCallerRoleName(stage),
+        // the stage's scoped deploy roles trust exactly this role by ARN
+        deployCallerRoleName: registered ? names.deployCallerRoleName(stage) : undefined,
         // a use case of `useCases` deploys through its own scoped roles of the stage (its onboarding), not the bootstrap roles
         deployRoleArns: registered
           ? [names.roleArn(stage, names.stageDeployRoleName(stage)), names.roleArn(stage, names.assetPublishingRoleName(stage))]
@@ -143,7 +145,7 @@ export class DeploymentStack extends UseCaseStack {
         requiresApprovalBefore: stage !== PlatformAccount.DEV,
       })),
     });
-    // the scoped deploy roles of a stage trust the RES principals tagged with the use case and that stage
+    // the stage it deploys to, as a label (the scoped deploy roles trust the role by ARN, not by this tag)
     if (registered) SERVING_STAGES.forEach((stage, i) => Tags.of(this.pipeline.deployRoles[i]).add(DEPLOYS_TO_TAG_KEY, stage));
     // the smoke-test roles in DEV, INT and PROD trust exactly these roles by ARN; the tag only labels them
     for (const role of this.pipeline.smokeTestRoles) Tags.of(role).add(SMOKE_TEST_TAG_KEY, names.base);

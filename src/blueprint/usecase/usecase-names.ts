@@ -165,6 +165,15 @@ export class UseCaseNames {
     return `${this.base}-${stage}-smoke-run`;
   }
 
+  /**
+   * The role of the deployment pipeline's Deploy project for a stage, in RES (the one role that the use
+   * case's scoped deploy and publishing roles of that stage trust).
+   * @param stage DEV, INT or PROD
+   */
+  public deployCallerRoleName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-deploy-run`;
+  }
+
   /** The role of the deployment pipeline's Resolve step in RES (reads the registry in EXP). */
   public get resolveRoleName(): string {
     return `${this.base}-resolve`;

@@ -56,6 +56,13 @@ export interface DeploymentTarget {
   readonly smokeTestCallerRoleName?: string;
 
   /**
+   * A fixed name for the Deploy project's role in the pipeline account, so that the target's deploy roles
+   * (`deployRoleArns`) can trust exactly that role ARN instead of a principal tag or the whole account.
+   * @default - a generated name
+   */
+  readonly deployCallerRoleName?: string;
+
+  /**
    * The roles in the target account that the Deploy project may assume: the `deployRoleArn` and
    * `fileAssetPublishingRoleArn` (and `lookupRoleArn`, if any) of the serving stack's synthesizer, e.g.
    * the use case's scoped deploy roles (`ScopedDeployRoles`). Give them whenever several use cases share

@@ -265,8 +265,16 @@ export class ModelDeploymentPipeline extends Construct {
       const roleArns = target.deployRoleArns ?? bootstrapRoles;
       if (target.deployRoleArns === undefined) this.bootstrapRoleArns.push(...roleArns);
       this.assumableRoleArns.push(...roleArns);
+      const deployDescription = `Deploys ${target.stackPath} to ${stageLabel(target.stage)} (${target.account}/${region}) with the pinned model package`;
+      const deployRole = target.deployCallerRoleName === undefined ? undefined : new ManagedPolicyRole(this, `Deploy${label}Role`, {
+        roleName: target.deployCallerRoleName,
+        assumedBy: accountScopedServicePrincipal(this, 'codebuild.amazonaws.com'),
+        description: deployDescription,
+        dropCodeBuildDefaultLogGroup: true,
+      });
       const deploy = project(`Deploy${label}`, {
-        description: `Deploys ${target.stackPath} to ${stageLabel(target.stage)} (${target.account}/${region}) with the pinned model package`,
+        role: deployRole,
+        description: deployDescription,
         timeout: deployTimeout,
         writesArtifacts: false,
         variables: { TARGET_STACK: target.stackPath, TARGET_ACCOUNT: target.account, TARGET_REGION: region },

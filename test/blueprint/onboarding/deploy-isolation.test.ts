@@ -27,7 +27,7 @@ function deployBuild(i: number) {
   const tags = Object.fromEntries((props.Tags as any[]).map((t) => [t.Key, t.Value]));
   return {
     identityPolicies: (props.ManagedPolicyArns as any[]).filter((r) => r.Ref).map((r) => resPolicies.policyDocument(r.Ref)),
-    principal: `arn:aws:iam::${RES}:role/weld-gun-deploy-${i}`,
+    principal: A.names.roleArn(PlatformAccount.RES, A.names.deployCallerRoleName(STAGES[i])),
     tags,
   };
 }
@@ -61,27 +61,30 @@ describe('the RES Deploy build of a use case', () => {
     })).toBe('ImplicitlyDenied');
   });
 
-  test.each(STAGES.map((s, i) => [s, i] as const))('in %s carries the tags A\'s roles of that stage trust, and B\'s roles do not trust it', async (stage, i) => {
+  test.each(STAGES.map((s, i) => [s, i] as const))('in %s has a fixed name that A\'s roles of that stage trust by ARN, and B\'s roles do not', async (stage, i) => {
     const build = deployBuild(i);
-    expect(build.tags).toMatchObject({ 'mlops:use-case': 'weld-gun', 'mlops:deploys-to': stage });
-    const trustOf = (uc: string) => {
+    expect(resTemplate.Resources[logicalIdOf(A.deployment.pipeline.deployRoles[i])].Properties.RoleName).toBe(A.names.deployCallerRoleName(stage));
+    const trustOf = (uc: string, role: 'deployRole' | 'publishingRole') => {
       const o = onboarding[uc];
       const stack = o.tryFindStack(stage)!;
       const t = Template.fromStack(stack).toJSON();
-      const role = t.Resources[logicalIdOf(o.tryFindDeployRoles(stage)!.deployRole)];
-      return TemplatePolicies.fromStack(stack, { account: config.account(stage).accountId }).resolve(role.Properties.AssumeRolePolicyDocument);
+      const r = t.Resources[logicalIdOf(o.tryFindDeployRoles(stage)!.node.findChild(role === 'deployRole' ? 'Deploy' : 'Publish'))];
+      return TemplatePolicies.fromStack(stack, { account: config.account(stage).accountId }).resolve(r.Properties.AssumeRolePolicyDocument);
     };
     const acct = config.account(stage).accountId;
-    const assumeWithTrust = (uc: string) => simulate({
+    const assumeWithTrust = (uc: string, role: 'deployRole' | 'publishingRole', principal = build.principal) => simulate({
       identityPolicies: build.identityPolicies,
-      principal: build.principal,
-      resourcePolicy: trustOf(uc),
+      principal,
+      resourcePolicy: trustOf(uc, role),
       action: 'sts:AssumeRole',
-      resource: `arn:aws:iam::${acct}:role/${onboarding[uc].names.stageDeployRoleName(stage)}`,
-      context: { 'aws:PrincipalTag/mlops:use-case': build.tags['mlops:use-case'], 'aws:PrincipalTag/mlops:deploys-to': build.tags['mlops:deploys-to'] },
+      resource: `arn:aws:iam::${acct}:role/${role === 'deployRole' ? onboarding[uc].names.stageDeployRoleName(stage) : onboarding[uc].names.assetPublishingRoleName(stage)}`,
+      // even with the tags of A's build, another role of RES is not trusted
+      context: { 'aws:PrincipalTag/mlops:use-case': 'weld-gun', 'aws:PrincipalTag/mlops:deploys-to': stage },
     });
-    expect(await assumeWithTrust('weld-gun')).toBe('Allowed');
-    expect(await assumeWithTrust('weld-gun-pm')).not.toBe('Allowed');
+    expect(await assumeWithTrust('weld-gun', 'deployRole')).toBe('Allowed');
+    expect(await assumeWithTrust('weld-gun', 'publishingRole')).toBe('Allowed');
+    expect(await assumeWithTrust('weld-gun-pm', 'deployRole')).not.toBe('Allowed');
+    expect(await assumeWithTrust('weld-gun', 'deployRole', `arn:aws:iam::${RES}:role/tagged-impostor`)).not.toBe('Allowed');
   });
 });
 

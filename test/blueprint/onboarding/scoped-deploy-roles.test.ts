@@ -2,9 +2,9 @@
  * The scoped deploy roles of a use case: A's roles reach none of B's stacks or resources, even when
  * A's name is a prefix of B's (`weld-gun` and `weld-gun-pm`); A's own requests are allowed.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ComplianceCheck, PlatformAccount, PlatformConfig, UseCaseOnboarding } from '../../../src';
+import { ComplianceCheck, PlatformAccount, PlatformConfig, ScopedDeployRoles, UseCaseNames, UseCaseOnboarding } from '../../../src';
 import { logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
 const DEV = '444444444444';
@@ -114,13 +114,13 @@ describe('ScopedDeployRoles: execution role', () => {
 });
 
 describe('ScopedDeployRoles: trust and publishing', () => {
-  test('the DEV deploy and publishing roles trust RES principals tagged with the use case and the stage only', () => {
+  test('the DEV deploy and publishing roles trust exactly the use case\'s RES Deploy project role of DEV, by ARN (no account, no tag)', () => {
     const a = roles(A, PlatformAccount.DEV);
     for (const id of [a.ids.deploy, a.ids.publish]) {
       const st = a.template.Resources[id].Properties.AssumeRolePolicyDocument.Statement;
       const assume = st.find((s: any) => s.Action === 'sts:AssumeRole');
-      expect(assume.Principal.AWS).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${RES}:root`]] });
-      expect(assume.Condition).toEqual({ StringEquals: { 'aws:PrincipalTag/mlops:use-case': 'weld-gun', 'aws:PrincipalTag/mlops:deploys-to': 'dev' } });
+      expect(assume.Principal.AWS).toBe(`arn:aws:iam::${RES}:role/vwml-weld-gun-dev-deploy-run`);
+      expect(assume.Condition).toBeUndefined();
     }
   });
 
@@ -153,3 +153,24 @@ describe('ScopedDeployRoles: compliance', () => {
     expect(ids.filter((id) => !id.startsWith('AwsSolutions-IAM5[') && !id.endsWith('-IAMPolicyNoStatementsWithFullAccess'))).toEqual([]);
   });
 });
+
+describe('ScopedDeployRoles used directly', () => {
+  const names = new UseCaseNames(PlatformConfig.sample(), 'weld-gun-pm');
+  const stackOf = () => new Stack(new App(), 'S', { env: { account: DEV, region: REGION } });
+
+  test('a deployer account is trusted only for principals tagged with the use case and the account', () => {
+    const stack = stackOf();
+    const scoped = new ScopedDeployRoles(stack, 'R', { names, account: PlatformAccount.DEV, qualifier: 'vwml', stackNames: ['vwml-weld-gun-pm-serving-dev'], deployerAccount: RES });
+    const st = Template.fromStack(stack).toJSON().Resources[logicalIdOf(scoped.deployRole)].Properties.AssumeRolePolicyDocument.Statement;
+    const assume = st.find((x: any) => x.Action === 'sts:AssumeRole');
+    expect(assume.Condition).toEqual({ StringEquals: { 'aws:PrincipalTag/mlops:use-case': 'weld-gun-pm', 'aws:PrincipalTag/mlops:deploys-to': 'dev' } });
+  });
+
+  test('without a deployer it is an error naming both props; without stack names too', () => {
+    expect(() => new ScopedDeployRoles(stackOf(), 'R', { names, account: PlatformAccount.DEV, qualifier: 'vwml', stackNames: ['x'] }))
+      .toThrow(/give deployerRoleArns or deployerAccount/);
+    expect(() => new ScopedDeployRoles(stackOf(), 'R', { names, account: PlatformAccount.DEV, qualifier: 'vwml', stackNames: [], deployerAccount: RES }))
+      .toThrow(/stackNames is empty/);
+  });
+});
+
