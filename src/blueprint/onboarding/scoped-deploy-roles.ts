@@ -237,7 +237,8 @@ export class ScopedDeployRoles extends Construct {
     }));
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadDescribeEverywhere',
-      actions: READ_ACTIONS,
+      // the reads of the services allowed as a whole above are already granted there
+      actions: READ_ACTIONS.filter((a) => !MANAGED_SERVICES.includes(a.split(':')[0])),
       resources: ['*'],
     }));
     // ABAC on top: a tag of another use case or of the platform, on the request or on the resource, is a
@@ -379,7 +380,8 @@ export class ScopedDeployRoles extends Construct {
         `Passing the service-linked role of ${svc}, which a resource of the stacks names (scalable target, WAF logging)`])),
       [`AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${accountId}:parameter${names.platform.parameterName('*')}]`]: 'The platform\'s published parameters (VPC, subnets, keys) that the stacks read at deploy time',
       'AwsSolutions-IAM5[Resource::*]': `${readReason}; ${ownReason}`,
-      ...Object.fromEntries(READ_ACTIONS.filter((a) => a.endsWith('*')).map((a) => [`AwsSolutions-IAM5[Action::${a}]`, readReason])),
+      ...Object.fromEntries(READ_ACTIONS.filter((a) => a.endsWith('*') && !MANAGED_SERVICES.includes(a.split(':')[0]))
+        .map((a) => [`AwsSolutions-IAM5[Action::${a}]`, readReason])),
       'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess': ownReason,
       'HIPAA.Security-IAMPolicyNoStatementsWithFullAccess': ownReason,
     });
