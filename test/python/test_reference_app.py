@@ -118,7 +118,8 @@ def test_the_use_case_is_five_stacks_in_exp_res_and_the_stages(python_reference,
         ("vwml-weld-gun-pm-serving-prod", "666666666666"),
     ]
     assert environments["vwml-weld-gun-pm-serving-prod"] == env(PlatformAccount.PROD)
-    assert len(environments) == 11
+    # with the platform's 6 stacks and the 4 onboarding stacks of the listed use case
+    assert len(environments) == 15
 
 
 @pytest.mark.parametrize("stage", STAGES, ids=short)
