@@ -47,6 +47,9 @@ LOG = logging.getLogger("inference")
 MODEL_FILE = "model.joblib"
 CSV = "text/csv"
 JSON = "application/json"
+# what the image's serve command checks before input_fn (415) and output_fn (406)
+CONTENT_TYPES = (CSV, JSON)
+ACCEPT_TYPES = (JSON,)
 MAX_REPORTED_ERRORS = 5
 _FIELDS = ",".join(SENSOR_COLUMNS)
 
