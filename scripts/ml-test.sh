@@ -12,4 +12,5 @@ if [ ! -x "$VENV/bin/python" ] || [ requirements.txt -nt "$VENV/.installed" ] ||
 fi
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+"$VENV/bin/hadolint" Dockerfile
 OMP_NUM_THREADS=1 "$VENV/bin/python" -m pytest -q -p no:cacheprovider

@@ -33,7 +33,7 @@ const CONSTRUCTS_VERSION = '10.5.1';
  * `scripts/diagram.ts`, `.github/workflows/pull-request.yml` and `train.yml`, the tasks.
  *
  * Tasks beyond projen's: `ml:install` (a venv in `ml/.venv` with the pinned requirements), `ml:test`
- * (ruff and pytest), `ml:data` (synthetic raw data in `data/raw`), `pipeline:local` (the pipeline of
+ * (ruff, hadolint and pytest), `ml:data` (synthetic raw data in `data/raw`), `pipeline:local` (the pipeline of
  * `src/pipeline.ts` on this machine with `mlops-blueprint pipeline local`), `diagram` (synth, then the
  * accounts and stacks as a Mermaid picture in `docs/architecture.md` and the README).
  *
@@ -203,13 +203,14 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
       ],
     });
     const mlTest = this.addTask('ml:test', {
-      description: 'Lints (ruff) and tests (pytest) the ML code',
+      description: 'Lints (ruff, hadolint) and tests (pytest) the ML code and its image',
       shell,
       env: { OMP_NUM_THREADS: '1' },
     });
     mlTest.spawn(mlInstall);
     mlTest.exec('.venv/bin/ruff check .', { cwd: 'ml' });
     mlTest.exec('.venv/bin/ruff format --check .', { cwd: 'ml' });
+    mlTest.exec('.venv/bin/hadolint Dockerfile', { cwd: 'ml' });
     mlTest.exec('.venv/bin/python -m pytest -q -p no:cacheprovider', { cwd: 'ml' });
 
     const mlData = this.addTask('ml:data', {
