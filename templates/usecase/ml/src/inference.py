@@ -1,6 +1,6 @@
-"""Inference handler for the SageMaker scikit-learn serving container.
+"""Inference handler of the use case's image (``serve``, see container/serve).
 
-The container calls ``model_fn`` once, then for each request ``input_fn`` -> ``predict_fn`` ->
+The server calls ``model_fn`` once, then for each request ``input_fn`` -> ``predict_fn`` ->
 ``output_fn``. A request carries raw sensor readings of one or more welds; the features are derived
 by ``preprocess.engineer_features``, the very function that built the training set.
 
