@@ -22,13 +22,15 @@ from conftest import SRC
 CONTAINER = Path(__file__).resolve().parents[1] / "container"
 
 
-def run_train(root: Path, hyperparameters: dict[str, str]) -> subprocess.CompletedProcess:
+def run_train(
+    root: Path, hyperparameters: dict[str, str], code_dir: Path = SRC
+) -> subprocess.CompletedProcess:
     config = root / "input/config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "hyperparameters.json").write_text(json.dumps(hyperparameters))
     return subprocess.run(
         [sys.executable, str(CONTAINER / "train")],
-        env={**os.environ, "ML_ROOT_DIR": str(root), "ML_CODE_DIR": str(SRC)},
+        env={**os.environ, "ML_ROOT_DIR": str(root), "ML_CODE_DIR": str(code_dir)},
         capture_output=True,
         text=True,
         timeout=120,
@@ -65,6 +67,35 @@ def test_train_runs_the_program_with_the_hyperparameters_and_the_channels(traini
     assert "validation:f1=" in result.stdout  # the validation channel was found via SM_CHANNEL_*
     assert "sagemaker_submit_directory" not in result.stderr
     assert not (training_root / "output/failure").exists()
+
+
+PRINT_ENVIRONMENT = """import json, os, sys
+print(json.dumps({"argv": sys.argv[1:], "cwd": os.getcwd(),
+                  "env": {k: v for k, v in os.environ.items() if k.startswith("SM_")}}))
+"""
+
+
+def test_train_gives_the_program_the_environment_of_sagemakers_training_toolkit(tmp_path):
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "show.py").write_text(PRINT_ENVIRONMENT)
+    for channel in ("train", "test"):
+        (tmp_path / "input/data" / channel).mkdir(parents=True)
+    hyperparameters = {"sagemaker_program": '"show.py"', "sagemaker_region": '"x"', "a": "1"}
+    result = run_train(tmp_path, hyperparameters, code_dir=code)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["argv"] == ["--a", "1"]
+    assert Path(shown["cwd"]).resolve() == code.resolve()
+    env = shown["env"]
+    assert env["SM_MODEL_DIR"] == str(tmp_path / "model")
+    assert env["SM_OUTPUT_DATA_DIR"] == str(tmp_path / "output/data")
+    assert env["SM_CHANNEL_TRAIN"] == str(tmp_path / "input/data/train")
+    assert env["SM_CHANNEL_TEST"] == str(tmp_path / "input/data/test")
+    assert json.loads(env["SM_CHANNELS"]) == ["test", "train"]
+    assert json.loads(env["SM_HPS"]) == {"a": 1}
+    assert env["SM_HP_A"] == "1"
+    assert env["SM_USER_ENTRY_POINT"] == "show.py"
 
 
 def test_a_failing_program_leaves_the_failure_file_and_exits_non_zero(training_root):
