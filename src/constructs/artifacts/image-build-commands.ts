@@ -54,6 +54,18 @@ export function pipIndexSecretCommands(mirror: PackageMirrorReference): string[]
 }
 
 /**
+ * Sets `BASE_IMAGE` to the Dockerfile's own `ARG BASE_IMAGE` default, an image of ECR Public pinned by
+ * tag and digest, moved to the pull-through cache `$BASE_IMAGE_CACHE`: the build pulls through the cache
+ * exactly the digest the repository pins. Reads `$DOCKERFILE`.
+ * @internal
+ */
+export const BASE_IMAGE_THROUGH_CACHE = [
+  'BASE_IMAGE="$(sed -n \'s/^ARG[[:space:]][[:space:]]*BASE_IMAGE=//p\' "$DOCKERFILE" | head -n 1 | tr -d \'"\\r\')"',
+  'case "$BASE_IMAGE" in public.ecr.aws/*@sha256:*) BASE_IMAGE="$BASE_IMAGE_CACHE/${BASE_IMAGE#public.ecr.aws/}"; echo "Base image through the cache: $BASE_IMAGE" ;;'
+    + ' *) echo "Build: $DOCKERFILE must pin its base image as ARG BASE_IMAGE=public.ecr.aws/<path>:<tag>@sha256:<digest> (found: \\"$BASE_IMAGE\\"); the isolated build reaches ECR Public only through the pull-through cache"; exit 1 ;; esac',
+];
+
+/**
  * The docker build of the candidate image: with the base image as a build argument and the pip index
  * as a BuildKit secret where configured.
  * @internal

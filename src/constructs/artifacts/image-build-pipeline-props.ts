@@ -95,6 +95,18 @@ export interface ImageBuildPipelineProps {
   readonly baseImageUri?: string;
 
   /**
+   * The registry path of an ECR pull-through cache of ECR Public
+   * (`<account>.dkr.ecr.<region>.amazonaws.com/<cache prefix>`) that the Dockerfile's own pinned base image
+   * comes through: the Build reads the default of `ARG BASE_IMAGE=public.ecr.aws/<path>:<tag>@sha256:<digest>`
+   * and passes `--build-arg BASE_IMAGE=<cache path>/<path>:<tag>@sha256:<digest>`, so the image is built on
+   * exactly the digest the repository pins (a Dockerfile whose default is not on `public.ecr.aws` fails
+   * the Build). The cached repositories must be among `baseImageRepositories`. Not together with
+   * `baseImageUri`.
+   * @default - no rewrite
+   */
+  readonly baseImageCachePath?: string;
+
+  /**
    * The CodeArtifact mirror `pip` installs from inside `docker build`. The Build project gets the mirror's
    * reader statements and hands the index URL, with a fresh CodeArtifact token in it, to the build as
    * the BuildKit secret `pip-index-url` (never as a build argument, which the image history would keep):

@@ -7,7 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CHECK_BASE_IMAGES_REACHABLE, dockerBuildCommand, dockerLogin, pipIndexSecretCommands, promoteCommands, scanGateCommands } from './image-build-commands';
+import { BASE_IMAGE_THROUGH_CACHE, CHECK_BASE_IMAGES_REACHABLE, dockerBuildCommand, dockerLogin, pipIndexSecretCommands, promoteCommands, scanGateCommands } from './image-build-commands';
 import { ImageBuildPipelineProps, ScanSeverity } from './image-build-pipeline-props';
 import { acknowledgeRules } from '../core/acknowledge';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
@@ -154,6 +154,7 @@ export class ImageBuildPipeline extends Construct {
         BUILD_CONTEXT: props.buildContext ?? '.',
         ...(baseImages.length > 0 ? { BASE_IMAGE_REGISTRIES: baseImages.map((r) => r.registryUri).join(' ') } : {}),
         ...(props.baseImageUri !== undefined ? { BASE_IMAGE: props.baseImageUri } : {}),
+        ...(props.baseImageCachePath !== undefined ? { BASE_IMAGE_CACHE: props.baseImageCachePath } : {}),
       },
       buildSpec: buildSpec(['IMAGE_DIGEST', 'IMAGE_TAG'], [
         ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
@@ -165,7 +166,8 @@ export class ImageBuildPipeline extends Construct {
         ...(props.vpc ? [CHECK_BASE_IMAGES_REACHABLE] : []),
         ...(mirror ? pipIndexSecretCommands(mirror) : []),
         'IMAGE_TAG="${EXECUTION_ID}-${CODEBUILD_BUILD_NUMBER}"',
-        dockerBuildCommand(props.baseImageUri !== undefined, mirror !== undefined),
+        ...(props.baseImageCachePath !== undefined ? BASE_IMAGE_THROUGH_CACHE : []),
+        dockerBuildCommand(props.baseImageUri !== undefined || props.baseImageCachePath !== undefined, mirror !== undefined),
         'docker push "$CANDIDATE_REPOSITORY_URI:$IMAGE_TAG"',
         'IMAGE_DIGEST=$(aws ecr describe-images --repository-name "$CANDIDATE_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" --query \'imageDetails[0].imageDigest\' --output text)',
         'case "$IMAGE_DIGEST" in sha256:*) echo "Built $CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST" ;; *) echo "Build: no digest for $IMAGE_TAG in the candidate repository"; exit 1 ;; esac',
@@ -357,6 +359,16 @@ function validatePipelineProps(props: ImageBuildPipelineProps): void {
   }
   if (base !== undefined && (props.baseImageRepositories ?? []).length === 0) {
     throw new Error('ImageBuildPipeline: baseImageUri is set without baseImageRepositories; add the repository of the base image there, so that the build may log in and pull it');
+  }
+  if (props.baseImageCachePath !== undefined && base !== undefined) {
+    throw new Error('ImageBuildPipeline: baseImageUri and baseImageCachePath are both set; give baseImageUri to name the base image, or baseImageCachePath to build on the Dockerfile\'s own pinned ECR Public image through the cache');
+  }
+  if (props.baseImageCachePath !== undefined && !Token.isUnresolved(props.baseImageCachePath)
+    && !/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+[a-z0-9]$/.test(props.baseImageCachePath)) {
+    throw new Error(`ImageBuildPipeline: baseImageCachePath ${JSON.stringify(props.baseImageCachePath)} is not the registry path of a pull-through cache; write <account>.dkr.ecr.<region>.amazonaws.com/<cache prefix>, e.g. '333333333333.dkr.ecr.eu-central-1.amazonaws.com/vwml-ecr-public'`);
+  }
+  if (props.baseImageCachePath !== undefined && (props.baseImageRepositories ?? []).length === 0) {
+    throw new Error('ImageBuildPipeline: baseImageCachePath is set without baseImageRepositories; add the cached repository of the base image there, so that the build may log in and pull it');
   }
   if (!props.registry.repositoryNames.includes(props.repositoryName)) {
     throw new Error(

@@ -45,11 +45,21 @@ export interface ImageRegistryProps {
   readonly pullAccountIds?: string[];
 
   /**
+   * Admit, of the pull accounts, only these principals (IAM role ARNs, exact): the pull statement names
+   * the accounts and is conditioned on `aws:PrincipalArn`. Use it for a repository that belongs to one
+   * use case, whose images only that use case's roles may pull; the roles may be created after the
+   * repository (a condition, unlike a principal, does not need the role to exist). Every role must be of
+   * an account of `pullAccountIds`.
+   * @default - every principal of the pull accounts (within its own identity policy)
+   */
+  readonly pullPrincipalArns?: string[];
+
+  /**
    * Also let the SageMaker service principal pull, on behalf of the pull accounts only (the statement
    * is limited by `aws:SourceAccount` to `pullAccountIds`, against the confused deputy). SageMaker
    * pulls model and training images with the execution role, which the account statement covers; the
    * service-principal statement serves the SageMaker features that pull as the service.
-   * @default true (when pullAccountIds is not empty)
+   * @default true (when pullAccountIds is not empty and pullPrincipalArns is not given)
    */
   readonly allowSageMakerPull?: boolean;
 
@@ -156,14 +166,16 @@ export class ImageRegistry extends Construct {
       this.pushers.set(name, [...(props.pusherRoleArns ?? [])]);
 
       if (pullAccounts.length > 0) {
+        const pullPrincipals = props.pullPrincipalArns;
         repository.addToResourcePolicy(
           new iam.PolicyStatement({
-            sid: 'AllowPullByConsumerAccounts',
+            sid: pullPrincipals ? 'AllowPullByConsumerRoles' : 'AllowPullByConsumerAccounts',
             principals: pullAccounts.map((a) => new iam.AccountPrincipal(a)),
             actions: PULL_ACTIONS,
+            conditions: pullPrincipals ? { ArnEquals: { 'aws:PrincipalArn': [...pullPrincipals] } } : undefined,
           }),
         );
-        if (props.allowSageMakerPull ?? true) {
+        if (props.allowSageMakerPull ?? !pullPrincipals) {
           repository.addToResourcePolicy(
             new iam.PolicyStatement({
               sid: 'AllowPullBySageMakerForConsumerAccounts',
@@ -306,6 +318,19 @@ function validateRegistryProps(scope: Construct, props: ImageRegistryProps): voi
     seen.add(name);
   }
   validateAccountIds('ImageRegistry', 'pullAccountIds', props.pullAccountIds ?? []);
+  for (const [i, arn] of (props.pullPrincipalArns ?? []).entries()) {
+    if (Token.isUnresolved(arn)) continue;
+    const match = ROLE_ARN.exec(arn);
+    if (!match) {
+      throw new Error(`ImageRegistry: pullPrincipalArns[${i}] ${JSON.stringify(arn)} is not an IAM role ARN; write e.g. 'arn:aws:iam::111111111111:role/weld-gun-pm-endpoint'`);
+    }
+    if (!(props.pullAccountIds ?? []).includes(match[1])) {
+      throw new Error(`ImageRegistry: pullPrincipalArns[${i}] is a role of account ${match[1]}, which is not in pullAccountIds (${JSON.stringify(props.pullAccountIds ?? [])}); add the account to pullAccountIds`);
+    }
+  }
+  if (props.pullPrincipalArns !== undefined && props.pullPrincipalArns.length === 0) {
+    throw new Error('ImageRegistry: pullPrincipalArns is empty; name the roles that may pull, or leave it out to admit the pull accounts');
+  }
   for (const arn of props.pusherRoleArns ?? []) validateRoleArn(scope, 'pusherRoleArns', arn);
   if (props.untaggedImageExpiry !== undefined) {
     validateWholeNumber('ImageRegistry', 'untaggedImageExpiry (in days)', props.untaggedImageExpiry.toDays({ integral: false }), 1);

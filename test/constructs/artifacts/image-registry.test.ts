@@ -175,3 +175,29 @@ describe('ImageRegistry', () => {
     expect(() => registry(overrides as Partial<ImageRegistryProps>)).toThrow(message);
   });
 });
+
+describe('ImageRegistry: pullPrincipalArns (a repository of one use case)', () => {
+  const roles = [`arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-pipeline`, `arn:aws:iam::${DEV}:role/vwml-weld-gun-pm-dev-endpoint`];
+
+  test('the pull statement names the accounts and admits exactly these roles; no SageMaker service statement', () => {
+    const { stack } = registry({ pullAccountIds: [EXP, DEV], pullPrincipalArns: roles });
+    const t = Template.fromStack(stack);
+    const statements = repositoryNamed(t, 'mlops/training').Properties.RepositoryPolicyText.Statement;
+    expect(statements).toContainEqual({
+      Sid: 'AllowPullByConsumerRoles',
+      Effect: 'Allow',
+      Principal: { AWS: [root(EXP), root(DEV)] },
+      Action: PULL,
+      Condition: { ArnEquals: { 'aws:PrincipalArn': roles } },
+    });
+    expect(JSON.stringify(statements)).not.toContain('sagemaker.amazonaws.com');
+  });
+
+  test.each([
+    ['not a role ARN', ['arn:aws:iam::111111111111:user/alice'], /pullPrincipalArns\[0\] "arn:aws:iam::111111111111:user\/alice" is not an IAM role ARN/],
+    ['a role of an account that may not pull', [`arn:aws:iam::${PROD}:role/x`], /pullPrincipalArns\[0\] is a role of account 666666666666, which is not in pullAccountIds/],
+    ['empty', [], /pullPrincipalArns is empty/],
+  ])('%s is refused at synth, naming the field', (_, arns, message) => {
+    expect(() => registry({ pullAccountIds: [EXP, DEV], pullPrincipalArns: arns })).toThrow(message);
+  });
+});
