@@ -126,6 +126,7 @@ export interface PlaceholderValues {
   readonly keyArn: string;
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
+  readonly imageUri?: string;
 }
 
 const PLACEHOLDER = /\{\{ModelBuildPipeline\.([A-Za-z]*)\}\}/g;
@@ -139,6 +140,7 @@ export function substitutePlaceholders(json: any, values: PlaceholderValues): an
     [PipelinePlaceholder.ROLE_ARN]: values.roleArn,
     [PipelinePlaceholder.ARTIFACT_BUCKET_NAME]: values.bucketName,
     [PipelinePlaceholder.KMS_KEY_ARN]: values.keyArn,
+    ...(values.imageUri !== undefined ? { [PipelinePlaceholder.IMAGE_URI]: values.imageUri } : {}),
   };
   const lists: Record<string, string[]> = {
     [PipelinePlaceholder.SUBNET_IDS]: values.subnetIds,
@@ -150,6 +152,9 @@ export function substitutePlaceholders(json: any, values: PlaceholderValues): an
       if (scalar[match] !== undefined) return scalar[match];
       if (lists[match] !== undefined) {
         throw new Error(`the placeholder ${match} stands for a list of ids: write it as a whole element of a list (e.g. "Subnets": ["${match}"]), not inside ${JSON.stringify(s)}`);
+      }
+      if (match === PipelinePlaceholder.IMAGE_URI) {
+        throw new Error(`the definition uses ${match} but the pipeline has no imageUri; give ModelBuildPipeline an imageUri (e.g. the use case's image by digest) or write the image URI into the definition`);
       }
       throw new Error(`unknown placeholder ${match}; the placeholders are ${known.join(', ')}`);
     });

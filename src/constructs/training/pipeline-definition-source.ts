@@ -47,6 +47,11 @@ export class PipelinePlaceholder {
   public static readonly SUBNET_IDS = '{{ModelBuildPipeline.SubnetIds}}';
   /** Every security group id of the jobs (an element of a list; it expands to all of them). */
   public static readonly SECURITY_GROUP_IDS = '{{ModelBuildPipeline.SecurityGroupIds}}';
+  /**
+   * The image of the jobs and the model (the pipeline's `imageUri`, e.g. the use case's own image of the
+   * central registry by digest, which the training stack fills in at deployment).
+   */
+  public static readonly IMAGE_URI = '{{ModelBuildPipeline.ImageUri}}';
 
   private constructor() {}
 }

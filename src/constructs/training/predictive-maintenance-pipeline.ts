@@ -67,26 +67,35 @@ export interface PredictiveMaintenancePipelineProps {
   readonly outputPrefix?: string;
 
   /**
-   * The image of the processing jobs (preprocess, evaluate): Python and the versions of the ML
-   * code's `requirements.txt` (nothing is installed at run time: the jobs are network-isolated).
+   * The one image of every job and of the model, where no image of its own is given: the use case's
+   * image built from its `ml/Dockerfile` (Python and exactly `ml/requirements.txt`, the code in
+   * `/opt/ml/code`, `train` and `serve` entrypoints), e.g. `PipelinePlaceholder.IMAGE_URI` inside a
+   * `ModelBuildPipeline`, which fills in the image by digest.
    * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`); check
    * that its Python and library versions run the scripts
+   */
+  readonly imageUri?: string;
+
+  /**
+   * The image of the processing jobs (preprocess, evaluate): Python and the versions of the ML
+   * code's `requirements.txt` (nothing is installed at run time: the jobs are network-isolated).
+   * @default - `imageUri`
    */
   readonly processingImageUri?: string;
 
   /**
-   * The image of the training job. Script mode needs the SageMaker training toolkit in the image (as
-   * in AWS's framework images): it unpacks `sourcedir.tar.gz` and runs `train.py`.
-   * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`); check
-   * that its Python and library versions run the scripts
+   * The image of the training job. SageMaker runs it as `<image> train` with the hyperparameters in
+   * `/opt/ml/input/config/hyperparameters.json`: `sagemaker_program` names the script (`train.py`).
+   * AWS's framework images unpack `sourcedir.tar.gz` with the training toolkit; the use case's image
+   * runs the script from its own `/opt/ml/code`.
+   * @default - `imageUri`
    */
   readonly trainingImageUri?: string;
 
   /**
    * The inference image registered with the model. It serves `inference.py` from the model
    * artifact's `code/` with the SageMaker scikit-learn serving stack (as in AWS's framework images).
-   * @default - the AWS scikit-learn framework image of the region (`sklearnFrameworkVersion`); check
-   * that its Python and library versions load the model
+   * @default - `imageUri`
    */
   readonly inferenceImageUri?: string;
 
@@ -174,7 +183,9 @@ export class PredictiveMaintenancePipeline {
     const codePrefix = trimSlashes(props.codePrefix ?? 'code');
     const outputPrefix = trimSlashes(props.outputPrefix ?? 'runs');
     const needsFrameworkImage = !props.processingImageUri || !props.trainingImageUri || !props.inferenceImageUri;
-    const frameworkImage = needsFrameworkImage ? SageMakerFrameworkImage.sklearn(props.region, props.sklearnFrameworkVersion).imageUri : '';
+    const frameworkImage = needsFrameworkImage
+      ? props.imageUri ?? SageMakerFrameworkImage.sklearn(props.region, props.sklearnFrameworkVersion).imageUri
+      : '';
     const processingImage = props.processingImageUri ?? frameworkImage;
     const trainingImage = props.trainingImageUri ?? frameworkImage;
     const inferenceImage = props.inferenceImageUri ?? frameworkImage;
