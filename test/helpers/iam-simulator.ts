@@ -450,3 +450,13 @@ function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
+
+/**
+ * Managed policies attached by ARN from outside a template, as empty documents, for
+ * `TemplatePolicies.identityPolicies` (e.g. the platform's guardrail policy, whose statements only deny
+ * SageMaker calls outside the VPC or without encryption, which a test of other actions does not need).
+ * @param arns the managed policies' ARNs
+ */
+export function emptyManagedPolicies(...arns: string[]): Record<string, PolicyDocumentJson> {
+  return Object.fromEntries(arns.map((arn) => [arn, { Version: '2012-10-17', Statement: [] }]));
+}

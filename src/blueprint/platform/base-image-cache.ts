@@ -57,19 +57,30 @@ export class BaseImageCache extends Construct {
    * @param grantee the build project's role
    */
   public grantPullThrough(grantee: iam.IGrantable): iam.Grant {
-    const cached = this.repositoryArn(`${this.repositoryPrefix}/*`);
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage'], resourceArns: [cached] });
-    if (grant.principalStatement && grantee.grantPrincipal instanceof iam.Role) {
-      acknowledgeRules(grantee.grantPrincipal, {
-        [`AwsSolutions-IAM5[Resource::${cached}]`]:
-          'The pull-through cache creates one repository per upstream image below its own prefix on the first pull; the build may create and import only there.',
-      });
-    }
-    return grant;
+    return grantPullThroughCache(grantee, this.repositoryArn(`${this.repositoryPrefix}/*`));
   }
 
   private repositoryArn(name: string): string {
     const stack = Stack.of(this);
     return `arn:${partitionOf(stack.region)}:ecr:${stack.region}:${stack.account}:repository/${name}`;
   }
+}
+
+/**
+ * Lets a build pull through an ECR pull-through cache: the first pull of an image creates its repository
+ * below the cache's prefix and imports the upstream image (`ecr:CreateRepository`,
+ * `ecr:BatchImportUpstreamImage`); the pull rights on the cached repository come separately.
+ * @param grantee the build project's role
+ * @param cachedRepositoriesArn the ARN pattern of the cache's repositories, `arn:aws:ecr:<region>:<account>:repository/<prefix>/*`
+ * @internal
+ */
+export function grantPullThroughCache(grantee: iam.IGrantable, cachedRepositoriesArn: string): iam.Grant {
+  const grant = iam.Grant.addToPrincipal({ grantee, actions: ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage'], resourceArns: [cachedRepositoriesArn] });
+  if (grant.principalStatement && grantee.grantPrincipal instanceof iam.Role) {
+    acknowledgeRules(grantee.grantPrincipal, {
+      [`AwsSolutions-IAM5[Resource::${cachedRepositoriesArn}]`]:
+        'The pull-through cache creates one repository per upstream image below its own prefix on the first pull; the build may create and import only there.',
+    });
+  }
+  return grant;
 }

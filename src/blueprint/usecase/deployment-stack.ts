@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SMOKE_TEST_TAG_KEY } from './serving-stack';
+import { UseCaseImageBuild } from './usecase-image';
 import { SERVING_STAGES } from './usecase-names';
 import { UseCaseSourceProps } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
@@ -55,6 +56,11 @@ export class DeploymentStack extends UseCaseStack {
    * platform configures GitHub, else by this account (whose administrators grant `sts:AssumeRole` on it).
    */
   public readonly sourceWriterRole?: iam.IRole;
+  /**
+   * The use case's image: its repository in the central registry and the pipeline that builds it from
+   * the repository's `ml/` (the S3 object `ml.zip`, or the connection's repository).
+   */
+  public readonly image: UseCaseImageBuild;
 
   /**
    * @param scope the parent construct
@@ -78,6 +84,7 @@ export class DeploymentStack extends UseCaseStack {
 
     const src = props.source ?? {};
     let source: PipelineSource;
+    let imageSource: PipelineSource;
     if (src.connectionArn) {
       if (!src.owner || !src.repository) {
         throw new Error(`${this.stackName}: source.connectionArn is set but ${!src.owner ? 'source.owner' : 'source.repository'} is not; give the GitHub owner and repository of the use case`);
@@ -88,10 +95,12 @@ export class DeploymentStack extends UseCaseStack {
         repository: src.repository,
         branch: src.branch,
       });
+      imageSource = source;
     } else {
       const objectKey = src.objectKey ?? 'source.zip';
       this.sourceBucket = new SecureBucket(this, 'Source', { encryptionKey: this.key.key, bucketName: names.deploymentSourceBucketName });
       source = PipelineSource.fromS3(this.sourceBucket.bucket, objectKey);
+      imageSource = PipelineSource.fromS3(this.sourceBucket.bucket, names.imageSourceObjectKey);
       this.sourceWriterRole = this.createSourceWriter(this.sourceBucket, objectKey);
     }
 
@@ -109,6 +118,17 @@ export class DeploymentStack extends UseCaseStack {
           'an isolated VPC reaches no endpoint of another region, so npm ci and Resolve fail there; put RES and EXP in one region, or give the RES VPC a route to that region',
       );
     }
+    this.image = new UseCaseImageBuild(this, 'Image', {
+      names,
+      encryptionKey: this.key.key,
+      source: imageSource,
+      // a zip of ml/ is the build context itself; the repository holds it in ml/
+      buildContext: src.connectionArn ? 'ml' : '.',
+      vpc: network ? this.vpc : undefined,
+      permissionsBoundary: this.permissionsBoundary,
+    });
+    if (this.sourceWriterRole) this.grantImagePublishing(this.sourceWriterRole);
+
     const registered = config.useCase(names.useCase) !== undefined;
     this.pipeline = new ModelDeploymentPipeline(this, 'Pipeline', {
       pipelineName: `${names.base}-deploy`,
@@ -149,6 +169,33 @@ export class DeploymentStack extends UseCaseStack {
     if (registered) SERVING_STAGES.forEach((stage, i) => Tags.of(this.pipeline.deployRoles[i]).add(DEPLOYS_TO_TAG_KEY, stage));
     // the smoke-test roles in DEV, INT and PROD trust exactly these roles by ARN; the tag only labels them
     for (const role of this.pipeline.smokeTestRoles) Tags.of(role).add(SMOKE_TEST_TAG_KEY, names.base);
+  }
+
+  /**
+   * Lets the source writer (the use case's GitHub workflow) start an image build and read its result:
+   * put `ml.zip`, follow the image pipeline's execution of that object version, and read the promoted
+   * digests of the use case's repository (the training stack's `ImageDigest`).
+   */
+  private grantImagePublishing(role: iam.IRole): void {
+    const names = this.names;
+    // by name: the writer's policy names exactly this use case's pipeline and repository
+    const pipelineArn = `arn:${names.platform.partition(PlatformAccount.RES)}:codepipeline:${this.region}:${this.account}:${names.imageBuildPipelineName}`;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'WriteTheImageSource',
+      // GetObject: HeadObject reads the git tree hash of the last ml.zip (is a build needed?)
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resources: [this.sourceBucket!.bucket.arnForObjects(names.imageSourceObjectKey)],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'FollowTheImageBuild',
+      actions: ['codepipeline:ListPipelineExecutions', 'codepipeline:GetPipelineExecution', 'codepipeline:ListActionExecutions'],
+      resources: [pipelineArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadTheImageDigests',
+      actions: ['ecr:DescribeImages'],
+      resources: [names.imageRepositoryArn],
+    }));
   }
 
   /** The writer of the S3 source object: a role that may put exactly that object, encrypted with the stack's key. */

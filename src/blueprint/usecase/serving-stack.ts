@@ -99,10 +99,11 @@ export class ServingStack extends UseCaseStack {
     const exp = this.platform.account(PlatformAccount.EXP);
     const artifacts = s3.Bucket.fromBucketName(this, 'ModelArtifacts', names.artifactBucketName);
     const instanceType = EndpointInstanceType.of(settings.instanceType ?? 'ml.m5.large');
-    // the images a model version may reference: AWS's scikit-learn framework image of the region (the
-    // sample's default) and the central registry in RES
+    // the images a model version may reference: the use case's own image (RES, built from its
+    // ml/Dockerfile), AWS's scikit-learn framework image of the region and the platform's images in RES
     const res = this.platform.account(PlatformAccount.RES);
     const imageRepositoryArns = [
+      names.imageRepositoryArn,
       SageMakerFrameworkImage.sklearn(this.region).repositoryArn,
       ...this.platform.imageRepositories.map(
         (r) => `arn:${names.platform.partition(PlatformAccount.RES)}:ecr:${res.region}:${res.accountId}:repository/${names.platform.repositoryName(r)}`,

@@ -1,3 +1,4 @@
+import { CfnParameter } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { UseCaseStack } from './usecase-stack';
@@ -44,6 +45,11 @@ export class TrainingStack extends UseCaseStack {
   public readonly pipeline: ModelBuildPipeline;
   /** The model registry. */
   public readonly registry: ModelRegistry;
+  /**
+   * The stack parameter `ImageDigest`: the digest of the use case's image that the pipeline runs, when the
+   * definition uses `PipelinePlaceholder.IMAGE_URI` (the default definition does).
+   */
+  public readonly imageDigest?: CfnParameter;
 
   /**
    * @param scope the parent construct
@@ -93,7 +99,31 @@ export class TrainingStack extends UseCaseStack {
       description: `${names.base}: model artifacts and pipeline data`,
     });
 
-    const image = SageMakerFrameworkImage.sklearn(exp.region);
+    const definitionSource = props.pipelineDefinition ?? PipelineDefinitionSource.fromDefinition(
+      PredictiveMaintenancePipeline.definition({
+        pipelineName: names.pipelineName,
+        region: exp.region,
+        roleArn: PipelinePlaceholder.ROLE_ARN,
+        bucketName: PipelinePlaceholder.ARTIFACT_BUCKET_NAME,
+        kmsKeyArn: PipelinePlaceholder.KMS_KEY_ARN,
+        subnetIds: [PipelinePlaceholder.SUBNET_IDS],
+        securityGroupIds: [PipelinePlaceholder.SECURITY_GROUP_IDS],
+        modelPackageGroupName: names.modelPackageGroupName,
+        imageUri: PipelinePlaceholder.IMAGE_URI,
+      }),
+    );
+    // The use case's own image (RES, built from its ml/Dockerfile) by digest, where the definition asks for
+    // it: the digest is a stack parameter, which the use case's workflow resolves from the registry
+    const definitionJson = definitionSource._definitionJson();
+    if (definitionJson !== undefined && JSON.stringify(definitionJson).includes(PipelinePlaceholder.IMAGE_URI)) {
+      this.imageDigest = new CfnParameter(this, 'ImageDigest', {
+        type: 'String',
+        allowedPattern: '^sha256:[0-9a-f]{64}$',
+        constraintDescription: 'the digest of an image of the use case\'s repository, sha256:<64 hex digits> (aws ecr describe-images)',
+        description: `The digest of the use case's image in ${names.imageRepositoryUri} that the pipeline's jobs and the registered models run (sha256:...)`,
+      });
+    }
+    const imageUri = this.imageDigest ? `${names.imageRepositoryUri}@${this.imageDigest.valueAsString}` : undefined;
     const workload = createWorkloadSecurityGroup(this, 'JobSecurityGroup', {
       vpc: this.vpc,
       vpcCidr: exp.network!.cidr,
@@ -102,25 +132,17 @@ export class TrainingStack extends UseCaseStack {
 
     this.pipeline = new ModelBuildPipeline(this, 'BuildPipeline', {
       pipelineName: names.pipelineName,
-      definitionSource: props.pipelineDefinition ?? PipelineDefinitionSource.fromDefinition(
-        PredictiveMaintenancePipeline.definition({
-          pipelineName: names.pipelineName,
-          region: exp.region,
-          roleArn: PipelinePlaceholder.ROLE_ARN,
-          bucketName: PipelinePlaceholder.ARTIFACT_BUCKET_NAME,
-          kmsKeyArn: PipelinePlaceholder.KMS_KEY_ARN,
-          subnetIds: [PipelinePlaceholder.SUBNET_IDS],
-          securityGroupIds: [PipelinePlaceholder.SECURITY_GROUP_IDS],
-          modelPackageGroupName: names.modelPackageGroupName,
-        }),
-      ),
+      definitionSource,
+      executionRoleName: names.pipelineRoleName,
+      imageUri,
       permissionsBoundary: this.permissionsBoundary,
       guardrailPolicy: this.guardrailPolicy,
       encryptionKey: this.artifactKey.key,
       vpc: this.vpc,
       securityGroups: [workload],
       modelPackageGroupName: names.modelPackageGroupName,
-      imageRepositoryArns: [image.repositoryArn],
+      // the use case's image, and AWS's scikit-learn framework image for definitions that name it
+      imageRepositoryArns: [names.imageRepositoryArn, SageMakerFrameworkImage.sklearn(exp.region).repositoryArn],
       artifactBucketName: names.artifactBucketName,
     });
 

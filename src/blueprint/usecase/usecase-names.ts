@@ -98,6 +98,37 @@ export class UseCaseNames {
     return `${this.base}-build`;
   }
 
+  /** The execution role of the SageMaker pipeline and its jobs in EXP (fixed: the image repository names it). */
+  public get pipelineRoleName(): string {
+    return `${this.base}-pipeline`;
+  }
+
+  /** The use case's image repository in the central registry of RES, e.g. `vwml/usecase/weld-gun-pm`. */
+  public get imageRepositoryName(): string {
+    return this.platform.repositoryName(`usecase/${this.useCase}`);
+  }
+
+  /** The URI of the use case's image repository (without tag or digest). */
+  public get imageRepositoryUri(): string {
+    return this.platform.repositoryUri(`usecase/${this.useCase}`);
+  }
+
+  /** The ARN of the use case's image repository. */
+  public get imageRepositoryArn(): string {
+    const res = this.platform.config.account(PlatformAccount.RES);
+    return `arn:${this.platform.partition(PlatformAccount.RES)}:ecr:${res.region}:${res.accountId}:repository/${this.imageRepositoryName}`;
+  }
+
+  /** The image build pipeline of the use case in RES (CodePipeline). */
+  public get imageBuildPipelineName(): string {
+    return `${this.base}-image`;
+  }
+
+  /** The object of the deployment source bucket the image build starts from: the zip of the repository's `ml/`. */
+  public get imageSourceObjectKey(): string {
+    return 'ml.zip';
+  }
+
   /**
    * The endpoint of a stage.
    * @param stage DEV, INT or PROD

@@ -147,6 +147,9 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
             objectKey: resolved.source?.objectKey ?? 'source.zip',
             writerRoleArn: names.roleArn(PlatformAccount.RES, names.deploymentSourceWriterRoleName),
             region: platform.account(PlatformAccount.RES).region,
+            imageSourceObjectKey: names.imageSourceObjectKey,
+            imagePipelineName: names.imageBuildPipelineName,
+            imageRepositoryName: names.imageRepositoryName,
           },
       };
       addPullRequestWorkflow(this.github, props);

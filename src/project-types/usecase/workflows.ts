@@ -55,6 +55,12 @@ export interface DeploymentSourceUpload {
   readonly writerRoleArn: string;
   /** The region of RES. */
   readonly region: string;
+  /** The object key of the zip of `ml/`, which starts the use case's image build. */
+  readonly imageSourceObjectKey: string;
+  /** The image build pipeline in RES. */
+  readonly imagePipelineName: string;
+  /** The use case's image repository in RES. */
+  readonly imageRepositoryName: string;
 }
 
 function setup(nodeVersion: string, installCommand: string): JobStep[] {
@@ -131,7 +137,8 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
       name: 'Train in EXP: deploy the training stack, start the SageMaker pipeline (DEV, INT, PROD: the deployment pipeline in RES)',
       runsOn: ['ubuntu-latest'],
       permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
-      timeoutMinutes: 60,
+      // the image build in RES (build, scan, test, promote) can take most of an hour
+      timeoutMinutes: 120,
       env: {
         AWS_REGION: props.region,
         TRAINING_STACK: props.trainingStackPath,
@@ -150,9 +157,13 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
             'role-session-name': `github-${props.useCaseName}-train`.slice(0, 64),
           },
         },
+        ...(props.deploymentSource ? buildImage(props, props.deploymentSource) : []),
         {
           name: 'Deploy the training stack (EXP only)',
-          run: 'npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK"',
+          run: props.deploymentSource
+            ? 'npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK" --parameters "ImageDigest=${{ steps.image.outputs.digest }}"'
+            // with a CodeConnections source the image build starts on the push itself; the stack keeps the digest of its last deployment
+            : 'npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK"',
         },
         {
           name: 'Upload the ML code to the artifact bucket',
@@ -198,22 +209,87 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
 }
 
 /**
+ * The steps of `train` that give the training stack its image: from the EXP role into the source writer
+ * role of RES; when `ml/` differs from the last build (its git tree hash, kept as metadata of `ml.zip`), the
+ * zip of `ml/` to the image source object, whose new version starts the image build, then wait for that
+ * execution and take the digest it promoted; otherwise the newest image of the repository. Then back to
+ * the EXP role (OIDC again) for the deployment.
+ */
+function buildImage(props: UseCaseWorkflowProps, upload: DeploymentSourceUpload): JobStep[] {
+  return [
+    assumeSourceWriter(props.useCaseName, upload, 'image'),
+    {
+      id: 'image',
+      name: 'The use case\'s image: build ml/Dockerfile in RES when ml/ changed, and take its digest',
+      env: {
+        SOURCE_BUCKET: upload.bucketName,
+        IMAGE_SOURCE_KEY: upload.imageSourceObjectKey,
+        IMAGE_PIPELINE: upload.imagePipelineName,
+        IMAGE_REPOSITORY: upload.imageRepositoryName,
+      },
+      run: [
+        'TREE="$(git rev-parse HEAD:ml)"',
+        'BUILT="$(aws s3api head-object --bucket "$SOURCE_BUCKET" --key "$IMAGE_SOURCE_KEY" --query Metadata.treehash --output text 2>/dev/null || true)"',
+        'if [ "$TREE" != "$BUILT" ]; then',
+        '  git archive --format=zip --output ml.zip HEAD:ml',
+        '  VERSION="$(aws s3api put-object --bucket "$SOURCE_BUCKET" --key "$IMAGE_SOURCE_KEY" --body ml.zip --metadata "treehash=$TREE" --query VersionId --output text)"',
+        '  echo "ml/ changed ($TREE): the image build $IMAGE_PIPELINE starts from version $VERSION"',
+        '  EXECUTION=""',
+        '  for _ in $(seq 1 150); do',
+        '    sleep 20',
+        '    read -r EXECUTION STATUS <<< "$(aws codepipeline list-pipeline-executions --pipeline-name "$IMAGE_PIPELINE" --max-items 25 \\',
+        '      --query "pipelineExecutionSummaries[?sourceRevisions[?revisionId==\'$VERSION\']] | [0].[pipelineExecutionId,status]" --output text)"',
+        '    case "$STATUS" in',
+        '      Succeeded) break ;;',
+        '      Failed|Stopped|Stopping|Superseded|Cancelled) echo "::error::the image build $EXECUTION of $IMAGE_PIPELINE ended $STATUS; see CodePipeline in RES"; exit 1 ;;',
+        '    esac',
+        '  done',
+        '  if [ "${STATUS:-}" != Succeeded ]; then echo "::error::the image build of version $VERSION did not succeed within 50 minutes (last status: ${STATUS:-not started})"; exit 1; fi',
+        '  DIGEST="$(aws codepipeline list-action-executions --pipeline-name "$IMAGE_PIPELINE" --filter "pipelineExecutionId=$EXECUTION" \\',
+        '    --query "actionExecutionDetails[?stageName==\'Promote\'] | [0].output.outputVariables.IMAGE_DIGEST" --output text)"',
+        'else',
+        '  DIGEST="$(aws ecr describe-images --repository-name "$IMAGE_REPOSITORY" --filter tagStatus=TAGGED \\',
+        '    --query "sort_by(imageDetails, &imagePushedAt)[-1].imageDigest" --output text)"',
+        'fi',
+        'case "$DIGEST" in sha256:*) ;; *) echo "::error::no image digest of $IMAGE_REPOSITORY (got \\"$DIGEST\\"); push a change of ml/ to build one"; exit 1 ;; esac',
+        'echo "digest=$DIGEST" >> "$GITHUB_OUTPUT"',
+        'echo "The pipeline and the models run $IMAGE_REPOSITORY@$DIGEST (ml/ at $TREE)" >> "$GITHUB_STEP_SUMMARY"',
+      ].join('\n'),
+    },
+    {
+      name: 'Assume the GitHub deploy role in EXP again (OIDC)',
+      uses: 'aws-actions/configure-aws-credentials@v4',
+      with: {
+        'role-to-assume': props.roleArn,
+        'aws-region': props.region,
+        'role-session-name': `github-${props.useCaseName}-train`.slice(0, 64),
+      },
+    },
+  ];
+}
+
+/** From the EXP deploy role into the source writer role of RES (configure-aws-credentials, chained). */
+function assumeSourceWriter(useCaseName: string, upload: DeploymentSourceUpload, purpose: string): JobStep {
+  return {
+    name: `Assume the deployment source writer role in RES (chained from the EXP deploy role): ${purpose}`,
+    uses: 'aws-actions/configure-aws-credentials@v4',
+    with: {
+      'role-to-assume': upload.writerRoleArn,
+      'aws-region': upload.region,
+      'role-chaining': true,
+      'role-session-name': `github-${useCaseName}-${purpose}`.slice(0, 64),
+    },
+  };
+}
+
+/**
  * The last steps of `train` with an S3 deployment source: from the EXP deploy role into the source
  * writer role of RES, then the repository at this commit as a zip to the source object; its new version
  * starts the deployment pipeline (which deploys the latest approved model version with this code).
  */
 function uploadDeploymentSource(useCaseName: string, upload: DeploymentSourceUpload): JobStep[] {
   return [
-    {
-      name: 'Assume the deployment source writer role in RES (chained from the EXP deploy role)',
-      uses: 'aws-actions/configure-aws-credentials@v4',
-      with: {
-        'role-to-assume': upload.writerRoleArn,
-        'aws-region': upload.region,
-        'role-chaining': true,
-        'role-session-name': `github-${useCaseName}-source`.slice(0, 64),
-      },
-    },
+    assumeSourceWriter(useCaseName, upload, 'source'),
     {
       name: 'Upload the repository to the deployment pipeline\'s source (RES)',
       env: { DEPLOYMENT_SOURCE_BUCKET: upload.bucketName, DEPLOYMENT_SOURCE_KEY: upload.objectKey },

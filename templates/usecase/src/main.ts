@@ -37,6 +37,8 @@ export function addUseCase(app: App): MlopsUseCase {
       kmsKeyArn: PipelinePlaceholder.KMS_KEY_ARN,
       subnetIds: [PipelinePlaceholder.SUBNET_IDS],
       securityGroupIds: [PipelinePlaceholder.SECURITY_GROUP_IDS],
+      // the use case's image (built in RES from ml/Dockerfile) by the digest the train workflow deploys
+      imageUri: PipelinePlaceholder.IMAGE_URI,
     })),
   });
 }

@@ -28,6 +28,8 @@ export interface PipelineTarget {
   readonly subnetIds: string[];
   /** The security groups of the jobs. */
   readonly securityGroupIds: string[];
+  /** The image of every job and of the model: the use case's own, built from ml/Dockerfile. */
+  readonly imageUri: string;
 }
 
 /**
@@ -61,5 +63,8 @@ export function localPipelineDefinition(): PipelineDefinition {
     kmsKeyArn: 'arn:aws:kms:eu-central-1:000000000000:key/local',
     subnetIds: ['subnet-local'],
     securityGroupIds: ['sg-local'],
+    // the use case's image by a stand-in digest: locally, each step runs on this machine's Python with
+    // the contract of ml/Dockerfile (same Python minor, exactly ml/requirements.txt), which the run checks
+    imageUri: `${names.imageRepositoryUri}@sha256:${'0'.repeat(64)}`,
   });
 }

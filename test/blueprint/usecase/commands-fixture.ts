@@ -86,7 +86,9 @@ export function runAsync(commands: string[], cwd: string, env: Record<string, st
 
 /** The CodeBuild project of a pipeline stage's (first) action. */
 export function projectOfStage(template: any, stageName: string): any {
-  const pipeline = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline');
+  // the deployment pipeline, not the image build pipeline of the same stack
+  const pipeline = Object.values<any>(template.Resources)
+    .find((r) => r.Type === 'AWS::CodePipeline::Pipeline' && /-deploy$/.test(String(r.Properties.Name)));
   const stage = pipeline.Properties.Stages.find((st: any) => st.Name === stageName);
   return template.Resources[stage.Actions[0].Configuration.ProjectName.Ref];
 }
