@@ -158,13 +158,15 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
           },
         },
         ...(props.deploymentSource ? buildImage(props, props.deploymentSource) : []),
-        {
-          name: 'Deploy the training stack (EXP only)',
-          run: props.deploymentSource
-            ? 'npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK" --parameters "ImageDigest=${{ steps.image.outputs.digest }}"'
-            // with a CodeConnections source the image build starts on the push itself; the stack keeps the digest of its last deployment
-            : 'npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK"',
-        },
+        props.deploymentSource
+          ? {
+            name: 'Deploy the training stack (EXP only)',
+            // the digest through the environment: an expression in a run script would be code
+            env: { IMAGE_DIGEST: '${{ steps.image.outputs.digest }}' },
+            run: 'npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK" --parameters "ImageDigest=$IMAGE_DIGEST"',
+          }
+          // with a CodeConnections source the image build starts on the push itself; the stack keeps the digest of its last deployment
+          : { name: 'Deploy the training stack (EXP only)', run: 'npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK"' },
         {
           name: 'Upload the ML code to the artifact bucket',
           run: [

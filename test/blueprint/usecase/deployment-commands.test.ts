@@ -167,7 +167,9 @@ describe('the train workflow of a use-case repository', () => {
 
     const job = trainWorkflowJob(path.join(tmp, 'project'));
     const step = job.steps.find((s: any) => s.name === 'Deploy the training stack (EXP only)');
-    const r = runCommands([step.run], ws, job.env);
+    // the digest the image step wrote to its output, which the step gets through its environment
+    expect(step.env).toEqual({ IMAGE_DIGEST: '${{ steps.image.outputs.digest }}' });
+    const r = runCommands([step.run], ws, { ...job.env, IMAGE_DIGEST: `sha256:${'1'.repeat(64)}` });
     expect(r.output).not.toContain('No stacks match');
     expect(r.stderr).toContain('Need to perform AWS calls for account 222222222222, but no credentials have been configured');
     expect(r.status).not.toBe(0);

@@ -91,7 +91,8 @@ describe('train.yml: the use case\'s image before the training stack', () => {
     expect(again.with['role-to-assume']).toBe('arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github');
     expect(again.with['role-chaining']).toBeUndefined();
     const deploy = steps[at(/Deploy the training stack/)];
-    expect(deploy.run).toBe('npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK" --parameters "ImageDigest=${{ steps.image.outputs.digest }}"');
+    expect(deploy.env).toEqual({ IMAGE_DIGEST: '${{ steps.image.outputs.digest }}' });
+    expect(deploy.run).toBe('npx cdk deploy --app cdk.out --require-approval never --exclusively "$TRAINING_STACK" --parameters "ImageDigest=$IMAGE_DIGEST"');
     const order = [at(/OIDC\)$/), at(/: image$/), at(/^The use case's image/), at(/EXP again/), at(/Deploy the training stack/)];
     expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]))).toBe(true);
   });
