@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cleanUp, cli, project, Project, PYTHON, REPO_ROOT, sampleDefinition } from './helpers';
-import { LocalPipelineError, runLocalPipeline } from '../../../src/runtime/local-pipeline';
+import { checkParity, LocalPipelineError, runLocalPipeline } from '../../../src/runtime/local-pipeline';
 import { NO_PARITY_NOTICE } from '../../../src/runtime/local-pipeline/command';
 
 /** vermin: `$VERMIN`, or `<repo>/.venv/bin/vermin` (scripts/setup.sh installs requirements-dev.txt there). */
@@ -132,9 +132,24 @@ describe('a step on an AWS framework image', () => {
     const p = frameworkProject();
     const r = await run(p, PARITY, { PATH: '/usr/bin:/bin' });
     expect(r.code).toBe(1);
-    expect(problems(r.stderr).concat(r.stderr.replace(/^error: [^:]+: /, ''))).toContain(
-      `vermin is not installed (neither ${venvPython} -m vermin nor vermin on the PATH), and it finds the minimum Python of the code of step "Train", `
+    expect(r.stderr).toBe('error: the pipeline cannot run on this machine: '
+      + `vermin is not installed (neither ${venvPython} -m vermin nor vermin on the PATH), and it finds the minimum Python of the code of step "Train", `
       + 'which runs on a framework image: add vermin==1.9.2 to ml/requirements-dev.txt and install it (npx projen ml:install), or pip install vermin');
+  });
+
+  test('the use case template\'s own code (templates/usecase/ml/src) cannot run on scikit-learn 1.2-1 (Python 3.9)', () => {
+    const code = path.join(REPO_ROOT, 'templates', 'usecase', 'ml', 'src');
+    const found = checkParity({
+      dockerfile: path.join(REPO_ROOT, 'ml', 'Dockerfile'),
+      python: venvPython,
+      pythonVersion: version,
+      env: withVermin(),
+      steps: [{ name: 'Train', image: SKLEARN_1_2, code: [code] }],
+      shown: (f) => path.relative(REPO_ROOT, f),
+    });
+    expect(found).toEqual([expect.stringMatching(new RegExp(`^step "Train": image ${SKLEARN_1_2.replace(/[.]/g, '\\.')} has Python 3\\.9, `
+      + 'the code in templates/usecase/ml/src needs Python ≥3\\.1\\d \\(vermin: templates/usecase/ml/src/\\w+\\.py:\\d+: .+\\): '
+      + 'use the use case\'s image \\(ml/Dockerfile\\) or a framework image with Python ≥3\\.1\\d$'))]);
   });
 
   test('the framework lookup is injected: a Python new enough passes, an image it does not know is refused', async () => {
@@ -158,7 +173,7 @@ describe('a step on an AWS framework image', () => {
   });
 });
 
-test('without --dockerfile: the old behaviour with a one-line notice at the end of the summary; --requirements alone is refused', async () => {
+test('without --dockerfile: the old behaviour with a one-line notice in the summary; --requirements alone is refused', async () => {
   const p = parityProject(DOCKERFILE('python:3.0-slim'), 'numpy==0.0.1\n');
   const r = await cli(p.dir, ['pipeline', 'local', '--definition', 'pipeline-definition.json', '--code-dir', 'code', '--python', venvPython]);
   expect(r.code).toBe(0);
