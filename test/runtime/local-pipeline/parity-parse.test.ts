@@ -45,6 +45,8 @@ describe('Dockerfile', () => {
       .toEqual([{ requirementFiles: ['requirements.txt'], packages: ['xgboost==2.0.3', 'pandas>=2'] }, { requirementFiles: [], packages: ['.'] }]);
     expect(pipInstallsOf('/usr/local/bin/python3 -m pip install --upgrade pip; pip wheel numpy')).toEqual([{ requirementFiles: [], packages: ['pip'] }]);
     expect(pipInstallsOf('apt-get install -y curl')).toEqual([]);
+    expect(parseDockerfile('FROM python:3.11-slim\nRUN --mount=type=cache,target=/root/.cache/pip uv pip install --system -r requirements.txt\n').pipInstalls)
+      .toEqual([{ line: 2, requirementFiles: ['requirements.txt'], packages: [] }]);
   });
 
   test.each([

@@ -137,6 +137,18 @@ describe('a step on an AWS framework image', () => {
       + 'which runs on a framework image: add vermin==1.9.2 to ml/requirements-dev.txt and install it (npx projen ml:install), or pip install vermin');
   });
 
+  test('an image given as a pipeline parameter: its default (the own image) passes, --param with a framework image is checked', async () => {
+    const definition = sampleDefinition();
+    definition.Parameters.push({ Name: 'ImageUri', Type: 'String', DefaultValue: `111111111111.dkr.ecr.eu-central-1.amazonaws.com/mlops/weld-quality@${DIGEST}` });
+    definition.Steps.find((s: any) => s.Name === 'Train').Arguments.AlgorithmSpecification.TrainingImage = { Get: 'Parameters.ImageUri' };
+    const p = parityProject(DOCKERFILE(`python:${minor}-slim`), 'demo-pkg==1.2.3\n', definition);
+    fs.writeFileSync(path.join(p.dir, 'code', 'features.py'), 'def first(x: int | None) -> int | None:\n    return x\n');
+    expect((await run(p, PARITY, withVermin())).code).toBe(0);
+    const r = await run(p, [...PARITY, '--param', `ImageUri=${SKLEARN_1_2}`], withVermin());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`step "Train": image ${SKLEARN_1_2} has Python 3.9, the code in code needs Python ≥3.10`);
+  });
+
   test('the use case template\'s own code (templates/usecase/ml/src) cannot run on scikit-learn 1.2-1 (Python 3.9)', () => {
     const code = path.join(REPO_ROOT, 'templates', 'usecase', 'ml', 'src');
     const found = checkParity({
