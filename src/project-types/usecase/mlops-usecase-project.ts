@@ -239,6 +239,9 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
       `--registry ${LOCAL_DIR}/registry.json`,
       `--python ${venvPython}`,
       '--code-dir ml',
+      // parity with the use case's image: its base Python minor and exactly its requirements
+      '--dockerfile ml/Dockerfile',
+      '--requirements ml/requirements.txt',
       '--data-dir data',
       `--param InputDataUri=${RAW_DATA_DIR}`,
     ].join(' '), { receiveArgs: true });

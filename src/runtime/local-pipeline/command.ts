@@ -43,12 +43,29 @@ export const PIPELINE_LOCAL_COMMAND: CommandSpec = {
       repeatable: true,
       description: 'the script of a training step without a sagemaker_program hyperparameter (or instead of it)',
     },
+    {
+      name: 'dockerfile',
+      kind: 'string',
+      valueName: 'PATH',
+      description: 'the Dockerfile of the use case\'s image (ml/Dockerfile): before the run, its base Python minor and its pip installs must match this '
+        + 'interpreter and --requirements, and a step on an AWS framework image must have the Python its code needs (vermin) (default: not checked)',
+    },
+    {
+      name: 'requirements',
+      kind: 'string',
+      valueName: 'PATH',
+      description: 'the requirements file the image installs (ml/requirements.txt); the interpreter must have each pinned version (default: requirements.txt beside --dockerfile)',
+    },
   ],
   examples: [
     'mlops-blueprint pipeline local --definition pipeline-definition.json',
     'mlops-blueprint pipeline local --definition pipeline-definition.json --param F1Threshold=0.8 --param InputDataUri=data/welds.csv --json',
+    'mlops-blueprint pipeline local --definition pipeline-definition.json --python ml/.venv/bin/python --dockerfile ml/Dockerfile --requirements ml/requirements.txt',
   ],
 };
+
+/** The line of the summary of a run without --dockerfile. */
+export const NO_PARITY_NOTICE = '  images not compared with this machine: no --dockerfile (pass --dockerfile ml/Dockerfile --requirements ml/requirements.txt)';
 
 /** What `pipelineLocal` gets from cli.ts. */
 export interface PipelineLocalContext {
@@ -69,6 +86,11 @@ export async function pipelineLocal(ctx: PipelineLocalContext): Promise<number> 
   // a path (ml/.venv/bin/python) is relative to here, not to the step folders the scripts run in;
   // a bare name (python3) is looked up on the PATH
   const python = str('python') ?? (io.env.MLOPS_PYTHON || PIPELINE_LOCAL_DEFAULTS.python);
+  const dockerfile = str('dockerfile');
+  if (!dockerfile && str('requirements')) {
+    io.stderr('error: --requirements needs --dockerfile (the image that installs it)');
+    return INVALID;
+  }
   let summary: LocalRunSummary;
   try {
     summary = await runLocalPipeline({
@@ -84,6 +106,8 @@ export async function pipelineLocal(ctx: PipelineLocalContext): Promise<number> 
       env: io.env,
       now: io.now,
       onStep: ctx.quiet ? undefined : (e) => io.stderr(progressLine(e)),
+      dockerfile: dockerfile ? resolve(dockerfile) : undefined,
+      requirementsFile: str('requirements') ? resolve(str('requirements')!) : undefined,
     });
   } catch (e) {
     if (!(e instanceof LocalPipelineError)) throw e;
@@ -97,7 +121,10 @@ export async function pipelineLocal(ctx: PipelineLocalContext): Promise<number> 
     const error = failure ? { error: { code: 'PIPELINE_FAILED', message: failureMessage(summary), exitCode: PIPELINE_FAILED_EXIT_CODE } } : {};
     io.stdout(JSON.stringify({ ...summary, ...error }, undefined, 2));
   } else {
-    for (const line of summaryLines(summary, shown)) io.stdout(line);
+    const lines = summaryLines(summary, shown);
+    // before the last line (where the steps and the summary are)
+    if (!dockerfile) lines.splice(lines.length - 1, 0, NO_PARITY_NOTICE);
+    for (const line of lines) io.stdout(line);
   }
   if (!failure) return OK;
   io.stderr(`error: ${failureMessage(summary)}`);

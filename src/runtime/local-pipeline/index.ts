@@ -8,3 +8,6 @@ export { readRegistry, MODEL_APPROVAL_STATUSES } from './registry-file';
 export type { LocalRegistryEntry } from './registry-file';
 export { packTarGz } from './tar';
 export { PIPELINE_LOCAL_COMMAND, PIPELINE_FAILED_EXIT_CODE, pipelineLocal, progressLine } from './command';
+export { checkParity } from './parity/parity';
+export type { ParityOptions, ParityStep } from './parity/parity';
+export type { FrameworkImagePython } from './parity/framework';

@@ -15,6 +15,8 @@ import {
 } from './definition';
 import { LocalPipelineError, StepFailure } from './errors';
 import { copyInto, isInside, mapContainerPath, NOT_CODE, rewriteOptMl, runProcess, tail, writeFileAtomic } from './files';
+import { FrameworkImagePython } from './parity/framework';
+import { checkParity, ParityStep } from './parity/parity';
 import { LocalRegistryContainer, LocalRegistryEntry, MODEL_APPROVAL_STATUSES, register } from './registry-file';
 import { packTarGz } from './tar';
 import { Resolver, StepRecord } from './values';
@@ -54,6 +56,15 @@ export interface LocalRunOptions {
   readonly executionId?: string;
   /** Called when a step ends (or is skipped). */
   readonly onStep?: (event: StepEvent) => void;
+  /**
+   * The Dockerfile of the use case's image: when given, the images of the steps are checked against
+   * this machine before the run (parity/parity.ts). @default - not checked
+   */
+  readonly dockerfile?: string;
+  /** The requirements file the image installs. @default - requirements.txt beside the Dockerfile */
+  readonly requirementsFile?: string;
+  /** The Python minor version of an AWS framework image. @default - the scikit-learn images only */
+  readonly frameworkImagePython?: FrameworkImagePython;
 }
 
 /** The status of a step in a run. */
@@ -320,7 +331,43 @@ class LocalRun {
         }
       }
     }
+    if (this.o.dockerfile && this.pythonVersion !== null) {
+      problems.push(...checkParity({
+        dockerfile: this.o.dockerfile,
+        requirementsFile: this.o.requirementsFile,
+        python: this.o.python,
+        pythonVersion: this.pythonVersion,
+        env: this.o.env,
+        steps: jobs.map((s) => this.parityStep(s)),
+        frameworkImagePython: this.o.frameworkImagePython,
+        shown: (p) => this.shown(p),
+      }));
+    }
     if (problems.length > 0) throw new LocalPipelineError('ENVIRONMENT', 'the pipeline cannot run on this machine', problems);
+  }
+
+  /** A job step's image (resolved when it can be before the run) and code, for the parity check. */
+  private parityStep(s: PlannedStep): ParityStep {
+    const raw = s.type === 'Processing' ? obj(s.args.AppSpecification).ImageUri : obj(s.args.AlgorithmSpecification).TrainingImage;
+    let image: string | undefined;
+    try {
+      const resolved = raw === undefined ? undefined : this.resolver.resolve(raw, `step "${s.name}"`);
+      image = typeof resolved === 'string' ? resolved : undefined;
+    } catch {
+      image = undefined;
+    }
+    const code: string[] = [];
+    if (s.type === 'Processing') {
+      for (const uri of this.codeInputs(s)) {
+        const found = this.findCode(uri).path;
+        if (found) code.push(found);
+      }
+    } else {
+      const program = this.trainingProgram(s);
+      const found = program === undefined ? undefined : this.codeFile(program);
+      if (found) code.push(found.dir);
+    }
+    return { name: s.name, image, code };
   }
 
   /** Creates the working directory, or checks that it is ours, and removes what earlier runs left of each step. */

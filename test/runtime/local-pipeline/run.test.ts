@@ -359,7 +359,7 @@ test('the working directory must belong to pipeline local; each run replaces the
 
 test('the help of the command lists every option; --definition is required (exit 1)', async () => {
   const usage = 'mlops-blueprint pipeline local --definition FILE [--workdir DIR] [--param NAME=VALUE ...] [--python PATH] [--code-dir DIR] '
-    + '[--data-dir DIR] [--registry FILE] [--entry-point STEP=SCRIPT ...]';
+    + '[--data-dir DIR] [--registry FILE] [--entry-point STEP=SCRIPT ...] [--dockerfile PATH] [--requirements PATH]';
   const help = await cli(process.cwd(), ['pipeline', 'local', '--help']);
   expect(help.code).toBe(0);
   expect(help.stdout).toContain(`Usage: ${usage}`);
