@@ -1,7 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import {
-  FRAMEWORK_IMAGE_REGISTRIES, FRAMEWORK_IMAGES, FRAMEWORK_IMAGES_SDK, FrameworkImageScopeData, FrameworkImageVersionData,
-} from './framework-images.generated';
+import { frameworkImageTag } from './framework-image-python';
+import { FRAMEWORK_IMAGE_REGISTRIES, FRAMEWORK_IMAGES, FRAMEWORK_IMAGES_SDK, FrameworkImageScopeData } from './framework-images.generated';
 import { partitionOfRegion } from '../core/iam-findings';
 
 /** An AWS framework whose SageMaker images `ModelImage.fromFramework` knows. */
@@ -73,14 +72,6 @@ function ecrDomain(region: string): string {
 
 function list(values: readonly string[]): string {
   return values.length ? values.join(', ') : '(none)';
-}
-
-/** The image tag as the SDK's `image_uris.retrieve` builds it (`_format_tag`, the Hugging Face prefix). */
-function tagOf(framework: string, requestedVersion: string, resolvedVersion: string, entry: FrameworkImageVersionData,
-  processor: string | undefined, pyToken: string): string {
-  const prefix = framework === Framework.HUGGINGFACE ? `${entry.b}-transformers${resolvedVersion}` : requestedVersion;
-  const containerVersion = processor ? entry.p[processor] : '';
-  return [prefix, processor, pyToken, containerVersion].filter((x) => x).join('-');
 }
 
 function minorKey(minor: string): number {
@@ -163,7 +154,7 @@ export class ModelImage {
     if (!account) {
       throw new Error(`${where}: region ${JSON.stringify(region)} has no ${label} image; use one of ${list(Object.keys(registries))}`);
     }
-    const tag = tagOf(framework, options.version, resolved, entry, processor, pyToken);
+    const tag = frameworkImageTag(framework, options.version, resolved, entry, processor, pyToken);
     return new ModelImage({
       region,
       account,
@@ -257,56 +248,4 @@ export class ModelImage {
     const partition = props.partition ?? partitionOfRegion(props.region, 'aws');
     this.repositoryArn = `arn:${partition}:ecr:${props.region}:${props.account}:repository/${props.repositoryName}`;
   }
-}
-
-interface CatalogueImage {
-  readonly python: string;
-  readonly registries: { readonly [region: string]: string };
-}
-
-let catalogueIndex: Map<string, CatalogueImage> | undefined;
-
-/** `<repository>:<tag>` of every image of the catalogue (every version and alias, processor, Python). */
-function catalogue(): Map<string, CatalogueImage> {
-  if (catalogueIndex) return catalogueIndex;
-  const index = new Map<string, CatalogueImage>();
-  for (const [framework, byScope] of Object.entries(FRAMEWORK_IMAGES)) {
-    for (const data of Object.values(byScope)) {
-      const names: Array<[string, string]> = [
-        ...Object.keys(data.versions).map((v): [string, string] => [v, v]),
-        ...Object.entries(data.aliases),
-      ];
-      for (const [requested, resolved] of names) {
-        const entry = data.versions[resolved];
-        const processors = Object.keys(entry.p);
-        for (const processor of processors.length ? processors : [undefined]) {
-          for (const [pyToken, python] of Object.entries(entry.y)) {
-            const key = `${entry.r}:${tagOf(framework, requested, resolved, entry, processor, pyToken)}`;
-            index.set(key, { python, registries: FRAMEWORK_IMAGE_REGISTRIES[entry.a] });
-          }
-        }
-      }
-    }
-  }
-  catalogueIndex = index;
-  return index;
-}
-
-const IMAGE_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+):([^:@/]+)$/;
-
-/**
- * The Python minor version (e.g. `3.9`) of an AWS framework image of the catalogue, recognised by its
- * URI (any region and registry account the SDK lists for it); undefined for any other image (an image
- * by digest, another registry or repository, an unknown tag) and where the Python is not known.
- *
- * The local pipeline runner uses it to refuse a framework image whose Python is older than the code needs.
- * @internal
- */
-export function frameworkImagePython(imageUri: string): string | undefined {
-  const m = IMAGE_URI.exec(imageUri);
-  if (!m) return undefined;
-  const [, account, region, repository, tag] = m;
-  const image = catalogue().get(`${repository}:${tag}`);
-  if (!image || image.registries[region] !== account) return undefined;
-  return image.python || undefined;
 }

@@ -1,6 +1,6 @@
 import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Framework, FrameworkImageOptions, ImageScope, ModelImage, Processor, SageMakerFrameworkImage } from '../../../src/constructs/training';
-import { frameworkImagePython } from '../../../src/constructs/training/model-image';
+import { frameworkImagePython } from '../../../src/constructs/training/framework-image-python';
 
 // The expected URIs are what the SageMaker Python SDK returns, from a venv with sagemaker-core==2.27.0
 // (the pin of requirements-golden.txt):
