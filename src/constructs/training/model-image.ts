@@ -15,7 +15,8 @@ export enum Framework {
   TENSORFLOW = 'tensorflow',
   /**
    * Hugging Face Deep Learning Containers on PyTorch (`huggingface-pytorch-training`,
-   * `huggingface-pytorch-inference`); the version is the transformers version.
+   * `huggingface-pytorch-inference`); the version is the transformers version, the PyTorch version
+   * the newest the SDK lists for it (the TensorFlow-based images are not in the catalogue).
    */
   HUGGINGFACE = 'huggingface',
 }
