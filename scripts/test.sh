@@ -41,6 +41,9 @@ npx ts-node --transpile-only --project tsconfig.dev.json test/tenancy/suite.ts
 log "python tests against the wheel in a fresh venv (includes the TS/Python parity of the reference app)"
 bash scripts/python-test.sh
 
+log "the framework image catalogue is what the pinned SageMaker SDK (sagemaker-core) lists"
+bash scripts/framework-images/check.sh
+
 log "checkov over every template of the platform and the sample use case with every extension"
 bash scripts/checkov.sh
 

@@ -3,7 +3,8 @@
  * installs), image tags, requirements files and versions, vermin's parsable output.
  */
 import { parseDockerfile, pipInstallsOf, pythonOfImage } from '../../../src/runtime/local-pipeline/parity/dockerfile';
-import { builtInFrameworkImagePython, looksLikeFrameworkImage } from '../../../src/runtime/local-pipeline/parity/framework';
+import { frameworkImagePython } from '../../../src/constructs/training/framework-image-python';
+import { looksLikeFrameworkImage } from '../../../src/runtime/local-pipeline/parity/framework';
 import { compareInstalled, normalizeName, parseRequirements, sameVersion } from '../../../src/runtime/local-pipeline/parity/requirements';
 import { parseVerminOutput, versionLess } from '../../../src/runtime/local-pipeline/parity/vermin';
 
@@ -64,10 +65,10 @@ describe('Dockerfile', () => {
 });
 
 describe('framework images', () => {
-  test('the built-in lookup knows scikit-learn 1.2-1; AWS-looking names are framework images', () => {
+  test('the default lookup (the catalogue) knows scikit-learn 1.2-1 and PyTorch; AWS-looking names are framework images', () => {
     const sklearn = '492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';
-    expect(builtInFrameworkImagePython(sklearn)).toBe('3.9');
-    expect(builtInFrameworkImagePython(sklearn.replace('1.2-1', '0.23-1'))).toBeUndefined();
+    expect(frameworkImagePython(sklearn)).toBe('3.9');
+    expect(frameworkImagePython(`111111111111.dkr.ecr.eu-central-1.amazonaws.com/mlops/weld-quality@${DIGEST}`)).toBeUndefined();
     expect(looksLikeFrameworkImage(sklearn)).toBe(true);
     expect(looksLikeFrameworkImage('763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-cpu-py311-ubuntu20.04-sagemaker')).toBe(true);
     expect(looksLikeFrameworkImage(`111111111111.dkr.ecr.eu-central-1.amazonaws.com/mlops/weld-quality@${DIGEST}`)).toBe(false);

@@ -6,18 +6,6 @@
 /** The Python minor version of a framework image, or undefined when the image is not one it knows. */
 export type FrameworkImagePython = (imageUri: string) => string | undefined;
 
-/** The Python of the scikit-learn framework versions, as the SageMaker Python SDK's `sklearn.json` lists them. */
-const SKLEARN_PYTHON: Readonly<Record<string, string>> = { '1.2-1': '3.9' };
-
-/**
- * The default lookup: the scikit-learn framework images only. The framework image catalogue of
- * `src/constructs/training` (`frameworkImagePython`) is passed instead where the CLI is wired.
- */
-export function builtInFrameworkImagePython(imageUri: string): string | undefined {
-  const m = imageUri.split('@')[0].match(/\/sagemaker-scikit-learn:([^:/]+?)-cpu-py3$/);
-  return m ? SKLEARN_PYTHON[m[1]] : undefined;
-}
-
 /**
  * Whether an image looks like an AWS framework image: in an ECR registry, a repository named as AWS
  * names them (`sagemaker-*`, `pytorch-*`, `tensorflow-*`, `huggingface-*`, ...) or a tag that names

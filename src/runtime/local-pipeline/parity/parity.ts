@@ -10,7 +10,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDockerfile, pythonOfImage } from './dockerfile';
-import { builtInFrameworkImagePython, FrameworkImagePython, looksLikeFrameworkImage } from './framework';
+import { FrameworkImagePython, looksLikeFrameworkImage } from './framework';
+import { frameworkImagePython } from '../../../constructs/training/framework-image-python';
 import { compareInstalled, INSTALLED_DISTRIBUTIONS_SCRIPT, parseRequirements } from './requirements';
 import { runVermin, VerminFile, versionLess } from './vermin';
 import { NOT_CODE } from '../files';
@@ -34,7 +35,7 @@ export interface ParityOptions {
   readonly pythonVersion: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly steps: readonly ParityStep[];
-  /** @default - the scikit-learn images only (builtInFrameworkImagePython) */
+  /** @default - the framework image catalogue generated from the SageMaker Python SDK (frameworkImagePython) */
   readonly frameworkImagePython?: FrameworkImagePython;
   /** How a path is shown in messages. */
   readonly shown: (p: string) => string;
@@ -42,7 +43,7 @@ export interface ParityOptions {
 
 /** The problems; empty when the images can run the code as it runs here. */
 export function checkParity(o: ParityOptions): string[] {
-  const lookup = o.frameworkImagePython ?? builtInFrameworkImagePython;
+  const lookup = o.frameworkImagePython ?? frameworkImagePython;
   const isFramework = (image: string) => lookup(image) !== undefined || looksLikeFrameworkImage(image);
   const framework = o.steps.filter((s) => s.image !== undefined && isFramework(s.image));
   const own = o.steps.filter((s) => !framework.includes(s));
