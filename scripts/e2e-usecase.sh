@@ -145,6 +145,40 @@ local_pipeline() {
 }
 check "npx projen pipeline:local (trains on synthetic data; evaluation.json F1 >= the threshold; version registered)" local_pipeline
 
+# pipeline:local refuses what the cloud would not run: the image of every step is the use case's own,
+# by digest; a Dockerfile on another Python minor, a package installed beside ml/requirements.txt, and
+# AWS's scikit-learn 1.2-1 framework image (Python 3.9) for this code each fail it, naming both sides
+refuse_pipeline_local() { # WHAT PATTERN...: pipeline:local must fail, its output holding each pattern
+  local what="$1"; shift
+  if npx projen pipeline:local > "$LOGS/parity.out" 2>&1; then echo "pipeline:local passed with $what"; return 1; fi
+  for p in "$@"; do
+    grep -qF -- "$p" "$LOGS/parity.out" || { echo "pipeline:local with $what: no \"$p\" in its output:"; tail -20 "$LOGS/parity.out"; return 1; }
+  done
+  echo "refused $what: $(grep -F -- "$1" "$LOGS/parity.out" | head -1)"
+}
+parity_guards() {
+  node -e '
+    const d = JSON.parse(require("fs").readFileSync(".mlops-local/pipeline.json", "utf-8"));
+    const images = JSON.stringify(d).match(/"(ImageUri|TrainingImage|Image)":"[^"]*"/g) || [];
+    const own = /\/vwml\/usecase\/[a-z0-9-]+@sha256:[0-9a-f]{64}"$/;
+    if (images.length < 4 || !images.every((i) => own.test(i))) throw new Error(`the steps do not all run the use case image: ${images.join(", ")}`);
+    console.log(`${images.length} images in the definition, each the use case image by digest`);
+  ' || return 1
+  grep -l '"ImageDigest"' cdk.out/*.template.json | grep -qi training || { echo "the training template has no ImageDigest parameter"; return 1; }
+  cp ml/Dockerfile "$LOGS/Dockerfile.orig" && cp src/pipeline.ts "$LOGS/pipeline.ts.orig"
+  sed -i 's#python:3\.11-slim@#python:3.12-slim@#' ml/Dockerfile
+  refuse_pipeline_local "a Dockerfile on Python 3.12" "builds on Python 3.12" "the local run uses Python 3.11" || return 1
+  cp "$LOGS/Dockerfile.orig" ml/Dockerfile
+  echo 'RUN python3 -m pip install --no-cache-dir xgboost==2.1.4' >> ml/Dockerfile
+  refuse_pipeline_local "a package installed beside ml/requirements.txt" "installs xgboost==2.1.4 beside ml/requirements.txt" || return 1
+  cp "$LOGS/Dockerfile.orig" ml/Dockerfile
+  sed -i "s#imageUri: \`\${names.imageRepositoryUri}@sha256:\${'0'.repeat(64)}\`,#imageUri: '492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3',#" src/pipeline.ts
+  grep -q "sagemaker-scikit-learn:1.2-1-cpu-py3" src/pipeline.ts || { echo "could not set the framework image in src/pipeline.ts"; return 1; }
+  refuse_pipeline_local "AWS's scikit-learn 1.2-1 image" "has Python 3.9, the code in ml" "needs Python" || return 1
+  cp "$LOGS/pipeline.ts.orig" src/pipeline.ts
+}
+check "pipeline:local: every step runs the use case image by digest; another Python minor, a package beside requirements.txt, the scikit-learn 1.2-1 image (Python 3.9) are refused" parity_guards
+
 ACTIONLINT_BIN="${ACTIONLINT:-$(command -v actionlint || true)}"
 # scripts/setup.sh installs it here
 [ -z "$ACTIONLINT_BIN" ] && [ -x "$ROOT/.tmp/gobin/actionlint" ] && ACTIONLINT_BIN="$ROOT/.tmp/gobin/actionlint"

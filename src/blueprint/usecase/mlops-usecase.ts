@@ -4,8 +4,9 @@ import { DeploymentStack } from './deployment-stack';
 import { ServingStack } from './serving-stack';
 import { TrainingStack } from './training-stack';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
-import { ModelFamily, MlopsUseCaseProps, UseCaseStageSettings } from './usecase-props';
+import { MlopsUseCaseProps, UseCaseStageSettings } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
+import { ModelImage } from '../../constructs/training';
 import { PlatformAccount } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
 
@@ -34,8 +35,8 @@ export class MlopsUseCase extends Construct {
   public readonly names: UseCaseNames;
   /** The use case's entry of `useCases` in the platform configuration (undefined when not onboarded). */
   public readonly registryEntry?: UseCaseConfig;
-  /** The model family. */
-  public readonly modelFamily: ModelFamily;
+  /** The image given in the props, if any (else the use case's own image by the training stack's `ImageDigest`). */
+  public readonly image?: ModelImage;
   /** The training stack (EXP). */
   public readonly training: TrainingStack;
   /** The deployment stack (RES). */
@@ -65,9 +66,9 @@ export class MlopsUseCase extends Construct {
       Annotations.of(this).addWarningV2('@vw/mlops-blueprint:useCaseNotOnboarded',
         `${props.useCaseName} is not in useCases of the platform configuration: it is not isolated from other use cases (its stacks deploy with the account-wide CDK bootstrap roles); add it to useCases`);
     }
-    this.modelFamily = props.modelFamily ?? ModelFamily.SKLEARN;
+    this.image = props.image;
     const base = { platform: props.platform, useCaseName: props.useCaseName };
-    this.training = new TrainingStack(this, 'Training', { ...base, pipelineDefinition: props.pipelineDefinition });
+    this.training = new TrainingStack(this, 'Training', { ...base, pipelineDefinition: props.pipelineDefinition, image: props.image });
     this.deployment = new DeploymentStack(this, 'Deployment', { ...base, source: props.source });
     const settings: Record<string, UseCaseStageSettings | undefined> = { dev: props.dev, int: props.int, prod: props.prod };
     const serving = SERVING_STAGES.map(
@@ -77,6 +78,7 @@ export class MlopsUseCase extends Construct {
           stage,
           settings: settings[stage],
           pinnedModelPackageArn: props.pinnedModelPackageArn,
+          image: props.image,
         }),
     );
     [this.dev, this.int, this.prod] = serving;

@@ -10,7 +10,7 @@ import { acknowledgeRules } from '../../constructs/core/acknowledge';
 import { EndpointInstanceType, EndpointModelSource, RealtimeEndpoint } from '../../constructs/deployment';
 import { BatchInference, InferenceApi } from '../../constructs/inference';
 import { ModelMonitor, ModelQualityProblemType } from '../../constructs/monitoring';
-import { SageMakerFrameworkImage } from '../../constructs/training';
+import { ModelImage, SageMakerFrameworkImage } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { scopedStackSynthesizer } from '../onboarding/scoped-deploy-roles';
 
@@ -40,6 +40,11 @@ export interface ServingStackProps {
    * @default - the context value `pinnedModelPackageArn`, else the CloudFormation parameter `ModelPackageArn`
    */
   readonly pinnedModelPackageArn?: string;
+  /**
+   * An image the model versions may name besides the use case's own (`MlopsUseCaseProps.image`).
+   * @default - the use case's own image, AWS's scikit-learn framework image and the platform's images
+   */
+  readonly image?: ModelImage;
 }
 
 /**
@@ -108,7 +113,8 @@ export class ServingStack extends UseCaseStack {
       ...this.platform.imageRepositories.map(
         (r) => `arn:${names.platform.partition(PlatformAccount.RES)}:ecr:${res.region}:${res.accountId}:repository/${names.platform.repositoryName(r)}`,
       ),
-    ];
+      ...(props.image ? [props.image.repositoryArn] : []),
+    ].filter((arn, i, all) => all.indexOf(arn) === i);
     this.endpoint = new RealtimeEndpoint(this, 'Endpoint', {
       endpointName: names.endpointName(props.stage),
       modelSource: EndpointModelSource.fromModelPackageArn(this.modelPackageArn),

@@ -10,6 +10,7 @@ import {
   PipelineDefinitionSource,
   PipelinePlaceholder,
   PredictiveMaintenancePipeline,
+  ModelImage,
   SageMakerFrameworkImage,
 } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
@@ -28,6 +29,11 @@ export interface TrainingStackProps {
    * @default - the predictive-maintenance sample pipeline (`PredictiveMaintenancePipeline`)
    */
   readonly pipelineDefinition?: PipelineDefinitionSource;
+  /**
+   * The image that fills in `PipelinePlaceholder.IMAGE_URI`.
+   * @default - the use case's own image by the digest of the `ImageDigest` parameter
+   */
+  readonly image?: ModelImage;
 }
 
 /**
@@ -115,7 +121,7 @@ export class TrainingStack extends UseCaseStack {
     // The use case's own image (RES, built from its ml/Dockerfile) by digest, where the definition asks for
     // it: the digest is a stack parameter, which the use case's workflow resolves from the registry
     const definitionJson = definitionSource._definitionJson();
-    if (definitionJson !== undefined && JSON.stringify(definitionJson).includes(PipelinePlaceholder.IMAGE_URI)) {
+    if (!props.image && definitionJson !== undefined && JSON.stringify(definitionJson).includes(PipelinePlaceholder.IMAGE_URI)) {
       this.imageDigest = new CfnParameter(this, 'ImageDigest', {
         type: 'String',
         allowedPattern: '^sha256:[0-9a-f]{64}$',
@@ -123,7 +129,7 @@ export class TrainingStack extends UseCaseStack {
         description: `The digest of the use case's image in ${names.imageRepositoryUri} that the pipeline's jobs and the registered models run (sha256:...)`,
       });
     }
-    const imageUri = this.imageDigest ? `${names.imageRepositoryUri}@${this.imageDigest.valueAsString}` : undefined;
+    const imageUri = props.image?.imageUri ?? (this.imageDigest ? `${names.imageRepositoryUri}@${this.imageDigest.valueAsString}` : undefined);
     const workload = createWorkloadSecurityGroup(this, 'JobSecurityGroup', {
       vpc: this.vpc,
       vpcCidr: exp.network!.cidr,
@@ -142,7 +148,11 @@ export class TrainingStack extends UseCaseStack {
       securityGroups: [workload],
       modelPackageGroupName: names.modelPackageGroupName,
       // the use case's image, and AWS's scikit-learn framework image for definitions that name it
-      imageRepositoryArns: [names.imageRepositoryArn, SageMakerFrameworkImage.sklearn(exp.region).repositoryArn],
+      imageRepositoryArns: [
+        names.imageRepositoryArn,
+        SageMakerFrameworkImage.sklearn(exp.region).repositoryArn,
+        ...(props.image ? [props.image.repositoryArn] : []),
+      ].filter((arn, i, all) => all.indexOf(arn) === i),
       artifactBucketName: names.artifactBucketName,
     });
 

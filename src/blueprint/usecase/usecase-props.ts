@@ -1,13 +1,5 @@
-import { PipelineDefinitionSource } from '../../constructs/training';
+import { ModelImage, PipelineDefinitionSource } from '../../constructs/training';
 import { PlatformConfig } from '../config/platform-config';
-
-/**
- * The model family of a use case: which framework images its pipeline and endpoint use.
- */
-export enum ModelFamily {
-  /** scikit-learn (the predictive-maintenance sample) */
-  SKLEARN = 'sklearn',
-}
 
 /**
  * Where the deployment pipeline in RES gets the use case's repository from.
@@ -130,10 +122,15 @@ export interface MlopsUseCaseProps {
   readonly useCaseName: string;
 
   /**
-   * The model family.
-   * @default ModelFamily.SKLEARN
+   * The image of the pipeline's jobs and of the model, where the definition says
+   * `PipelinePlaceholder.IMAGE_URI` (the default definition does): an AWS framework image
+   * (`ModelImage.fromFramework`, e.g. XGBoost or PyTorch) or an image of the central registry by digest
+   * (`ModelImage.fromRegistry`). Its repository is added to what the pipeline and the endpoints may pull.
+   * A framework image must have the Python the code needs (`pipeline:local` checks it).
+   * @default - the use case's own image, built in RES from its `ml/Dockerfile`
+   *   (`<prefix>/usecase/<use case>`), by the digest of the training stack's `ImageDigest` parameter
    */
-  readonly modelFamily?: ModelFamily;
+  readonly image?: ModelImage;
 
   /**
    * The use case's model-build pipeline definition. Build it with the pipeline-definition builder and

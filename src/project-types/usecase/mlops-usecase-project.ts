@@ -168,7 +168,6 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     for (const line of settingsFileLines(settings.marker ?? '', packageName, {
       useCaseName: resolved.useCaseName,
       platformConfigFile: resolved.platformConfigFile,
-      modelFamily: resolved.modelFamily,
       source: resolved.source,
       dev: resolved.dev,
       int: resolved.int,

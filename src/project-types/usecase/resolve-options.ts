@@ -1,6 +1,6 @@
 import { MlopsUseCaseProjectOptions } from './usecase-options';
 import { MAX_USE_CASE_NAME_LENGTH, UseCaseNames } from '../../blueprint/usecase/usecase-names';
-import { ModelFamily, UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
+import { UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
 
 /** The least aws-cdk-lib version this library supports (its peer range). @internal */
 export const MIN_CDK_VERSION = '2.257.0';
@@ -16,7 +16,6 @@ const SCHEDULE = /^(cron|rate)\(.+\)$/;
 export interface ResolvedUseCaseOptions {
   readonly useCaseName: string;
   readonly platformConfigFile: string;
-  readonly modelFamily: ModelFamily;
   readonly dev: UseCaseStageSettings;
   readonly int: UseCaseStageSettings;
   readonly prod: UseCaseStageSettings;
@@ -79,12 +78,6 @@ export function resolveUseCaseOptions(options: MlopsUseCaseProjectOptions, creat
     add('platformConfigFile', `${JSON.stringify(platformConfigFile)} must be a .json, .yaml or .yml file inside the repository, relative to its root, without '..'; for example "platform.json"`);
   }
 
-  // the model family
-  const modelFamily = options.modelFamily ?? ModelFamily.SKLEARN;
-  if (!Object.values(ModelFamily).includes(modelFamily)) {
-    add('modelFamily', `${JSON.stringify(modelFamily)} is not a model family; use one of ${Object.keys(ModelFamily).map((k) => `ModelFamily.${k}`).join(', ')}`);
-  }
-
   // stage settings
   const stages: Array<[string, UseCaseStageSettings | undefined]> = [
     ['devSettings', options.devSettings],
@@ -126,7 +119,6 @@ export function resolveUseCaseOptions(options: MlopsUseCaseProjectOptions, creat
   return {
     useCaseName,
     platformConfigFile,
-    modelFamily,
     dev: options.devSettings ?? {},
     int: options.intSettings ?? {},
     prod: options.prodSettings ?? {},

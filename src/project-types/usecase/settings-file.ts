@@ -1,10 +1,7 @@
-import { ModelFamily } from '../../blueprint/usecase/usecase-props';
-
 /** The values of the generated settings file (`src/usecase-settings.ts`). @internal */
 export interface SettingsFileValues {
   readonly useCaseName: string;
   readonly platformConfigFile: string;
-  readonly modelFamily: ModelFamily;
   readonly source?: object;
   readonly dev: object;
   readonly int: object;
@@ -38,21 +35,19 @@ function literal(value: unknown, indent: string): string {
  * @internal
  */
 export function settingsFileLines(marker: string, packageName: string, values: SettingsFileValues): string[] {
-  const family = Object.entries(ModelFamily).find(([, v]) => v === values.modelFamily)?.[0] ?? 'SKLEARN';
   const settings = literal({
     useCaseName: values.useCaseName,
     platformConfigFile: values.platformConfigFile,
-    modelFamily: '@@FAMILY@@',
     source: values.source,
     dev: values.dev,
     int: values.int,
     prod: values.prod,
     githubDeployRoleArn: values.githubDeployRoleArn,
     mlPythonVersion: values.mlPythonVersion,
-  }, '').replace("'@@FAMILY@@'", `ModelFamily.${family}`);
+  }, '');
   return [
     `// ${marker}`,
-    `import { ModelFamily, UseCaseSourceProps, UseCaseStageSettings } from '${packageName}';`,
+    `import { UseCaseSourceProps, UseCaseStageSettings } from '${packageName}';`,
     '',
     '/** The settings of this use case: the options of MlopsUseCaseProject in .projenrc.ts. */',
     'export interface UseCaseSettings {',
@@ -60,8 +55,6 @@ export function settingsFileLines(marker: string, packageName: string, values: S
     '  readonly useCaseName: string;',
     '  /** The platform configuration file, relative to the repository root. */',
     '  readonly platformConfigFile: string;',
-    '  /** The model family. */',
-    '  readonly modelFamily: ModelFamily;',
     '  /** Where the deployment pipeline in RES gets this repository from (undefined: an S3 source bucket). */',
     '  readonly source?: UseCaseSourceProps;',
     '  /** The serving settings of DEV. */',

@@ -1,5 +1,5 @@
 import { awscdk } from 'projen';
-import { ModelFamily, UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
+import { UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
 
 /**
  * Options of an `MlopsUseCaseProject`: projen's options of a CDK TypeScript app, plus the use case's.
@@ -25,12 +25,6 @@ export interface MlopsUseCaseProjectOptions extends awscdk.AwsCdkTypeScriptAppOp
    * @featured
    */
   readonly platformConfigFile?: string;
-
-  /**
-   * The model family: which framework images the pipeline and the endpoints use.
-   * @default ModelFamily.SKLEARN
-   */
-  readonly modelFamily?: ModelFamily;
 
   /**
    * The serving settings of DEV (instance type, capacity, data capture, inference API, batch

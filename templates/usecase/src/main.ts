@@ -22,7 +22,6 @@ export function addUseCase(app: App): MlopsUseCase {
   return new MlopsUseCase(app, 'UseCase', {
     platform,
     useCaseName: SETTINGS.useCaseName,
-    modelFamily: SETTINGS.modelFamily,
     source: SETTINGS.source,
     dev: SETTINGS.dev,
     int: SETTINGS.int,

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MlopsUseCase, PipelineDefinitionSource, PlatformAccount, PlatformConfig, PredictiveMaintenancePipeline } from '../../../src';
+import { Framework, MlopsUseCase, ModelImage, PipelineDefinitionSource, PlatformAccount, PlatformConfig, PredictiveMaintenancePipeline } from '../../../src';
 import { USECASE_IMAGE_SMOKE_TEST } from '../../../src/blueprint/usecase/usecase-image';
 import { BASE_IMAGE_THROUGH_CACHE } from '../../../src/constructs/artifacts/image-build-commands';
 import { emptyManagedPolicies, logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
@@ -231,5 +231,18 @@ describe('the training stack runs the image by digest', () => {
     });
     expect(Template.fromStack(own.training).toJSON().Parameters?.ImageDigest).toBeUndefined();
     expect(own.training.imageDigest).toBeUndefined();
+  });
+
+  test('MlopsUseCase image: a framework image fills in the placeholder, with no ImageDigest, and both the pipeline and the endpoints may pull it', () => {
+    const xgboost = ModelImage.fromFramework({ framework: Framework.XGBOOST, version: '1.7-1', region: 'eu-central-1' });
+    const other = new MlopsUseCase(new App(), 'Xgb', { platform: config, useCaseName: 'weld-gun-pm', image: xgboost });
+    const t = Template.fromStack(other.training).toJSON();
+    expect(t.Parameters?.ImageDigest).toBeUndefined();
+    const body = JSON.stringify(Object.values<any>(t.Resources).find((r) => r.Type === 'AWS::SageMaker::Pipeline').Properties.PipelineDefinition);
+    expect(body.split(xgboost.imageUri).length - 1).toBe(4);
+    const pulls = (stack: any) => JSON.stringify(Object.values<any>(Template.fromStack(stack).toJSON().Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy'));
+    expect(pulls(other.training)).toContain(xgboost.repositoryArn);
+    expect(pulls(other.serving(PlatformAccount.PROD))).toContain(xgboost.repositoryArn);
   });
 });

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { javascript, Testing } from 'projen';
 import * as YAML from 'yaml';
-import { ModelFamily, PlatformConfig } from '../../../src';
+import { PlatformConfig } from '../../../src';
 import { MlopsUseCaseProject, MlopsUseCaseProjectOptions } from '../../../src/project-types/usecase';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -97,7 +97,6 @@ describe('the default project (no use-case options)', () => {
   test('the settings: use-case name from the project name, the platform role of EXP for GitHub', () => {
     const settings = out['src/usecase-settings.ts'];
     expect(settings).toContain("  useCaseName: 'weld-gun-pm',\n");
-    expect(settings).toContain('  modelFamily: ModelFamily.SKLEARN,\n');
     expect(settings).toContain("  githubDeployRoleArn: 'arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github',\n");
     expect(p.githubDeployRoleArn).toBe('arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github');
     expect(p.useCaseName).toBe('weld-gun-pm');
@@ -159,7 +158,6 @@ describe('options', () => {
   test('stage settings, a GitHub source, a model family and a Python version reach the settings file', () => {
     const out = Testing.synth(project({
       useCaseName: 'paint-shop',
-      modelFamily: ModelFamily.SKLEARN,
       prodSettings: { minCapacity: 3, maxCapacity: 6, inferenceApi: true, modelMonitor: true, groundTruthS3Uri: 's3://labels-bucket/paint/' },
       devSettings: { batchInference: true, batchSchedule: 'rate(1 day)' },
       deploymentSource: { connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789', owner: 'vw-mlops', repository: 'paint-shop', branch: 'main' },
@@ -288,7 +286,6 @@ describe('invalid options fail at construction with the option and the fix', () 
     ['useCaseName (from the project name)', { name: '42' }, 'useCaseName: cannot be derived from the project name "42"; set useCaseName, for example "weld-gun-pm"'],
     ['platformConfigFile', { platformConfigFile: '../platform.json' }, 'platformConfigFile: "../platform.json" must be a .json, .yaml or .yml file inside the repository'],
     ['platformConfigFile (extension)', { platformConfigFile: 'platform.txt' }, 'platformConfigFile: "platform.txt" must be a .json, .yaml or .yml file'],
-    ['modelFamily', { modelFamily: 'xgboost' as ModelFamily }, 'modelFamily: "xgboost" is not a model family; use one of ModelFamily.SKLEARN'],
     ['instanceType', { prodSettings: { instanceType: 'm5.large' } }, 'prodSettings.instanceType: "m5.large" is not a SageMaker instance type; write e.g. "ml.m5.large"'],
     ['capacity', { intSettings: { minCapacity: 3, maxCapacity: 2 } }, 'intSettings.maxCapacity: 2 is below minCapacity 3; write a maxCapacity of 3 or more'],
     ['capacity (whole)', { devSettings: { minCapacity: 0.5 } }, 'devSettings.minCapacity: 0.5 must be a whole number of instances, 1 or more'],
