@@ -182,8 +182,8 @@ export class DeploymentStack extends UseCaseStack {
     const pipelineArn = `arn:${names.platform.partition(PlatformAccount.RES)}:codepipeline:${this.region}:${this.account}:${names.imageBuildPipelineName}`;
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'WriteTheImageSource',
-      // GetObject: HeadObject reads the git tree hash of the last ml.zip (is a build needed?)
-      actions: ['s3:PutObject', 's3:GetObject'],
+      // the git tree hash of ml/ is a tag of the object (is a build needed?): tags need no decryption
+      actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:GetObjectTagging'],
       resources: [this.sourceBucket!.bucket.arnForObjects(names.imageSourceObjectKey)],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -212,7 +212,7 @@ export function addTrainingWorkflow(gh: github.GitHub, props: UseCaseWorkflowPro
 
 /**
  * The steps of `train` that give the training stack its image: from the EXP role into the source writer
- * role of RES; when `ml/` differs from the last build (its git tree hash, kept as metadata of `ml.zip`), the
+ * role of RES; when `ml/` differs from the last build (its git tree hash, kept as a tag of `ml.zip`), the
  * zip of `ml/` to the image source object, whose new version starts the image build, then wait for that
  * execution and take the digest it promoted; otherwise the newest image of the repository. Then back to
  * the EXP role (OIDC again) for the deployment.
@@ -231,10 +231,10 @@ function buildImage(props: UseCaseWorkflowProps, upload: DeploymentSourceUpload)
       },
       run: [
         'TREE="$(git rev-parse HEAD:ml)"',
-        'BUILT="$(aws s3api head-object --bucket "$SOURCE_BUCKET" --key "$IMAGE_SOURCE_KEY" --query Metadata.treehash --output text 2>/dev/null || true)"',
+        'BUILT="$(aws s3api get-object-tagging --bucket "$SOURCE_BUCKET" --key "$IMAGE_SOURCE_KEY" --query "TagSet[?Key==\'treehash\'].Value | [0]" --output text 2>/dev/null || true)"',
         'if [ "$TREE" != "$BUILT" ]; then',
         '  git archive --format=zip --output ml.zip HEAD:ml',
-        '  VERSION="$(aws s3api put-object --bucket "$SOURCE_BUCKET" --key "$IMAGE_SOURCE_KEY" --body ml.zip --metadata "treehash=$TREE" --query VersionId --output text)"',
+        '  VERSION="$(aws s3api put-object --bucket "$SOURCE_BUCKET" --key "$IMAGE_SOURCE_KEY" --body ml.zip --tagging "treehash=$TREE" --query VersionId --output text)"',
         '  echo "ml/ changed ($TREE): the image build $IMAGE_PIPELINE starts from version $VERSION"',
         '  EXECUTION=""',
         '  for _ in $(seq 1 150); do',

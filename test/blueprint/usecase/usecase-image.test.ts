@@ -127,14 +127,15 @@ describe('the image build of the use case in RES', () => {
     expect(await simulate({ identityPolicies, principal, action: 'ecr:BatchGetImage', resource: `arn:aws:ecr:eu-central-1:${RES}:repository/vwml/usecase/paint-defect` })).toBe('ImplicitlyDenied');
   });
 
-  test('the source writer (the GitHub workflow) may put ml.zip, follow the image build and read the digests, and nothing of another use case', async () => {
+  test('the source writer (the GitHub workflow) may put ml.zip and tag it, follow the image build and read the digests, and nothing of another use case', async () => {
     const identityPolicies = deploymentPolicies.identityPolicies(logicalIdOf(uc.deployment.sourceWriterRole!));
     const principal = `arn:aws:iam::${RES}:role/vwml-weld-gun-pm-source-writer`;
     const bucket = `arn:aws:s3:::vwml-weld-gun-pm-source-${RES}`;
     const pipeline = `arn:aws:codepipeline:eu-central-1:${RES}:vwml-weld-gun-pm-image`;
     const allowed: Array<[string, string]> = [
       ['s3:PutObject', `${bucket}/ml.zip`],
-      ['s3:GetObject', `${bucket}/ml.zip`],
+      ['s3:PutObjectTagging', `${bucket}/ml.zip`],
+      ['s3:GetObjectTagging', `${bucket}/ml.zip`],
       ['codepipeline:ListPipelineExecutions', pipeline],
       ['codepipeline:ListActionExecutions', pipeline],
       ['ecr:DescribeImages', REPOSITORY_ARN],
@@ -145,6 +146,7 @@ describe('the image build of the use case in RES', () => {
       ['ecr:PutImage', REPOSITORY_ARN],
       ['codepipeline:ListPipelineExecutions', `arn:aws:codepipeline:eu-central-1:${RES}:vwml-paint-defect-image`],
       ['s3:PutObject', `${bucket}/other.zip`],
+      ['s3:GetObject', `${bucket}/ml.zip`],
     ];
     for (const [action, resource] of denied) expect(await simulate({ identityPolicies, principal, action, resource })).toBe('ImplicitlyDenied');
   });

@@ -6,7 +6,8 @@ import { RELEASE } from './release';
 import { SERVICE_CATALOG } from './service-catalog';
 import { SERVING } from './serving';
 import { STUDIO } from './studio';
+import { USECASE_IMAGE } from './usecase-image';
 import { Flow } from '../engine/types';
 
 /** The flows, in the order of a model's life. */
-export const ALL_FLOWS: Flow[] = [STUDIO, MODEL_BUILD, RELEASE, ...SERVING, IMAGE_BUILD, SERVICE_CATALOG, GITHUB_DEPLOY];
+export const ALL_FLOWS: Flow[] = [STUDIO, MODEL_BUILD, RELEASE, ...SERVING, IMAGE_BUILD, USECASE_IMAGE, SERVICE_CATALOG, GITHUB_DEPLOY];

@@ -66,11 +66,11 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html',
       },
       {
-        step: 'endpoint: SageMaker pulls the inference image from the RES registry',
+        step: 'endpoint: SageMaker pulls the use case\'s image (the model\'s, by digest) from the RES registry',
         caller: ENDPOINT_ROLE,
         account: t.name,
         action: 'ecr:BatchGetImage',
-        resource: 'arn:aws:ecr:eu-central-1:333333333333:repository/vwml/ml-inference',
+        resource: 'arn:aws:ecr:eu-central-1:333333333333:repository/vwml/usecase/weld-gun-pm',
         reason: 'Cross-account pulls need the execution role and the repository policy',
         doc: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html',
       },

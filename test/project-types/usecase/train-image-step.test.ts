@@ -32,7 +32,7 @@ const imageStep = steps.find((s) => s.id === 'image');
 const FAKE_AWS = `#!/usr/bin/env bash
 echo "aws $*" >> "$STATE/calls"
 case "$1 $2" in
-  "s3api head-object") [ -f "$STATE/treehash" ] && cat "$STATE/treehash" && exit 0; echo "Not Found" >&2; exit 254 ;;
+  "s3api get-object-tagging") [ -f "$STATE/treehash" ] && cat "$STATE/treehash" && exit 0; echo "NoSuchKey" >&2; exit 254 ;;
   "s3api put-object") for a in "$@"; do case "$a" in treehash=*) echo "\${a#treehash=}" > "$STATE/treehash" ;; esac; done; echo v42 ;;
   "codepipeline list-pipeline-executions")
     case "$*" in *"revisionId=='v42'"*) ;; *) echo "unexpected query: $*" >&2; exit 2 ;; esac
