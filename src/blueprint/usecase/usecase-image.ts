@@ -12,17 +12,32 @@ import { partitionOf } from '../config/regions';
 import { DEFAULT_BASE_IMAGE, grantPullThroughCache } from '../platform/base-image-cache';
 
 /**
- * What the Test stage of the use case's image build runs against the candidate, by digest and without
- * network: the image's Python is the ML code's minor version and every module of the code imports with
- * the installed packages (the error a framework image of another Python gives at the first cloud run).
+ * What the Test stage of the use case's image build runs against the candidate, by digest: the image's
+ * Python is the ML code's minor version, every module of the code imports with the installed packages
+ * and the entrypoints are there (without network); then the ML tests of `ml/tests` run inside the image:
+ * a test image on the candidate adds only `requirements-dev.txt` (pytest, from the package mirror) and the
+ * tests, and pytest runs in it without network.
+ * @param context the directory of the source that holds `ml/` (`.` for the zip of `ml/`)
  * @internal
  */
-export const USECASE_IMAGE_SMOKE_TEST = [
-  'docker run --rm --network none --entrypoint python3 "$IMAGE_URI" -c '
-    + '"import importlib, pathlib, sys; assert sys.version_info[:2] == (3, 11), sys.version; sys.path.insert(0, \'/opt/ml/code\'); '
-    + '[importlib.import_module(p.stem) for p in sorted(pathlib.Path(\'/opt/ml/code\').glob(\'*.py\'))]; print(\'imports ok on\', sys.version)"',
-  'docker run --rm --network none --entrypoint sh "$IMAGE_URI" -c \'command -v train && command -v serve\'',
-];
+export function useCaseImageTests(context: string): string[] {
+  const dockerfile = 'Dockerfile.ml-test';
+  return [
+    'docker run --rm --network none --entrypoint python3 "$IMAGE_URI" -c '
+      + '"import importlib, pathlib, sys; assert sys.version_info[:2] == (3, 11), sys.version; sys.path.insert(0, \'/opt/ml/code\'); '
+      + '[importlib.import_module(p.stem) for p in sorted(pathlib.Path(\'/opt/ml/code\').glob(\'*.py\'))]; print(\'imports ok on\', sys.version)"',
+    'docker run --rm --network none --entrypoint sh "$IMAGE_URI" -c \'command -v train && command -v serve\'',
+    `ML_DIR="$CODEBUILD_SRC_DIR/${context}"`,
+    // a Dockerfile of its own, outside the build context, with its own ignore file (BuildKit reads
+    // <Dockerfile>.dockerignore beside it): the image's .dockerignore leaves the tests out
+    `printf '%s\\n' 'ARG IMAGE' 'FROM \${IMAGE}' 'COPY requirements-dev.txt /opt/ml/test/requirements-dev.txt' `
+      + `'RUN --mount=type=secret,id=pip-index-url PIP_INDEX_URL="$(cat /run/secrets/pip-index-url)" python3 -m pip install --no-cache-dir -r /opt/ml/test/requirements-dev.txt' `
+      + `'COPY . /opt/ml/test' 'WORKDIR /opt/ml/test' > "/tmp/${dockerfile}"`,
+    `printf '%s\\n' '.venv' '**/__pycache__' '.pytest_cache' '.ruff_cache' 'data' > "/tmp/${dockerfile}.dockerignore"`,
+    `DOCKER_BUILDKIT=1 docker build --file "/tmp/${dockerfile}" --build-arg IMAGE="$IMAGE_URI" --secret id=pip-index-url,env=PIP_INDEX_URL --tag ml-test "$ML_DIR"`,
+    'docker run --rm --network none ml-test python3 -m pytest -q -p no:cacheprovider',
+  ];
+}
 
 /**
  * Props of `UseCaseImageBuild`.
@@ -57,7 +72,8 @@ export interface UseCaseImageBuildProps {
  * (`<prefix>/usecase/<use case>`, immutable tags, scan on push, the stack's key) and an
  * `ImageBuildPipeline` that builds it on every new source, on the Dockerfile's pinned ECR Public base image
  * through the platform's pull-through cache and with pip through the CodeArtifact mirror of EXP, gates
- * it on the scan (CRITICAL, HIGH), runs `USECASE_IMAGE_SMOKE_TEST` and promotes it by digest.
+ * it on the scan (CRITICAL, HIGH), runs the code's imports and its ML tests inside the image
+ * (`useCaseImageTests`) and promotes it by digest.
  *
  * Only the use case's own roles may pull it: the pipeline role of EXP (processing and training jobs) and
  * the endpoint and batch model roles of DEV, INT and PROD (the model's container); the repository policy
@@ -118,7 +134,8 @@ export class UseCaseImageBuild extends Construct {
       repositoryName: names.imageRepositoryName,
       buildContext: context,
       dockerfilePath: context === '.' ? 'Dockerfile' : `${context}/Dockerfile`,
-      smokeTestCommands: USECASE_IMAGE_SMOKE_TEST,
+      smokeTestCommands: useCaseImageTests(context),
+      testWithPackageMirror: true,
       vpc: props.vpc,
       packageMirror: PackageMirrorReference.fromAttributes({
         domainName: names.platform.codeArtifactDomainName,

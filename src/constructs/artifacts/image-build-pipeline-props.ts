@@ -53,6 +53,15 @@ export interface ImageBuildPipelineProps {
   readonly smokeTestCommands: string[];
 
   /**
+   * Give the Test project the package mirror as well: before `smokeTestCommands` it exports
+   * `PIP_INDEX_URL` (with a fresh CodeArtifact token), so that the smoke test can build a test image on
+   * the candidate with test-only packages (`docker build --secret id=pip-index-url,env=PIP_INDEX_URL`)
+   * and run the code's own tests inside the image. Needs `packageMirror`.
+   * @default false
+   */
+  readonly testWithPackageMirror?: boolean;
+
+  /**
    * The Dockerfile, relative to the source root.
    * @default 'Dockerfile'
    */

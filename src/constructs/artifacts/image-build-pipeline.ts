@@ -208,10 +208,18 @@ export class ImageBuildPipeline extends Construct {
         ...dockerLogin('CANDIDATE_REPOSITORY_URI'),
         'IMAGE_URI="$CANDIDATE_REPOSITORY_URI@$IMAGE_DIGEST"',
         'docker pull "$IMAGE_URI"',
+        ...(props.testWithPackageMirror && mirror ? pipIndexSecretCommands(mirror) : []),
         ...props.smokeTestCommands,
       ]),
     });
     grantEcr(test, candidates, PULL_ACTIONS);
+    if (props.testWithPackageMirror && mirror) {
+      mirror.grantRead(test);
+      acknowledgeRules(test.role!, {
+        'AwsSolutions-IAM5[Resource::*]':
+          'ecr:GetAuthorizationToken (the Docker login to ECR) and sts:GetServiceBearerToken (the CodeArtifact token for pip in the test image, conditioned on sts:AWSServiceName) have no resource-level permissions; every image action is limited to named repositories.',
+      });
+    }
 
     // Promote: copy the candidate by digest to the registry; the role's name is fixed so that the
     // registry (possibly in another stack) can list it as a pusher without a cross-stack reference.
@@ -359,6 +367,9 @@ function validatePipelineProps(props: ImageBuildPipelineProps): void {
   }
   if (base !== undefined && (props.baseImageRepositories ?? []).length === 0) {
     throw new Error('ImageBuildPipeline: baseImageUri is set without baseImageRepositories; add the repository of the base image there, so that the build may log in and pull it');
+  }
+  if (props.testWithPackageMirror && !props.packageMirror) {
+    throw new Error('ImageBuildPipeline: testWithPackageMirror is set without packageMirror; give the package mirror the Test project should install test packages from, or leave testWithPackageMirror out');
   }
   if (props.baseImageCachePath !== undefined && base !== undefined) {
     throw new Error('ImageBuildPipeline: baseImageUri and baseImageCachePath are both set; give baseImageUri to name the base image, or baseImageCachePath to build on the Dockerfile\'s own pinned ECR Public image through the cache');

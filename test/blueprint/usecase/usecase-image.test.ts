@@ -4,14 +4,14 @@
  * Each pull is simulated with both sides of the account boundary: the puller's identity policy and the
  * repository policy in RES.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Framework, MlopsUseCase, ModelImage, PipelineDefinitionSource, PlatformAccount, PlatformConfig, PredictiveMaintenancePipeline } from '../../../src';
-import { USECASE_IMAGE_SMOKE_TEST } from '../../../src/blueprint/usecase/usecase-image';
+import { useCaseImageTests } from '../../../src/blueprint/usecase/usecase-image';
 import { BASE_IMAGE_THROUGH_CACHE } from '../../../src/constructs/artifacts/image-build-commands';
 import { emptyManagedPolicies, logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
@@ -151,12 +151,54 @@ describe('the image build of the use case in RES', () => {
     for (const [action, resource] of denied) expect(await simulate({ identityPolicies, principal, action, resource })).toBe('ImplicitlyDenied');
   });
 
-  test('the Test stage checks the candidate\'s Python minor, the imports of the code and the entrypoints, without network', () => {
-    const test = variables(uc.deployment.image.pipeline.testProject);
-    expect(test).toBeDefined();
-    const buildspec = JSON.stringify(deployment.Resources[logicalIdOf(uc.deployment.image.pipeline.testProject)].Properties.Source.BuildSpec);
-    for (const command of USECASE_IMAGE_SMOKE_TEST) expect(buildspec).toContain(JSON.stringify(command).slice(1, 40));
-    expect(USECASE_IMAGE_SMOKE_TEST.every((c) => c.includes('--network none'))).toBe(true);
+  test('the Test stage gets the package mirror and runs the imports, the entrypoints and the ML tests inside the candidate', () => {
+    const project = deployment.Resources[logicalIdOf(uc.deployment.image.pipeline.testProject)];
+    const buildspec = JSON.parse(project.Properties.Source.BuildSpec);
+    const commands: string[] = buildspec.phases.build.commands;
+    const tests = useCaseImageTests('.');
+    expect(commands.slice(-tests.length)).toEqual(tests);
+    // the token of the mirror before the tests (pip in the test image)
+    expect(commands.some((c) => c.startsWith('CODEARTIFACT_TOKEN=$(aws codeartifact get-authorization-token --domain vwml-packages --domain-owner 222222222222'))).toBe(true);
+    expect(tests.filter((c) => c.startsWith('docker run')).every((c) => c.includes('--network none'))).toBe(true);
+  });
+
+  test('the test image the Test stage builds: the candidate plus requirements-dev.txt and the tests (the commands run by bash, docker stood in for, the Dockerfile linted by hadolint)', () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-test-'));
+    const bin = path.join(work, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\necho "docker $*" >> "$WORK/docker.calls"\n', { mode: 0o755 });
+    const src = path.join(work, 'src');
+    fs.mkdirSync(src);
+    try {
+      // the commands write to /tmp: this run writes to its own directory instead
+      const script = useCaseImageTests('.').map((c) => c.replace(/\/tmp\//g, `${work}/`)).join('\n');
+      execFileSync('bash', ['-e', '-c', script], {
+        encoding: 'utf8',
+        env: { PATH: `${bin}:${process.env.PATH}`, WORK: work, CODEBUILD_SRC_DIR: src, IMAGE_URI: `${RES}.dkr.ecr.eu-central-1.amazonaws.com/candidate@sha256:${'a'.repeat(64)}` },
+      });
+      const dockerfile = fs.readFileSync(path.join(work, 'Dockerfile.ml-test'), 'utf8');
+      expect(dockerfile).toBe([
+        'ARG IMAGE',
+        'FROM ${IMAGE}',
+        'COPY requirements-dev.txt /opt/ml/test/requirements-dev.txt',
+        'RUN --mount=type=secret,id=pip-index-url PIP_INDEX_URL="$(cat /run/secrets/pip-index-url)" python3 -m pip install --no-cache-dir -r /opt/ml/test/requirements-dev.txt',
+        'COPY . /opt/ml/test',
+        'WORKDIR /opt/ml/test',
+        '',
+      ].join('\n'));
+      expect(fs.readFileSync(path.join(work, 'Dockerfile.ml-test.dockerignore'), 'utf8')).toBe('.venv\n**/__pycache__\n.pytest_cache\n.ruff_cache\ndata\n');
+      const calls = fs.readFileSync(path.join(work, 'docker.calls'), 'utf8').trim().split('\n');
+      expect(calls[calls.length - 2]).toBe(`docker build --file ${work}/Dockerfile.ml-test --build-arg IMAGE=${RES}.dkr.ecr.eu-central-1.amazonaws.com/candidate@sha256:${'a'.repeat(64)} --secret id=pip-index-url,env=PIP_INDEX_URL --tag ml-test ${src}/.`);
+      expect(calls[calls.length - 1]).toBe('docker run --rm --network none ml-test python3 -m pytest -q -p no:cacheprovider');
+      // hadolint (requirements-dev.txt of this repository, in .venv by scripts/setup.sh) finds nothing
+      const hadolint = path.join(__dirname, '../../../.venv/bin/hadolint');
+      expect(fs.existsSync(hadolint)).toBe(true);
+      const lint = spawnSync(hadolint, [path.join(work, 'Dockerfile.ml-test')], { encoding: 'utf8' });
+      expect(lint.stdout).toBe('');
+      expect(lint.status).toBe(0);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 

@@ -398,6 +398,9 @@ describe('ImageBuildPipeline', () => {
     [{ dockerfilePath: '../Dockerfile' }, /dockerfilePath "..\/Dockerfile" must be a path inside the source/],
     [{ buildContext: '/abs' }, /buildContext "\/abs" must be a path inside the source/],
     [{ securityGroups: [] }, /subnetSelection or securityGroups is set without vpc/],
+    [{ testWithPackageMirror: true }, /testWithPackageMirror is set without packageMirror/],
+    [{ baseImageCachePath: '333333333333.dkr.ecr.eu-central-1.amazonaws.com/vwml-ecr-public' }, /baseImageCachePath is set without baseImageRepositories/],
+    [{ baseImageCachePath: 'public.ecr.aws/docker' }, /baseImageCachePath "public.ecr.aws\/docker" is not the registry path of a pull-through cache/],
   ])('rejects bad props: %j', (overrides, message) => {
     expect(() => pipeline(overrides as Partial<ImageBuildPipelineProps>)).toThrow(message);
   });
