@@ -30,8 +30,8 @@ export function useCaseImageTests(context: string): string[] {
     `ML_DIR="$CODEBUILD_SRC_DIR/${context}"`,
     // a Dockerfile of its own, outside the build context, with its own ignore file (BuildKit reads
     // <Dockerfile>.dockerignore beside it): the image's .dockerignore leaves the tests out
-    `printf '%s\\n' 'ARG IMAGE' 'FROM \${IMAGE}' 'COPY requirements-dev.txt /opt/ml/test/requirements-dev.txt' `
-      + `'RUN --mount=type=secret,id=pip-index-url PIP_INDEX_URL="$(cat /run/secrets/pip-index-url)" python3 -m pip install --no-cache-dir -r /opt/ml/test/requirements-dev.txt' `
+    'printf \'%s\\n\' \'ARG IMAGE\' \'FROM ${IMAGE}\' \'COPY requirements-dev.txt /opt/ml/test/requirements-dev.txt\' '
+      + '\'RUN --mount=type=secret,id=pip-index-url PIP_INDEX_URL="$(cat /run/secrets/pip-index-url)" python3 -m pip install --no-cache-dir -r /opt/ml/test/requirements-dev.txt\' '
       + `'COPY . /opt/ml/test' 'WORKDIR /opt/ml/test' > "/tmp/${dockerfile}"`,
     `printf '%s\\n' '.venv' '**/__pycache__' '.pytest_cache' '.ruff_cache' 'data' > "/tmp/${dockerfile}.dockerignore"`,
     `DOCKER_BUILDKIT=1 docker build --file "/tmp/${dockerfile}" --build-arg IMAGE="$IMAGE_URI" --secret id=pip-index-url,env=PIP_INDEX_URL --tag ml-test "$ML_DIR"`,
