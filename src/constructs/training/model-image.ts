@@ -103,6 +103,7 @@ export class ModelImage {
    * the same framework, version, region, scope, processor and Python version.
    *
    * An unknown version, processor, region or Python version fails with the valid choices.
+   * @param options the framework, its version, the region, and optionally the scope, processor and Python
    */
   public static fromFramework(options: FrameworkImageOptions): ModelImage {
     const where = 'ModelImage.fromFramework';
