@@ -14,7 +14,7 @@ import { buildBenchApp } from '../../bench/bench-app';
 import { PlatformAccount, PlatformConfig } from '../../src';
 import { sourceHash, readFlowStacks, FlowStack } from '../flows/engine/assembly';
 import { evaluateRequest } from '../flows/engine/evaluate';
-import { buildFlowModel, FlowModel, RoleModel } from '../flows/engine/model';
+import { buildFlowModel, FlowModel, generatedRoleName, RoleModel } from '../flows/engine/model';
 import { ACCOUNTS, AccountName, REGION } from '../flows/engine/types';
 import { ensureRuntimeBundle, HANDLER_BUNDLE, REPO_ROOT } from '../helpers/runtime-bundle';
 
@@ -140,7 +140,7 @@ function ambiguousRoleArns(model: FlowModel): Set<string> {
     for (const [id, r] of Object.entries<any>(s.template.Resources ?? {})) {
       if (r.Type !== 'AWS::IAM::Role' || r.Properties?.RoleName !== undefined) continue;
       // the flow model names an unnamed role as CloudFormation does, after its stack and logical id
-      const arn = `arn:aws:iam::${s.account}:role/${`${s.stackName}-${id}`.slice(0, 64)}`;
+      const arn = `arn:aws:iam::${s.account}:role/${generatedRoleName(s.stackName, id)}`;
       seen.set(arn, new Set([...(seen.get(arn) ?? []), s.name]));
     }
   }

@@ -5,10 +5,12 @@ import { acknowledgeRules } from '../../constructs/core/acknowledge';
 import { skipCheckovChecks } from '../../constructs/core/checkov';
 import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
 import { PlatformAccount } from '../config/platform-config';
+import { USE_CASE_TAG_KEY } from '../config/tenancy-tag';
 import { UseCaseNames } from '../usecase/usecase-names';
 
 /** The tag key of the use case on every role and resource of a use case. */
-export const USE_CASE_TAG_KEY = 'mlops:use-case';
+
+export { USE_CASE_TAG_KEY };
 
 /**
  * The tag a principal in the deployer account (RES) must carry, with the target account as value

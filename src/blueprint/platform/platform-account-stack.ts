@@ -8,7 +8,7 @@ import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, allowLogDelive
 import { IsolatedNetwork, NetworkEndpoint } from '../../constructs/network';
 import { PersonaEnvironment, PersonaRoles, PersonaTrust, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
-import { PLATFORM_TAG_VALUE } from '../config/validation-usecases';
+import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../config/tenancy-tag';
 import { KeyPurpose, PlatformNames } from '../naming';
 
 /**
@@ -104,7 +104,7 @@ export class PlatformAccountStack extends Stack {
     Tags.of(this).add('mlops:account', props.account);
     // every resource belongs to the platform or to exactly one use case: the scoped deploy roles of the
     // use cases deny every change to a resource whose mlops:use-case is not their own
-    Tags.of(this).add('mlops:use-case', PLATFORM_TAG_VALUE);
+    Tags.of(this).add(USE_CASE_TAG_KEY, PLATFORM_TAG_VALUE);
 
     this.platformKey = new PlatformKey(this, 'PlatformKey', {
       aliasName: names.keyAlias(KeyPurpose.PLATFORM).replace(/^alias\//, ''),

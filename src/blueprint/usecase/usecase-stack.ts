@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { UseCaseNames } from './usecase-names';
 import { ImportedKeyWarning } from '../../constructs/core/key-grants';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { USE_CASE_TAG_KEY } from '../config/tenancy-tag';
 import { PlatformParameter, zonesOf } from '../platform/platform-account-stack';
 
 /**
@@ -69,7 +70,7 @@ export class UseCaseStack extends Stack {
     this.platformAccount = props.account;
     this.node.setContext(`availability-zones:account=${accountId}:region=${region}`, zonesOf(props.platform, props.account));
     for (const [key, value] of Object.entries(props.platform.tags)) Tags.of(this).add(key, value);
-    Tags.of(this).add('mlops:use-case', props.useCaseName);
+    Tags.of(this).add(USE_CASE_TAG_KEY, props.useCaseName);
     Tags.of(this).add('mlops:account', props.account);
 
     const platformNames = this.names.platform;

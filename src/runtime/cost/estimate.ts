@@ -5,15 +5,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RegionPrices } from './prices';
+import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../../blueprint/config/tenancy-tag';
 
 /** The tag that names a resource's use case. */
-export const USE_CASE_TAG = 'mlops:use-case';
+export const USE_CASE_TAG = USE_CASE_TAG_KEY;
 
 /** What the platform's share is called. */
 export const PLATFORM = '(platform)';
 
 /** The value of `mlops:use-case` on the platform's own stacks and resources. */
-const PLATFORM_TAG_VALUE = 'platform';
 
 /** One template of an assembly. */
 export interface AssemblyStack {

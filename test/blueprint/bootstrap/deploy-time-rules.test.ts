@@ -11,7 +11,7 @@ import { App } from 'aws-cdk-lib';
 import { actionExists, HANDLER_PERMISSIONS, OPERATIONS, physicalName, requestedRegion, resourceArnsFor } from './handler-permissions';
 import { UnneededCall, unneededEntry, UNNEEDED_HANDLER_CALLS } from './unneeded-handler-calls';
 import { MlopsPlatform, PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
-import { simulateWithDetails, PolicyDocumentJson, TemplatePolicies } from '../../helpers/iam-simulator';
+import { emptyManagedPolicies, PolicyDocumentJson, simulateWithDetails, TemplatePolicies } from '../../helpers/iam-simulator';
 import { ensureRuntimeBundle, HANDLER_BUNDLE } from '../../helpers/runtime-bundle';
 import { buildReferenceApp } from '../../reference/reference-app';
 
@@ -329,7 +329,7 @@ describe('the execution role of each listed use case allows what the handlers of
       // for which the handler-permission model has no values; the guardrail tests hold the templates to them
       const guardrailArn = `arn:aws:iam::${account}:policy/${config.prefix}-SageMakerGuardrails`;
       const identity = new TemplatePolicies(home.json, { account, region: home.region })
-        .identityPolicies(roleId, { [guardrailArn]: { Version: '2012-10-17', Statement: [] } });
+        .identityPolicies(roleId, emptyManagedPolicies(guardrailArn));
       const needs = await needsOf(templates);
       denied[roleName] = [];
       let allowed = 0;

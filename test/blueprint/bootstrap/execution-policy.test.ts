@@ -6,7 +6,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MlopsPlatform, PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
-import { logicalIdOf, simulateWithDetails, TemplatePolicies } from '../../helpers/iam-simulator';
+import { emptyManagedPolicies, logicalIdOf, simulateWithDetails, TemplatePolicies } from '../../helpers/iam-simulator';
 
 const config = PlatformConfig.sample();
 const EXP = '222222222222';
@@ -151,7 +151,7 @@ describe('the permissions boundary and guardrail policy that the platform stack 
         else expect(props.PermissionsBoundary).toBeDefined();
         const guardrailArn = `arn:aws:iam::${EXP}:policy/vwml-SageMakerGuardrails`;
         if (isExec) expect(JSON.stringify(policies.resolve(props.ManagedPolicyArns))).toContain(guardrailArn);
-        const identityPolicies = policies.identityPolicies(logicalIdOf(role), { [guardrailArn]: { Version: '2012-10-17', Statement: [] } });
+        const identityPolicies = policies.identityPolicies(logicalIdOf(role), emptyManagedPolicies(guardrailArn));
         if (isExec) {
           // nor may it escalate through its own onboarding roles and their policies
           for (const [action, resource] of [

@@ -10,7 +10,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig, UseCaseOnboarding } from '../../../src';
-import { ContextValue, logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
+import { ContextValue, emptyManagedPolicies, logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 import { REFERENCE_PINNED_MODEL_PACKAGE_ARN, referenceStageSettings } from '../../reference/reference-app';
 
 const json: any = PlatformConfig.sample().toJson();
@@ -49,7 +49,7 @@ function execPolicies(account: PlatformAccount): PolicyDocumentJson[] {
   // its guardrail policy (platform stack) denies SageMaker requests without VPC, keys or isolation; the
   // create requests here carry no such settings, and the release flow evaluates CreateModel with them
   const guardrails = `arn:aws:iam::${config.account(account).accountId}:policy/${config.prefix}-SageMakerGuardrails`;
-  return policies.identityPolicies(logicalIdOf(o.tryFindDeployRoles(account)!.cfnExecRole), { [guardrails]: { Version: '2012-10-17', Statement: [] } });
+  return policies.identityPolicies(logicalIdOf(o.tryFindDeployRoles(account)!.cfnExecRole), emptyManagedPolicies(guardrails));
 }
 
 /** The name of the bucket a `Bucket` property refers to (a literal name or a `Ref` to a bucket of the stack). */

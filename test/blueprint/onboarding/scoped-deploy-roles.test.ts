@@ -5,7 +5,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ComplianceCheck, PlatformAccount, PlatformConfig, ScopedDeployRoles, UseCaseNames, UseCaseOnboarding } from '../../../src';
-import { logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
+import { emptyManagedPolicies, logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
 const DEV = '444444444444';
 const RES = '333333333333';
@@ -24,7 +24,6 @@ const uc = onboard();
 const A = uc['weld-gun'];
 const stackArn = (acct: string, name: string) => `arn:aws:cloudformation:${REGION}:${acct}:stack/${name}/0f3c7a40-0000-11ef-0000-000000000000`;
 
-const NO_STATEMENTS = { Version: '2012-10-17', Statement: [] };
 
 function roles(o: UseCaseOnboarding, account: PlatformAccount) {
   const stack = o.tryFindStack(account)!;
@@ -35,7 +34,7 @@ function roles(o: UseCaseOnboarding, account: PlatformAccount) {
   // the role's own grants (its boundary is the platform's, in the platform stack)
   const grants = (role: any) => ({
     // the execution role's guardrail policy (platform stack) only denies SageMaker requests lacking security settings
-    identityPolicies: policies.identityPolicies(logicalIdOf(role), { [`arn:aws:iam::${acct}:policy/vwml-SageMakerGuardrails`]: NO_STATEMENTS }),
+    identityPolicies: policies.identityPolicies(logicalIdOf(role), emptyManagedPolicies(`arn:aws:iam::${acct}:policy/vwml-SageMakerGuardrails`)),
     principal: `arn:aws:iam::${acct}:role/${policies.resolve(template.Resources[logicalIdOf(role)].Properties.RoleName)}`,
   });
   return {

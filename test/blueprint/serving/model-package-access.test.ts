@@ -2,7 +2,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
-import { Decision, logicalIdOf, PolicyDocumentJson, simulate as simulateWithArnAccount, SimulateRequest, TemplatePolicies } from '../../helpers/iam-simulator';
+import { Decision, emptyManagedPolicies, logicalIdOf, PolicyDocumentJson, simulate as simulateWithArnAccount, SimulateRequest, TemplatePolicies } from '../../helpers/iam-simulator';
 
 /**
  * Defect 9: the serving accounts create models from the EXP model package and read its artifacts
@@ -72,7 +72,7 @@ function cfnExecutionRole(stage: PlatformAccount) {
   const account = config.account(stage).accountId;
   const policies = TemplatePolicies.fromStack(stack, { account });
   const guardrails = `arn:aws:iam::${account}:policy/vwml-SageMakerGuardrails`;
-  const identityPolicies = policies.identityPolicies(logicalIdOf(role), { [guardrails]: { Version: '2012-10-17', Statement: [] } });
+  const identityPolicies = policies.identityPolicies(logicalIdOf(role), emptyManagedPolicies(guardrails));
   return { principal: `arn:aws:iam::${account}:role/vwml-weld-gun-pm-${stage}-cfn-exec`, identityPolicies };
 }
 

@@ -152,7 +152,7 @@ function references(stack: FlowStack, ssm: Map<string, string>): Record<string, 
         break;
       case 'AWS::IAM::Role':
         if (typeof p.RoleName !== 'string') {
-          refs[id] = `${stack.stackName}-${id}`.slice(0, 64);
+          refs[id] = generatedRoleName(stack.stackName, id);
           refs[`${id}.Arn`] = `arn:aws:iam::${account}:role${p.Path ?? '/'}${refs[id]}`;
         }
         break;
@@ -473,4 +473,14 @@ function ruleOf(label: string, direction: 'ingress' | 'egress', x: any): SgRule 
     peerGroupId: x.SourceSecurityGroupId ?? x.DestinationSecurityGroupId,
     prefixListId: x.DestinationPrefixListId ?? x.SourcePrefixListId,
   };
+}
+
+/**
+ * The fake name of a role without `RoleName`: CloudFormation's `<stack name>-<logical id>` (without its
+ * random suffix), at most 64 characters.
+ * @param stackName the CloudFormation stack name
+ * @param logicalId the role's logical id
+ */
+export function generatedRoleName(stackName: string, logicalId: string): string {
+  return `${stackName}-${logicalId}`.slice(0, 64);
 }
