@@ -3,6 +3,7 @@
 #
 #   1. pack the library (reuses dist/js's tarball when it is newer than lib/, assets/ and templates/)
 #   2. `npx projen new --from "@vw/mlops-blueprint@file:<tarball>" mlops-usecase` in an empty directory
+#      (with E2E_SAMPLE=xgboost: `... mlops-usecase --sample xgboost`, the XGBoost ML sample)
 #   3. `npx projen build` in the generated repository (synth of every stack, Jest with cdk-nag, eslint)
 #   4. `npx projen pipeline:local`: trains on the synthetic data; the evaluation report's F1 must pass
 #      the pipeline's threshold, and the local registry must hold the new version
@@ -14,11 +15,19 @@
 # One PASS/FAIL line per check with its time; exit 1 when any check failed. The generated repository
 # is removed on success (KEEP=1 keeps it) and kept on failure.
 #
-#   bash scripts/e2e-usecase.sh               the whole test
+#   bash scripts/e2e-usecase.sh               the whole test (the default ML sample, scikit-learn)
+#   E2E_SAMPLE=xgboost bash scripts/e2e-usecase.sh    the same with the XGBoost sample
 #   bash scripts/e2e-usecase.sh --pack-only   build and pack the library if needed; print the tarball path
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT="$(pwd)"
+# the ML sample of the generated repository (the option `sample`); the default needs no flag
+SAMPLE="${E2E_SAMPLE:-sklearn}"
+case "$SAMPLE" in
+  sklearn) SAMPLE_FLAGS=() ;;
+  xgboost) SAMPLE_FLAGS=(--sample "$SAMPLE") ;;
+  *) echo "error: E2E_SAMPLE=$SAMPLE: write sklearn (the default) or xgboost" >&2; exit 2 ;;
+esac
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
 # projen new commits the generated repository: an identity for machines without one
 export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-mlops-e2e}" GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-mlops-e2e@example.com}"
@@ -83,7 +92,7 @@ check() {
 
 finish() {
   echo
-  echo "e2e mlops-usecase: $(since "$T_ALL") in total"
+  echo "e2e mlops-usecase (ML sample $SAMPLE): $(since "$T_ALL") in total"
   printf '  %s\n' "${RESULTS[@]}"
   echo "$PASSED passed, $FAILED failed"
   if [ "$FAILED" -gt 0 ]; then
@@ -105,7 +114,7 @@ cd "$WORK" || exit 1
 scaffold() {
   # as on a workstation: with CI set, projen new installs with `npm ci`, which needs the lockfile that a
   # brand-new repository does not have yet (the builds below run with the caller's CI, lockfile in place)
-  env -u CI npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase || return 1
+  env -u CI npx --yes projen new --from "@vw/mlops-blueprint@file:$TARBALL" mlops-usecase "${SAMPLE_FLAGS[@]}" || return 1
   for f in .projenrc.ts src/main.ts src/pipeline.ts src/usecase-settings.ts test/main.test.ts platform.json \
            ml/src/train.py ml/requirements.txt smoke-test/sample.json .github/workflows/train.yml .github/workflows/pull-request.yml; do
     [ -f "$f" ] || { echo "missing: $f"; return 1; }
@@ -116,9 +125,19 @@ scaffold() {
     const want = "file:" + process.argv[1];
     if (pkg.dependencies["@vw/mlops-blueprint"] !== want) throw new Error(`dependencies["@vw/mlops-blueprint"] is ${pkg.dependencies["@vw/mlops-blueprint"]}, not ${want}`);
     if ((pkg.devDependencies || {})["@vw/mlops-blueprint"]) throw new Error("the library is still a devDependency");
-  ' "$TARBALL"
+  ' "$TARBALL" || return 1
+  # the ML sample: its estimator and requirements; the option stays in .projenrc.ts for every later synth
+  if [ "$SAMPLE" = xgboost ]; then
+    grep -qx 'xgboost-cpu==[0-9.]*' ml/requirements.txt || { echo "ml/requirements.txt does not pin xgboost-cpu"; return 1; }
+    grep -q '^from xgboost import XGBClassifier$' ml/src/estimator.py || { echo "ml/src/estimator.py does not use XGBClassifier"; return 1; }
+    grep -q 'sample: UseCaseSample.XGBOOST,' .projenrc.ts || { echo ".projenrc.ts does not set sample: UseCaseSample.XGBOOST"; return 1; }
+  else
+    grep -q 'HistGradientBoostingClassifier' ml/src/estimator.py || { echo "ml/src/estimator.py is not the scikit-learn sample's"; return 1; }
+    ! grep -qi xgboost ml/requirements.txt || { echo "ml/requirements.txt of the scikit-learn sample holds xgboost"; return 1; }
+  fi
+  echo "ML sample $SAMPLE: $(grep -E '^(scikit-learn|xgboost-cpu)==' ml/requirements.txt | tr '\n' ' ')"
 }
-check "npx projen new --from @vw/mlops-blueprint@file:<tarball> mlops-usecase (empty directory, no flags)" scaffold || finish
+check "npx projen new --from @vw/mlops-blueprint@file:<tarball> mlops-usecase ${SAMPLE_FLAGS[*]:-(no flags)} (empty directory; ML sample $SAMPLE)" scaffold || finish
 
 build() {
   npx projen build || return 1
@@ -203,6 +222,7 @@ resynth() {
     fs.writeFileSync(".projenrc.ts", changed);
   ' || return 1
   npx projen || return 1
+  if [ "$SAMPLE" = xgboost ] && ! grep -qx 'xgboost-cpu==[0-9.]*' ml/requirements.txt; then echo "the re-synth lost the XGBoost sample"; return 1; fi
   if cmp -s "$LOGS/settings.before" src/usecase-settings.ts; then echo "src/usecase-settings.ts did not change"; return 1; fi
   grep -q 'minCapacity: 3,' src/usecase-settings.ts || { echo "minCapacity: 3 is not in src/usecase-settings.ts"; return 1; }
   tail -1 src/main.ts | grep -q '// a line the user added' || { echo "the edit of src/main.ts was lost"; return 1; }

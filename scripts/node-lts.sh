@@ -5,7 +5,8 @@
 #   1. a build of the library with that Node: jsii (TypeScript -> lib/ + .jsii) and the runtime bundle
 #   2. the mlops-usecase end to end with that Node (scripts/e2e-usecase.sh: pack, `projen new --from`,
 #      `projen build` of the generated repository with its synth, Jest and cdk-nag, the local pipeline,
-#      actionlint, re-synth)
+#      actionlint, re-synth); on Node 24 with the XGBoost ML sample (`--sample xgboost`), so that each
+#      sample runs end to end once more without another run (E2E_SAMPLE=sklearn|xgboost sets it for all)
 #
 #   bash scripts/node-lts.sh            Node 22 and 24 (the versions below)
 #   bash scripts/node-lts.sh 24.21.0    one version
@@ -33,7 +34,8 @@ for version in "${VERSIONS[@]}"; do
     printf '\n==> Node %s: build (jsii, runtime bundle)\n' "$actual"
     npx jsii --silence-warnings=reserved-word
     node scripts/bundle-runtime.mjs
-    printf '\n==> Node %s: mlops-usecase end to end\n' "$actual"
-    bash scripts/e2e-usecase.sh
+    sample="${E2E_SAMPLE:-$([ "$major" = 24 ] && echo xgboost || echo sklearn)}"
+    printf '\n==> Node %s: mlops-usecase end to end, ML sample %s\n' "$actual" "$sample"
+    E2E_SAMPLE="$sample" bash scripts/e2e-usecase.sh
   )
 done

@@ -50,7 +50,7 @@ bash scripts/checkov.sh
 log "synth benchmark, N = 1 and 10 (N = 100: bash bench/synth-bench.sh 1 10 100)"
 BENCH_LIB=1 bash bench/synth-bench.sh 1 10
 
-log "ML seed code of the use-case template: ruff and pytest"
+log "ML samples of the use-case template (scikit-learn, XGBoost): ruff, hadolint and pytest"
 bash scripts/ml-test.sh
 
 export ACTIONLINT="$ROOT/.tmp/gobin/actionlint" ACTIONLINT_REQUIRED=1

@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { awscdk, Dependencies, javascript, SampleDir, SampleFile, TaskShell, TextFile } from 'projen';
 import * as YAML from 'yaml';
-import { packageInfo, templateFile, templateFiles } from './package-info';
+import { mlSampleFiles, packageInfo, templateFile } from './package-info';
 import { ResolvedUseCaseOptions, resolveUseCaseOptions } from './resolve-options';
 import { settingsFileLines } from './settings-file';
 import { MlopsUseCaseProjectOptions } from './usecase-options';
+import { UseCaseSample } from './usecase-sample';
 import { addPullRequestWorkflow, addTrainingWorkflow, TRAINING_STACK_PATH } from './workflows';
 import { PlatformAccount, PlatformConfig } from '../../blueprint/config/platform-config';
 import { UseCaseNames } from '../../blueprint/usecase/usecase-names';
@@ -91,7 +92,11 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
       // the README is a sample of ours (projen's would be '# replace this')
       readme: options.readme ?? {
         filename: 'README.md',
-        contents: templateFile('README.md', { useCaseName: resolved.useCaseName, platformConfigFile: resolved.platformConfigFile }),
+        contents: templateFile('README.md', {
+          useCaseName: resolved.useCaseName,
+          platformConfigFile: resolved.platformConfigFile,
+          mlSample: resolved.sample === UseCaseSample.XGBOOST ? "XGBoost's `XGBClassifier`" : "scikit-learn's `HistGradientBoostingClassifier`",
+        }),
       },
       buildWorkflow: options.buildWorkflow ?? false,
       depsUpgrade: options.depsUpgrade ?? false,
@@ -271,6 +276,6 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     new SampleFile(this, resolved.platformConfigFile, {
       contents: /\.ya?ml$/i.test(resolved.platformConfigFile) ? YAML.stringify(sample) : `${JSON.stringify(sample, undefined, 2)}\n`,
     });
-    new SampleDir(this, 'ml', { files: templateFiles('ml') });
+    new SampleDir(this, 'ml', { files: mlSampleFiles(resolved.sample) });
   }
 }

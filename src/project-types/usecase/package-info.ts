@@ -11,6 +11,19 @@ export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** The use-case templates. @internal */
 export const USECASE_TEMPLATES = path.join(PACKAGE_ROOT, 'templates', 'usecase');
 
+/**
+ * The files of the ML code (`ml/`) of a sample (a `UseCaseSample` value): those of
+ * `templates/usecase/ml`, each replaced or joined by its namesake in `templates/usecase-<sample>/ml`
+ * when that folder exists (the scikit-learn sample has none).
+ * @internal
+ */
+export function mlSampleFiles(sample: string): Record<string, string> {
+  const overlay = path.join(PACKAGE_ROOT, 'templates', `usecase-${sample}`);
+  const files = templateFiles('ml');
+  if (!fs.existsSync(overlay)) return files;
+  return { ...files, ...templateFiles('ml', overlay) };
+}
+
 /** The name and version of this package. @internal */
 export function packageInfo(): { name: string; version: string } {
   const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf-8'));
@@ -21,12 +34,12 @@ export function packageInfo(): { name: string; version: string } {
 const NOT_TEMPLATE = new Set(['.venv', 'venv', '__pycache__', '.pytest_cache', '.ruff_cache', '.mypy_cache', 'node_modules', '.local']);
 
 /**
- * Every file of a template folder, relative path (POSIX) to contents, sorted; without virtual
- * environments, caches and `*.pyc`.
+ * Every file of a template folder (of `templates/usecase`, or of another templates folder), relative
+ * path (POSIX) to contents, sorted; without virtual environments, caches and `*.pyc`.
  * @internal
  */
-export function templateFiles(folder: string): Record<string, string> {
-  const root = path.join(USECASE_TEMPLATES, folder);
+export function templateFiles(folder: string, templates: string = USECASE_TEMPLATES): Record<string, string> {
+  const root = path.join(templates, folder);
   const out: Record<string, string> = {};
   const walk = (dir: string, rel: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

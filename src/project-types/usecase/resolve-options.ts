@@ -1,4 +1,5 @@
 import { MlopsUseCaseProjectOptions } from './usecase-options';
+import { UseCaseSample } from './usecase-sample';
 import { MAX_USE_CASE_NAME_LENGTH, UseCaseNames } from '../../blueprint/usecase/usecase-names';
 import { UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
 
@@ -22,6 +23,7 @@ export interface ResolvedUseCaseOptions {
   readonly source?: UseCaseSourceProps;
   readonly githubDeployRoleArn?: string;
   readonly mlPythonVersion: string;
+  readonly sample: UseCaseSample;
   readonly cdkVersion: string;
 }
 
@@ -102,6 +104,14 @@ export function resolveUseCaseOptions(options: MlopsUseCaseProjectOptions, creat
     add('mlPythonVersion', `${JSON.stringify(mlPythonVersion)} must be a Python version 3.${MIN_PYTHON_MINOR} or later, written major.minor, e.g. "3.${MIN_PYTHON_MINOR}"`);
   }
 
+  // the ML sample (a string from JavaScript or the command line may be anything)
+  const sample = options.sample ?? UseCaseSample.SKLEARN;
+  const samples = Object.values(UseCaseSample) as string[];
+  if (!samples.includes(sample)) {
+    const choices = samples.map((s) => `UseCaseSample.${s.toUpperCase()} ("${s}")`).join(' or ');
+    add('sample', `${JSON.stringify(sample)} is not an ML sample; write ${choices}, or leave it out for scikit-learn`);
+  }
+
   // aws-cdk-lib must satisfy the library's peer range
   let cdkVersion = options.cdkVersion;
   if (!/^\d+\.\d+\.\d+/.test(cdkVersion) || compareVersions(cdkVersion, MIN_CDK_VERSION) < 0) {
@@ -125,6 +135,7 @@ export function resolveUseCaseOptions(options: MlopsUseCaseProjectOptions, creat
     source,
     githubDeployRoleArn: options.githubDeployRoleArn,
     mlPythonVersion,
+    sample,
     cdkVersion,
   };
 }

@@ -1,4 +1,5 @@
 import { awscdk } from 'projen';
+import { UseCaseSample } from './usecase-sample';
 import { UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
 
 /**
@@ -66,4 +67,15 @@ export interface MlopsUseCaseProjectOptions extends awscdk.AwsCdkTypeScriptAppOp
    * @default "3.11"
    */
   readonly mlPythonVersion?: string;
+
+  /**
+   * The ML sample that `ml/` starts from (written once, then yours): the welding-gun
+   * predictive-maintenance model with scikit-learn's `HistGradientBoostingClassifier`, or the same
+   * with XGBoost's `XGBClassifier`. `npx projen new ... mlops-usecase --sample xgboost` picks it on
+   * the command line.
+   *
+   * @default UseCaseSample.SKLEARN
+   * @featured
+   */
+  readonly sample?: UseCaseSample;
 }

@@ -8,10 +8,11 @@ import * as path from 'path';
 import { javascript, Testing } from 'projen';
 import * as YAML from 'yaml';
 import { PlatformConfig } from '../../../src';
-import { MlopsUseCaseProject, MlopsUseCaseProjectOptions } from '../../../src/project-types/usecase';
+import { MlopsUseCaseProject, MlopsUseCaseProjectOptions, UseCaseSample } from '../../../src/project-types/usecase';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const TEMPLATES = path.join(REPO, 'templates', 'usecase');
+const XGBOOST_TEMPLATES = path.join(REPO, 'templates', 'usecase-xgboost');
 const VERSION = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf-8')).version;
 
 const created: string[] = [];
@@ -151,6 +152,42 @@ describe('the default project (no use-case options)', () => {
     expect(pr.jobs.ml.steps.find((s: any) => s.uses === 'actions/setup-python@v5').with['python-version']).toBe('3.11');
     // projen's own build workflow is replaced by this one
     expect(out['.github/workflows/build.yml']).toBeUndefined();
+  });
+});
+
+describe('the ML sample', () => {
+  const mlFiles = (out: Record<string, any>) => Object.keys(out).filter((f) => f.startsWith('ml/')).sort();
+
+  test('scikit-learn by default: HistGradientBoostingClassifier, no XGBoost', () => {
+    const out = Testing.synth(project());
+    expect(out['ml/src/estimator.py']).toContain('from sklearn.ensemble import HistGradientBoostingClassifier');
+    expect(out['ml/requirements.txt']).toMatch(/^scikit-learn==\d+\.\d+\.\d+$/m);
+    expect(out['ml/requirements.txt']).not.toMatch(/xgboost/i);
+    expect(out['README.md']).toContain("the model: scikit-learn's `HistGradientBoostingClassifier` in `ml/src/estimator.py`");
+    expect(mlFiles(Testing.synth(project({ sample: UseCaseSample.SKLEARN })))).toEqual(mlFiles(out));
+  });
+
+  test('XGBoost: the files of templates/usecase-xgboost/ml over those of templates/usecase/ml', () => {
+    const out = Testing.synth(project({ sample: UseCaseSample.XGBOOST }));
+    // the CPU-only wheel, pinned; `xgboost` itself would pull the CUDA libraries
+    expect(out['ml/requirements.txt']).toMatch(/^xgboost-cpu==3\.2\.0$/m);
+    expect(out['ml/requirements.txt']).not.toMatch(/^xgboost==/m);
+    for (const line of out['ml/requirements.txt'].split('\n').filter((l: string) => l && !l.startsWith('#'))) {
+      expect(line).toMatch(/^[a-z0-9-]+==\d+(\.\d+)*$/);
+    }
+    expect(out['ml/src/estimator.py']).toContain('from xgboost import XGBClassifier');
+    expect(out['README.md']).toContain("the model: XGBoost's `XGBClassifier` in `ml/src/estimator.py`");
+    // the same files as the scikit-learn sample, each the overlay's where it has one, else the template's
+    const files = mlFiles(out);
+    expect(files).toEqual(mlFiles(Testing.synth(project())));
+    const overlaid = files.filter((f) => fs.existsSync(path.join(XGBOOST_TEMPLATES, f)));
+    expect(overlaid).toEqual(['ml/requirements.txt', 'ml/src/estimator.py', 'ml/tests/test_estimator.py']);
+    for (const f of files) {
+      const template = overlaid.includes(f) ? XGBOOST_TEMPLATES : TEMPLATES;
+      expect(out[f]).toBe(fs.readFileSync(path.join(template, f), 'utf-8'));
+    }
+    // the sample is chosen once: the settings file and the tasks do not depend on it
+    expect(out['src/usecase-settings.ts']).toBe(Testing.synth(project())['src/usecase-settings.ts']);
   });
 });
 
@@ -299,6 +336,7 @@ describe('invalid options fail at construction with the option and the fix', () 
     ['objectKey with connection', { deploymentSource: { connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789', owner: 'o', repository: 'r', objectKey: 'x.zip' } }, 'deploymentSource.objectKey: belongs to an S3 source, not to a GitHub connection'],
     ['githubDeployRoleArn', { githubDeployRoleArn: 'vwml-github-deploy' }, 'githubDeployRoleArn: "vwml-github-deploy" is not an IAM role ARN; write e.g. "arn:aws:iam::222222222222:role/vwml-weld-gun-pm-github"'],
     ['mlPythonVersion', { mlPythonVersion: '3.9' }, 'mlPythonVersion: "3.9" must be a Python version 3.11 or later, written major.minor, e.g. "3.11"'],
+    ['sample', { sample: 'lightgbm' as UseCaseSample }, 'sample: "lightgbm" is not an ML sample; write UseCaseSample.SKLEARN ("sklearn") or UseCaseSample.XGBOOST ("xgboost"), or leave it out for scikit-learn'],
   ];
   test.each(cases)('%s', (_, options, message) => {
     expect(() => project(options)).toThrow(message);

@@ -137,6 +137,19 @@ describe('a step on an AWS framework image', () => {
       + 'which runs on a framework image: add vermin==1.9.2 to ml/requirements-dev.txt and install it (npx projen ml:install), or pip install vermin');
   });
 
+  test('vermin as the script beside the interpreter (pip installs it into ml/.venv/bin; vermin 1.9 has no `-m vermin`) is found off the PATH', async () => {
+    const p = frameworkProject();
+    const script = path.join(path.dirname(venvPython), 'vermin');
+    fs.writeFileSync(script, `#!/bin/sh\nexec ${JSON.stringify(VERMIN)} "$@"\n`, { mode: 0o755 });
+    try {
+      const r = await run(p, PARITY, { PATH: '/usr/bin:/bin' });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`step "Train": image ${SKLEARN_1_2} has Python 3.9, the code in code needs Python ≥3.10 (vermin: code/features.py:1: `);
+    } finally {
+      fs.rmSync(script);
+    }
+  });
+
   test('an image given as a pipeline parameter: its default (the own image) passes, --param with a framework image is checked', async () => {
     const definition = sampleDefinition();
     definition.Parameters.push({ Name: 'ImageUri', Type: 'String', DefaultValue: `111111111111.dkr.ecr.eu-central-1.amazonaws.com/mlops/weld-quality@${DIGEST}` });

@@ -3,6 +3,7 @@
  * (https://github.com/netromdk/vermin: `--format parsable`).
  */
 import { spawnSync } from 'child_process';
+import * as path from 'path';
 
 /**
  * The flags: annotations count as evaluated (they are, at definition time, without
@@ -65,10 +66,12 @@ export type VerminRun =
 
 /**
  * Runs vermin on the files: `<python> -m vermin` (the interpreter's own environment: the use case's
- * ml/requirements-dev.txt installs it into ml/.venv), else `vermin` on the PATH.
+ * ml/requirements-dev.txt installs it into ml/.venv), else the `vermin` script beside the interpreter
+ * (vermin 1.9 has no `__main__`, so `-m vermin` does not run it), else `vermin` on the PATH.
  */
 export function runVermin(python: string, files: readonly string[], env: Readonly<Record<string, string | undefined>>): VerminRun {
   const attempts: [string, string[]][] = [[python, ['-m', 'vermin']], ['vermin', []]];
+  if (path.dirname(python) !== '.') attempts.splice(1, 0, [path.join(path.dirname(python), 'vermin'), []]);
   for (const [command, prefix] of attempts) {
     const r = spawnSync(command, [...prefix, ...VERMIN_FLAGS, ...files], { env: env as NodeJS.ProcessEnv, encoding: 'utf-8', timeout: 120_000 });
     if (r.error) {

@@ -1,4 +1,4 @@
-"""SageMaker training script (script mode): a gradient-boosted classifier of ``needs_maintenance``.
+"""SageMaker training script (script mode): a classifier of ``needs_maintenance``.
 
 Inputs and outputs, with the environment variables SageMaker sets and their defaults::
 
@@ -6,13 +6,14 @@ Inputs and outputs, with the environment variables SageMaker sets and their defa
     SM_CHANNEL_VALIDATION  /opt/ml/input/data/validation   optional: metrics are skipped without it
     SM_MODEL_DIR           /opt/ml/model                   model.joblib, model_metadata.json, code/
 
-Hyperparameters arrive as command-line arguments (``--max_iter 200`` or ``--max-iter 200``).
+The estimator and its hyperparameters are in ``estimator.py``. Hyperparameters arrive as
+command-line arguments (``--max_iter 200`` or ``--max-iter 200``).
 Metrics are printed as ``validation:f1=0.912345;`` lines; ``METRIC_DEFINITIONS`` holds the regular
 expressions for the training job's metric definitions.
 
-The model is a plain scikit-learn estimator, fitted on a DataFrame so that it remembers its
-feature names. ``inference.py`` and ``preprocess.py`` are copied next to it into ``code/``, so
-that the model artifact carries the serving code that matches it: serve it with
+The model is an estimator with scikit-learn's interface, fitted on a DataFrame so that it
+remembers its feature names. ``inference.py`` and ``preprocess.py`` are copied next to it into
+``code/``, so that the model artifact carries the serving code that matches it: serve it with
 ``SAGEMAKER_PROGRAM=inference.py`` and ``SAGEMAKER_SUBMIT_DIRECTORY=/opt/ml/model/code``.
 """
 
@@ -27,9 +28,9 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
-import sklearn
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score, roc_auc_score
+
+import estimator
 
 LOG = logging.getLogger("train")
 
@@ -53,7 +54,7 @@ def read_channel(directory: Path) -> tuple[pd.DataFrame, pd.Series]:
     return frame.iloc[:, 1:].astype("float64"), frame.iloc[:, 0].astype("int64")
 
 
-def compute_metrics(model: HistGradientBoostingClassifier, x: pd.DataFrame, y: pd.Series) -> dict:
+def compute_metrics(model, x: pd.DataFrame, y: pd.Series) -> dict:
     positive = list(model.classes_).index(1)
     probability = model.predict_proba(x)[:, positive]
     predicted = model.predict(x)
@@ -75,17 +76,7 @@ def log_metrics(split: str, metrics: dict) -> None:
 def train(args: argparse.Namespace) -> Path:
     x_train, y_train = read_channel(args.train)
     LOG.info("train: %d rows, %d features, positive rate %.3f", *x_train.shape, y_train.mean())
-    model = HistGradientBoostingClassifier(
-        max_iter=args.max_iter,
-        learning_rate=args.learning_rate,
-        max_depth=args.max_depth or None,
-        max_leaf_nodes=args.max_leaf_nodes,
-        min_samples_leaf=args.min_samples_leaf,
-        l2_regularization=args.l2_regularization,
-        class_weight=None if args.class_weight == "none" else args.class_weight,
-        early_stopping=False,  # the validation channel is the hold-out; keeps runs reproducible
-        random_state=args.seed,
-    )
+    model = estimator.build(args, y_train)
     model.fit(x_train, y_train)
     metrics = {"train": compute_metrics(model, x_train, y_train)}
     log_metrics("train", metrics["train"])
@@ -102,10 +93,11 @@ def train(args: argparse.Namespace) -> Path:
     joblib.dump(model, path)
     metadata = {
         "estimator": type(model).__name__,
-        "hyperparameters": model.get_params(),
+        "hyperparameters": {name: getattr(args, name) for name in args.hyperparameters},
+        "estimator_parameters": model.get_params(),
         "feature_columns": list(x_train.columns),
         "metrics": metrics,
-        "versions": {"python": sys.version.split()[0], "scikit-learn": sklearn.__version__},
+        "versions": {"python": sys.version.split()[0], **estimator.versions()},
     }
     (args.model_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2, default=str) + "\n")
     copy_serving_code(args.model_dir / "code")
@@ -131,25 +123,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         allow_abbrev=False,
     )
 
+    hyperparameters = []
+
     def hyperparameter(name: str, **kwargs) -> None:
         # SageMaker passes hyperparameters as `--name value` with the name as written in the job
         # definition; accept both spellings.
         flags = dict.fromkeys((f"--{name}", f"--{name.replace('-', '_')}"))
-        parser.add_argument(*flags, **kwargs)
+        hyperparameters.append(parser.add_argument(*flags, **kwargs).dest)
 
-    hyperparameter("max-iter", type=int, default=300, help="boosting iterations (trees)")
-    hyperparameter("learning-rate", type=float, default=0.05, help="shrinkage of each tree")
-    hyperparameter("max-depth", type=int, default=4, help="tree depth; 0: unlimited")
-    hyperparameter("max-leaf-nodes", type=int, default=15, help="leaves per tree")
-    hyperparameter("min-samples-leaf", type=int, default=50, help="rows per leaf, at least")
-    hyperparameter("l2-regularization", type=float, default=0.0, help="L2 penalty of leaf values")
-    hyperparameter(
-        "class-weight",
-        choices=("none", "balanced"),
-        default="none",
-        help="balanced: weigh the rarer class up",
-    )
-    hyperparameter("seed", type=int, default=42, help="random state of the estimator")
+    estimator.add_hyperparameters(hyperparameter)
 
     parser.add_argument(
         "--train",
@@ -178,6 +160,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"unknown arguments: {' '.join(misspelt)}")
     if options:
         LOG.info("ignoring SageMaker's arguments %s", options)
+    args.hyperparameters = hyperparameters
     return args
 
 

@@ -1,9 +1,11 @@
 import json
+import platform
 import re
 
 import joblib
 import pytest
 
+import estimator
 import preprocess
 import train
 
@@ -16,6 +18,8 @@ def test_writes_the_model_metadata_and_serving_code(pipeline):
     assert metadata["feature_columns"] == list(preprocess.FEATURE_COLUMNS)
     assert metadata["hyperparameters"]["max_iter"] == 300
     assert set(metadata["metrics"]) == {"train", "validation"}
+    assert metadata["estimator"] == type(model).__name__
+    assert metadata["versions"] == {"python": platform.python_version(), **estimator.versions()}
     for name in train.SERVING_CODE:
         assert (pipeline.model_dir / "code" / name).is_file()
 
