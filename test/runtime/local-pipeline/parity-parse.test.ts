@@ -2,8 +2,8 @@
  * The parsers of the parity check: Dockerfiles (ARG defaults, --platform, stages, continuations, pip
  * installs), image tags, requirements files and versions, vermin's parsable output.
  */
-import { parseDockerfile, pipInstallsOf, pythonOfImage } from '../../../src/runtime/local-pipeline/parity/dockerfile';
 import { frameworkImagePython } from '../../../src/constructs/training/framework-image-python';
+import { parseDockerfile, pipInstallsOf, pythonOfImage } from '../../../src/runtime/local-pipeline/parity/dockerfile';
 import { looksLikeFrameworkImage } from '../../../src/runtime/local-pipeline/parity/framework';
 import { compareInstalled, normalizeName, parseRequirements, sameVersion } from '../../../src/runtime/local-pipeline/parity/requirements';
 import { parseVerminOutput, versionLess } from '../../../src/runtime/local-pipeline/parity/vermin';

@@ -11,9 +11,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDockerfile, pythonOfImage } from './dockerfile';
 import { FrameworkImagePython, looksLikeFrameworkImage } from './framework';
-import { frameworkImagePython } from '../../../constructs/training/framework-image-python';
 import { compareInstalled, INSTALLED_DISTRIBUTIONS_SCRIPT, parseRequirements } from './requirements';
 import { runVermin, VerminFile, versionLess } from './vermin';
+import { frameworkImagePython } from '../../../constructs/training/framework-image-python';
 import { NOT_CODE } from '../files';
 
 /** A step that runs a process, as the parity check sees it. */
