@@ -151,10 +151,10 @@ test('the total time budget ends the retries before maxAttempts: error within th
   );
   expect(error.attempts).toBeLessThan(20);
   expect(error.attempts).toBeGreaterThanOrEqual(4); // 50..100, 100..200, 200..400 ms fit in 1.5 s
-  // every attempt reached the proxy; on a loaded machine one more request may be counted: an attempt
-  // aborted at the deadline can still arrive after the client gave it up (seen once in CI: 6 for 5)
-  expect(proxy.count('ListModelPackages')).toBeGreaterThanOrEqual(error.attempts);
-  expect(proxy.count('ListModelPackages')).toBeLessThanOrEqual(error.attempts + 1);
+  // every finished attempt reached the proxy; an attempt aborted at the deadline on a loaded machine may
+  // or may not have reached it before the abort, and may even arrive after the client gave up (seen in CI:
+  // 6 requests for 5 attempts, and 6 for 7): the proxy's count is the attempts, give or take that one
+  expect(Math.abs(proxy.count('ListModelPackages') - error.attempts)).toBeLessThanOrEqual(1);
   // without the time bound, 20 attempts with backoffs up to 400 ms would take more than 6 s
   expect(elapsed).toBeLessThan(budget + 1_000);
 });
