@@ -6,7 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BaseImageCache } from './base-image-cache';
 import { PlatformAccountStack } from './platform-account-stack';
-import { ImageBuildPipeline, ImageRegistry, PackageMirror, PackageMirrorReference } from '../../constructs/artifacts';
+import { platformPackageMirror } from './platform-mirror';
+import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
 import { MlopsPortfolio, MlopsProduct } from '../../constructs/catalog';
 import { PipelineSource, SecureBucket } from '../../constructs/core';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
@@ -381,11 +382,7 @@ export class ResAccountStack extends PlatformAccountStack {
         vpc: this.network?.vpc,
         subnetSelection: this.network?.subnetSelection,
         // pip inside docker build through the CodeArtifact mirror of EXP
-        packageMirror: PackageMirrorReference.fromAttributes({
-          domainName: this.names.codeArtifactDomainName,
-          domainOwner: config.account(PlatformAccount.EXP).accountId,
-          region: config.account(PlatformAccount.EXP).region,
-        }),
+        packageMirror: platformPackageMirror(this.names),
         // the base image through the ECR pull-through cache (the VPC has no internet route)
         baseImageRepositories: [this.baseImageCache.baseImageRepository],
         baseImageUri: this.baseImageCache.baseImageUri,

@@ -2,14 +2,13 @@ import { Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { DEFAULT_BASE_IMAGE, PullThroughCacheLocation } from './pull-through-cache';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
-import { partitionOf } from '../config/regions';
 
 /** The upstream of the base-image cache: ECR Public, which needs no credentials. */
 export const BASE_IMAGE_UPSTREAM = 'public.ecr.aws';
 
-/** The base image of the image builds: Python 3.11 (the ML code's minor version) from Docker's official images. */
-export const DEFAULT_BASE_IMAGE = 'docker/library/python:3.11-slim';
+export { DEFAULT_BASE_IMAGE } from './pull-through-cache';
 
 /**
  * The ECR pull-through cache of RES for the base images of the image builds, whose CodeBuild projects
@@ -24,6 +23,7 @@ export class BaseImageCache extends Construct {
   public readonly baseImageRepository: ecr.IRepository;
   /** The default base image through the cache: `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>-ecr-public/docker/library/python:3.11-slim`. */
   public readonly baseImageUri: string;
+  private readonly location: PullThroughCacheLocation;
 
   /**
    * @param scope the RES platform stack
@@ -32,22 +32,17 @@ export class BaseImageCache extends Construct {
    */
   constructor(scope: Construct, id: string, platformPrefix: string) {
     super(scope, id);
-    const stack = Stack.of(this);
-    this.repositoryPrefix = `${platformPrefix}-ecr-public`;
+    // literal names (the account and region of a platform stack are known): the build check reads the URI
+    this.location = new PullThroughCacheLocation(Stack.of(this), platformPrefix);
+    this.repositoryPrefix = this.location.repositoryPrefix;
     new ecr.CfnPullThroughCacheRule(this, 'Rule', {
       ecrRepositoryPrefix: this.repositoryPrefix,
       upstreamRegistry: 'ecr-public',
       upstreamRegistryUrl: BASE_IMAGE_UPSTREAM,
     });
+    this.baseImageRepository = this.location.importBaseImageRepository(this, 'BaseImageRepository');
     const [repositoryPath, tag] = DEFAULT_BASE_IMAGE.split(':');
-    const repositoryName = `${this.repositoryPrefix}/${repositoryPath}`;
-    this.baseImageRepository = ecr.Repository.fromRepositoryAttributes(this, 'BaseImageRepository', {
-      repositoryName,
-      repositoryArn: this.repositoryArn(repositoryName),
-    });
-    // literal names (the account and region of a platform stack are known): the build check reads the URI
-    const urlSuffix = partitionOf(stack.region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
-    this.baseImageUri = `${stack.account}.dkr.ecr.${stack.region}.${urlSuffix}/${repositoryName}:${tag}`;
+    this.baseImageUri = `${this.location.registryPath}/${repositoryPath}:${tag}`;
   }
 
   /**
@@ -57,12 +52,7 @@ export class BaseImageCache extends Construct {
    * @param grantee the build project's role
    */
   public grantPullThrough(grantee: iam.IGrantable): iam.Grant {
-    return grantPullThroughCache(grantee, this.repositoryArn(`${this.repositoryPrefix}/*`));
-  }
-
-  private repositoryArn(name: string): string {
-    const stack = Stack.of(this);
-    return `arn:${partitionOf(stack.region)}:ecr:${stack.region}:${stack.account}:repository/${name}`;
+    return grantPullThroughCache(grantee, this.location.repositoryArn('*'));
   }
 }
 

@@ -6,7 +6,6 @@ import { UseCaseImageBuild } from './usecase-image';
 import { SERVING_STAGES } from './usecase-names';
 import { UseCaseSourceProps } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
-import { PackageMirrorReference } from '../../constructs/artifacts';
 import { PipelineSource } from '../../constructs/core';
 import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
 import { SecureBucket } from '../../constructs/core/secure-bucket';
@@ -14,6 +13,7 @@ import { DeploymentStage, ModelDeploymentPipeline } from '../../constructs/deplo
 import { PlatformKey } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { DEPLOYS_TO_TAG_KEY } from '../onboarding/scoped-deploy-roles';
+import { platformPackageMirror } from '../platform/platform-mirror';
 
 /**
  * Props of a `DeploymentStack`.
@@ -142,11 +142,7 @@ export class DeploymentStack extends UseCaseStack {
       resolveRoleName: names.resolveRoleName,
       permissionsBoundary: this.permissionsBoundary,
       // npm ci through the platform's CodeArtifact mirror in EXP (the isolated RES VPC reaches no other registry)
-      packageMirror: PackageMirrorReference.fromAttributes({
-        domainName: names.platform.codeArtifactDomainName,
-        domainOwner: config.account(PlatformAccount.EXP).accountId,
-        region: config.account(PlatformAccount.EXP).region,
-      }),
+      packageMirror: platformPackageMirror(names.platform),
       vpc: network ? this.vpc : undefined,
       targets: SERVING_STAGES.map((stage) => ({
         stage: STAGE_OF[stage],

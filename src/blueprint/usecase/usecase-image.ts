@@ -5,11 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
-import { ImageBuildPipeline, ImageRegistry, PackageMirrorReference } from '../../constructs/artifacts';
+import { ImageBuildPipeline, ImageRegistry } from '../../constructs/artifacts';
 import { PipelineSource } from '../../constructs/core';
 import { PlatformAccount } from '../config/platform-config';
-import { partitionOf } from '../config/regions';
-import { DEFAULT_BASE_IMAGE, grantPullThroughCache } from '../platform/base-image-cache';
+import { grantPullThroughCache } from '../platform/base-image-cache';
+import { platformPackageMirror } from '../platform/platform-mirror';
+import { PullThroughCacheLocation } from '../platform/pull-through-cache';
 
 /**
  * What the Test stage of the use case's image build runs against the candidate, by digest: the image's
@@ -117,15 +118,9 @@ export class UseCaseImageBuild extends Construct {
     this.repository = this.registry.repository(names.imageRepositoryName);
 
     // the Dockerfile's pinned base image (ECR Public) through the platform's pull-through cache of RES
-    const urlSuffix = partitionOf(stack.region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
-    const cachePrefix = `${config.prefix}-ecr-public`;
-    const cacheArn = (name: string) => `arn:${partitionOf(stack.region)}:ecr:${stack.region}:${stack.account}:repository/${cachePrefix}/${name}`;
-    const baseRepository = ecr.Repository.fromRepositoryAttributes(this, 'BaseImageRepository', {
-      repositoryName: `${cachePrefix}/${DEFAULT_BASE_IMAGE.split(':')[0]}`,
-      repositoryArn: cacheArn(DEFAULT_BASE_IMAGE.split(':')[0]),
-    });
+    const cache = new PullThroughCacheLocation(stack, config.prefix);
+    const baseRepository = cache.importBaseImageRepository(this, 'BaseImageRepository');
     const context = props.buildContext ?? '.';
-    const exp = config.account(PlatformAccount.EXP);
     this.pipeline = new ImageBuildPipeline(this, 'Pipeline', {
       pipelineName: names.imageBuildPipelineName,
       encryptionKey: props.encryptionKey,
@@ -137,15 +132,11 @@ export class UseCaseImageBuild extends Construct {
       smokeTestCommands: useCaseImageTests(context),
       testWithPackageMirror: true,
       vpc: props.vpc,
-      packageMirror: PackageMirrorReference.fromAttributes({
-        domainName: names.platform.codeArtifactDomainName,
-        domainOwner: exp.accountId,
-        region: exp.region,
-      }),
+      packageMirror: platformPackageMirror(names.platform),
       baseImageRepositories: [baseRepository],
-      baseImageCachePath: `${stack.account}.dkr.ecr.${stack.region}.${urlSuffix}/${cachePrefix}`,
+      baseImageCachePath: cache.registryPath,
       permissionsBoundary: props.permissionsBoundary,
     });
-    grantPullThroughCache(this.pipeline.buildProject, cacheArn('*'));
+    grantPullThroughCache(this.pipeline.buildProject, cache.repositoryArn('*'));
   }
 }
