@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { variablesOf } from './commands-fixture';
 import { Framework, MlopsUseCase, ModelImage, PipelineDefinitionSource, PlatformAccount, PlatformConfig, PredictiveMaintenancePipeline } from '../../../src';
 import { useCaseImageTests } from '../../../src/blueprint/usecase/usecase-image';
 import { BASE_IMAGE_THROUGH_CACHE } from '../../../src/constructs/artifacts/image-build-commands';
@@ -30,10 +31,6 @@ const deploymentPolicies = TemplatePolicies.fromStack(uc.deployment);
 const repository = deployment.Resources[logicalIdOf(uc.deployment.image.repository)];
 const repositoryPolicy = deploymentPolicies.resolve(repository.Properties.RepositoryPolicyText);
 
-function variables(project: any): Record<string, string> {
-  const p = deployment.Resources[logicalIdOf(project)];
-  return Object.fromEntries(p.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
-}
 
 describe('the repository of the use case\'s image in RES', () => {
   test('one repository per use case: immutable tags, scan on push, the deployment stack\'s key, retained', () => {
@@ -96,7 +93,7 @@ describe('the image build of the use case in RES', () => {
   test('starts on a new version of ml.zip in the deployment source bucket and builds its Dockerfile', () => {
     const rule = deployment.Resources[logicalIdOf(uc.deployment.image.pipeline.sourceTriggerRule!)];
     expect(rule.Properties.EventPattern.detail.object).toEqual({ key: ['ml.zip'] });
-    const build = variables(uc.deployment.image.pipeline.buildProject);
+    const build = variablesOf(deployment.Resources[logicalIdOf(uc.deployment.image.pipeline.buildProject)]);
     expect(build).toMatchObject({
       DOCKERFILE: 'Dockerfile',
       BUILD_CONTEXT: '.',
@@ -112,8 +109,7 @@ describe('the image build of the use case in RES', () => {
       source: { connectionArn: `arn:aws:codeconnections:eu-central-1:${RES}:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789`, owner: 'vw-mlops', repository: 'weld-gun-pm' },
     });
     const t = Template.fromStack(other.deployment).toJSON();
-    const project = t.Resources[logicalIdOf(other.deployment.image.pipeline.buildProject)];
-    const vars = Object.fromEntries(project.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+    const vars = variablesOf(t.Resources[logicalIdOf(other.deployment.image.pipeline.buildProject)]);
     expect(vars).toMatchObject({ DOCKERFILE: 'ml/Dockerfile', BUILD_CONTEXT: 'ml' });
   });
 
