@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
-log() { printf '\n==> %s\n' "$*"; }
+# each phase is announced with the time since the start, so that a CI log shows where the minutes go
+T0=$SECONDS
+log() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - T0) / 60)) $(((SECONDS - T0) % 60)) "$*"; }
 
 bash scripts/setup.sh
 # jsii-pacmak's Python target needs python with setuptools/build/twine first on PATH
