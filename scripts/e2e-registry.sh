@@ -7,7 +7,10 @@
 #   3. publish the tarball as a registered test user, check what the registry serves
 #   4. install it anonymously into a scratch project and require() it
 #   5. in an EMPTY directory, run exactly `npx projen new --from @vw/mlops-blueprint mlops-usecase`,
-#      check that the library came from the local registry, then `npx projen build` there
+#      check that the library came from the local registry
+#   6. the mlops-usecase end to end in that repository (scripts/e2e-usecase.sh with E2E_PROJECT_DIR:
+#      `npx projen build`, `pipeline:local` and its parity guards, actionlint, the re-synth), with the
+#      consumer's registry settings; so the suite's Node runs that end to end once, on the literal command
 #
 # The consumer steps run with npm_config_registry pointing at verdaccio, a temporary npm cache and a
 # temporary userconfig: ~/.npmrc and ~/.npm are neither read nor written. Verdaccio is stopped on exit.
@@ -32,7 +35,7 @@ for arg in "$@"; do
   case "$arg" in
     --skip-build) SKIP_BUILD=1 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown argument '$arg' (expected --skip-build or --keep)" >&2; exit 2 ;;
   esac
 done
@@ -246,10 +249,9 @@ check_project() {
   echo "files: $(find "$PROJECT_DIR" -mindepth 1 -maxdepth 1 -printf '%f ')"
 }
 
-projen_build() {
-  cd "$PROJECT_DIR"
-  echo "\$ npx projen build   (in $PROJECT_DIR)"
-  consumer npx projen build
+usecase_e2e() {
+  echo "\$ E2E_PROJECT_DIR=$PROJECT_DIR bash scripts/e2e-usecase.sh   (npm_config_registry=$REGISTRY)"
+  consumer env E2E_PROJECT_DIR="$PROJECT_DIR" bash "$ROOT/scripts/e2e-usecase.sh"
 }
 
 echo "work dir: $WORK"
@@ -264,4 +266,4 @@ step registry-view check_registry_view
 step npm-install install_check
 step projen-new projen_new
 step check-new-project check_project
-step projen-build projen_build
+step usecase-e2e usecase_e2e

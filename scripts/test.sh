@@ -57,14 +57,11 @@ bash scripts/ml-test.sh
 
 export ACTIONLINT="$ROOT/.tmp/gobin/actionlint" ACTIONLINT_REQUIRED=1
 
-log "end to end: projen new --from the packed library, mlops-usecase (build, nag, local pipeline, actionlint, re-synth)"
-bash scripts/e2e-usecase.sh
+log "end to end: the literal 'npx projen new --from @vw/mlops-blueprint mlops-usecase' against a local registry (verdaccio), then the mlops-usecase end to end there (build, nag, local pipeline and its parity guards, actionlint, re-synth)"
+bash scripts/e2e-registry.sh --skip-build
 
 log "end to end: projen new --from the packed library, mlops-platform"
 bash scripts/e2e-platform.sh
-
-log "end to end: the literal 'npx projen new --from @vw/mlops-blueprint mlops-usecase' against a local registry (verdaccio)"
-bash scripts/e2e-registry.sh --skip-build
 
 log "Node.js LTS lines: build and mlops-usecase end to end on Node 22 and 24 (the suite above ran on $(node --version))"
 bash scripts/node-lts.sh
