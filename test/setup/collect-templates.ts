@@ -11,19 +11,21 @@ import { Stage } from 'aws-cdk-lib';
 const OUT_DIR = process.env.CFN_TEMPLATES_DIR ?? path.join(__dirname, '..', '..', '.cfn-templates');
 const PATCHED = Symbol.for('vw-mlops-blueprint.collect-templates');
 
+/** Copies one synthesized template to the collection (once per distinct content). */
+export function collectTemplate(text: string): void {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const hash = crypto.createHash('sha256').update(text).digest('hex').slice(0, 20);
+  const file = path.join(OUT_DIR, `${hash}.template.json`);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, text);
+}
+
 const proto = Stage.prototype as any;
 if (!proto[PATCHED]) {
   const original = proto.synth;
   proto.synth = function synth(this: Stage, ...args: unknown[]) {
     const assembly = original.apply(this, args);
     try {
-      fs.mkdirSync(OUT_DIR, { recursive: true });
-      for (const stack of assembly.stacksRecursively) {
-        const text = fs.readFileSync(stack.templateFullPath, 'utf-8');
-        const hash = crypto.createHash('sha256').update(text).digest('hex').slice(0, 20);
-        const file = path.join(OUT_DIR, `${hash}.template.json`);
-        if (!fs.existsSync(file)) fs.writeFileSync(file, text);
-      }
+      for (const stack of assembly.stacksRecursively) collectTemplate(fs.readFileSync(stack.templateFullPath, 'utf-8'));
     } catch (e) {
       // never hide a collection failure: cfn-lint would silently check fewer templates
       throw new Error(`collect-templates: could not copy the synthesized templates to ${OUT_DIR}: ${(e as Error).message}`);

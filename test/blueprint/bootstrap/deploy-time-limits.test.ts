@@ -9,17 +9,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
 import { PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
+import { referenceCloudAssembly } from '../../flows/engine/assembly';
 import { TemplatePolicies } from '../../helpers/iam-simulator';
-import { ensureRuntimeBundle, HANDLER_BUNDLE } from '../../helpers/runtime-bundle';
-import { buildReferenceApp } from '../../reference/reference-app';
 
-ensureRuntimeBundle(HANDLER_BUNDLE);
 const config = PlatformConfig.sample();
-const app = new App();
-buildReferenceApp(app);
-const assembly = app.synth();
+// the reference app's assembly that the flows, the commands run and the other deploy-time suite read too
+const assembly = referenceCloudAssembly();
 
 interface Template {
   readonly name: string;

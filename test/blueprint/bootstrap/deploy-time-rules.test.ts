@@ -11,9 +11,8 @@ import { App } from 'aws-cdk-lib';
 import { actionExists, HANDLER_PERMISSIONS, OPERATIONS, physicalName, requestedRegion, resourceArnsFor } from './handler-permissions';
 import { UnneededCall, unneededEntry, UNNEEDED_HANDLER_CALLS } from './unneeded-handler-calls';
 import { MlopsPlatform, PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
+import { referenceCloudAssembly } from '../../flows/engine/assembly';
 import { emptyManagedPolicies, PolicyDocumentJson, simulateWithDetails, TemplatePolicies } from '../../helpers/iam-simulator';
-import { ensureRuntimeBundle, HANDLER_BUNDLE } from '../../helpers/runtime-bundle';
-import { buildReferenceApp } from '../../reference/reference-app';
 
 /**
  * Actions that registry schemas list but the IAM Service Authorization Reference does not know (stale or
@@ -46,11 +45,9 @@ const KNOWN_LAUNCH_ROLE_GAPS: string[] = [
   'sagemaker:DeleteTags', 'sagemaker:ListTags', 'sagemaker:PutModelPackageGroupPolicy',
 ];
 
-ensureRuntimeBundle(HANDLER_BUNDLE);
 const config = PlatformConfig.sample();
-const app = new App();
-buildReferenceApp(app);
-const assembly = app.synth();
+// the reference app's assembly that the flows, the commands run and the other deploy-time suite read too
+const assembly = referenceCloudAssembly();
 
 interface Need {
   readonly account: string;

@@ -7,11 +7,13 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { javascript, Testing } from 'projen';
 import * as YAML from 'yaml';
 import { MlopsUseCaseProject } from '../../../src/project-types/usecase';
-import { CLI_BUNDLE, ensureRuntimeBundle, HANDLER_BUNDLE, REPO_ROOT } from '../../helpers/runtime-bundle';
-import { REFERENCE_USE_CASE_NAME, synthReferenceApp } from '../../reference/reference-app';
+import { referenceCloudAssembly } from '../../flows/engine/assembly';
+import { CLI_BUNDLE, ensureRuntimeBundle, REPO_ROOT } from '../../helpers/runtime-bundle';
+import { REFERENCE_USE_CASE_NAME } from '../../reference/reference-app';
 
 const CDK_BIN = path.join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
 
@@ -25,14 +27,18 @@ export interface ReferenceAssembly {
   readonly deploymentTemplate: any;
 }
 
-/** Synthesizes the reference app (with fresh runtime bundles) into a new temporary directory. */
+/**
+ * The reference app's cloud assembly (with fresh runtime bundles) in a new temporary directory: a copy of the
+ * assembly the flows share (synthesized once per source state), so that a command writing into it cannot
+ * change what another suite reads.
+ */
 export function synthReferenceAssembly(prefix: string): ReferenceAssembly {
   ensureRuntimeBundle(CLI_BUNDLE);
-  ensureRuntimeBundle(HANDLER_BUNDLE);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const assemblyDir = path.join(tmp, 'reference.out');
-  const { assembly, useCase } = synthReferenceApp(assemblyDir);
-  return { tmp, assemblyDir, deploymentTemplate: assembly.getStackByName(useCase.deployment.stackName).template };
+  fs.cpSync(referenceCloudAssembly().directory, assemblyDir, { recursive: true });
+  const assembly = new CloudAssembly(assemblyDir);
+  return { tmp, assemblyDir, deploymentTemplate: assembly.getStackByName(`vwml-${REFERENCE_USE_CASE_NAME}-deployment`).template };
 }
 
 /** A directory where `npx mlops-blueprint` and `npx cdk` are the bundled CLI and the real CDK CLI, as after `npm ci`. */

@@ -2,13 +2,18 @@
  * The reference app's cloud assembly, synthesized once and shared by every flow file, the mutation
  * run and the README table: written to `.tmp/flows-cdk.out` and reused while a hash of its sources
  * (`src/**`, `test/reference/**`, the runtime bundles) is unchanged. Concurrent Jest workers wait on
- * a lock directory instead of synthesizing twice.
+ * a lock directory instead of synthesizing twice. Suites that need the reference app's templates (the
+ * deploy-time rules and limits, the commands run) read this assembly too (`referenceCloudAssembly`)
+ * instead of synthesizing the same app again. Its templates are copied to `.cfn-templates/` like every
+ * template a test synthesizes in-process, so that cfn-lint still checks them.
  */
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { ensureRuntimeBundle, HANDLER_BUNDLE, REPO_ROOT } from '../../helpers/runtime-bundle';
+import { collectTemplate } from '../../setup/collect-templates';
 
 /** One stack of the assembly. */
 export interface FlowStack {
@@ -58,12 +63,38 @@ function synthesize(hash: string): void {
     require.resolve('ts-node/dist/bin.js'), '--transpile-only', '--project', path.join(REPO_ROOT, 'tsconfig.dev.json'),
     path.join(REPO_ROOT, 'test', 'reference', 'synth-reference.ts'), tmp,
   ], { cwd: REPO_ROOT, stdio: 'pipe' });
+  // the stacks' templates, as the Jest setup collects them from an in-process synth
+  for (const stack of new CloudAssembly(tmp).stacksRecursively) collectTemplate(fs.readFileSync(stack.templateFullPath, 'utf-8'));
   fs.writeFileSync(path.join(tmp, '.flows-source-hash'), hash);
   fs.rmSync(FLOWS_ASSEMBLY_DIR, { recursive: true, force: true });
   fs.renameSync(tmp, FLOWS_ASSEMBLY_DIR);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Takes the lock (or returns false once another process has written a fresh assembly), waiting with `wait`. */
+function* lockSteps(hash: string): Generator<number, boolean> {
+  fs.mkdirSync(path.dirname(LOCK_DIR), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK_DIR);
+      return true;
+    } catch {
+      if (fresh(hash)) return false;
+      const age = Date.now() - fs.statSync(LOCK_DIR, { throwIfNoEntry: false } as any)?.mtimeMs;
+      if (age > 300_000) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`flows: waited 5 minutes for ${LOCK_DIR}; remove it if no synthesis is running`);
+      yield 500;
+    }
+  }
+}
+
+function synthesizeLocked(hash: string): void {
+  try {
+    if (!fresh(hash)) synthesize(hash);
+  } finally {
+    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
 
 /**
  * Makes sure `.tmp/flows-cdk.out` holds the assembly of the current sources, synthesizing it when
@@ -73,25 +104,42 @@ export async function ensureFlowAssembly(): Promise<void> {
   ensureRuntimeBundle(HANDLER_BUNDLE);
   const hash = sourceHash();
   if (fresh(hash)) return;
-  fs.mkdirSync(path.dirname(LOCK_DIR), { recursive: true });
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(LOCK_DIR);
-      break;
-    } catch {
-      if (fresh(hash)) return;
-      const age = Date.now() - fs.statSync(LOCK_DIR, { throwIfNoEntry: false } as any)?.mtimeMs;
-      if (age > 300_000) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`flows: waited 5 minutes for ${LOCK_DIR}; remove it if no synthesis is running`);
-      await sleep(500);
+  const steps = lockSteps(hash);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) {
+      if (step.value) synthesizeLocked(hash);
+      return;
     }
+    await new Promise((r) => setTimeout(r, step.value as number));
   }
-  try {
-    if (!fresh(hash)) synthesize(hash);
-  } finally {
-    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+}
+
+/**
+ * `ensureFlowAssembly` for module scope (suites whose `test.each` tables come from the templates): the
+ * wait blocks this worker only.
+ */
+export function ensureFlowAssemblySync(): void {
+  ensureRuntimeBundle(HANDLER_BUNDLE);
+  const hash = sourceHash();
+  if (fresh(hash)) return;
+  const steps = lockSteps(hash);
+  const blocker = new Int32Array(new SharedArrayBuffer(4));
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) {
+      if (step.value) synthesizeLocked(hash);
+      return;
+    }
+    Atomics.wait(blocker, 0, 0, step.value as number);
   }
+}
+
+/**
+ * The reference app's shared cloud assembly (synthesized when stale), read with the cloud assembly API:
+ * `stacks`, `getStackByName`, `directory` as on the result of `app.synth()`.
+ */
+export function referenceCloudAssembly(): CloudAssembly {
+  ensureFlowAssemblySync();
+  return new CloudAssembly(FLOWS_ASSEMBLY_DIR);
 }
 
 /** Reads the stacks of the shared assembly (call `ensureFlowAssembly` first). */
