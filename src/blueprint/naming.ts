@@ -1,6 +1,7 @@
 import { catalogLaunchRoleName, permissionsBoundaryName, toolkitStackName } from './bootstrap/platform-bootstrap';
 import { PlatformAccount, PlatformConfig } from './config/platform-config';
 import { partitionOf } from './config/regions';
+import { urlSuffixOfRegion } from '../constructs/core/iam-findings';
 
 /**
  * The purposes of the platform's customer-managed keys (one key per purpose and account).
@@ -117,7 +118,7 @@ export class PlatformNames {
    */
   public repositoryUri(name: string): string {
     const res = this.config.account(PlatformAccount.RES);
-    const suffix = res.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    const suffix = urlSuffixOfRegion(res.region);
     return `${res.accountId}.dkr.ecr.${res.region}.${suffix}/${this.repositoryName(name)}`;
   }
 

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
+import { urlSuffixOfRegion } from '../../constructs/core/iam-findings';
 import { partitionOf } from '../config/regions';
 
 /** The base image of the image builds: Python 3.11 (the ML code's minor version) from Docker's official images. */
@@ -25,7 +26,7 @@ export class PullThroughCacheLocation {
   constructor(stack: Stack, platformPrefix: string) {
     this.stack = stack;
     this.repositoryPrefix = `${platformPrefix}-ecr-public`;
-    const urlSuffix = partitionOf(stack.region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+    const urlSuffix = urlSuffixOfRegion(stack.region);
     this.registryPath = `${stack.account}.dkr.ecr.${stack.region}.${urlSuffix}/${this.repositoryPrefix}`;
   }
 

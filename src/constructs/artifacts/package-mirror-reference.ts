@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PackageManager } from './package-mirror';
-import { partitionOfRegion } from '../core/iam-findings';
+import { partitionOfRegion, urlSuffixOfRegion } from '../core/iam-findings';
 
 const DOMAIN_NAME = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;
 const REPOSITORY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/;
@@ -93,7 +93,7 @@ export class PackageMirrorReference {
    * @param packageFormat `npm`, `pypi`, ...
    */
   public repositoryEndpoint(packageFormat: string): string {
-    const suffix = this.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    const suffix = urlSuffixOfRegion(this.region);
     return `https://${this.domainName}-${this.domainOwner}.d.codeartifact.${this.region}.${suffix}/${packageFormat}/${this.repositoryName}/`;
   }
 

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { validateAccountIds } from './validation';
+import { urlSuffixOfRegion } from '../core/iam-findings';
 
 /** CodeArtifact domain names: 2-50 characters, lowercase letters, digits and hyphens, starting with a letter. */
 const DOMAIN_NAME = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;
@@ -272,7 +273,7 @@ export class PackageMirror extends Construct {
    */
   public repositoryEndpoint(packageFormat: string): string {
     // a literal URL suffix where the region is known, so that the URL reads well in outputs and docs
-    const suffix = Token.isUnresolved(this.region) ? Stack.of(this).urlSuffix : this.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    const suffix = Token.isUnresolved(this.region) ? Stack.of(this).urlSuffix : urlSuffixOfRegion(this.region);
     return `https://${this.literalDomainName}-${this.domainOwner}.d.codeartifact.${this.region}.${suffix}/${packageFormat}/${this.sharedRepositoryName}/`;
   }
 

@@ -19,6 +19,15 @@ export function partitionOfRegion(region: string, fallback: string): string {
 }
 
 /**
+ * The domain suffix of a literal region's endpoints (`amazonaws.com`, `amazonaws.com.cn` in China), from
+ * the region table; `amazonaws.com` for a region the table does not know yet.
+ * @internal
+ */
+export function urlSuffixOfRegion(region: string): string {
+  return RegionInfo.get(region).domainSuffix ?? 'amazonaws.com';
+}
+
+/**
  * The partition as a literal when the stack's region is known (`aws` for eu-central-1), else the
  * `AWS::Partition` reference. Literal partitions keep `::` out of cdk-nag finding ids, which the
  * `Validations` API cannot acknowledge otherwise.

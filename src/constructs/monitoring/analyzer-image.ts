@@ -1,5 +1,6 @@
 import { CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { urlSuffixOfRegion } from '../core/iam-findings';
 
 /** The repository of SageMaker Model Monitor's built-in analyzer (data quality and model quality). */
 export const ANALYZER_REPOSITORY = 'sagemaker-model-monitor-analyzer';
@@ -66,7 +67,7 @@ export function analyzerImageUri(scope: Construct): string {
         `ModelMonitor ${scope.node.path}: no SageMaker Model Monitor analyzer image is known for region ${region} (known: ${knownAnalyzerRegions().join(', ')}); set analyzerImageUri to the image of your region, <account>.dkr.ecr.${region}.amazonaws.com/${ANALYZER_REPOSITORY}, from the SageMaker "Docker Registry Paths" page`,
       );
     }
-    const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    const suffix = urlSuffixOfRegion(region);
     return `${account}.dkr.ecr.${region}.${suffix}/${ANALYZER_REPOSITORY}`;
   }
   const id = 'ModelMonitorAnalyzerRegistries';

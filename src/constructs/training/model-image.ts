@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { frameworkImageTag } from './framework-image-python';
 import { FRAMEWORK_IMAGE_REGISTRIES, FRAMEWORK_IMAGES, FRAMEWORK_IMAGES_SDK, FrameworkImageScopeData } from './framework-images.generated';
-import { partitionOfRegion } from '../core/iam-findings';
+import { partitionOfRegion, urlSuffixOfRegion } from '../core/iam-findings';
 
 /** An AWS framework whose SageMaker images `ModelImage.fromFramework` knows. */
 export enum Framework {
@@ -64,11 +64,6 @@ export interface FrameworkImageOptions {
    * @default - the only Python version of that framework version, else the newest
    */
   readonly pythonVersion?: string;
-}
-
-/** The ECR domain of a region's partition (the SDK resolves the ECR hostname with botocore). */
-function ecrDomain(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
 function list(values: readonly string[]): string {
@@ -246,7 +241,7 @@ export class ModelImage {
     this.frameworkVersion = props.frameworkVersion;
     this.processor = props.processor;
     this.scope = props.scope;
-    this.imageUri = `${props.account}.dkr.ecr.${props.region}.${ecrDomain(props.region)}/${props.repositoryName}${props.reference}`;
+    this.imageUri = `${props.account}.dkr.ecr.${props.region}.${urlSuffixOfRegion(props.region)}/${props.repositoryName}${props.reference}`;
     const partition = props.partition ?? partitionOfRegion(props.region, 'aws');
     this.repositoryArn = `arn:${partition}:ecr:${props.region}:${props.account}:repository/${props.repositoryName}`;
   }

@@ -2,7 +2,7 @@ import { App, Aws, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
-import { arnPattern, flattenForNag, literalNetworkInterfaceArn, literalPartition, wildcardFindings, wildcardResourceFinding } from '../../../src/constructs/core/iam-findings';
+import { arnPattern, flattenForNag, literalNetworkInterfaceArn, literalPartition, urlSuffixOfRegion, wildcardFindings, wildcardResourceFinding } from '../../../src/constructs/core/iam-findings';
 import { allowServiceToUseKey } from '../../../src/constructs/core/key-grants';
 import {
   acknowledgePolicyWildcards,
@@ -67,6 +67,13 @@ describe('IAM finding ids', () => {
     expect(literalPartition(agnostic)).toBe(Aws.PARTITION);
     expect(arnPattern(agnostic, 'sagemaker', 'model/*')).toBe('arn:*:sagemaker:*:*:model/*');
     expect(literalNetworkInterfaceArn(agnostic)).toBeUndefined();
+  });
+
+  test('endpoint domain suffixes come from the region table (China differs; an unknown region gets the commercial one)', () => {
+    expect(urlSuffixOfRegion('eu-central-1')).toBe('amazonaws.com');
+    expect(urlSuffixOfRegion('cn-north-1')).toBe('amazonaws.com.cn');
+    expect(urlSuffixOfRegion('us-gov-west-1')).toBe('amazonaws.com');
+    expect(urlSuffixOfRegion('xx-nowhere-9')).toBe('amazonaws.com');
   });
 });
 
