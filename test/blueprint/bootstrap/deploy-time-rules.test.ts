@@ -25,18 +25,6 @@ const ACTIONS_UNKNOWN_TO_IAM = [
   's3:PutObjectLockConfiguration', 's3:REST.PUT.OBJECT', 'vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation',
 ];
 
-/**
- * Handler calls on the product resources that the launch role's policies (src/constructs/catalog) do not
- * allow yet: issue 11 defect 13 ("the launch role cannot delete what it created"). The catalog fix removes
- * them from here; a new gap fails this test.
- */
-const KNOWN_LAUNCH_ROLE_GAPS: string[] = [
-  'iam:GetRolePolicy', 'iam:UpdateAssumeRolePolicy', 's3:DeleteBucketWebsite', 's3:GetBucketAcl', 's3:ListBucket',
-  's3:PutAccelerateConfiguration', 's3:PutAnalyticsConfiguration', 's3:PutBucketAbac', 's3:PutBucketAcl', 's3:PutBucketCORS',
-  's3:PutBucketNotification', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketWebsite', 's3:PutIntelligentTieringConfiguration',
-  's3:PutInventoryConfiguration', 's3:PutMetricsConfiguration', 's3:PutReplicationConfiguration', 's3:TagResource', 's3:UntagResource',
-];
-
 const config = PlatformConfig.sample();
 // the reference app's assembly that the flows, the commands run and the other deploy-time suite read too
 const assembly = referenceCloudAssembly();
@@ -419,8 +407,8 @@ describe('the Service Catalog launch role allows what the handlers of the produc
     expect(productTemplates).toHaveLength(2);
   });
 
-  test('the launch role is denied exactly the calls known to be missing (issue 11 defect 13, owned by the catalog branch)', () => {
-    expect(denied.map((d) => d.split(' on ')[0]).filter((a, i, all) => all.indexOf(a) === i)).toEqual(KNOWN_LAUNCH_ROLE_GAPS);
+  test('the launch role can launch, update and terminate both products: no handler call is denied', () => {
+    expect(denied).toEqual([]);
   });
 });
 
