@@ -55,8 +55,8 @@ export interface MlopsLaunchRoleProps {
  *   templates from Service Catalog's own bucket (objects tagged `servicecatalog:provisioning`);
  * - KMS: create symmetric encryption keys and manage keys of this account and region (no deletion, no
  *   disabling, no rotation switched off: the products retain their keys);
- * - S3: create and configure buckets whose generated names start with `sc-<account>-pp-` (no object access,
- *   no deletion; the products retain their buckets);
+ * - S3: create and configure buckets whose generated names start with `sc-<account>-pp-` (no object reads,
+ *   writes or deletion; the products retain their buckets);
  * - IAM: create and delete roles and managed policies named `mlops-*` (including what CloudFormation calls
  *   to delete them: detach, list entities and versions); create, attach, detach, re-trust and empty roles
  *   only while they carry the product roles' permissions boundary;
@@ -199,7 +199,7 @@ export class MlopsLaunchRole extends Construct {
             's3:GetBucketTagging',
             // the rest of what the AWS::S3::Bucket handler lists for create and update (registry schema): bucket
             // configuration of the product buckets only, none of it more than PutBucketPolicy already allows;
-            // no object access, and no deletion (the products retain their buckets)
+            // listing, but no object read, write or deletion, and no bucket deletion (the products retain them)
             's3:GetBucketAcl',
             's3:PutBucketAcl',
             's3:ListBucket',
