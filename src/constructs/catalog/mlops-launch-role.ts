@@ -6,6 +6,22 @@ import { acknowledgeRules } from '../core/acknowledge';
 import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
 
 /**
+ * The role actions for which IAM evaluates `iam:PermissionsBoundary` (the boundary the role carries, or gets),
+ * short of removing it: the launch role may take them only on roles with the product roles' boundary.
+ * Inline policies (`iam:PutRolePolicy`) are denied without the boundary and not allowed with it: the product
+ * roles carry managed policies only.
+ */
+const BOUNDED_ROLE_ACTIONS = [
+  'iam:CreateRole',
+  'iam:PutRolePermissionsBoundary',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+];
+
+/**
  * Props of an `MlopsLaunchRole`.
  */
 export interface MlopsLaunchRoleProps {
@@ -37,12 +53,13 @@ export interface MlopsLaunchRoleProps {
  *
  * - CloudFormation: manage the stacks Service Catalog names `SC-<account>-pp-*`, and read the product
  *   templates from Service Catalog's own bucket (objects tagged `servicecatalog:provisioning`);
- * - KMS: create symmetric encryption keys and manage keys of this account and region (no deletion);
- * - S3: create and configure buckets whose generated names start with `sc-<account>-pp-` (no deletion;
- *   the products retain their buckets);
+ * - KMS: create symmetric encryption keys and manage keys of this account and region (no deletion, no
+ *   disabling, no rotation switched off: the products retain their keys);
+ * - S3: create and configure buckets whose generated names start with `sc-<account>-pp-` (no object reads,
+ *   writes or deletion; the products retain their buckets);
  * - IAM: create and delete roles and managed policies named `mlops-*` (including what CloudFormation calls
- *   to delete them: detach, list entities and versions), and only with the product roles' permissions
- *   boundary;
+ *   to delete them: detach, list entities and versions); create, attach, detach, re-trust and empty roles
+ *   only while they carry the product roles' permissions boundary;
  * - SageMaker: create and delete model package groups (the product retains a group, whose model versions
  *   are model data, when the product is terminated).
  *
@@ -57,7 +74,7 @@ export class MlopsLaunchRole extends Construct {
   /**
    * The explicit denies attached to the launch role: no IAM outside the products' `mlops-*` roles and
    * policies, no role change without the product roles' boundary (when given), no boundary removal, no key
-   * deletion and no key rotation switched off.
+   * deletion or disabling and no key rotation switched off.
    */
   public readonly restrictions: iam.ManagedPolicy;
 
@@ -180,6 +197,26 @@ export class MlopsLaunchRole extends Construct {
             's3:GetLifecycleConfiguration',
             's3:PutBucketTagging',
             's3:GetBucketTagging',
+            // the rest of what the AWS::S3::Bucket handler lists for create and update (registry schema): bucket
+            // configuration of the product buckets only, none of it more than PutBucketPolicy already allows;
+            // listing, but no object read, write or deletion, and no bucket deletion (the products retain them)
+            's3:GetBucketAcl',
+            's3:PutBucketAcl',
+            's3:ListBucket',
+            's3:PutBucketAbac',
+            's3:TagResource',
+            's3:UntagResource',
+            's3:PutAccelerateConfiguration',
+            's3:PutAnalyticsConfiguration',
+            's3:PutBucketCORS',
+            's3:PutBucketNotification',
+            's3:PutBucketObjectLockConfiguration',
+            's3:PutBucketWebsite',
+            's3:DeleteBucketWebsite',
+            's3:PutIntelligentTieringConfiguration',
+            's3:PutInventoryConfiguration',
+            's3:PutMetricsConfiguration',
+            's3:PutReplicationConfiguration',
           ],
           resources: [buckets],
         }),
@@ -200,7 +237,9 @@ export class MlopsLaunchRole extends Construct {
       statements: [
         new iam.PolicyStatement({
           sid: 'CreateOnlyBoundedProductRoles',
-          actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy'],
+          // every role action for which IAM evaluates iam:PermissionsBoundary (the boundary the role carries, or
+          // gets): a product role is created, changed, trusted and emptied only while it carries the boundary
+          actions: BOUNDED_ROLE_ACTIONS.filter((a) => a !== 'iam:PutRolePolicy'),
           resources: [roles],
           conditions: boundaryCondition,
         }),
@@ -216,6 +255,7 @@ export class MlopsLaunchRole extends Construct {
             'iam:ListRoleTags',
             'iam:ListAttachedRolePolicies',
             'iam:ListRolePolicies',
+            'iam:GetRolePolicy',
             'iam:ListInstanceProfilesForRole',
           ],
           resources: [roles],
@@ -275,7 +315,7 @@ export class MlopsLaunchRole extends Construct {
     // The launch role creates roles and policies, so it cannot carry the platform boundary (which forbids
     // both). These explicit denies restrict it instead, and keep restricting it whatever else is attached:
     // no IAM outside the products' roles and policies, no role change without the product roles' boundary,
-    // no boundary removal, no key deletion or rotation switched off.
+    // no boundary removal, no key deletion, disabling or rotation switched off.
     const denies = [
       new iam.PolicyStatement({
         sid: 'NoIamOutsideTheProducts',
@@ -289,10 +329,15 @@ export class MlopsLaunchRole extends Construct {
         actions: ['iam:DeleteRolePermissionsBoundary'],
         resources: ['*'],
       }),
+      // The product keys are retained (DeletionPolicy and UpdateReplacePolicy Retain: CloudFormation never calls
+      // the KMS::Key delete handler, which schedules deletion), always rotated and never disabled: the KMS::Key
+      // handler calls ScheduleKeyDeletion only on delete, DisableKeyRotation only when EnableKeyRotation turns
+      // false and DisableKey only when Enabled is false, none of which the products do. A disabled or deleted
+      // key makes the model data it encrypts unreadable, so the role may do none of it, whatever else it holds.
       new iam.PolicyStatement({
         sid: 'NoKeyDeletionOrRotationOff',
         effect: iam.Effect.DENY,
-        actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKeyRotation'],
+        actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKeyRotation', 'kms:DisableKey'],
         resources: ['*'],
       }),
     ];
@@ -300,7 +345,7 @@ export class MlopsLaunchRole extends Construct {
       denies.push(new iam.PolicyStatement({
         sid: 'NoRoleChangeWithoutTheProductBoundary',
         effect: iam.Effect.DENY,
-        actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePolicy'],
+        actions: BOUNDED_ROLE_ACTIONS,
         resources: ['*'],
         conditions: { ArnNotEquals: { 'iam:PermissionsBoundary': props.productRolesBoundary.managedPolicyArn } },
       }));

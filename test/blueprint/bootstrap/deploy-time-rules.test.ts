@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { actionExists, HANDLER_PERMISSIONS, OPERATIONS, physicalName, requestedRegion, resourceArnsFor } from './handler-permissions';
+import { actionExists, HANDLER_PERMISSIONS, OPERATIONS, physicalName, requestedRegion, resourceArnsFor, supportsConditionKey } from './handler-permissions';
 import { UnneededCall, unneededEntry, UNNEEDED_HANDLER_CALLS } from './unneeded-handler-calls';
 import { MlopsPlatform, PlatformAccount, PlatformBootstrap, PlatformConfig } from '../../../src';
 import { referenceCloudAssembly } from '../../flows/engine/assembly';
@@ -23,26 +23,6 @@ const ACTIONS_UNKNOWN_TO_IAM = [
   'payments:GetConnectedAccount', 's3:DeleteBucketAnalyticsConfiguration', 's3:DeleteBucketCors', 's3:DeleteBucketEncryption',
   's3:DeleteBucketLifecycle', 's3:DeleteBucketMetricsConfiguration', 's3:DeleteBucketReplication', 's3:PutBucketReplication',
   's3:PutObjectLockConfiguration', 's3:REST.PUT.OBJECT', 'vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation',
-];
-
-/**
- * Handler calls on the product resources that the launch role's policies (src/constructs/catalog, not
- * this branch) do not allow yet: issue 11 defect 13 ("the launch role cannot delete what it created").
- * The catalog fix removes them from here; a new gap fails this test.
- */
-const KNOWN_LAUNCH_ROLE_GAPS: string[] = [
-  'iam:AttachRolePolicy', 'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:CreateRole', 'iam:DeletePolicy', 'iam:DeletePolicyVersion',
-  'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:GetPolicy', 'iam:GetRole', 'iam:GetRolePolicy',
-  'iam:ListAttachedRolePolicies', 'iam:ListEntitiesForPolicy', 'iam:ListPolicyVersions', 'iam:ListRolePolicies',
-  'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole',
-  'iam:UpdateRoleDescription', 'kms:CreateKey', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:EnableKey', 's3:DeleteBucketWebsite',
-  's3:DeleteObject', 's3:GetBucketAcl', 's3:ListBucket', 's3:PutAccelerateConfiguration', 's3:PutAnalyticsConfiguration',
-  's3:PutBucketAbac', 's3:PutBucketAcl', 's3:PutBucketCORS', 's3:PutBucketNotification', 's3:PutBucketObjectLockConfiguration',
-  's3:PutBucketWebsite', 's3:PutIntelligentTieringConfiguration', 's3:PutInventoryConfiguration', 's3:PutMetricsConfiguration',
-  's3:PutObjectAcl', 's3:PutReplicationConfiguration', 's3:TagResource', 's3:UntagResource',
-  's3:UpdateBucketMetadataAnnotationTableConfiguration', 's3:UpdateBucketMetadataInventoryTableConfiguration',
-  's3:UpdateBucketMetadataJournalTableConfiguration', 'sagemaker:AddTags',
-  'sagemaker:DeleteTags', 'sagemaker:ListTags', 'sagemaker:PutModelPackageGroupPolicy',
 ];
 
 const config = PlatformConfig.sample();
@@ -87,9 +67,13 @@ const productTemplates: Template[] = fs.readdirSync(assembly.directory)
   .map((f) => ({
     // the stack Service Catalog creates for a provisioned product, launched with example parameters
     stackName: `SC-${config.account(PlatformAccount.RES).accountId}-pp-abcdefghijklm`,
+    // every parameter a launch gives (the Model Deployment product names its role after the stage)
     references: {
       UseCaseName: 'customer-churn',
       PermissionsBoundaryArn: `arn:aws:iam::${config.account(PlatformAccount.RES).accountId}:policy/${config.prefix}-PermissionsBoundary`,
+      StageName: 'dev',
+      ModelArtifactsBucketName: `sc-${config.account(PlatformAccount.RES).accountId}-pp-nopqrstuvwxyz-artifactsbucket88671897-example`,
+      ModelArtifactsKeyArn: `arn:aws:kms:${config.account(PlatformAccount.RES).region}:${config.account(PlatformAccount.RES).accountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
     },
     account: config.account(PlatformAccount.RES).accountId,
     region: config.account(PlatformAccount.RES).region,
@@ -177,7 +161,19 @@ async function needsOf(templates: Template[]): Promise<Needs> {
         const arns = [...JSON.stringify(resolved).matchAll(/arn:aws:iam::\d{12}:role\/([\w+=,.@/-]+)/g)].map((m) => m[1]);
         return [...new Set([...ids.map(nameOf), ...arns.filter((n) => !ids.some((id) => n.includes(id)))])];
       };
-      const roleRefs: string[] = [].concat(resource.Properties?.Roles ?? []).map((r: any) => r?.Ref).filter((r: unknown) => typeof r === 'string');
+      // the roles a managed policy acts on: those it names, else those that name it in ManagedPolicyArns (whose
+      // handler attaches it, and from which the policy's handler detaches it on delete)
+      const namedRoles: string[] = [].concat(resource.Properties?.Roles ?? []).map((r: any) => r?.Ref).filter((r: unknown) => typeof r === 'string');
+      const roleRefs = namedRoles.length > 0 || resource.Type !== 'AWS::IAM::ManagedPolicy' ? namedRoles
+        : Object.entries<any>(t.json.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role'
+          && [].concat(r.Properties?.ManagedPolicyArns ?? []).some((a: any) => a?.Ref === logicalId)).map(([id]) => id);
+      // the boundary of the role a role action acts on: IAM evaluates iam:PermissionsBoundary against it
+      const boundaryOf = (roleId: string | undefined) => {
+        const b = roleId === undefined ? undefined : t.json.Resources[roleId]?.Properties?.PermissionsBoundary;
+        return b === undefined ? undefined : String(policies.resolve(b));
+      };
+      const targetBoundary = resource.Type === 'AWS::IAM::Role' ? boundary
+        : resource.Type === 'AWS::IAM::ManagedPolicy' ? boundaryOf(roleRefs[0]) : undefined;
       // CloudFormation never deletes a retained resource
       const operations = OPERATIONS.filter((op) => op !== 'delete' || !['Retain', 'RetainExceptOnCreate'].includes(resource.DeletionPolicy));
       for (const op of operations) {
@@ -212,8 +208,15 @@ async function needsOf(templates: Template[]): Promise<Needs> {
             ? [`arn:aws:iam::${t.account}:role/aws-service-role/${resource.Type === 'AWS::IAM::ServiceLinkedRole' ? name.split('/').slice(1).join('/') : `${slrService ?? 'service.amazonaws.com'}/AWSServiceRoleForService`}`]
             : resource.Type === 'AWS::IAM::ManagedPolicy' && /Role/.test(action) && roleRefs.length > 0
               ? [`arn:aws:iam::${t.account}:role/${nameOf(roleRefs[0])}`]
-              : await resourceArnsFor(action, t.account, t.region, name);
-          if (boundary && ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'].includes(action)) context['iam:PermissionsBoundary'] = boundary;
+              : await resourceArnsFor(action, t.account, t.region, name, resource.Type);
+          if (targetBoundary && /Role/.test(action) && await supportsConditionKey(action, 'iam:PermissionsBoundary')) {
+            context['iam:PermissionsBoundary'] = targetBoundary;
+          }
+          // the KMS::Key handler always sends KeySpec and KeyUsage, with the schema's defaults where the template sets none
+          if (action === 'kms:CreateKey') {
+            context['kms:KeySpec'] = properties.KeySpec ?? 'SYMMETRIC_DEFAULT';
+            context['kms:KeyUsage'] = properties.KeyUsage ?? 'ENCRYPT_DECRYPT';
+          }
           add({ account: t.account, region: t.region, action, resources: arns, context, resourcePolicy }, `${where} ${op}`);
         }
       }
@@ -248,6 +251,7 @@ const accounts = PlatformBootstrap.forConfig(config);
 
 describe('the CloudFormation execution policy of each account allows what the handlers of its resources call', () => {
   let stackNeeds: Needs;
+  let productNeeds: Needs;
   const denied: Record<string, string[]> = {};
   const rows: Array<Record<string, string | number>> = [];
 
@@ -255,6 +259,7 @@ describe('the CloudFormation execution policy of each account allows what the ha
     // the product templates are provisioned by the launch role, not the execution role: see below
     // every template for the fixture and list checks below; the bootstrap role only for the stacks it deploys
     stackNeeds = await needsOf(stackTemplates);
+    productNeeds = await needsOf(productTemplates);
     const bootstrapNeeds = await needsOf(stackTemplates.filter((t) => !isScoped(t)));
     for (const b of accounts) {
       const mine = [...bootstrapNeeds.needs.values()].filter((n) => n.account === b.accountId);
@@ -283,8 +288,9 @@ describe('the CloudFormation execution policy of each account allows what the ha
     expect(denied[account]).toEqual([]);
   });
 
-  test('every entry of UNNEEDED_HANDLER_CALLS is used (none is stale)', () => {
-    expect(UNNEEDED_HANDLER_CALLS.filter((e) => !stackNeeds.unneeded.has(e)).map((e) => `${e.type} ${e.actions.join(',')}`)).toEqual([]);
+  test('every entry of UNNEEDED_HANDLER_CALLS is used by the stacks or the product templates (none is stale)', () => {
+    const used = (e: UnneededCall) => stackNeeds.unneeded.has(e) || productNeeds.unneeded.has(e);
+    expect(UNNEEDED_HANDLER_CALLS.filter((e) => !used(e)).map((e) => `${e.type} ${e.actions.join(',')}`)).toEqual([]);
   });
 
   test('every KMS key of the reference app delegates to its account (the key policy assumed for calls on keys the resources refer to)', () => {
@@ -401,8 +407,8 @@ describe('the Service Catalog launch role allows what the handlers of the produc
     expect(productTemplates).toHaveLength(2);
   });
 
-  test('the launch role is denied exactly the calls known to be missing (issue 11 defect 13, owned by the catalog branch)', () => {
-    expect(denied.map((d) => d.split(' on ')[0]).filter((a, i, all) => all.indexOf(a) === i)).toEqual(KNOWN_LAUNCH_ROLE_GAPS);
+  test('the launch role can launch, update and terminate both products: no handler call is denied', () => {
+    expect(denied).toEqual([]);
   });
 });
 

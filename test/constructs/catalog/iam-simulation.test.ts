@@ -32,13 +32,13 @@ function concrete(value: any, refs: Record<string, string>): any {
   return value;
 }
 
-function launchRolePolicies(): Array<{ name: string; policy: any }> {
+function launchRolePolicies(withProductRolesBoundary = true): Array<{ name: string; policy: any }> {
   const { stack } = testStack('Res');
   const boundary = new iam.ManagedPolicy(stack, 'ProductRoleBoundary', {
     managedPolicyName: 'mlops-role-boundary',
     statements: [new iam.PolicyStatement({ actions: ['sagemaker:DescribeTrainingJob'], resources: [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: 'x' })] })],
   });
-  new MlopsPortfolio(stack, 'Portfolio', { productRolesBoundary: boundary });
+  new MlopsPortfolio(stack, 'Portfolio', withProductRolesBoundary ? { productRolesBoundary: boundary } : {});
   const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
   return Object.entries(policies)
     .filter(([id]) => id.startsWith('PortfolioLaunchRole'))
@@ -91,6 +91,43 @@ describe('launch role, simulated', () => {
     expect(await decide(policies, 'kms:CreateKey', '*', { 'kms:KeySpec': 'RSA_2048', 'kms:KeyUsage': 'SIGN_VERIFY' })).toBe('ImplicitlyDenied');
   });
 
+  // what CloudFormation calls on the product roles to update and to terminate a product (issue 11, defect 13):
+  // IAM gives these requests the boundary the role carries
+  const productRole = `arn:aws:iam::${RES}:role/mlops-churn-dev-endpoint`;
+  const bounded = { 'iam:PermissionsBoundary': BOUNDARY_ARN };
+  test.each([
+    ['attaches a product policy to a bounded product role', 'iam:AttachRolePolicy', bounded],
+    ['detaches it on terminate', 'iam:DetachRolePolicy', bounded],
+    ['removes inline policies on terminate', 'iam:DeleteRolePolicy', bounded],
+    ['updates the trust of a bounded product role', 'iam:UpdateAssumeRolePolicy', bounded],
+    ['reads the inline policies of a product role', 'iam:GetRolePolicy', {}],
+    ['deletes a product role', 'iam:DeleteRole', {}],
+  ])('allows: %s', async (_name, action, context) => {
+    expect(await decide(policies, action, productRole, context)).toBe('Allowed');
+  });
+
+  test.each([
+    ['without the product boundary', {}],
+    ['with another boundary', { 'iam:PermissionsBoundary': `arn:aws:iam::${RES}:policy/admin` }],
+  ])('refuses role changes on a product role %s (NoRoleChangeWithoutTheProductBoundary)', async (_name, context) => {
+    for (const action of ['iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy']) {
+      expect(`${action}: ${await decide(policies, action, productRole, context)}`).toBe(`${action}: ExplicitlyDenied`);
+    }
+  });
+
+  test.each(['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRole', 'iam:GetRolePolicy'])(
+    'refuses %s on a role outside the product prefix, even a bounded one', async (action) => {
+      expect(await decide(policies, action, `arn:aws:iam::${RES}:role/vwml-DataScientist`, bounded)).toBe('ExplicitlyDenied');
+    });
+
+  test('configures product buckets as the bucket handler does, and no other bucket', async () => {
+    const product = `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-datacapturebucket1234-5678`;
+    for (const action of ['s3:PutBucketCORS', 's3:TagResource', 's3:UntagResource', 's3:DeleteBucketWebsite', 's3:GetBucketAcl', 's3:ListBucket']) {
+      expect(`${action}: ${await decide(policies, action, product)}`).toBe(`${action}: Allowed`);
+      expect(`${action}: ${await decide(policies, action, `arn:aws:s3:::${RES}-data-lake`)}`).toBe(`${action}: ImplicitlyDenied`);
+    }
+  });
+
   test.each([
     ['a product role with another boundary', 'iam:CreateRole', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': `arn:aws:iam::${RES}:policy/admin` }, 'ExplicitlyDenied'],
     ['a role outside the product prefix', 'iam:CreateRole', `arn:aws:iam::${RES}:role/admin`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }, 'ExplicitlyDenied'],
@@ -101,12 +138,29 @@ describe('launch role, simulated', () => {
     ['reading product data', 's3:GetObject', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}, 'ImplicitlyDenied'],
     ['a stack that Service Catalog did not create', 'cloudformation:DeleteStack', `arn:aws:cloudformation:eu-central-1:${RES}:stack/platform-network/1b2c`, {}, 'ImplicitlyDenied'],
     ['deleting a key', 'kms:ScheduleKeyDeletion', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ExplicitlyDenied'],
+    ['disabling a key', 'kms:DisableKey', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ExplicitlyDenied'],
+    ['switching key rotation off', 'kms:DisableKeyRotation', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ExplicitlyDenied'],
+    ['deleting product data', 's3:DeleteObject', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}, 'ImplicitlyDenied'],
+    ['setting ACLs on product data', 's3:PutObjectAcl', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}, 'ImplicitlyDenied'],
+    ['sharing a model package group', 'sagemaker:PutModelPackageGroupPolicy', `arn:aws:sagemaker:eu-central-1:${RES}:model-package-group/churn`, {}, 'ImplicitlyDenied'],
     ['decrypting with a key', 'kms:Decrypt', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ImplicitlyDenied'],
     ['registering model versions', 'sagemaker:CreateModelPackage', `arn:aws:sagemaker:eu-central-1:${RES}:model-package/churn/1`, {}, 'ImplicitlyDenied'],
   ])('refuses: %s', async (_name, action, resource, context, expected) => {
     // explicitly where the launch role's restrictions deny it, implicitly where nothing allows it
     expect(await decide(policies, action, resource, context as Record<string, string>)).toBe(expected);
   });
+});
+
+describe('launch role without a named product roles boundary, simulated', () => {
+  const policies = launchRolePolicies(false);
+  const productRole = `arn:aws:iam::${RES}:role/mlops-churn-dev-endpoint`;
+
+  test.each(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy'])(
+    '%s needs a customer-managed boundary of this account on the product role', async (action) => {
+      expect(await decide(policies, action, productRole, { 'iam:PermissionsBoundary': BOUNDARY_ARN })).toBe('Allowed');
+      expect(await decide(policies, action, productRole, {})).toBe('ImplicitlyDenied');
+      expect(await decide(policies, action, productRole, { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' })).toBe('ImplicitlyDenied');
+    });
 });
 
 describe('DataShare registration role, simulated', () => {

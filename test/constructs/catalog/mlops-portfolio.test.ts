@@ -115,11 +115,16 @@ describe('MlopsPortfolio', () => {
     const { t } = build();
     const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
     const create = statements.find((s) => s.Sid === 'CreateOnlyBoundedProductRoles');
-    expect(create.Action).toEqual(['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy']);
+    expect(create.Action).toEqual([
+      'iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy',
+    ]);
     expect(create.Resource).toBe(`arn:aws:iam:*:${RES}:role/mlops-*`);
     expect(create.Condition).toEqual({ ArnEquals: { 'iam:PermissionsBoundary': { Ref: expect.stringMatching(/^ProductRoleBoundary/) } } });
     // removing the boundary is never allowed, nor is any inline role policy
     const actions = statements.flatMap((s) => [s.Action].flat());
+    const denied = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .find((s: any) => s.Sid === 'NoRoleChangeWithoutTheProductBoundary');
+    expect(denied.Action).toEqual([...create.Action.slice(0, 4), 'iam:PutRolePolicy', ...create.Action.slice(4)]);
     expect(actions).not.toContain('iam:DeleteRolePermissionsBoundary');
     expect(actions).not.toContain('iam:PutRolePolicy');
     expect(actions).not.toContain('iam:PassRole');
