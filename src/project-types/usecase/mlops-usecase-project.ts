@@ -117,7 +117,7 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     this.useCaseName = resolved.useCaseName;
     this.platformConfigFile = resolved.platformConfigFile;
     this.mlPythonVersion = resolved.mlPythonVersion;
-    const platform = this.readPlatformConfig(resolved.platformConfigFile);
+    const platform = this.readPlatformConfig(resolved);
     const names = new UseCaseNames(platform, resolved.useCaseName);
     const exp = platform.account(PlatformAccount.EXP);
     // a use case listed in `useCases` has its own GitHub role; the org-wide role is the legacy fallback
@@ -163,9 +163,13 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
   }
 
   /** The platform configuration file of the repository if it exists (validated), else the sample it will be. */
-  private readPlatformConfig(file: string): PlatformConfig {
-    const full = path.join(this.outdir, file);
-    return fs.existsSync(full) ? PlatformConfig.fromFile(full) : PlatformConfig.sample();
+  /**
+   * The platform configuration file, or, before it exists (the first synth of `projen new`), the sample this
+   * synth writes there: both synths derive the same names (e.g. the use case's own GitHub role).
+   */
+  private readPlatformConfig(resolved: ResolvedUseCaseOptions): PlatformConfig {
+    const full = path.join(this.outdir, resolved.platformConfigFile);
+    return fs.existsSync(full) ? PlatformConfig.fromFile(full) : PlatformConfig.fromObject(samplePlatformJson(resolved));
   }
 
   private addManagedFiles(packageName: string, resolved: ResolvedUseCaseOptions): void {
@@ -266,16 +270,22 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     new SampleFile(this, path.posix.join(src, 'pipeline.ts'), { contents: templateFile('src/pipeline.ts') });
     new SampleFile(this, path.posix.join(this.testdir, 'main.test.ts'), { contents: templateFile('test/main.test.ts') });
     new SampleFile(this, 'smoke-test/sample.json', { contents: templateFile('smoke-test/sample.json') });
-    const sample = PlatformConfig.sample().toJson();
-    // the sample platform lists this use case as the platform team would onboard it (MlopsUseCase accepts only listed ones)
-    if (!sample.useCases.some((u: { name: string }) => u.name === resolved.useCaseName)) {
-      const owner = resolved.source?.owner ?? sample.github.organization;
-      const repository = resolved.source?.repository ?? resolved.useCaseName;
-      sample.useCases = [{ name: resolved.useCaseName, team: `mlops-${resolved.useCaseName}`, repository: `${owner}/${repository}` }];
-    }
+    const sample = samplePlatformJson(resolved);
     new SampleFile(this, resolved.platformConfigFile, {
       contents: /\.ya?ml$/i.test(resolved.platformConfigFile) ? YAML.stringify(sample) : `${JSON.stringify(sample, undefined, 2)}\n`,
     });
     new SampleDir(this, 'ml', { files: mlSampleFiles(resolved.sample) });
   }
+}
+
+/** The sample platform configuration of a new repository, listing its use case as the platform team would onboard it. */
+function samplePlatformJson(resolved: ResolvedUseCaseOptions): any {
+  const sample = PlatformConfig.sample().toJson();
+  // MlopsUseCase accepts only listed use cases
+  if (!sample.useCases.some((u: { name: string }) => u.name === resolved.useCaseName)) {
+    const owner = resolved.source?.owner ?? sample.github.organization;
+    const repository = resolved.source?.repository ?? resolved.useCaseName;
+    sample.useCases = [{ name: resolved.useCaseName, team: `mlops-${resolved.useCaseName}`, repository: `${owner}/${repository}` }];
+  }
+  return sample;
 }

@@ -350,6 +350,26 @@ describe('invalid options fail at construction with the option and the fix', () 
 });
 
 describe('synthesizing again', () => {
+  test('a new repository of a use case the sample platform does not list: the second synth changes no managed file (its own GitHub role from the first)', () => {
+    const before = process.env.PROJEN_DISABLE_POST;
+    process.env.PROJEN_DISABLE_POST = 'true';
+    try {
+      const dir = tmpdir();
+      // as `projen new` in an empty directory: no platform.json yet; the first synth writes one that lists the use case
+      new MlopsUseCaseProject({ ...BASE, name: 'paint-defect', outdir: dir }).synth();
+      const read = () => Object.fromEntries(MANAGED.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]));
+      const first = read();
+      expect(first['src/usecase-settings.ts']).toContain("githubDeployRoleArn: 'arn:aws:iam::222222222222:role/vwml-paint-defect-github',");
+      expect(first['.github/workflows/train.yml']).toContain('role-to-assume: arn:aws:iam::222222222222:role/vwml-paint-defect-github');
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'platform.json'), 'utf-8')).useCases.map((u: any) => u.name)).toEqual(['paint-defect']);
+      new MlopsUseCaseProject({ ...BASE, name: 'paint-defect', outdir: dir }).synth();
+      expect(read()).toEqual(first);
+    } finally {
+      if (before === undefined) delete process.env.PROJEN_DISABLE_POST;
+      else process.env.PROJEN_DISABLE_POST = before;
+    }
+  });
+
   test('an option changed in .projenrc updates the managed settings file; edited sample files stay as they are', () => {
     const before = process.env.PROJEN_DISABLE_POST;
     process.env.PROJEN_DISABLE_POST = 'true';
