@@ -2,4 +2,5 @@
 export * from './monitoring-baseline';
 export * from './model-quality-metric';
 export * from './retraining-target';
+export * from './model-monitor-props';
 export * from './model-monitor';
