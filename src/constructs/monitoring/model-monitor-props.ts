@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ModelQualityMetric, ModelQualityProblemType } from './model-quality-metric';
 import { MonitoringBaseline } from './monitoring-baseline';
+import { MonitoringSchedule } from './monitoring-schedule';
 import { RetrainingTarget } from './retraining-target';
 import { EndpointInstanceType } from '../deployment/endpoint-instance-type';
 
@@ -64,9 +65,16 @@ export interface MonitoringAlarmOptions {
  */
 export interface DataQualityMonitoringOptions {
   /**
-   * When the job runs. SageMaker accepts `cron(0 * ? * * *)` (hourly), `cron(0 H ? * * *)` (daily at
-   * hour H, UTC) and `cron(0 H/N ? * * *)` (every N hours from hour H).
-   * @default 'cron(0 * ? * * *)' - hourly
+   * When the job runs: hourly, every N hours, daily, or off (the job definition without a schedule).
+   * @default MonitoringSchedule.hourly()
+   */
+  readonly schedule?: MonitoringSchedule;
+
+  /**
+   * When the job runs, as an expression. SageMaker accepts `cron(0 * ? * * *)` (hourly), `cron(0 H ? * * *)`
+   * (daily at hour H, UTC) and `cron(0 H/N ? * * *)` (every N hours from hour H).
+   * @default - `schedule`
+   * @deprecated use `schedule` (`MonitoringSchedule.expression(...)`), which can also be off
    */
   readonly scheduleExpression?: string;
 
@@ -121,8 +129,15 @@ export interface ModelQualityMonitoringOptions {
   readonly probabilityThresholdAttribute?: number;
 
   /**
-   * When the job runs (same forms as the data-quality schedule).
-   * @default 'cron(0 0 ? * * *)' - daily at midnight UTC
+   * When the job runs: hourly, every N hours, daily, or off (the job definition without a schedule).
+   * @default MonitoringSchedule.daily() - daily at midnight UTC
+   */
+  readonly schedule?: MonitoringSchedule;
+
+  /**
+   * When the job runs, as an expression (same forms as the data-quality schedule).
+   * @default - `schedule`
+   * @deprecated use `schedule` (`MonitoringSchedule.expression(...)`), which can also be off
    */
   readonly scheduleExpression?: string;
 
@@ -220,8 +235,11 @@ export interface ModelMonitorProps {
   readonly outputPrefix?: string;
 
   /**
-   * The instance type of the monitoring jobs.
-   * @default EndpointInstanceType.ML_M5_XLARGE
+   * The instance type of the monitoring jobs (a type that SageMaker's `MonitoringClusterConfig` accepts:
+   * ml.t3, ml.m5, ml.r5, ml.c5 from xlarge, ...). The default suits the captured traffic of an endpoint
+   * that serves up to some thousand requests an hour at a 20 % sampling rate; choose a larger type (or
+   * more instances) when an execution runs out of memory or time.
+   * @default EndpointInstanceType.ML_M5_LARGE - 2 vCPU, 8 GiB
    */
   readonly instanceType?: EndpointInstanceType;
 

@@ -20,7 +20,7 @@ import {
 import { ModelMonitorProps } from './model-monitor-props';
 import { MonitoringBaseline, MonitoringBaselineKind } from './monitoring-baseline';
 import { createMonitoringRolePolicy } from './monitoring-role-policy';
-import { ResolvedSchedule, resolveMonitoringSchedule } from './monitoring-schedule';
+import { MonitoringSchedule, ResolvedSchedule, resolveMonitorSchedule } from './monitoring-schedule';
 import { RetrainingTarget, RetrainingTargetKind } from './retraining-target';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { literalPartition } from '../core/iam-findings';
@@ -44,6 +44,8 @@ const OUTPUT_PATH = '/opt/ml/processing/output';
 const DATA_QUALITY_SUFFIX = '-data-quality';
 const MODEL_QUALITY_SUFFIX = '-model-quality';
 const MAX_SCHEDULE_PREFIX = 63 - MODEL_QUALITY_SUFFIX.length;
+/** The alarm period of a monitor whose schedule is off (its one-off runs, started by hand, publish under the schedule name). */
+const OFF_ALARM_PERIOD_HOURS = 24;
 
 /**
  * SageMaker Model Monitor for a real-time endpoint with data capture:
@@ -94,13 +96,13 @@ const MAX_SCHEDULE_PREFIX = 63 - MODEL_QUALITY_SUFFIX.length;
  * monitor.node.addDependency(endpoint);
  */
 export class ModelMonitor extends Construct implements ec2.IConnectable {
-  /** The data-quality monitoring schedule. */
-  public readonly dataQualitySchedule: sagemaker.CfnMonitoringSchedule;
+  /** The data-quality monitoring schedule, unless `dataQuality.schedule` is off. */
+  public readonly dataQualitySchedule?: sagemaker.CfnMonitoringSchedule;
   /** The data-quality job definition. */
   public readonly dataQualityJobDefinition: sagemaker.CfnDataQualityJobDefinition;
   /** The name of the data-quality schedule (the `MonitoringSchedule` dimension of its metrics). */
   public readonly dataQualityScheduleName: string;
-  /** The model-quality monitoring schedule, when `modelQuality` is set. */
+  /** The model-quality monitoring schedule, when `modelQuality` is set and its schedule is not off. */
   public readonly modelQualitySchedule?: sagemaker.CfnMonitoringSchedule;
   /** The model-quality job definition, when `modelQuality` is set. */
   public readonly modelQualityJobDefinition?: sagemaker.CfnModelQualityJobDefinition;
@@ -167,9 +169,9 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
     if (maxRuntime.isUnresolved() || maxRuntime.toSeconds() < 1 || maxRuntime.toSeconds() > 86400) {
       fail(`maxRuntime is ${maxRuntime.toHumanString()}; write a literal duration from 1 second to 1 day, e.g. Duration.hours(1)`);
     }
-    const instanceType = props.instanceType ?? EndpointInstanceType.ML_M5_XLARGE;
+    const instanceType = props.instanceType ?? EndpointInstanceType.ML_M5_LARGE;
     const dataQuality = props.dataQuality ?? {};
-    const dqSchedule = resolveMonitoringSchedule('dataQuality.scheduleExpression', dataQuality.scheduleExpression ?? 'cron(0 * ? * * *)');
+    const dqSchedule = resolveMonitorSchedule('dataQuality', dataQuality.schedule, dataQuality.scheduleExpression, MonitoringSchedule.hourly());
     const dqBaseline = dataQuality.baseline ?? MonitoringBaseline.none();
     const driftAlarms = dataQuality.driftAlarms ?? [];
     if (driftAlarms.length > 0 && dqBaseline.kind === MonitoringBaselineKind.NONE) {
@@ -181,12 +183,13 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
     let mqSchedule: ResolvedSchedule | undefined;
     let groundTruth: S3Location | undefined;
     if (modelQuality) {
-      mqSchedule = resolveMonitoringSchedule('modelQuality.scheduleExpression', modelQuality.scheduleExpression ?? 'cron(0 0 ? * * *)');
+      mqSchedule = resolveMonitorSchedule('modelQuality', modelQuality.schedule, modelQuality.scheduleExpression, MonitoringSchedule.daily());
       groundTruth = checkModelQuality(modelQuality);
     }
     const alarmEvaluation = resolveAlarmEvaluation(props.alarmOptions ?? {});
-    for (const s of [dqSchedule, mqSchedule]) {
-      if (!s) continue;
+    // a monitor that is off still has its alarms (for one-off runs), evaluated per day
+    const off: ResolvedSchedule = { expression: 'off (alarm period 1 day)', intervalHours: OFF_ALARM_PERIOD_HOURS };
+    for (const s of [dqSchedule ?? off, ...(modelQuality ? [mqSchedule ?? off] : [])]) {
       if (maxRuntime.toSeconds() > s.intervalHours * 3600) {
         fail(`maxRuntime (${maxRuntime.toHumanString()}) is longer than the interval of the schedule ${s.expression}; SageMaker requires it to fit: shorten maxRuntime`);
       }
@@ -286,19 +289,21 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
       jobDefinitionName: jobDefinitionName(this, `${schedulePrefix}-dq`, dqProps),
     });
     this.dataQualityJobDefinition.node.addDependency(policy);
-    this.dataQualitySchedule = new sagemaker.CfnMonitoringSchedule(this, 'DataQualitySchedule', {
-      monitoringScheduleName: this.dataQualityScheduleName,
-      endpointName: props.endpointName,
-      monitoringScheduleConfig: {
-        monitoringJobDefinitionName: this.dataQualityJobDefinition.jobDefinitionName!,
-        monitoringType: 'DataQuality',
-        scheduleConfig: { scheduleExpression: dqSchedule.expression },
-      },
-    });
-    // the schedule names the definition (a literal): CloudFormation must create the definition first
-    this.dataQualitySchedule.addDependency(this.dataQualityJobDefinition);
+    if (dqSchedule) {
+      this.dataQualitySchedule = new sagemaker.CfnMonitoringSchedule(this, 'DataQualitySchedule', {
+        monitoringScheduleName: this.dataQualityScheduleName,
+        endpointName: props.endpointName,
+        monitoringScheduleConfig: {
+          monitoringJobDefinitionName: this.dataQualityJobDefinition.jobDefinitionName!,
+          monitoringType: 'DataQuality',
+          scheduleConfig: { scheduleExpression: dqSchedule.expression },
+        },
+      });
+      // the schedule names the definition (a literal): CloudFormation must create the definition first
+      this.dataQualitySchedule.addDependency(this.dataQualityJobDefinition);
+    }
 
-    if (modelQuality && mqSchedule && groundTruth) {
+    if (modelQuality && groundTruth) {
       const mqProps: sagemaker.CfnModelQualityJobDefinitionProps = {
         endpointName: props.endpointName,
         modelQualityAppSpecification: {
@@ -329,16 +334,18 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
         jobDefinitionName: jobDefinitionName(this, `${schedulePrefix}-mq`, mqProps),
       });
       this.modelQualityJobDefinition.node.addDependency(policy);
-      this.modelQualitySchedule = new sagemaker.CfnMonitoringSchedule(this, 'ModelQualitySchedule', {
-        monitoringScheduleName: this.modelQualityScheduleName!,
-        endpointName: props.endpointName,
-        monitoringScheduleConfig: {
-          monitoringJobDefinitionName: this.modelQualityJobDefinition.jobDefinitionName!,
-          monitoringType: 'ModelQuality',
-          scheduleConfig: { scheduleExpression: mqSchedule.expression },
-        },
-      });
-      this.modelQualitySchedule.addDependency(this.modelQualityJobDefinition);
+      if (mqSchedule) {
+        this.modelQualitySchedule = new sagemaker.CfnMonitoringSchedule(this, 'ModelQualitySchedule', {
+          monitoringScheduleName: this.modelQualityScheduleName!,
+          endpointName: props.endpointName,
+          monitoringScheduleConfig: {
+            monitoringJobDefinitionName: this.modelQualityJobDefinition.jobDefinitionName!,
+            monitoringType: 'ModelQuality',
+            scheduleConfig: { scheduleExpression: mqSchedule.expression },
+          },
+        });
+        this.modelQualitySchedule.addDependency(this.modelQualityJobDefinition);
+      }
     }
 
     // --- alarms --------------------------------------------------------------------------------------
@@ -356,7 +363,7 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
             metricName: `feature_baseline_drift_${a.featureName}`,
             dimensionsMap: { Endpoint: props.endpointName, MonitoringSchedule: this.dataQualityScheduleName },
             statistic: cloudwatch.Stats.MAXIMUM,
-            period: Duration.hours(dqSchedule.intervalHours),
+            period: Duration.hours(dqSchedule?.intervalHours ?? OFF_ALARM_PERIOD_HOURS),
           }),
           threshold,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -375,7 +382,7 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
             metricName: a.metric.metricName,
             dimensionsMap: { Endpoint: props.endpointName, MonitoringSchedule: this.modelQualityScheduleName! },
             statistic: a.metric.lowerIsWorse ? cloudwatch.Stats.MINIMUM : cloudwatch.Stats.MAXIMUM,
-            period: Duration.hours(mqSchedule!.intervalHours),
+            period: Duration.hours(mqSchedule?.intervalHours ?? OFF_ALARM_PERIOD_HOURS),
           }),
           threshold: a.threshold,
           comparisonOperator: a.metric.lowerIsWorse
