@@ -772,13 +772,17 @@ describe('ModelMonitor: schedule options and job size', () => {
   });
 
   test('the jobs run on ml.m5.large by default; instanceType overrides it for both jobs', () => {
-    const cluster = (t: Template, type: string) => (Object.values(t.findResources(type))[0] as any).Properties.JobResources.ClusterConfig.InstanceType;
+    const cluster = (t: Template, type: string) =>
+      (Object.values(t.findResources(type))[0] as any).Properties.JobResources.ClusterConfig.InstanceType;
     const d = fixture();
     monitor(d, { modelQuality: { problemType: ModelQualityProblemType.REGRESSION, groundTruthS3Uri: GROUND_TRUTH } });
     const dt = Template.fromStack(d.stack);
     expect([cluster(dt, 'AWS::SageMaker::DataQualityJobDefinition'), cluster(dt, 'AWS::SageMaker::ModelQualityJobDefinition')]).toEqual(['ml.m5.large', 'ml.m5.large']);
     const o = fixture();
-    monitor(o, { instanceType: EndpointInstanceType.ML_M5_XLARGE, modelQuality: { problemType: ModelQualityProblemType.REGRESSION, groundTruthS3Uri: GROUND_TRUTH } });
+    monitor(o, {
+      instanceType: EndpointInstanceType.ML_M5_XLARGE,
+      modelQuality: { problemType: ModelQualityProblemType.REGRESSION, groundTruthS3Uri: GROUND_TRUTH },
+    });
     const ot = Template.fromStack(o.stack);
     expect([cluster(ot, 'AWS::SageMaker::DataQualityJobDefinition'), cluster(ot, 'AWS::SageMaker::ModelQualityJobDefinition')]).toEqual(['ml.m5.xlarge', 'ml.m5.xlarge']);
   });
