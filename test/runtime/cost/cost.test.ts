@@ -189,14 +189,14 @@ describe('the per-stage monitoring cadence, priced', () => {
     }
     return byStage;
   }
-  const run = (p.monitoringRunMinutes / 60) * p.sagemakerProcessingPerHour['ml.m5.large'];
+  const oneRun = (p.monitoringRunMinutes / 60) * p.sagemakerProcessingPerHour['ml.m5.large'];
 
   test('the default: daily data and model quality in DEV and INT, hourly data quality in PROD, on ml.m5.large', () => {
     const on = { modelMonitor: true, groundTruthS3Uri: 's3://vwml-gt/weld-gun-pm/' };
     const cost = monitoringCost(on, on, on);
-    expect(cost.dev).toBeCloseTo(2 * (730 / 24) * run, 6);
-    expect(cost.int).toBeCloseTo(2 * (730 / 24) * run, 6);
-    expect(cost.prod).toBeCloseTo((730 + 730 / 24) * run, 6);
+    expect(cost.dev).toBeCloseTo(2 * (730 / 24) * oneRun, 6);
+    expect(cost.int).toBeCloseTo(2 * (730 / 24) * oneRun, 6);
+    expect(cost.prod).toBeCloseTo((730 + 730 / 24) * oneRun, 6);
     // PROD's monitoring is below what hourly monitoring on ml.m5.xlarge cost before
     expect(cost.prod!).toBeLessThan((730 + 730 / 24) * (p.monitoringRunMinutes / 60) * p.sagemakerProcessingPerHour['ml.m5.xlarge']);
   });
@@ -208,7 +208,7 @@ describe('the per-stage monitoring cadence, priced', () => {
       { modelMonitor: true, monitoringInstanceType: 'ml.m5.xlarge' },
     );
     expect(cost.dev).toBeUndefined();
-    expect(cost.int).toBeCloseTo(4 * (730 / 24) * run, 6);
+    expect(cost.int).toBeCloseTo(4 * (730 / 24) * oneRun, 6);
     expect(cost.prod).toBeCloseTo(730 * (p.monitoringRunMinutes / 60) * p.sagemakerProcessingPerHour['ml.m5.xlarge'], 6);
   });
 });
