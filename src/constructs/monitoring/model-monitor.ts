@@ -6,7 +6,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -20,11 +19,10 @@ import {
 import { ModelMonitorProps } from './model-monitor-props';
 import { MonitoringBaseline, MonitoringBaselineKind } from './monitoring-baseline';
 import { createMonitoringRolePolicy } from './monitoring-role-policy';
+import { createRetrainingRule, createRulesDeadLetterQueue, createRulesPolicy, createRulesRole } from './monitoring-rules';
 import { MonitoringSchedule, ResolvedSchedule, resolveMonitorSchedule } from './monitoring-schedule';
-import { RetrainingTarget, RetrainingTargetKind } from './retraining-target';
-import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { literalPartition } from '../core/iam-findings';
-import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey } from '../core/key-grants';
+import { allowCloudWatchAlarmsToUseKey } from '../core/key-grants';
 import { checkPrivateSubnets, checkSecurityGroupCount } from '../core/sagemaker-workload';
 import { SecureBucket } from '../core/secure-bucket';
 import { accountScopedServicePrincipal } from '../core/service-trust';
@@ -397,8 +395,8 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
     );
 
     // failed monitoring executions: processing jobs of the monitoring role that failed
-    this.deadLetterQueue = this.createDeadLetterQueue(props.encryptionKey);
-    const rulesRole = this.createRulesRole(props);
+    this.deadLetterQueue = createRulesDeadLetterQueue(this, props.encryptionKey);
+    const rulesRole = createRulesRole(this, props);
     this.executionFailureRule = new events.Rule(this, 'ExecutionFailureRule', {
       description: `Failed Model Monitor executions of the SageMaker endpoint ${props.endpointName}`,
       eventPattern: {
@@ -451,99 +449,10 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
       if (!this.driftAlarm) {
         fail('retrainingTarget needs at least one drift or quality alarm to react to; add dataQuality.driftAlarms or modelQuality.alarms');
       }
-      this.retrainingRule = this.createRetrainingRule(props, props.retrainingTarget, this.driftAlarm!, rulesRole);
+      this.retrainingRule = createRetrainingRule(this, props, props.retrainingTarget, this.driftAlarm!, rulesRole, this.deadLetterQueue);
     }
-    this.rulesPolicy = this.createRulesPolicy(props, rulesRole);
+    this.rulesPolicy = createRulesPolicy(this, props, this.topic, rulesRole);
     for (const rule of [this.executionFailureRule, this.retrainingRule]) rule?.node.addDependency(this.rulesPolicy);
-  }
-
-  /** The role EventBridge uses for the targets of this construct's rules (topic, retraining target). */
-  private createRulesRole(props: ModelMonitorProps): iam.Role {
-    return new iam.Role(this, 'RulesRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
-      permissionsBoundary: props.permissionsBoundary,
-      description: `Role of the EventBridge rules of the Model Monitor of the SageMaker endpoint ${props.endpointName}`,
-    });
-  }
-
-  private createRulesPolicy(props: ModelMonitorProps, role: iam.Role): iam.ManagedPolicy {
-    const statements = [new iam.PolicyStatement({ sid: 'NotifyTheTopic', actions: ['sns:Publish'], resources: [this.topic.topicArn] })];
-    if (this.topic.masterKey) {
-      statements.push(new iam.PolicyStatement({ sid: 'EncryptTheNotifications', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.topic.masterKey.keyArn] }));
-    }
-    const target = props.retrainingTarget;
-    if (target?.kind === RetrainingTargetKind.SAGEMAKER_PIPELINE) {
-      statements.push(new iam.PolicyStatement({ sid: 'StartTheModelBuildingPipeline', actions: ['sagemaker:StartPipelineExecution'], resources: [target.arn] }));
-    } else if (target?.kind === RetrainingTargetKind.EVENT_BUS) {
-      statements.push(new iam.PolicyStatement({ sid: 'ForwardToTheRetrainingEventBus', actions: ['events:PutEvents'], resources: [target.arn] }));
-    }
-    return new iam.ManagedPolicy(this, 'RulesPolicy', {
-      description: `Targets of the EventBridge rules of the Model Monitor of the SageMaker endpoint ${props.endpointName}`,
-      statements,
-      roles: [role],
-    });
-  }
-
-
-  private createDeadLetterQueue(key: kms.IKey): sqs.Queue {
-    allowEventBridgeToUseKey(key, { scope: this, prop: 'encryptionKey' });
-    return createDeadLetterQueue(this, 'DeadLetterQueue', {
-      encryptionKey: key,
-      whyNoDeadLetterQueue: 'This queue is the dead-letter queue of the Model Monitor rule targets; a dead-letter queue of a dead-letter queue would never be read.',
-    });
-  }
-
-  private createRetrainingRule(
-    props: ModelMonitorProps,
-    target: RetrainingTarget,
-    driftAlarm: cloudwatch.CompositeAlarm,
-    role: iam.IRole,
-  ): events.Rule {
-    const rule = new events.Rule(this, 'RetrainingRule', {
-      description: `Start retraining when the drift alarm of the SageMaker endpoint ${props.endpointName} goes into ALARM`,
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        resources: [driftAlarm.alarmArn],
-        detail: { state: { value: ['ALARM'] } },
-      },
-    });
-    rule.addTarget(
-      new BoundRuleTarget({
-        arn: target.arn,
-        role,
-        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
-        // an event bus target takes no retry policy (EventBridge retries delivery to buses itself)
-        retryPolicy:
-          target.kind === RetrainingTargetKind.SAGEMAKER_PIPELINE
-            ? { maximumRetryAttempts: 20, maximumEventAgeInSeconds: Duration.hours(24).toSeconds() }
-            : undefined,
-      }),
-    );
-    if (target.parameters) {
-      (rule.node.defaultChild as events.CfnRule).addPropertyOverride('Targets.0.SageMakerPipelineParameters', {
-        PipelineParameterList: Object.entries(target.parameters).map(([Name, Value]) => ({ Name, Value })),
-      });
-    }
-    this.deadLetterQueue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowTheRetrainingRuleToDeadLetter',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [this.deadLetterQueue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
-      }),
-    );
-    return rule;
-  }
-}
-
-/** A rule target whose configuration is computed by the construct (SageMaker pipelines have no L2 target). */
-class BoundRuleTarget implements events.IRuleTarget {
-  constructor(private readonly config: events.RuleTargetConfig) {}
-
-  public bind(_rule: events.IRuleRef, _id?: string): events.RuleTargetConfig {
-    return this.config;
   }
 }
 
