@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GroundTruthLocation } from './ground-truth-location';
+import { stageMonitoring } from './monitoring-cadence';
 import { UseCaseNames } from './usecase-names';
 import { UseCaseStageSettings } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
@@ -217,6 +218,7 @@ export class ServingStack extends UseCaseStack {
       decrypt.attachToRole(this.batchInference.modelRole);
     }
     if (settings.modelMonitor) {
+      const monitoring = stageMonitoring(props.stage, props.stage, settings);
       let groundTruthS3Uri = settings.groundTruthS3Uri;
       if (!groundTruthS3Uri && settings.modelQuality) {
         const location = new GroundTruthLocation(this, 'GroundTruth', {
@@ -235,8 +237,10 @@ export class ServingStack extends UseCaseStack {
         encryptionKey: this.mlKey,
         vpc: this.vpc,
         permissionsBoundary: this.permissionsBoundary,
+        instanceType: monitoring.instanceType,
+        dataQuality: { schedule: monitoring.dataQuality },
         modelQuality: groundTruthS3Uri
-          ? { problemType: ModelQualityProblemType.BINARY_CLASSIFICATION, groundTruthS3Uri }
+          ? { problemType: ModelQualityProblemType.BINARY_CLASSIFICATION, groundTruthS3Uri, schedule: monitoring.modelQuality }
           : undefined,
       });
       this.modelMonitor.node.addDependency(this.endpoint);

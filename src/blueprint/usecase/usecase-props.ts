@@ -90,6 +90,26 @@ export interface UseCaseStageSettings {
   readonly modelMonitor?: boolean;
 
   /**
+   * How often the data-quality monitor runs (with `modelMonitor`): a Model Monitor cron expression,
+   * `cron(0 * ? * * *)` (hourly), `cron(0 H ? * * *)` (daily at hour H UTC) or `cron(0 H/N ? * * *)`
+   * (every N hours from hour H), or `off`: no monitoring schedule (data or model quality) runs, while the
+   * job definitions, the monitoring role, the reports bucket, the ground-truth location and the alarms
+   * stay (start a one-off run by hand). The model-quality monitor runs daily at midnight UTC unless `off`.
+   * Anything else fails at synth time naming this field.
+   * @default 'cron(0 * ? * * *)' (hourly) in PROD, 'cron(0 0 ? * * *)' (daily at midnight UTC) in DEV and INT
+   */
+  readonly monitoringSchedule?: string;
+
+  /**
+   * The instance type of the monitoring jobs (with `modelMonitor`): one that SageMaker's
+   * `MonitoringClusterConfig` accepts (e.g. ml.t3.medium, ml.m5.large, ml.m5.xlarge, ml.c5.xlarge; not
+   * ml.c5.large or ml.t2). ml.m5.large analyzes the capture of some thousand requests an hour; choose a
+   * larger type when an execution runs out of memory or time.
+   * @default 'ml.m5.large'
+   */
+  readonly monitoringInstanceType?: string;
+
+  /**
    * Model-quality monitoring (with `modelMonitor`): the captured predictions are merged with ground-truth
    * labels. Without `groundTruthS3Uri` the serving stack creates their location: the bucket
    * `<prefix>-<use case>-<stage>-labels-<account>` (the ML key, TLS only, versioned), read by the monitoring

@@ -2,4 +2,6 @@
 export * from './monitoring-baseline';
 export * from './model-quality-metric';
 export * from './retraining-target';
+export * from './model-monitor-props';
+export { MonitoringSchedule } from './monitoring-schedule';
 export * from './model-monitor';

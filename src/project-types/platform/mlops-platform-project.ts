@@ -89,7 +89,8 @@ export interface MlopsPlatformProjectOptions extends awscdk.AwsCdkTypeScriptAppO
  * `PlatformConfig.sample()`), `src/main.ts`, `test/main.test.ts` (synthesizes the six stacks and runs
  * `ComplianceCheck.assertCompliant`) and a README with the stacks per account and the bootstrap commands.
  *
- * It manages: a `bootstrap` task (`npx mlops-blueprint bootstrap <config> --out-dir bootstrap/`), the
+ * It manages: a `bootstrap` task (`npx mlops-blueprint bootstrap <config> --out-dir bootstrap/`), a `cost`
+ * task (synth, then `npx mlops-blueprint cost --app cdk.out`: the idle monthly estimate per stack), the
  * pull-request build workflow (install, build: synth, tests with cdk-nag, eslint) and
  * `.github/workflows/deploy.yml`: a build job, then one job per account in dependency order, each
  * assuming the account's deploy role through GitHub OIDC and running
@@ -135,6 +136,9 @@ export class MlopsPlatformProject extends awscdk.AwsCdkTypeScriptApp {
   /** The `bootstrap` task: prints the bootstrap commands and writes the policy documents. */
   public readonly bootstrapTask: Task;
 
+  /** The `cost` task: synthesizes the app, then `mlops-blueprint cost --app cdk.out` prints its idle monthly estimate. */
+  public readonly costTask: Task;
+
   /**
    * @param options the options of the project
    */
@@ -177,6 +181,14 @@ export class MlopsPlatformProject extends awscdk.AwsCdkTypeScriptApp {
         `write the policy documents and bootstrap.sh to ${resolved.bootstrapOutDir}/`,
       exec: `npx mlops-blueprint bootstrap ${resolved.configFile} --out-dir ${resolved.bootstrapOutDir}/`,
     });
+
+    this.costTask = this.addTask('cost', {
+      description:
+        'Synthesizes the app and prints the idle monthly cost of the six platform stacks (mlops-blueprint cost, ' +
+        'with the dated price table of @vw/mlops-blueprint; pass -- --prices FILE for your own prices)',
+    });
+    this.costTask.spawn(this.cdkTasks.synthSilent);
+    this.costTask.exec(`npx mlops-blueprint cost --app ${this.cdkConfig.cdkout}`, { receiveArgs: true });
 
     this.deployWorkflow = addDeployWorkflow(this, resolved);
   }

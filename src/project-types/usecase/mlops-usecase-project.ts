@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, Dependencies, javascript, SampleDir, SampleFile, TaskShell, TextFile } from 'projen';
+import { awscdk, Dependencies, javascript, SampleDir, SampleFile, Task, TaskShell, TextFile } from 'projen';
 import * as YAML from 'yaml';
 import { mlSampleFiles, packageInfo, templateFile } from './package-info';
 import { ResolvedUseCaseOptions, resolveUseCaseOptions } from './resolve-options';
@@ -36,7 +36,8 @@ const CONSTRUCTS_VERSION = '10.5.1';
  * Tasks beyond projen's: `ml:install` (a venv in `ml/.venv` with the pinned requirements), `ml:test`
  * (ruff, hadolint and pytest), `ml:data` (synthetic raw data in `data/raw`), `pipeline:local` (the pipeline of
  * `src/pipeline.ts` on this machine with `mlops-blueprint pipeline local`), `diagram` (synth, then the
- * accounts and stacks as a Mermaid picture in `docs/architecture.md` and the README).
+ * accounts and stacks as a Mermaid picture in `docs/architecture.md` and the README), `cost` (synth, then
+ * `mlops-blueprint cost`: the idle monthly estimate per stack).
  *
  * `npx projen new --from <this package> mlops-usecase` needs no flags: every option has a
  * default, the use-case name comes from the directory name, and a `cdkVersion` older than the least
@@ -61,6 +62,8 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
   public readonly githubDeployRoleArn: string;
   /** The Python version of the ML code. */
   public readonly mlPythonVersion: string;
+  /** The task `cost`: synthesizes the app, then `mlops-blueprint cost --app cdk.out` prints its idle monthly estimate. */
+  public readonly costTask: Task;
 
   /**
    * @param options the project's options; all of the use case's are optional
@@ -130,7 +133,7 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
 
     this.gitignore.exclude('/ml/.venv/', '__pycache__/', '*.pyc', '.pytest_cache/', '.ruff_cache/', `/${LOCAL_DIR}/`, '/data/');
     this.addManagedFiles(self.name, resolved);
-    this.addTasks();
+    this.costTask = this.addTasks();
     if (options.sampleCode ?? true) this.addSamples(resolved);
     if (this.github) {
       const props = {
@@ -194,7 +197,7 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     }
   }
 
-  private addTasks(): void {
+  private addTasks(): Task {
     const venvPython = 'ml/.venv/bin/python';
     // POSIX sh: the ML tasks use `||`, `test` and `${VAR:-default}`, which projen's own task shell lacks
     const shell = TaskShell.sh();
@@ -262,6 +265,15 @@ export class MlopsUseCaseProject extends awscdk.AwsCdkTypeScriptApp {
     diagram.exec(render);
     // the build synthesizes anyway: keep the picture current
     this.postCompileTask.exec(render);
+
+    const cost = this.addTask('cost', {
+      description:
+        'Synthesizes the app and prints its idle monthly cost per stack and for the use case (mlops-blueprint cost, ' +
+        'with the dated price table of @vw/mlops-blueprint; pass -- --prices FILE for your own prices)',
+    });
+    cost.spawn(this.cdkTasks.synthSilent);
+    cost.exec(`mlops-blueprint cost --app ${this.cdkConfig.cdkout}`, { receiveArgs: true });
+    return cost;
   }
 
   private addSamples(resolved: ResolvedUseCaseOptions): void {

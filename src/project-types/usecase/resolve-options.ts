@@ -1,5 +1,7 @@
 import { MlopsUseCaseProjectOptions } from './usecase-options';
 import { UseCaseSample } from './usecase-sample';
+import { PlatformAccount } from '../../blueprint/config/platform-config';
+import { stageMonitoring } from '../../blueprint/usecase/monitoring-cadence';
 import { MAX_USE_CASE_NAME_LENGTH, UseCaseNames } from '../../blueprint/usecase/usecase-names';
 import { UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
 
@@ -164,6 +166,18 @@ function checkStage(option: string, s: UseCaseStageSettings, add: (option: strin
   if (s.batchSchedule !== undefined) {
     if (!s.batchInference) add(`${option}.batchSchedule`, 'is set but batchInference is not; add batchInference: true, or remove batchSchedule');
     if (!SCHEDULE.test(s.batchSchedule)) add(`${option}.batchSchedule`, `${JSON.stringify(s.batchSchedule)} is not a schedule expression; write "cron(0 3 * * ? *)" or "rate(1 day)"`);
+  }
+  for (const field of ['monitoringSchedule', 'monitoringInstanceType'] as const) {
+    if (s[field] !== undefined && !s.modelMonitor) add(`${option}.${field}`, `is set but modelMonitor is not; add modelMonitor: true, or remove ${field}`);
+  }
+  if (s.monitoringSchedule !== undefined || s.monitoringInstanceType !== undefined) {
+    try {
+      // the stage only chooses the default schedule, which is not checked here
+      stageMonitoring(option, PlatformAccount.PROD, s);
+    } catch (e) {
+      const [field, ...message] = (e as Error).message.split(' ');
+      add(field, message.join(' '));
+    }
   }
   if (s.modelQuality && !s.modelMonitor) {
     add(`${option}.modelQuality`, 'is set but modelMonitor is not; add modelMonitor: true, or remove modelQuality');

@@ -111,7 +111,8 @@ function refTarget(value: any): string | undefined {
 }
 
 /**
- * Runs a month of a SageMaker schedule expression: hourly, every N hours, daily; undefined when not understood.
+ * Runs a month of a SageMaker schedule expression: hourly, every N hours (from hour H), daily; undefined when not
+ * understood (a one-off `NOW` included).
  * @param expression e.g. `cron(0 * ? * * *)`
  */
 export function runsPerMonth(expression: unknown, hoursPerMonth: number): number | undefined {
@@ -122,8 +123,14 @@ export function runsPerMonth(expression: unknown, hoursPerMonth: number): number
   const anyDay = (dom === '*' || dom === '?') && (dow === '*' || dow === '?');
   if (!anyDay) return undefined;
   if (hour === '*') return hoursPerMonth;
-  const every = /^\*\/(\d+)$/.exec(hour ?? '') ?? /^0\/(\d+)$/.exec(hour ?? '');
-  if (every) return hoursPerMonth / Number(every[1]);
+  // every N hours from hour H (`H/N`, or `*/N`): a day has ceil((24 - H) / N) runs
+  const every = /^(\*|\d{1,2})\/(\d+)$/.exec(hour ?? '');
+  if (every) {
+    const first = every[1] === '*' ? 0 : Number(every[1]);
+    const n = Number(every[2]);
+    if (n < 1 || first > 23) return undefined;
+    return (hoursPerMonth * Math.ceil((24 - first) / n)) / 24;
+  }
   if (/^\d+$/.test(hour ?? '')) return hoursPerMonth / 24;
   return undefined;
 }

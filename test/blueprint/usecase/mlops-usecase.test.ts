@@ -123,6 +123,56 @@ describe('MlopsUseCase', () => {
   });
 });
 
+describe('MlopsUseCase: per-stage monitoring cadence', () => {
+  const GT = 's3://vwml-gt/weld-gun-pm/';
+  /** [monitoring type, schedule expression] of each monitoring schedule, and the job instance types, of a stack. */
+  function monitoring(stack: Stack) {
+    const t = Template.fromStack(stack);
+    const schedules = Object.values(t.findResources('AWS::SageMaker::MonitoringSchedule'))
+      .map((r: any) => `${r.Properties.MonitoringScheduleConfig.MonitoringType} ${r.Properties.MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression}`)
+      .sort();
+    const instances = [
+      ...Object.values(t.findResources('AWS::SageMaker::DataQualityJobDefinition')),
+      ...Object.values(t.findResources('AWS::SageMaker::ModelQualityJobDefinition')),
+    ].map((r: any) => r.Properties.JobResources.ClusterConfig.InstanceType);
+    return { schedules, instances };
+  }
+
+  test('by default hourly data quality in PROD, daily in DEV and INT, daily model quality, jobs on ml.m5.large', () => {
+    const on = { modelMonitor: true, groundTruthS3Uri: GT };
+    const { uc } = useCase({ dev: on, int: on, prod: on, pinnedModelPackageArn: PINNED });
+    expect(monitoring(uc.dev)).toEqual({ schedules: ['DataQuality cron(0 0 ? * * *)', 'ModelQuality cron(0 0 ? * * *)'], instances: ['ml.m5.large', 'ml.m5.large'] });
+    expect(monitoring(uc.int)).toEqual({ schedules: ['DataQuality cron(0 0 ? * * *)', 'ModelQuality cron(0 0 ? * * *)'], instances: ['ml.m5.large', 'ml.m5.large'] });
+    expect(monitoring(uc.prod)).toEqual({ schedules: ['DataQuality cron(0 * ? * * *)', 'ModelQuality cron(0 0 ? * * *)'], instances: ['ml.m5.large', 'ml.m5.large'] });
+  });
+
+  test('each stage chooses its cadence and instance type; off keeps the monitor, the ground truth and the alarms but runs nothing', () => {
+    const { uc } = useCase({
+      dev: { modelMonitor: true, modelQuality: true, monitoringSchedule: 'off' },
+      int: { modelMonitor: true, monitoringSchedule: 'cron(0 0/6 ? * * *)' },
+      prod: { modelMonitor: true, groundTruthS3Uri: GT, monitoringSchedule: 'cron(0 2 ? * * *)', monitoringInstanceType: 'ml.m5.xlarge' },
+      pinnedModelPackageArn: PINNED,
+    });
+    expect(monitoring(uc.dev)).toEqual({ schedules: [], instances: ['ml.m5.large', 'ml.m5.large'] });
+    const dev = Template.fromStack(uc.dev);
+    dev.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'vwml-weld-gun-pm-dev-labels-444444444444' });
+    dev.resourceCountIs('AWS::SageMaker::DataQualityJobDefinition', 1);
+    expect(uc.serving(PlatformAccount.DEV).modelMonitor!.executionFailureAlarm).toBeDefined();
+    expect(monitoring(uc.int)).toEqual({ schedules: ['DataQuality cron(0 0/6 ? * * *)'], instances: ['ml.m5.large'] });
+    expect(monitoring(uc.prod)).toEqual({ schedules: ['DataQuality cron(0 2 ? * * *)', 'ModelQuality cron(0 0 ? * * *)'], instances: ['ml.m5.xlarge', 'ml.m5.xlarge'] });
+  });
+
+  test.each([
+    ['a rate expression', { monitoringSchedule: 'rate(1 hour)' }, /prod.monitoringSchedule "rate\(1 hour\)" is not a Model Monitor schedule; SageMaker accepts "cron\(0 \* \? \* \* \*\)" \(hourly\).*; or "off" for no schedule/],
+    ['minutes', { monitoringSchedule: 'cron(15 * ? * * *)' }, /prod.monitoringSchedule "cron\(15 \* \? \* \* \*\)" is not a Model Monitor schedule/],
+    ['a one-off NOW', { monitoringSchedule: 'NOW' }, /prod.monitoringSchedule "NOW" is a one-off run, not a schedule/],
+    ['an hour out of range', { monitoringSchedule: 'cron(0 25 ? * * *)' }, /prod.monitoringSchedule "cron\(0 25 \? \* \* \*\)": the hour 25 is not from 0 to 23/],
+    ['an instance type without ml.', { monitoringInstanceType: 'm5.large' }, /prod.monitoringInstanceType "m5.large" is not a SageMaker instance type; write e.g. "ml.m5.large"/],
+  ])('%s fails at synth time naming the field', (_name, bad, message) => {
+    expect(() => useCase({ prod: { modelMonitor: true, ...bad }, pinnedModelPackageArn: PINNED })).toThrow(message);
+  });
+});
+
 describe('MlopsUseCase: the use case\'s own pipeline definition', () => {
   test('replaces the sample pipeline, with the placeholders filled in by the training stack', () => {
     const definition = PredictiveMaintenancePipeline.definition({

@@ -13,6 +13,7 @@ import {
   ModelQualityMetric,
   ModelQualityProblemType,
   MonitoringBaseline,
+  MonitoringSchedule,
   RealtimeEndpoint,
   RetrainingTarget,
   SecureBucket,
@@ -127,7 +128,7 @@ describe('ModelMonitor: job definitions', () => {
           },
         ],
       },
-      JobResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.xlarge', VolumeSizeInGB: 30, VolumeKmsKeyId: keyArn } },
+      JobResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.large', VolumeSizeInGB: 30, VolumeKmsKeyId: keyArn } },
       NetworkConfig: {
         EnableInterContainerTrafficEncryption: true,
         EnableNetworkIsolation: true,
@@ -713,6 +714,88 @@ describe('ModelMonitor: compliance', () => {
         ['Test/Monitor/RolePolicy', 'AwsSolutions-IAM5[Resource::arn:aws:s3:::churn-ground-truth/labels/*]'],
       ].sort(),
     );
+  });
+});
+
+describe('ModelMonitor: schedule options and job size', () => {
+  const expressions = (t: Template) => Object.values(t.findResources('AWS::SageMaker::MonitoringSchedule'))
+    .map((r: any) => [r.Properties.MonitoringScheduleConfig.MonitoringType, r.Properties.MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression]);
+
+  test.each([
+    ['hourly', MonitoringSchedule.hourly(), 'cron(0 * ? * * *)', 3600],
+    ['daily at 3', MonitoringSchedule.daily(3), 'cron(0 3 ? * * *)', 86400],
+    ['daily at midnight', MonitoringSchedule.daily(), 'cron(0 0 ? * * *)', 86400],
+    ['every 6 hours from 2', MonitoringSchedule.everyHours(6, 2), 'cron(0 2/6 ? * * *)', 21600],
+    ['an expression', MonitoringSchedule.expression('cron(0 0/12 ? * * *)'), 'cron(0 0/12 ? * * *)', 43200],
+  ])('MonitoringSchedule %s: the schedule expression and the drift alarm period', (_name, schedule, expression, period) => {
+    const f = fixture();
+    monitor(f, { dataQuality: { schedule, baseline: MonitoringBaseline.fromDriftCheckBaselines(STATISTICS, CONSTRAINTS), driftAlarms: [{ featureName: 'tenure' }] } });
+    const t = Template.fromStack(f.stack);
+    expect(expressions(t)).toEqual([['DataQuality', expression]]);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'feature_baseline_drift_tenure', Period: period });
+  });
+
+  test('off: the job definitions, role, topic and alarms stay, but no schedule runs', () => {
+    const f = fixture();
+    const m = fullMonitor(f, {
+      dataQuality: {
+        schedule: MonitoringSchedule.off(),
+        baseline: MonitoringBaseline.fromDriftCheckBaselines(STATISTICS, CONSTRAINTS),
+        driftAlarms: [{ featureName: 'tenure' }],
+      },
+      modelQuality: { problemType: ModelQualityProblemType.REGRESSION, groundTruthS3Uri: GROUND_TRUTH, schedule: MonitoringSchedule.off() },
+      retrainingTarget: undefined,
+    });
+    const t = Template.fromStack(f.stack);
+    t.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    t.resourceCountIs('AWS::SageMaker::DataQualityJobDefinition', 1);
+    t.resourceCountIs('AWS::SageMaker::ModelQualityJobDefinition', 1);
+    expect(m.dataQualitySchedule).toBeUndefined();
+    expect(m.modelQualitySchedule).toBeUndefined();
+    expect(m.modelQualityJobDefinition).toBeDefined();
+    // a one-off run under the schedule name publishes what the alarm watches, evaluated per day
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'feature_baseline_drift_tenure',
+      Period: 86400,
+      Dimensions: Match.arrayWith([{ Name: 'MonitoringSchedule', Value: 'churn-prod-data-quality' }]),
+    });
+    expect(m.executionFailureAlarm).toBeDefined();
+  });
+
+  test('data quality off leaves model quality on its own (daily) schedule', () => {
+    const f = fixture();
+    monitor(f, {
+      dataQuality: { schedule: MonitoringSchedule.off() },
+      modelQuality: { problemType: ModelQualityProblemType.REGRESSION, groundTruthS3Uri: GROUND_TRUTH },
+    });
+    expect(expressions(Template.fromStack(f.stack))).toEqual([['ModelQuality', 'cron(0 0 ? * * *)']]);
+  });
+
+  test('the jobs run on ml.m5.large by default; instanceType overrides it for both jobs', () => {
+    const cluster = (t: Template, type: string) =>
+      (Object.values(t.findResources(type))[0] as any).Properties.JobResources.ClusterConfig.InstanceType;
+    const d = fixture();
+    monitor(d, { modelQuality: { problemType: ModelQualityProblemType.REGRESSION, groundTruthS3Uri: GROUND_TRUTH } });
+    const dt = Template.fromStack(d.stack);
+    expect([cluster(dt, 'AWS::SageMaker::DataQualityJobDefinition'), cluster(dt, 'AWS::SageMaker::ModelQualityJobDefinition')]).toEqual(['ml.m5.large', 'ml.m5.large']);
+    const o = fixture();
+    monitor(o, {
+      instanceType: EndpointInstanceType.ML_M5_XLARGE,
+      modelQuality: { problemType: ModelQualityProblemType.REGRESSION, groundTruthS3Uri: GROUND_TRUTH },
+    });
+    const ot = Template.fromStack(o.stack);
+    expect([cluster(ot, 'AWS::SageMaker::DataQualityJobDefinition'), cluster(ot, 'AWS::SageMaker::ModelQualityJobDefinition')]).toEqual(['ml.m5.xlarge', 'ml.m5.xlarge']);
+  });
+
+  test.each<[string, Partial<ModelMonitorProps>, RegExp]>([
+    ['a daily hour out of range', { dataQuality: { schedule: MonitoringSchedule.daily(24) } }, /dataQuality.schedule "cron\(0 24 \? \* \* \*\)": the hour 24 is not from 0 to 23/],
+    ['an interval out of range', { modelQuality: { problemType: ModelQualityProblemType.REGRESSION, groundTruthS3Uri: GROUND_TRUTH, schedule: MonitoringSchedule.everyHours(30) } }, /modelQuality.schedule "cron\(0 0\/30 \? \* \* \*\)": the interval 30 is not from 1 to 24 hours/],
+    ['a one-off NOW', { dataQuality: { schedule: MonitoringSchedule.expression('NOW') } }, /dataQuality.schedule "NOW" is a one-off run, not a schedule/],
+    ['a rate expression', { dataQuality: { schedule: MonitoringSchedule.expression('rate(1 day)') } }, /dataQuality.schedule "rate\(1 day\)" is not a Model Monitor schedule; SageMaker accepts/],
+    ['schedule and scheduleExpression', { dataQuality: { schedule: MonitoringSchedule.hourly(), scheduleExpression: 'cron(0 * ? * * *)' } }, /dataQuality.schedule and dataQuality.scheduleExpression are both set; keep schedule/],
+    ['an evaluation of an off monitor longer than 7 days', { dataQuality: { schedule: MonitoringSchedule.off() }, alarmOptions: { evaluationPeriods: 8 } }, /evaluationPeriods \(8\) times the 24-hour interval of off/],
+  ])('%s fails naming the prop', (_name, props, message) => {
+    expect(() => monitor(fixture(), props)).toThrow(message);
   });
 });
 

@@ -79,6 +79,14 @@ describe('MlopsPlatformProject with the options projen new renders', () => {
     expect(project.bootstrapTask.name).toBe('bootstrap');
   });
 
+  test('the cost task synthesizes the six stacks, then prices the assembly with the bundled CLI; the README says so', () => {
+    const task = out['.projen/tasks.json'].tasks.cost;
+    expect(task.steps).toEqual([{ spawn: 'synth:silent' }, { exec: 'npx mlops-blueprint cost --app cdk.out', receiveArgs: true }]);
+    expect(out['cdk.json'].output).toBe('cdk.out');
+    expect(project.costTask.name).toBe('cost');
+    expect(out['README.md']).toContain('| `npx projen cost` | synthesize, then `mlops-blueprint cost --app cdk.out`');
+  });
+
   test('the pull-request workflow installs and builds (synth, tests with cdk-nag, eslint)', () => {
     const build = parseWorkflow(out['.github/workflows/build.yml']);
     expect(Object.keys(build.on)).toContain('pull_request');

@@ -44,7 +44,7 @@ const MANAGED = [
   '.github/workflows/train.yml',
   '.gitignore',
 ];
-const OUR_TASKS = ['ml:install', 'ml:test', 'ml:data', 'pipeline:local', 'diagram', 'post-compile'];
+const OUR_TASKS = ['ml:install', 'ml:test', 'ml:data', 'pipeline:local', 'diagram', 'cost', 'post-compile'];
 
 describe('the default project (no use-case options)', () => {
   const p = project();
@@ -61,6 +61,15 @@ describe('the default project (no use-case options)', () => {
       devDependencies: stable(pkg.devDependencies),
       jest: { testTimeout: pkg.jest.testTimeout, modulePathIgnorePatterns: pkg.jest.modulePathIgnorePatterns },
     }).toMatchSnapshot();
+  });
+
+  test('the cost task synthesizes, then prices the synthesized assembly with the bundled CLI; the README says so', () => {
+    const task = out['.projen/tasks.json'].tasks.cost;
+    expect(task.steps).toEqual([{ spawn: 'synth:silent' }, { exec: 'mlops-blueprint cost --app cdk.out', receiveArgs: true }]);
+    expect(out['cdk.json'].output).toBe('cdk.out');
+    expect(p.costTask.name).toBe('cost');
+    expect(out['README.md']).toContain('npx projen cost             # synth, then the idle monthly cost of each stack (mlops-blueprint cost --app cdk.out)');
+    expect(out['README.md']).toContain('runs hourly in PROD and daily in DEV and INT unless a stage\'s `monitoringSchedule` says');
   });
 
   test('sample files are the templates, verbatim (ml/ without caches); README with the use-case name', () => {
@@ -330,6 +339,9 @@ describe('invalid options fail at construction with the option and the fix', () 
     ['batchSchedule', { devSettings: { batchSchedule: 'rate(1 day)' } }, 'devSettings.batchSchedule: is set but batchInference is not; add batchInference: true, or remove batchSchedule'],
     ['batchSchedule (format)', { devSettings: { batchInference: true, batchSchedule: 'daily' } }, 'devSettings.batchSchedule: "daily" is not a schedule expression'],
     ['groundTruthS3Uri', { prodSettings: { groundTruthS3Uri: 's3://labels/x' } }, 'prodSettings.groundTruthS3Uri: is set but modelMonitor is not; add modelMonitor: true, or remove groundTruthS3Uri'],
+    ['monitoringSchedule without modelMonitor', { devSettings: { monitoringSchedule: 'off' } }, 'devSettings.monitoringSchedule: is set but modelMonitor is not; add modelMonitor: true, or remove monitoringSchedule'],
+    ['monitoringSchedule (format)', { intSettings: { modelMonitor: true, monitoringSchedule: 'rate(1 day)' } }, 'intSettings.monitoringSchedule: "rate(1 day)" is not a Model Monitor schedule; SageMaker accepts "cron(0 * ? * * *)" (hourly)'],
+    ['monitoringInstanceType', { prodSettings: { modelMonitor: true, monitoringInstanceType: 'large' } }, 'prodSettings.monitoringInstanceType: "large" is not a SageMaker instance type; write e.g. "ml.m5.large"'],
     ['connectionArn', { deploymentSource: { connectionArn: 'arn:aws:codestar:eu-central-1:1:x', owner: 'o', repository: 'r' } }, 'deploymentSource.connectionArn: "arn:aws:codestar:eu-central-1:1:x" is not a CodeConnections connection ARN'],
     ['owner', { deploymentSource: { connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789', repository: 'r' } }, 'deploymentSource.owner: is required with connectionArn: give the GitHub owner of this repository'],
     ['repository without connection', { deploymentSource: { repository: 'r' } }, 'deploymentSource.repository: is set without connectionArn; add the CodeConnections connectionArn, or remove it for an S3 source'],

@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MlopsUseCase, PlatformConfig, UseCaseStageSettings } from '../../../src';
 import { run } from '../../../src/runtime/cli/cli';
-import { runsPerMonth } from '../../../src/runtime/cost/estimate';
+import { estimate, runsPerMonth } from '../../../src/runtime/cost/estimate';
 import { defaultPriceTable, loadPriceTable, PriceTableError, regionPrices } from '../../../src/runtime/cost/prices';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-'));
@@ -90,6 +93,12 @@ describe('runsPerMonth', () => {
     ['cron(0 * ? * * *)', 730],
     ['cron(0 */6 ? * * *)', 730 / 6],
     ['cron(0 0 ? * * *)', 730 / 24],
+    ['cron(0 0/6 ? * * *)', 730 / 6],
+    ['cron(0 2/6 ? * * *)', (730 * 4) / 24],
+    ['cron(0 3/6 ? * * *)', (730 * 4) / 24],
+    ['cron(0 20/6 ? * * *)', 730 / 24],
+    ['cron(0 3 ? * * *)', 730 / 24],
+    ['NOW', undefined],
     ['cron(0 0 ? * MON *)', undefined],
     ['rate(1 hour)', undefined],
   ])('%s', (expression, runs) => {
@@ -154,5 +163,52 @@ describe('mlops-blueprint cost', () => {
   test('a directory that is no assembly and a bad --use-cases are usage errors', async () => {
     expect((await cli(['cost', '--app', tmp])).err).toMatch(/--app .*not a cloud assembly/);
     expect((await cli(['cost', '--app', assembly('n'), '--use-cases', 'many'])).err).toMatch(/--use-cases many: not a number/);
+  });
+});
+
+describe('the per-stage monitoring cadence, priced', () => {
+  const p = regionPrices(defaultPriceTable(), 'eu-central-1', '');
+  /** USD a month of the monitoring schedules of each serving stack of a use case with the given stage settings. */
+  function monitoringCost(dev: UseCaseStageSettings, int: UseCaseStageSettings, prod: UseCaseStageSettings): Record<string, number | undefined> {
+    const uc = new MlopsUseCase(new App(), 'UseCase', {
+      platform: PlatformConfig.sample(),
+      useCaseName: 'weld-gun-pm',
+      dev,
+      int,
+      prod,
+      pinnedModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7',
+    });
+    const stacks = [uc.dev, uc.int, uc.prod].map((s: Stack) => ({ name: s.stackName, region: s.region, tags: { 'mlops:use-case': 'weld-gun-pm' }, template: Template.fromStack(s).toJSON() }));
+    const result = estimate(stacks, p, 730);
+    expect(result.unpriced).toEqual([]);
+    const byStage: Record<string, number | undefined> = {};
+    for (const s of result.stacks) {
+      const runs = s.items['AWS::SageMaker::MonitoringSchedule (runs)'];
+      const stage = s.stack.replace('vwml-weld-gun-pm-serving-', '');
+      if (runs !== undefined) byStage[stage] = (byStage[stage] ?? 0) + runs;
+    }
+    return byStage;
+  }
+  const oneRun = (p.monitoringRunMinutes / 60) * p.sagemakerProcessingPerHour['ml.m5.large'];
+
+  test('the default: daily data and model quality in DEV and INT, hourly data quality in PROD, on ml.m5.large', () => {
+    const on = { modelMonitor: true, groundTruthS3Uri: 's3://vwml-gt/weld-gun-pm/' };
+    const cost = monitoringCost(on, on, on);
+    expect(cost.dev).toBeCloseTo(2 * (730 / 24) * oneRun, 6);
+    expect(cost.int).toBeCloseTo(2 * (730 / 24) * oneRun, 6);
+    expect(cost.prod).toBeCloseTo((730 + 730 / 24) * oneRun, 6);
+    // PROD's monitoring is below what hourly monitoring on ml.m5.xlarge cost before
+    expect(cost.prod!).toBeLessThan((730 + 730 / 24) * (p.monitoringRunMinutes / 60) * p.sagemakerProcessingPerHour['ml.m5.xlarge']);
+  });
+
+  test('off costs nothing, every 6 hours from hour 2 is 4 runs a day, a larger instance its own price', () => {
+    const cost = monitoringCost(
+      { modelMonitor: true, monitoringSchedule: 'off' },
+      { modelMonitor: true, monitoringSchedule: 'cron(0 2/6 ? * * *)' },
+      { modelMonitor: true, monitoringInstanceType: 'ml.m5.xlarge' },
+    );
+    expect(cost.dev).toBeUndefined();
+    expect(cost.int).toBeCloseTo(4 * (730 / 24) * oneRun, 6);
+    expect(cost.prod).toBeCloseTo(730 * (p.monitoringRunMinutes / 60) * p.sagemakerProcessingPerHour['ml.m5.xlarge'], 6);
   });
 });
