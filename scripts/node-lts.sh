@@ -9,6 +9,11 @@
 #      on Node 24 with the XGBoost ML sample (`--sample xgboost`), so that each
 #      sample runs end to end once more without another run (E2E_SAMPLE=sklearn|xgboost sets it for all)
 #
+# Both run in a copy of the sources (.tmp/node-lts-src: the tracked and the untracked, not ignored files, with
+# node_modules linked): the build writes lib/, .jsii, assets/runtime and dist/js there, never here, so that the
+# checks running beside this script (scripts/test.sh runs it in parallel with the analysis checks) read the
+# suite's own build.
+#
 #   bash scripts/node-lts.sh            Node 22 and 24 (the versions below)
 #   bash scripts/node-lts.sh 24.21.0    one version
 set -euo pipefail
@@ -16,6 +21,15 @@ cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 VERSIONS=("$@")
 [ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(22.23.3 24.21.0)
+
+COPY="$ROOT/.tmp/node-lts-src"
+printf '\n==> a copy of the sources in %s\n' "${COPY#"$ROOT"/}"
+rm -rf "$COPY" && mkdir -p "$COPY"
+git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
+  # a deleted but still tracked file is not copied
+  [ -e "$f" ] && printf '%s\0' "$f"
+done | xargs -0 cp --parents -t "$COPY"
+ln -s "$ROOT/node_modules" "$COPY/node_modules"
 
 for version in "${VERSIONS[@]}"; do
   major="${version%%.*}"
@@ -30,6 +44,7 @@ for version in "${VERSIONS[@]}"; do
     export PATH="$dir/node_modules/node/bin:$PATH"
     # jsii warns on Node versions it has not been tested with; the warning is not an error
     export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+    cd "$COPY"
     actual="$(node --version)"
     [ "$actual" = "v$version" ] || { echo "error: node on PATH is $actual, expected v$version" >&2; exit 1; }
     printf '\n==> Node %s: build (jsii, runtime bundle)\n' "$actual"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: install, build (jsii, API.md, eslint, Jest), package for
-# JavaScript and Python (jsii-pacmak), cfn-lint over every template the Jest suite synthesized, and the
-# Python tests against the wheel installed into a fresh venv.
+# JavaScript and Python (jsii-pacmak); then, in two parallel lanes, the analysis checks (benchmark, cfn-lint,
+# flow mutation, tenancy, the Python tests against the wheel, checkov, the ML samples) and the end to end runs
+# (the registry install and mlops-usecase, mlops-platform, Node 22 and 24).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -31,39 +32,70 @@ if [ "$(tree_state)" != "$before" ]; then
   exit 1
 fi
 
-log "cfn-lint over every template the test suite synthesized"
-bash scripts/cfn-lint.sh
+# After the build, two lanes run side by side: most of these checks are single-threaded, and the end to end
+# runs wait on package installs. Neither lane writes what the other reads (node-lts builds in a copy of the
+# sources). Each line of a lane is prefixed with its name; both lanes run to their end or their first failure,
+# and the suite fails when either failed.
+analysis_checks() {
+  # first, while nothing else is heavy yet (it reads lib/ of the build: BENCH_LIB=1)
+  log "synth benchmark, N = 1 and 10 (N = 100: bash bench/synth-bench.sh 1 10 100)"
+  BENCH_LIB=1 bash bench/synth-bench.sh 1 10
 
-log "flows: mutation run (each policy statement and security-group rule the flows rely on, removed one at a time)"
-npx ts-node --transpile-only --project tsconfig.dev.json test/flows/mutation.ts
+  log "cfn-lint over every template the test suite synthesized"
+  bash scripts/cfn-lint.sh
 
-log "tenancy: every role of three use cases (weld-gun-pm, paint-defect, weld-gun) against each other's resources"
-npx ts-node --transpile-only --project tsconfig.dev.json test/tenancy/suite.ts
+  log "flows: mutation run (each policy statement and security-group rule the flows rely on, removed one at a time)"
+  npx ts-node --transpile-only --project tsconfig.dev.json test/flows/mutation.ts
 
-log "python tests against the wheel in a fresh venv (includes the TS/Python parity of the reference app)"
-bash scripts/python-test.sh
+  log "tenancy: every role of three use cases (weld-gun-pm, paint-defect, weld-gun) against each other's resources"
+  npx ts-node --transpile-only --project tsconfig.dev.json test/tenancy/suite.ts
 
-log "the framework image catalogue is what the pinned SageMaker SDK (sagemaker-core) lists"
-bash scripts/framework-images/check.sh
+  log "python tests against the wheel in a fresh venv (includes the TS/Python parity of the reference app)"
+  bash scripts/python-test.sh
 
-log "checkov over every template of the platform and the sample use case with every extension"
-bash scripts/checkov.sh
+  log "the framework image catalogue is what the pinned SageMaker SDK (sagemaker-core) lists"
+  bash scripts/framework-images/check.sh
 
-log "synth benchmark, N = 1 and 10 (N = 100: bash bench/synth-bench.sh 1 10 100)"
-BENCH_LIB=1 bash bench/synth-bench.sh 1 10
+  log "checkov over every template of the platform and the sample use case with every extension"
+  bash scripts/checkov.sh
 
-log "ML samples of the use-case template (scikit-learn, XGBoost): ruff, hadolint and pytest"
-bash scripts/ml-test.sh
+  log "ML samples of the use-case template (scikit-learn, XGBoost): ruff, hadolint and pytest"
+  bash scripts/ml-test.sh
 
-export ACTIONLINT="$ROOT/.tmp/gobin/actionlint" ACTIONLINT_REQUIRED=1
+  log "analysis checks passed"
+}
 
-log "end to end: the literal 'npx projen new --from @vw/mlops-blueprint mlops-usecase' against a local registry (verdaccio), then the mlops-usecase end to end there (build, nag, local pipeline and its parity guards, actionlint, re-synth)"
-bash scripts/e2e-registry.sh --skip-build
+end_to_end() {
+  export ACTIONLINT="$ROOT/.tmp/gobin/actionlint" ACTIONLINT_REQUIRED=1
 
-log "end to end: projen new --from the packed library, mlops-platform"
-bash scripts/e2e-platform.sh
+  log "end to end: the literal 'npx projen new --from @vw/mlops-blueprint mlops-usecase' against a local registry (verdaccio), then the mlops-usecase end to end there (build, nag, local pipeline and its parity guards, actionlint, re-synth)"
+  bash scripts/e2e-registry.sh --skip-build
 
-log "Node.js LTS lines: build and mlops-usecase end to end on Node 22 and 24 (the suite above ran on $(node --version))"
-bash scripts/node-lts.sh
+  log "end to end: projen new --from the packed library, mlops-platform"
+  bash scripts/e2e-platform.sh
+
+  log "Node.js LTS lines: build and mlops-usecase end to end on Node 22 and 24 (the suite above ran on $(node --version))"
+  bash scripts/node-lts.sh
+
+  log "end to end passed"
+}
+
+# lane NAME FUNCTION: runs the function with `set -e` in a subshell, each output line prefixed with [NAME]
+lane() {
+  local name="$1" fn="$2"
+  ( set -euo pipefail; "$fn" ) 2>&1 | sed -u "s/^/[$name] /"
+  return "${PIPESTATUS[0]}"
+}
+lane analysis analysis_checks &
+analysis_pid=$!
+lane e2e end_to_end &
+e2e_pid=$!
+failed=()
+wait "$analysis_pid" || failed+=(analysis)
+wait "$e2e_pid" || failed+=(e2e)
+if [ ${#failed[@]} -gt 0 ]; then
+  log "failed: the ${failed[*]} lane (see the lines prefixed [${failed[0]}] above)"
+  exit 1
+fi
 
 log "all tests passed"
