@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run } from '../../../src/runtime/cli/cli';
-import { runsPerMonth } from '../../../src/runtime/cost/estimate';
+import { estimate, runsPerMonth } from '../../../src/runtime/cost/estimate';
 import { defaultPriceTable, loadPriceTable, PriceTableError, regionPrices } from '../../../src/runtime/cost/prices';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-'));
@@ -154,5 +154,41 @@ describe('mlops-blueprint cost', () => {
   test('a directory that is no assembly and a bad --use-cases are usage errors', async () => {
     expect((await cli(['cost', '--app', tmp])).err).toMatch(/--app .*not a cloud assembly/);
     expect((await cli(['cost', '--app', assembly('n'), '--use-cases', 'many'])).err).toMatch(/--use-cases many: not a number/);
+  });
+});
+
+describe('scale-to-zero endpoints (inference components on managed instance scaling)', () => {
+  const prices = regionPrices(defaultPriceTable(), 'eu-central-1', '--region');
+  const hours = 730;
+  const stack = (variant: Record<string, unknown>) => ({
+    name: 'churn-serving-dev',
+    region: 'eu-central-1',
+    tags: { 'mlops:use-case': 'churn' },
+    template: {
+      Resources: {
+        Config: { Type: 'AWS::SageMaker::EndpointConfig', Properties: { ProductionVariants: [{ VariantName: 'AllTraffic', InitialInstanceCount: 1, ...variant }] } },
+        Endpoint: { Type: 'AWS::SageMaker::Endpoint', Properties: { EndpointConfigName: { 'Fn::GetAtt': ['Config', 'EndpointConfigName'] } } },
+        Component: { Type: 'AWS::SageMaker::InferenceComponent', Properties: { EndpointName: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] } } },
+      },
+    },
+  });
+
+  test('MinInstanceCount 0 costs nothing idle, although the endpoint starts with one instance; the component is no "no price" line', () => {
+    const e = estimate([stack({ InstanceType: 'ml.m5.large', ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 2 } })], prices, hours);
+    expect(e.unpriced).toEqual([]);
+    expect(e.byOwner.churn).toBe(0);
+    expect(e.stacks[0].items).toEqual({ 'AWS::SageMaker::Endpoint (scales to zero: no instance when idle)': 0, '(zero when idle)': 0 });
+  });
+
+  test('managed instance scaling keeps MinInstanceCount instances idle; without it, InitialInstanceCount', () => {
+    const managed = estimate([stack({ InstanceType: 'ml.m5.large', ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 2, MaxInstanceCount: 4 } })], prices, hours);
+    expect(managed.byOwner.churn).toBeCloseTo(2 * prices.sagemakerHostingPerHour['ml.m5.large'] * hours, 6);
+    const disabled = estimate([stack({ InstanceType: 'ml.m5.large', ManagedInstanceScaling: { Status: 'DISABLED', MinInstanceCount: 0 } })], prices, hours);
+    expect(disabled.byOwner.churn).toBeCloseTo(prices.sagemakerHostingPerHour['ml.m5.large'] * hours, 6);
+  });
+
+  test('an instance type without a price stays a "no price" line, also when it scales to zero', () => {
+    const e = estimate([stack({ InstanceType: 'ml.p5.48xlarge', ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 1 } })], prices, hours);
+    expect(e.unpriced).toEqual([{ stack: 'churn-serving-dev', logicalId: 'Endpoint', type: 'AWS::SageMaker::Endpoint ml.p5.48xlarge', reason: 'no hosting price for this instance type' }]);
   });
 });
