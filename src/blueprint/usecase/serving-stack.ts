@@ -51,10 +51,11 @@ export interface ServingStackProps {
 }
 
 /**
- * The serving stack of a use case in DEV, INT or PROD: the real-time endpoint of the pinned model
- * version (blue/green with alarm rollback, autoscaling, data capture), the role the deployment
- * pipeline's smoke test assumes, and the optional extensions of the stage (inference API, batch
- * inference, model monitoring).
+ * The serving stack of a use case in DEV, INT or PROD: the endpoint of the pinned model version in the
+ * stage's serving mode (`ServingMode.ALWAYS_ON`, the PROD default: blue/green with alarm rollback,
+ * autoscaling, data capture; `ServingMode.SCALE_TO_ZERO`, the DEV and INT default: an inference component
+ * with no instance while idle), the role the deployment pipeline's smoke test assumes, and the optional
+ * extensions of the stage (batch inference; with always-on serving, the inference API and model monitoring).
  */
 export class ServingStack extends UseCaseStack {
   /** The endpoint (either mode). */
