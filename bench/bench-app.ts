@@ -47,7 +47,9 @@ export function buildBenchApp(options: BenchAppOptions = {}): App {
     useCases: names.map((name) => (name === entry.name ? entry : { ...entry, name, team: `mlops-${name}`, repository: `${sample.github.organization}/${name}` })),
   });
   new lib.MlopsPlatform(app, 'Platform', { config });
+  // every extension in every stage: DEV and INT always on too (their default, scale to zero, has no capture, monitor or API)
   const stage = (account: PlatformAccount, useCaseName: string) => ({
+    servingMode: lib.ServingMode.ALWAYS_ON,
     inferenceApi: true,
     batchInference: true,
     batchSchedule: BATCH_SCHEDULE,

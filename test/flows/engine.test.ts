@@ -60,8 +60,8 @@ test('a cross-account read needs the resource policy of the other account', asyn
 });
 
 test('stage stacks that share logical ids get distinct generated names and ids', () => {
-  const dev = expand(model, '${WeldGunServingDev/EndpointDataCaptureBucket.Ref}');
-  const prod = expand(model, '${WeldGunServingProd/EndpointDataCaptureBucket.Ref}');
+  const dev = expand(model, '${WeldGunServingDev/BatchInferenceInputBucket.Ref}');
+  const prod = expand(model, '${WeldGunServingProd/BatchInferenceInputBucket.Ref}');
   expect(dev).not.toEqual(prod);
   expect(model.bucketAccounts.get(dev)).toBe('444444444444');
   expect(model.bucketAccounts.get(prod)).toBe('666666666666');

@@ -45,7 +45,10 @@ def reference_ground_truth_s3_uri(config: PlatformConfig, stage: PlatformAccount
 
 
 def reference_stage_settings(config: PlatformConfig, stage: PlatformAccount) -> UseCaseStageSettings:
-    """The settings of one stage: every extension on."""
+    """The settings of one stage: every extension its default serving mode supports on. DEV and INT scale to
+    zero (the default), which has no data capture: batch inference only; PROD is always on: every extension."""
+    if stage != PlatformAccount.PROD:
+        return UseCaseStageSettings(batch_inference=True, batch_schedule=REFERENCE_BATCH_SCHEDULE)
     return UseCaseStageSettings(
         inference_api=True,
         batch_inference=True,

@@ -37,15 +37,17 @@ export interface ReferenceApp {
 }
 
 /**
- * The settings of one stage: every extension on.
+ * The settings of one stage: every extension its default serving mode supports on. DEV and INT scale to
+ * zero (the default), which has no data capture: batch inference only; PROD is always on: every extension.
  * @param config the platform configuration
  * @param stage DEV, INT or PROD
  */
-export function referenceStageSettings(_config: PlatformConfig, _stage: PlatformAccount): UseCaseStageSettings {
+export function referenceStageSettings(_config: PlatformConfig, stage: PlatformAccount): UseCaseStageSettings {
+  const batch = { batchInference: true, batchSchedule: REFERENCE_BATCH_SCHEDULE };
+  if (stage !== PlatformAccount.PROD) return batch;
   return {
+    ...batch,
     inferenceApi: true,
-    batchInference: true,
-    batchSchedule: REFERENCE_BATCH_SCHEDULE,
     modelMonitor: true,
     // model quality against labels in the location the serving stack creates (and its labelling role)
     modelQuality: true,

@@ -1,4 +1,5 @@
 export * from './usecase-props';
+export * from './serving-mode';
 export * from './usecase-names';
 export * from './usecase-stack';
 export * from './training-stack';

@@ -4,11 +4,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GroundTruthLocation } from './ground-truth-location';
 import { stageMonitoring } from './monitoring-cadence';
+import { ServingMode } from './serving-mode';
 import { UseCaseNames } from './usecase-names';
 import { UseCaseStageSettings } from './usecase-props';
 import { UseCaseStack } from './usecase-stack';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
-import { EndpointInstanceType, EndpointModelSource, RealtimeEndpoint } from '../../constructs/deployment';
+import {
+  EndpointInstanceType, EndpointModelSource, IRealtimeEndpoint, RealtimeEndpoint, ScaleToZeroEndpoint,
+} from '../../constructs/deployment';
 import { BatchInference, InferenceApi } from '../../constructs/inference';
 import { ModelMonitor, ModelQualityProblemType } from '../../constructs/monitoring';
 import { ModelImage, SageMakerFrameworkImage } from '../../constructs/training';
@@ -49,14 +52,23 @@ export interface ServingStackProps {
 }
 
 /**
- * The serving stack of a use case in DEV, INT or PROD: the real-time endpoint of the pinned model
- * version (blue/green with alarm rollback, autoscaling, data capture), the role the deployment
- * pipeline's smoke test assumes, and the optional extensions of the stage (inference API, batch
- * inference, model monitoring).
+ * The serving stack of a use case in DEV, INT or PROD: the endpoint of the pinned model version in the
+ * stage's serving mode (`ServingMode.ALWAYS_ON`, the PROD default: blue/green with alarm rollback,
+ * autoscaling, data capture; `ServingMode.SCALE_TO_ZERO`, the DEV and INT default: an inference component
+ * with no instance while idle), the role the deployment pipeline's smoke test assumes, and the optional
+ * extensions of the stage (batch inference; with always-on serving, the inference API and model monitoring).
  */
 export class ServingStack extends UseCaseStack {
-  /** The endpoint. */
-  public readonly endpoint: RealtimeEndpoint;
+  /** The endpoint (either mode). */
+  public readonly endpoint: IRealtimeEndpoint;
+  /** The execution role of the endpoint's model. */
+  public readonly endpointRole: iam.IRole;
+  /** The stage's serving mode. */
+  public readonly servingMode: ServingMode;
+  /** The always-on endpoint (`ServingMode.ALWAYS_ON`). */
+  public readonly alwaysOnEndpoint?: RealtimeEndpoint;
+  /** The scale-to-zero endpoint (`ServingMode.SCALE_TO_ZERO`). */
+  public readonly scaleToZeroEndpoint?: ScaleToZeroEndpoint;
   /** The role the smoke test of the deployment pipeline assumes. */
   public readonly smokeTestRole: iam.Role;
   /** The model package version the endpoint serves (a literal, or the `ModelPackageArn` parameter). */
@@ -93,6 +105,7 @@ export class ServingStack extends UseCaseStack {
     });
     const settings = props.settings ?? {};
     const names = this.names;
+    this.servingMode = resolveServingMode(props.stage, settings);
 
     this.modelPackageArn = props.pinnedModelPackageArn
       ?? (this.node.tryGetContext(PINNED_MODEL_CONTEXT_KEY) as string | undefined)
@@ -116,7 +129,7 @@ export class ServingStack extends UseCaseStack {
       ),
       ...(props.image ? [props.image.repositoryArn] : []),
     ].filter((arn, i, all) => all.indexOf(arn) === i);
-    this.endpoint = new RealtimeEndpoint(this, 'Endpoint', {
+    const endpointProps = {
       endpointName: names.endpointName(props.stage),
       modelSource: EndpointModelSource.fromModelPackageArn(this.modelPackageArn),
       instanceType,
@@ -127,16 +140,30 @@ export class ServingStack extends UseCaseStack {
       modelArtifactsBucket: artifacts,
       modelArtifactsPrefix: 'runs/',
       imageRepositoryArns,
-      minCapacity: settings.minCapacity ?? (prod ? 2 : 1),
-      maxCapacity: settings.maxCapacity ?? (prod ? 4 : 2),
-      dataCapture: { samplingPercentage: settings.dataCaptureSamplingPercentage ?? 20 },
-    });
-    (this.endpoint.role as iam.Role).addManagedPolicy(this.guardrailPolicy);
+    };
+    if (this.servingMode === ServingMode.SCALE_TO_ZERO) {
+      // the inference component has the endpoint's name (the smoke test's default)
+      const scaleToZero = new ScaleToZeroEndpoint(this, 'Endpoint', { ...endpointProps, maxInstanceCount: settings.maxCapacity ?? 1 });
+      this.scaleToZeroEndpoint = scaleToZero;
+      this.endpoint = scaleToZero;
+      this.endpointRole = scaleToZero.role;
+    } else {
+      const alwaysOn = new RealtimeEndpoint(this, 'Endpoint', {
+        ...endpointProps,
+        minCapacity: settings.minCapacity ?? (prod ? 2 : 1),
+        maxCapacity: settings.maxCapacity ?? (prod ? 4 : 2),
+        dataCapture: { samplingPercentage: settings.dataCaptureSamplingPercentage ?? 20 },
+      });
+      this.alwaysOnEndpoint = alwaysOn;
+      this.endpoint = alwaysOn;
+      this.endpointRole = alwaysOn.role;
+    }
+    (this.endpointRole as iam.Role).addManagedPolicy(this.guardrailPolicy);
     // The model artifacts are encrypted with the use case's key in EXP, whose key policy admits this
     // role's account; the alias names the key (its id is not known outside EXP).
     const decrypt = new iam.ManagedPolicy(this, 'ReadModelArtifactsKey', {
       description: `Decrypt the model artifacts of ${names.base} (EXP key ${names.artifactKeyAlias})`,
-      roles: [this.endpoint.role],
+      roles: [this.endpointRole],
       statements: [
         new iam.PolicyStatement({
           sid: 'DecryptModelArtifacts',
@@ -182,6 +209,8 @@ export class ServingStack extends UseCaseStack {
         }),
       ],
     });
+    // scale to zero: the smoke test brings a copy of this stage's inference component up and waits for it
+    this.scaleToZeroEndpoint?.grantScaleOut(smoke);
     acknowledgeRules(smoke, {
       [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:${this.region}:${this.account}:endpoint-config/*]`]:
         'Endpoint config and model names are generated (never fixed, so that blue/green replacements work); describing them is read-only.',
@@ -233,7 +262,7 @@ export class ServingStack extends UseCaseStack {
       }
       this.modelMonitor = new ModelMonitor(this, 'ModelMonitor', {
         endpointName: this.endpoint.endpointName,
-        dataCaptureBucket: this.endpoint.dataCaptureBucket,
+        dataCaptureBucket: this.alwaysOnEndpoint!.dataCaptureBucket,
         encryptionKey: this.mlKey,
         vpc: this.vpc,
         permissionsBoundary: this.permissionsBoundary,
@@ -246,4 +275,40 @@ export class ServingStack extends UseCaseStack {
       this.modelMonitor.node.addDependency(this.endpoint);
     }
   }
+}
+
+/**
+ * The stage's serving mode, after checking that the settings fit it.
+ * @throws when a setting needs the other mode
+ */
+function resolveServingMode(stage: PlatformAccount, settings: UseCaseStageSettings): ServingMode {
+  const mode = settings.servingMode ?? (stage === PlatformAccount.PROD ? ServingMode.ALWAYS_ON : ServingMode.SCALE_TO_ZERO);
+  const modes = Object.values(ServingMode) as string[];
+  if (!modes.includes(mode)) {
+    throw new Error(`${stage}.servingMode: ${JSON.stringify(mode)} is not a serving mode; write ${modes.map((m) => JSON.stringify(m)).join(' or ')}`);
+  }
+  const where = `${stage}.servingMode is ${mode}`;
+  if (mode === ServingMode.SCALE_TO_ZERO) {
+    const refuse = (field: string, fix: string) => {
+      throw new Error(`${stage}.${field}: ${where}${settings.servingMode === undefined ? ' (the default outside PROD)' : ''}, which ${fix}`);
+    };
+    if (settings.minCapacity !== undefined && settings.minCapacity !== 0) {
+      refuse('minCapacity', `keeps no instance while idle; remove minCapacity (or write 0), or set servingMode: ServingMode.ALWAYS_ON to keep ${settings.minCapacity} running`);
+    }
+    if (settings.maxCapacity !== undefined && !(Number.isInteger(settings.maxCapacity) && settings.maxCapacity >= 1)) {
+      refuse('maxCapacity', `needs a whole number of instances, 1 or more (${settings.maxCapacity} given)`);
+    }
+    if (settings.dataCaptureSamplingPercentage !== undefined) {
+      refuse('dataCaptureSamplingPercentage', 'has no data capture (inference components); remove it, or set servingMode: ServingMode.ALWAYS_ON');
+    }
+    if (settings.modelMonitor) {
+      refuse('modelMonitor', 'has no data capture for Model Monitor to read (Model Monitor supports endpoints that host a single model only); remove modelMonitor, or set servingMode: ServingMode.ALWAYS_ON');
+    }
+    if (settings.inferenceApi) {
+      refuse('inferenceApi', 'serves through an inference component, which the inference API does not name in InvokeEndpoint; remove inferenceApi, or set servingMode: ServingMode.ALWAYS_ON');
+    }
+  } else if (settings.minCapacity === 0) {
+    throw new Error(`${stage}.minCapacity: 0 instances needs servingMode: ServingMode.SCALE_TO_ZERO (${where}, whose endpoint keeps at least 1); write 1 or more, or set servingMode: ServingMode.SCALE_TO_ZERO`);
+  }
+  return mode;
 }

@@ -1,3 +1,4 @@
+import { ServingMode } from './serving-mode';
 import { ModelImage, PipelineDefinitionSource } from '../../constructs/training';
 import { PlatformConfig } from '../config/platform-config';
 
@@ -42,31 +43,40 @@ export interface UseCaseSourceProps {
  */
 export interface UseCaseStageSettings {
   /**
+   * How the stage serves: instances running all the time, or none while nobody calls the endpoint (see
+   * the README, "Serving modes"). `SCALE_TO_ZERO` refuses `minCapacity` above 0, `dataCaptureSamplingPercentage`,
+   * `modelMonitor` and `inferenceApi` (see `ServingMode.SCALE_TO_ZERO`).
+   * @default - ServingMode.SCALE_TO_ZERO in DEV and INT, ServingMode.ALWAYS_ON in PROD
+   */
+  readonly servingMode?: ServingMode;
+
+  /**
    * The endpoint's instance type.
    * @default 'ml.m5.large'
    */
   readonly instanceType?: string;
 
   /**
-   * The least number of instances (autoscaling).
-   * @default 1 (2 in PROD)
+   * The least number of instances (autoscaling). With `ServingMode.SCALE_TO_ZERO` it can only be 0.
+   * @default 1 (2 in PROD); 0 with `ServingMode.SCALE_TO_ZERO`
    */
   readonly minCapacity?: number;
 
   /**
    * The largest number of instances (autoscaling).
-   * @default 2 (4 in PROD)
+   * @default 2 (4 in PROD); 1 with `ServingMode.SCALE_TO_ZERO`
    */
   readonly maxCapacity?: number;
 
   /**
-   * The percentage of requests whose input and output are captured.
-   * @default 20
+   * The percentage of requests whose input and output are captured (`ServingMode.ALWAYS_ON` only).
+   * @default 20 with `ServingMode.ALWAYS_ON`; no data capture with `ServingMode.SCALE_TO_ZERO`
    */
   readonly dataCaptureSamplingPercentage?: number;
 
   /**
-   * A secure inference API (API Gateway, IAM authorization, WAF) in front of the endpoint.
+   * A secure inference API (API Gateway, IAM authorization, WAF) in front of the endpoint
+   * (`ServingMode.ALWAYS_ON` only).
    * @default false
    */
   readonly inferenceApi?: boolean;
@@ -84,7 +94,8 @@ export interface UseCaseStageSettings {
   readonly batchSchedule?: string;
 
   /**
-   * Model monitoring (data quality; model quality with `groundTruthS3Uri`) of the endpoint.
+   * Model monitoring (data quality; model quality with `groundTruthS3Uri`) of the endpoint
+   * (`ServingMode.ALWAYS_ON` only: it reads the data capture).
    * @default false
    */
   readonly modelMonitor?: boolean;
@@ -168,13 +179,13 @@ export interface MlopsUseCaseProps {
 
   /**
    * DEV settings.
-   * @default - one ml.m5.large, up to two
+   * @default - scale to zero: no instance while idle, one ml.m5.large while called
    */
   readonly dev?: UseCaseStageSettings;
 
   /**
    * INT settings.
-   * @default - one ml.m5.large, up to two
+   * @default - scale to zero: no instance while idle, one ml.m5.large while called
    */
   readonly int?: UseCaseStageSettings;
 

@@ -4,6 +4,7 @@ export * from './endpoint-model-source';
 export * from './traffic-shifting';
 export * from './realtime-endpoint-base';
 export * from './realtime-endpoint';
+export * from './scale-to-zero-endpoint';
 export * from './deployment-target';
 export * from './model-deployment-pipeline-props';
 export * from './model-deployment-pipeline';

@@ -2,6 +2,7 @@ import { MlopsUseCaseProjectOptions } from './usecase-options';
 import { UseCaseSample } from './usecase-sample';
 import { PlatformAccount } from '../../blueprint/config/platform-config';
 import { stageMonitoring } from '../../blueprint/usecase/monitoring-cadence';
+import { ServingMode } from '../../blueprint/usecase/serving-mode';
 import { MAX_USE_CASE_NAME_LENGTH, UseCaseNames } from '../../blueprint/usecase/usecase-names';
 import { UseCaseSourceProps, UseCaseStageSettings } from '../../blueprint/usecase/usecase-props';
 
@@ -146,8 +147,21 @@ function checkStage(option: string, s: UseCaseStageSettings, add: (option: strin
   if (s.instanceType !== undefined && !INSTANCE_TYPE.test(s.instanceType)) {
     add(`${option}.instanceType`, `${JSON.stringify(s.instanceType)} is not a SageMaker instance type; write e.g. "ml.m5.large"`);
   }
+  const modes = Object.values(ServingMode) as string[];
+  if (s.servingMode !== undefined && !modes.includes(s.servingMode)) {
+    add(`${option}.servingMode`, `${JSON.stringify(s.servingMode)} is not a serving mode; write ServingMode.ALWAYS_ON ("always-on") or ServingMode.SCALE_TO_ZERO ("scale-to-zero")`);
+  }
+  const mode = s.servingMode ?? (option === 'prodSettings' ? ServingMode.ALWAYS_ON : ServingMode.SCALE_TO_ZERO);
+  if (mode === ServingMode.SCALE_TO_ZERO) {
+    const fix = 'or set servingMode: ServingMode.ALWAYS_ON';
+    if (s.minCapacity !== undefined && s.minCapacity !== 0) add(`${option}.minCapacity`, `${s.minCapacity}: the stage scales to zero (no instance while idle); remove minCapacity, ${fix}`);
+    if (s.modelMonitor) add(`${option}.modelMonitor`, `the stage scales to zero, which has no data capture for Model Monitor; remove modelMonitor, ${fix}`);
+    if (s.inferenceApi) add(`${option}.inferenceApi`, `the stage scales to zero (an inference component), which the inference API does not call; remove inferenceApi, ${fix}`);
+    if (s.dataCaptureSamplingPercentage !== undefined) add(`${option}.dataCaptureSamplingPercentage`, `the stage scales to zero, which has no data capture; remove it, ${fix}`);
+  }
   const capacity = (name: 'minCapacity' | 'maxCapacity') => {
     const value = s[name];
+    if (value !== undefined && mode === ServingMode.SCALE_TO_ZERO && name === 'minCapacity') return undefined;
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       add(`${option}.${name}`, `${value} must be a whole number of instances, 1 or more`);
       return undefined;

@@ -1,3 +1,5 @@
+import { ServingMode } from '../../blueprint/usecase/serving-mode';
+
 /** The values of the generated settings file (`src/usecase-settings.ts`). @internal */
 export interface SettingsFileValues {
   readonly useCaseName: string;
@@ -10,9 +12,15 @@ export interface SettingsFileValues {
   readonly mlPythonVersion: string;
 }
 
+/** TypeScript source written as is (an enum member), not as a string literal. */
+class SourceText {
+  constructor(public readonly text: string) {}
+}
+
 /** A value as TypeScript source in the style of projen's eslint rules (single quotes, trailing commas). */
 function literal(value: unknown, indent: string): string {
   if (value === undefined) return 'undefined';
+  if (value instanceof SourceText) return value.text;
   if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   const inner = `${indent}  `;
@@ -35,19 +43,29 @@ function literal(value: unknown, indent: string): string {
  * @internal
  */
 export function settingsFileLines(marker: string, packageName: string, values: SettingsFileValues): string[] {
+  // a serving mode is an enum member in TypeScript, not its string value
+  let usesServingMode = false;
+  const stage = (settings: object): object => {
+    const mode = (settings as { servingMode?: unknown }).servingMode;
+    if (typeof mode !== 'string') return settings;
+    const member = Object.entries(ServingMode).find(([, v]) => v === mode)?.[0];
+    if (member === undefined) return settings;
+    usesServingMode = true;
+    return { ...settings, servingMode: new SourceText(`ServingMode.${member}`) };
+  };
   const settings = literal({
     useCaseName: values.useCaseName,
     platformConfigFile: values.platformConfigFile,
     source: values.source,
-    dev: values.dev,
-    int: values.int,
-    prod: values.prod,
+    dev: stage(values.dev),
+    int: stage(values.int),
+    prod: stage(values.prod),
     githubDeployRoleArn: values.githubDeployRoleArn,
     mlPythonVersion: values.mlPythonVersion,
   }, '');
   return [
     `// ${marker}`,
-    `import { UseCaseSourceProps, UseCaseStageSettings } from '${packageName}';`,
+    `import { ${usesServingMode ? 'ServingMode, ' : ''}UseCaseSourceProps, UseCaseStageSettings } from '${packageName}';`,
     '',
     '/** The settings of this use case: the options of MlopsUseCaseProject in .projenrc.ts. */',
     'export interface UseCaseSettings {',

@@ -23,6 +23,7 @@ import {
   assumeRole,
   checkPin,
   DEFAULT_CAPTURE_TIMEOUT_MS,
+  DEFAULT_SCALE_OUT_TIMEOUT_MS,
   DeployCheckError,
   DeployCheckErrorCode,
   MAX_DEFAULT_INVOCATIONS,
@@ -101,6 +102,8 @@ const DEFAULT_SMOKE_TIMEOUT_S = 1200;
 const DEFAULT_POLL_INTERVAL_S = 15;
 /** The default wait of `deploy smoke-test` for a data capture object in S3, in seconds. */
 const DEFAULT_CAPTURE_TIMEOUT_S = DEFAULT_CAPTURE_TIMEOUT_MS / 1000;
+/** The default wait of `deploy smoke-test` for a copy of an inference component that has scaled in to 0, in seconds. */
+const DEFAULT_SCALE_OUT_TIMEOUT_S = DEFAULT_SCALE_OUT_TIMEOUT_MS / 1000;
 /** The exit code of each deployment-check error. */
 const DEPLOY_EXIT: Record<DeployCheckErrorCode, number> = {
   NOT_FOUND: EXIT.NOT_FOUND,
@@ -218,6 +221,18 @@ export const COMMANDS: readonly CommandSpec[] = [
         kind: 'string',
         valueName: 'SECONDS',
         description: `how long to wait for a data capture object in S3 after the invocation (default ${DEFAULT_CAPTURE_TIMEOUT_S}, at most 3600)`,
+      },
+      {
+        name: 'inference-component',
+        kind: 'string',
+        valueName: 'NAME',
+        description: 'the inference component of an endpoint that serves one (scale to zero; default: the component named like the endpoint)',
+      },
+      {
+        name: 'scale-out-timeout',
+        kind: 'string',
+        valueName: 'SECONDS',
+        description: `how long to wait for a copy of an inference component that has scaled in to 0 (default ${DEFAULT_SCALE_OUT_TIMEOUT_S}, at most 3600)`,
       },
       { name: 'no-capture-check', kind: 'boolean', description: 'do not wait for a data capture object in S3 (the output says it was not checked)' },
       {
@@ -587,6 +602,11 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
     throw new UsageError('--capture-timeout and --no-capture-check exclude each other: give one of them', command);
   }
   const captureTimeoutS = seconds('capture-timeout', DEFAULT_CAPTURE_TIMEOUT_S, 1, 3600);
+  const scaleOutTimeoutS = seconds('scale-out-timeout', DEFAULT_SCALE_OUT_TIMEOUT_S, 1, 3600);
+  const inferenceComponentName = ctx.options['inference-component'] as string | undefined;
+  if (inferenceComponentName !== undefined && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(inferenceComponentName)) {
+    throw new UsageError(`--inference-component "${inferenceComponentName}" is not an inference component name (1 to 63 letters, digits and hyphens)`, command);
+  }
   const invocationsText = ctx.options.invocations;
   let invocations: number | undefined;
   if (typeof invocationsText === 'string') {
@@ -634,7 +654,7 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
         region,
         endpoint: stsEndpoint,
         sessionName: `mlops-smoke-test-${startedAt}`.slice(0, 64),
-        durationSeconds: Math.max(900, Math.min(3600, timeoutS + (skipCaptureCheck ? 0 : captureTimeoutS) + 600)),
+        durationSeconds: Math.max(900, Math.min(3600, timeoutS + (skipCaptureCheck ? 0 : captureTimeoutS) + scaleOutTimeoutS + 600)),
         credentials: testOptions.credentials,
       },
       environment,
@@ -667,6 +687,8 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
         pinnedModelPackageArn: pinned?.modelPackageArn,
         skipCaptureCheck,
         captureTimeoutMs: captureTimeoutS * 1000,
+        inferenceComponentName,
+        scaleOutTimeoutMs: scaleOutTimeoutS * 1000,
         captureClockSkewMs: testOptions.captureClockSkewMs,
         invocations,
       },
@@ -682,6 +704,11 @@ async function deploySmokeTest(ctx: Context): Promise<number> {
     ctx.io.stdout(`  status:       InService (waited ${Math.round(r.waitedMs / 1000)} s), config ${r.endpointConfigName}, variants ${r.variants.join(', ')}`);
     if (pinned) ctx.io.stdout(`  model:        ${pinned.modelPackageArn} on every variant`);
     ctx.io.stdout(`  data capture: enabled, ${r.dataCapture.initialSamplingPercentage}% to ${r.dataCapture.destinationS3Uri}`);
+    const ic = r.inferenceComponent;
+    if (ic) {
+      const up = ic.scaledOut ? `scaled out from 0 copies by the test, a copy InService after ${Math.round(ic.scaleOutWaitedMs / 1000)} s` : `${ic.copiesBefore} copies InService`;
+      ctx.io.stdout(`  component:    ${ic.name} (${up})`);
+    }
     const times = r.invocation.count > 1 ? ` (first of ${r.invocation.count} invocations, all answered)` : '';
     ctx.io.stdout(`  invocation:   ${r.invocation.responseBytes} bytes of ${r.invocation.contentType ?? '?'} from ${r.invocation.invokedVariant ?? '?'} in ${r.invocation.latencyMs} ms${times}`);
     const c = r.dataCapture;

@@ -156,14 +156,22 @@ function priceResource(
         return { unpriced: r.Type, reason: 'its endpoint configuration is not in the same template' };
       }
       let monthly = 0;
+      let scalesToZero = false;
       for (const v of config.Properties?.ProductionVariants ?? []) {
         if (v.ServerlessConfig) continue; // serverless: per request and per GB-second, 0 when idle
         const price = prices.sagemakerHostingPerHour[v.InstanceType];
         if (price === undefined) return { unpriced: `${r.Type} ${String(v.InstanceType)}`, reason: 'no hosting price for this instance type' };
-        const count = typeof v.InitialInstanceCount === 'number' ? v.InitialInstanceCount : 1;
+        // managed instance scaling (inference components): idle, the endpoint keeps MinInstanceCount instances
+        const managed = v.ManagedInstanceScaling;
+        const idle = managed && managed.Status === 'ENABLED' ? managed.MinInstanceCount : v.InitialInstanceCount;
+        if (idle !== undefined && typeof idle !== 'number') {
+          return { unpriced: `${r.Type} ${String(v.InstanceType)}`, reason: 'its idle instance count is not a number in the template' };
+        }
+        const count = idle ?? 1;
+        if (managed && managed.Status === 'ENABLED' && count === 0) scalesToZero = true;
         monthly += count * price * hours;
       }
-      return { item: 'AWS::SageMaker::Endpoint (instances)', monthly };
+      return { item: scalesToZero && monthly === 0 ? 'AWS::SageMaker::Endpoint (scales to zero: no instance when idle)' : 'AWS::SageMaker::Endpoint (instances)', monthly };
     }
     case 'AWS::SageMaker::MonitoringSchedule': {
       const cfg = p.MonitoringScheduleConfig ?? {};

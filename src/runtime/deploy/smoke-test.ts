@@ -12,7 +12,7 @@
  * Capture samples requests: below 100 %, one invocation is captured only with that probability, so the
  * sample is sent often enough for a 99.9 % chance that at least one is captured (at most 100 times).
  */
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
   DescribeEndpointCommandOutput,
@@ -23,6 +23,8 @@ import {
 import { InvokeEndpointCommand, InvokeEndpointCommandOutput, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DeployCheckError } from './errors';
+import { CaptureObject, checkCaptureSettings, s3Error, waitForCaptureObject } from './smoke-test-capture';
+import { checkInferenceComponent, DEFAULT_SCALE_OUT_TIMEOUT_MS, InferenceComponentCheck } from './smoke-test-inference-component';
 import { FailureInfo, REAL_ENVIRONMENT, resolveRetryOptions, RetryEvent, RetryOptions, withRetry } from '../registry/retry';
 
 /** Statuses the endpoint passes through on its way to InService: wait. */
@@ -65,6 +67,13 @@ export interface SmokeTestOptions {
    * sampling percentage captures at least one (`invocationsForCapture`), at most 100
    */
   readonly invocations?: number;
+  /**
+   * The inference component of an endpoint that serves one (its configuration's variants name no model).
+   * @default - the component named like the endpoint
+   */
+  readonly inferenceComponentName?: string;
+  /** How long to wait for a copy of a component that has scaled in to 0. @default DEFAULT_SCALE_OUT_TIMEOUT_MS */
+  readonly scaleOutTimeoutMs?: number;
 }
 
 /** Clock, sleep and progress of the smoke test (injectable for tests). */
@@ -83,16 +92,6 @@ export interface SmokeTestClients {
   readonly runtime: SageMakerRuntimeClient;
   /** Lists the capture objects; required unless `skipCaptureCheck`. */
   readonly s3?: S3Client;
-}
-
-/** A capture object the check found. */
-export interface CaptureObject {
-  /** `s3://<bucket>/<key>` */
-  readonly uri: string;
-  readonly key: string;
-  /** Its LastModified. */
-  readonly lastModified: string;
-  readonly size: number;
 }
 
 /** What the smoke test found. */
@@ -126,6 +125,8 @@ export interface SmokeTestResult {
   };
   /** The models of the variants and their model packages (with `pinnedModelPackageArn`). */
   readonly models: { readonly variant: string; readonly modelName: string; readonly modelPackageArns: (string | null)[] }[];
+  /** The inference component, on an endpoint that serves one (scale to zero). */
+  readonly inferenceComponent?: InferenceComponentCheck;
   /** The (first) invocation. */
   readonly invocation: {
     readonly invokedVariant?: string;
@@ -147,13 +148,6 @@ export function invocationsForCapture(samplingPercentage: number, max = MAX_DEFA
   if (samplingPercentage <= 0) return max;
   const n = Math.ceil(Math.log(1 - confidence) / Math.log(1 - samplingPercentage / 100));
   return Math.max(1, Math.min(max, n));
-}
-
-/** `yyyy/mm/dd/hh/` (UTC) of a time: the hour folder of SageMaker's capture files. */
-export function captureHourPath(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${two(d.getUTCHours())}/`;
 }
 
 /**
@@ -212,33 +206,36 @@ export async function runSmokeTest(
   const config = await call('DescribeEndpointConfig', configTarget, (signal) =>
     clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName }), { abortSignal: signal }),
   );
-  const capture = config.DataCaptureConfig;
-  if (!capture || capture.EnableCapture !== true) {
-    throw new DeployCheckError('CHECK_FAILED', `${configTarget} of ${target} does not capture data (DataCaptureConfig.EnableCapture is ${capture ? String(capture.EnableCapture) : 'not set'}); model monitoring needs the captured requests: enable data capture in the serving stack`);
+  // an endpoint for inference components: its variants name no model; no data capture to check
+  const variantsOfConfig = config.ProductionVariants ?? [];
+  let component: InferenceComponentCheck | undefined;
+  if (variantsOfConfig.length > 0 && variantsOfConfig.every((v) => !v.ModelName)) {
+    component = await checkInferenceComponent({
+      sagemaker: clients.sagemaker,
+      endpointName: name,
+      inferenceComponentName: options.inferenceComponentName,
+      scaleOutTimeoutMs: options.scaleOutTimeoutMs ?? DEFAULT_SCALE_OUT_TIMEOUT_MS,
+      pollIntervalMs: options.pollIntervalMs,
+      pinnedModelPackageArn: options.pinnedModelPackageArn,
+      now,
+      sleep,
+      progress,
+      call,
+    });
   }
-  const destination = (capture.DestinationS3Uri ?? '').replace(/\/+$/, '');
-  const destinationMatch = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(destination);
-  if (!destinationMatch) {
-    throw new DeployCheckError('CHECK_FAILED', `${configTarget} of ${target} captures data without an S3 destination (DataCaptureConfig.DestinationS3Uri is ${JSON.stringify(capture.DestinationS3Uri)})`);
-  }
-  const sampling = capture.InitialSamplingPercentage ?? 0;
-  if (sampling <= 0) {
-    throw new DeployCheckError('CHECK_FAILED', `${configTarget} of ${target} enables data capture with a sampling percentage of ${sampling}, so nothing is captured; set it above 0`);
-  }
-  const live = endpoint.DataCaptureConfig;
-  if (live?.CaptureStatus === 'Stopped' || live?.EnableCapture === false) {
-    throw new DeployCheckError('CHECK_FAILED', `${target} reports data capture as ${live.CaptureStatus ?? 'disabled'} (DescribeEndpoint DataCaptureConfig), although ${configTarget} enables it; nothing is captured`);
-  }
-  // the live sampling percentage, when SageMaker reports it (it may differ from the config's initial one)
-  const liveSampling = typeof live?.CurrentSamplingPercentage === 'number' && live.CurrentSamplingPercentage > 0 ? live.CurrentSamplingPercentage : sampling;
+  const captured = component ? undefined : checkCaptureSettings(config, endpoint, configTarget, target);
+  // no capture (an inference component): sampling plays no part
+  const liveSampling = captured?.liveSampling ?? 100;
   const variants = (config.ProductionVariants ?? []).map((v) => v.VariantName ?? '');
   // the variants the endpoint runs, from its description (the config's when the description has none)
   const endpointVariants = (endpoint.ProductionVariants ?? []).map((v) => v.VariantName ?? '').filter((v) => v !== '');
   const runningVariants = endpointVariants.length > 0 ? endpointVariants : variants;
 
   // 3. The pinned model behind every variant.
-  const models: SmokeTestResult['models'] = [];
-  if (options.pinnedModelPackageArn !== undefined) {
+  const models: SmokeTestResult['models'] = component
+    ? [{ variant: variantsOfConfig[0].VariantName ?? '', modelName: component.modelName, modelPackageArns: component.modelPackageArns }]
+    : [];
+  if (options.pinnedModelPackageArn !== undefined && !component) {
     const problems: string[] = [];
     for (const v of config.ProductionVariants ?? []) {
       const modelName = v.ModelName ?? '';
@@ -256,7 +253,7 @@ export async function runSmokeTest(
   }
 
   // 4. The sample invocation(s): with the capture check, enough that the sampling captures one.
-  const count = options.invocations ?? (checkCapture ? invocationsForCapture(liveSampling) : 1);
+  const count = options.invocations ?? (checkCapture && captured ? invocationsForCapture(liveSampling) : 1);
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw new RangeError(`invocations must be a whole number from 1 to 1000, got ${count}`);
   const invokedAt = new Date(now());
   const firstStart = now();
@@ -270,7 +267,12 @@ export async function runSmokeTest(
       response = await withRetry(
         { operation: 'InvokeEndpoint', target },
         (signal) =>
-          clients.runtime.send(new InvokeEndpointCommand({ EndpointName: name, Body: options.sample, ContentType: options.contentType }), {
+          clients.runtime.send(new InvokeEndpointCommand({
+            EndpointName: name,
+            InferenceComponentName: component?.name,
+            Body: options.sample,
+            ContentType: options.contentType,
+          }), {
             abortSignal: signal,
           }),
         retry,
@@ -293,13 +295,27 @@ export async function runSmokeTest(
   }
   if (count > 1) {
     const miss = (1 - Math.min(100, liveSampling) / 100) ** count;
-    const chance = checkCapture ? ` (sampling ${liveSampling} %: the chance that none is captured is ${formatPercent(miss)})` : '';
+    const chance = checkCapture && captured ? ` (sampling ${liveSampling} %: the chance that none is captured is ${formatPercent(miss)})` : '';
     progress(`… sent the sample ${count} times, every answer succeeded${chance}`);
-    if (checkCapture && miss > 1 - CAPTURE_CONFIDENCE + 1e-12) {
+    if (checkCapture && captured && miss > 1 - CAPTURE_CONFIDENCE + 1e-12) {
       progress(`… warning: at ${liveSampling} % sampling, ${count} invocations leave a ${formatPercent(miss)} chance that none is captured; raise --invocations or the sampling percentage`);
     }
   }
   const invokedVariant = first?.InvokedProductionVariant ?? (variants.length === 1 ? variants[0] : undefined);
+  const invocation = {
+    invokedVariant,
+    contentType: first?.ContentType,
+    responseBytes: first?.Body?.length ?? 0,
+    latencyMs,
+    at: invokedAt.toISOString(),
+    count,
+  };
+  const common = { endpointName: name, endpointConfigName: configName, endpointStatus: 'InService', waitedMs, variants, models, invocation };
+  if (!captured) {
+    const note = 'the endpoint serves an inference component (scale to zero), which captures no data';
+    return { ...common, inferenceComponent: component, dataCapture: { destinationS3Uri: '', initialSamplingPercentage: 0, capturePrefixes: [], captureObjectsChecked: false, captureObjectsNote: note } };
+  }
+  const { destination, destinationMatch, sampling } = captured;
 
   // 5. A capture object of the invocation(s) in S3.
   const bucket = destinationMatch[1];
@@ -310,15 +326,6 @@ export async function runSmokeTest(
   const keyPrefixes = checkedVariants.map((v) => `${keyBase}${name}/${v}/`);
   const capturePrefixes = keyPrefixes.map((p) => `s3://${bucket}/${p}`);
   const dataCapture = { destinationS3Uri: destination, initialSamplingPercentage: sampling, capturePrefixes };
-  const invocation = {
-    invokedVariant,
-    contentType: first?.ContentType,
-    responseBytes: first?.Body?.length ?? 0,
-    latencyMs,
-    at: invokedAt.toISOString(),
-    count,
-  };
-  const common = { endpointName: name, endpointConfigName: configName, endpointStatus: 'InService', waitedMs, variants, models, invocation };
   if (!checkCapture) {
     return { ...common, dataCapture: { ...dataCapture, captureObjectsChecked: false, captureObjectsNote: 'not checked (--no-capture-check)' } };
   }
@@ -338,93 +345,6 @@ export async function runSmokeTest(
       withRetry({ operation, target: what }, fn, retry, { onRetry, mapError: s3Error(bucket, what), env: retryEnv }),
   });
   return { ...common, dataCapture: { ...dataCapture, captureObjectsChecked: true, ...found } };
-}
-
-/** S3 errors that say more than "request failed": no bucket (capture cannot work), no permission (which one). */
-function s3Error(bucket: string, what: string) {
-  return (error: unknown, info: FailureInfo): Error | undefined => {
-    if (info.code === 'NoSuchBucket') {
-      return new DeployCheckError('CHECK_FAILED', `the data capture bucket "${bucket}" does not exist (ListObjectsV2 of ${what}: NoSuchBucket); SageMaker cannot write the captured data`, { cause: error });
-    }
-    if (info.code === 'AccessDenied' || info.statusCode === 403) {
-      const status = [info.statusCode !== undefined ? `HTTP ${info.statusCode}` : undefined, info.code].filter(Boolean).join(' ');
-      return new DeployCheckError(
-        'AWS_ERROR',
-        `ListObjectsV2 of ${what} was denied (${status}${info.message ? `: ${info.message}` : ''}); the smoke test's credentials need s3:ListBucket on arn:aws:s3:::${bucket} for that prefix (or run with --no-capture-check)`,
-        { cause: error },
-      );
-    }
-    return undefined;
-  };
-}
-
-/** Polls the capture prefixes until an object written at or after `threshold` appears, or the timeout. */
-async function waitForCaptureObject(args: {
-  s3: S3Client;
-  bucket: string;
-  keyPrefixes: string[];
-  threshold: number;
-  timeoutMs: number;
-  intervalMs: number;
-  count: number;
-  sampling: number;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-  progress: (line: string) => void;
-  retry: <T>(operation: string, what: string, fn: (signal: AbortSignal) => Promise<T>) => Promise<T>;
-}): Promise<{ captureObject: CaptureObject; capturedAfter: string; captureWaitedMs: number; capturePolls: number }> {
-  const { s3, bucket, keyPrefixes, threshold, now } = args;
-  // every hour folder from the one of the invocation on (an invocation at hh:59:59 may land in the next hour)
-  const hour = captureHourPath(threshold);
-  const shown = keyPrefixes.map((p) => `s3://${bucket}/${p}${hour}`);
-  const where = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} or ${shown[shown.length - 1]}`;
-  const after = new Date(threshold).toISOString();
-  const timeoutS = Math.round(args.timeoutMs / 1000);
-  const start = now();
-  const deadline = start + args.timeoutMs;
-  let polls = 0;
-  let older = 0;
-  let newestOlder: { key: string; lastModified: Date } | undefined;
-  for (;;) {
-    polls++;
-    older = 0;
-    for (const prefix of keyPrefixes) {
-      const what = `capture prefix "s3://${bucket}/${prefix}"`;
-      let token: string | undefined;
-      do {
-        const page = await args.retry('ListObjectsV2', what, (signal) =>
-          s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: `${prefix}${hour}`, ContinuationToken: token }), { abortSignal: signal }),
-        );
-        for (const o of page.Contents ?? []) {
-          if (!o.Key || o.Key.endsWith('/') || !o.LastModified) continue;
-          if (o.LastModified.getTime() >= threshold) {
-            const waited = now() - start;
-            const captureObject = { uri: `s3://${bucket}/${o.Key}`, key: o.Key, lastModified: o.LastModified.toISOString(), size: o.Size ?? 0 };
-            args.progress(`… data capture object ${captureObject.uri} (written ${captureObject.lastModified}) found on poll ${polls} after ${Math.round(waited / 1000)} s`);
-            return { captureObject, capturedAfter: after, captureWaitedMs: waited, capturePolls: polls };
-          }
-          older++;
-          if (!newestOlder || o.LastModified > newestOlder.lastModified) newestOlder = { key: o.Key, lastModified: o.LastModified };
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-    }
-    const waited = Math.round((now() - start) / 1000);
-    const ignored = older > 0 ? `; ${older} older object${older === 1 ? '' : 's'} ignored` : '';
-    if (now() + args.intervalMs > deadline) {
-      const sent = `${args.count} invocation${args.count === 1 ? '' : 's'} at ${args.sampling} % sampling`;
-      const olderNote = newestOlder ? `; the newest older object is ${newestOlder.key} (${newestOlder.lastModified.toISOString()})` : '';
-      throw new DeployCheckError(
-        'CHECK_FAILED',
-        `no data capture object appeared under ${where} within the ${timeoutS} s capture timeout (${polls} polls after ${sent}; ` +
-          `objects count when written at or after ${after}, the first invocation less the clock-skew allowance${olderNote}). ` +
-          "Check that the endpoint's execution role may write to the bucket with its KMS key and that the capture content types match the sample, " +
-          'or raise --capture-timeout (SageMaker buffers capture files for minutes)',
-      );
-    }
-    args.progress(`… no data capture object under ${where} written at or after ${after} yet (poll ${polls}, ${waited} s of ${timeoutS} s${ignored})`);
-    await args.sleep(args.intervalMs);
-  }
 }
 
 function formatPercent(p: number): string {

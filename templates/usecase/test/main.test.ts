@@ -1,4 +1,4 @@
-import { ComplianceCheck, PlatformAccount, PlatformConfig, UseCaseNames } from '@vw/mlops-blueprint';
+import { ComplianceCheck, PlatformAccount, PlatformConfig, ServingMode, UseCaseNames } from '@vw/mlops-blueprint';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { addUseCase } from '../src/main';
@@ -39,17 +39,25 @@ test('the model-build pipeline in EXP is the use case\'s own definition (src/pip
   training.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: names.modelPackageGroupName });
 });
 
-test('each stage serves its own endpoint with the configured capacity (PROD: two instances at least by default)', () => {
-  for (const [stage, settings, min] of [
-    [PlatformAccount.DEV, SETTINGS.dev, 1],
-    [PlatformAccount.INT, SETTINGS.int, 1],
-    [PlatformAccount.PROD, SETTINGS.prod, 2],
+test('each stage serves its own endpoint: DEV and INT scale to zero by default (copies from 0), PROD keeps two instances at least', () => {
+  for (const [stage, settings, defaultMode, min] of [
+    [PlatformAccount.DEV, SETTINGS.dev, ServingMode.SCALE_TO_ZERO, 1],
+    [PlatformAccount.INT, SETTINGS.int, ServingMode.SCALE_TO_ZERO, 1],
+    [PlatformAccount.PROD, SETTINGS.prod, ServingMode.ALWAYS_ON, 2],
   ] as const) {
     const serving = Template.fromStack(useCase.serving(stage));
     serving.hasResourceProperties('AWS::SageMaker::Endpoint', { EndpointName: names.endpointName(stage) });
-    serving.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-      MinCapacity: settings?.minCapacity ?? min,
-      ResourceId: `endpoint/${names.endpointName(stage)}/variant/AllTraffic`,
-    });
+    if ((settings?.servingMode ?? defaultMode) === ServingMode.SCALE_TO_ZERO) {
+      // no instance while idle: the inference component's copies scale from 0
+      serving.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: 0,
+        ResourceId: `inference-component/${names.endpointName(stage)}`,
+      });
+    } else {
+      serving.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: settings?.minCapacity ?? min,
+        ResourceId: `endpoint/${names.endpointName(stage)}/variant/AllTraffic`,
+      });
+    }
   }
 });

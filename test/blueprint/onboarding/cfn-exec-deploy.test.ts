@@ -82,6 +82,7 @@ function createRequest(stack: Stack, logicalId: string, r: { Type: string; Prope
     case 'AWS::SageMaker::Model': return sm('Model', 'ModelName');
     case 'AWS::SageMaker::EndpointConfig': return sm('EndpointConfig', 'EndpointConfigName');
     case 'AWS::SageMaker::Endpoint': return sm('Endpoint', 'EndpointName');
+    case 'AWS::SageMaker::InferenceComponent': return sm('InferenceComponent', 'InferenceComponentName');
     case 'AWS::SageMaker::DataQualityJobDefinition': return sm('DataQualityJobDefinition', 'JobDefinitionName');
     case 'AWS::SageMaker::ModelQualityJobDefinition': return sm('ModelQualityJobDefinition', 'JobDefinitionName');
     case 'AWS::SageMaker::MonitoringSchedule': return sm('MonitoringSchedule', 'MonitoringScheduleName');

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig, StageAccountStack } from '../../../src';
+import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig, ServingMode, StageAccountStack } from '../../../src';
 import { logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
 const config = PlatformConfig.sample();
@@ -67,7 +67,7 @@ describe('API Gateway can write the inference API logs in a fresh stage account 
     for (const account of [PlatformAccount.DATA, PlatformAccount.EXP, PlatformAccount.RES]) {
       Template.fromStack(platform.stack(account)).resourceCountIs('AWS::ApiGateway::Account', 0);
     }
-    const all = { inferenceApi: true, batchInference: true, modelMonitor: true };
+    const all = { servingMode: ServingMode.ALWAYS_ON, inferenceApi: true, batchInference: true, modelMonitor: true };
     const useCase = new MlopsUseCase(new App(), 'WeldGun', { platform: config, useCaseName: 'weld-gun-pm', dev: all, int: all, prod: all });
     for (const stack of useCase.stacks) Template.fromStack(stack).resourceCountIs('AWS::ApiGateway::Account', 0);
     // the stage of the inference API logs execution: it relies on the platform's setting

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
 import { logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
@@ -12,9 +12,16 @@ const config = PlatformConfig.sample();
 const platform = new MlopsPlatform(new App(), 'Platform', { config });
 const useCase = new MlopsUseCase(new App(), 'WeldGun', { platform: config, useCaseName: 'weld-gun-pm', pinnedModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7' });
 
+test('DEV and INT scale to zero by default and capture nothing: no DataCaptureConfig, no capture bucket', () => {
+  for (const serving of [useCase.dev, useCase.int]) {
+    const template = Template.fromStack(serving);
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { DataCaptureConfig: Match.absent() });
+    expect(serving.alwaysOnEndpoint).toBeUndefined();
+    template.resourceCountIs('AWS::SageMaker::InferenceComponent', 1);
+  }
+});
+
 describe.each([
-  [PlatformAccount.DEV, useCase.dev],
-  [PlatformAccount.INT, useCase.int],
   [PlatformAccount.PROD, useCase.prod],
 ])('the %s endpoint captures data into its bucket with the ML key', (stage, serving) => {
   const platformStack = platform.stack(stage);
@@ -25,7 +32,7 @@ describe.each([
   const template = Template.fromStack(serving).toJSON();
   const mlKeyParameter = Object.keys(template.Parameters).find((p) => p.startsWith('SsmParameterValuevwmlplatformmlkeyarn'))!;
   const policies = TemplatePolicies.fromStack(serving, { references: { [mlKeyParameter]: keyArn } });
-  const roleId = logicalIdOf(serving.endpoint.role as any);
+  const roleId = logicalIdOf(serving.endpointRole as any);
   const identityPolicies: PolicyDocumentJson[] = [];
   for (const [id, r] of Object.entries(template.Resources) as Array<[string, any]>) {
     if ((r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Policy') && (r.Properties.Roles ?? []).some((x: any) => x?.Ref === roleId)) {
@@ -38,7 +45,7 @@ describe.each([
     identityPolicies,
     permissionBoundaryPolicies: [platformPolicies.policyDocument(logicalIdOf(platformStack.guardrails.permissionsBoundary))],
   };
-  const bucketName: string = policies.resolve(serving.resolve(serving.endpoint.dataCaptureBucket.bucketName));
+  const bucketName: string = policies.resolve(serving.resolve(serving.alwaysOnEndpoint!.dataCaptureBucket.bucketName));
   const bucketPolicy = (Object.values(template.Resources) as any[]).find(
     (r) => r.Type === 'AWS::S3::BucketPolicy' && policies.resolve(r.Properties.Bucket) === bucketName,
   );

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
+import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig, ServingMode } from '../../../src';
 import { logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
 /**
@@ -10,7 +10,7 @@ import { logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../
  */
 const config = PlatformConfig.sample();
 const platform = new MlopsPlatform(new App(), 'Platform', { config });
-const all = { inferenceApi: true };
+const all = { servingMode: ServingMode.ALWAYS_ON, inferenceApi: true };
 const useCase = new MlopsUseCase(new App(), 'WeldGun', {
   platform: config,
   useCaseName: 'weld-gun-pm',

@@ -1,7 +1,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
+import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig, ServingMode } from '../../../src';
 import { Decision, emptyManagedPolicies, logicalIdOf, PolicyDocumentJson, simulate as simulateWithArnAccount, SimulateRequest, TemplatePolicies } from '../../helpers/iam-simulator';
 
 /**
@@ -13,7 +13,7 @@ import { Decision, emptyManagedPolicies, logicalIdOf, PolicyDocumentJson, simula
 const config = PlatformConfig.sample();
 const platform = new MlopsPlatform(new App(), 'Platform', { config });
 const PINNED = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7';
-const all = { inferenceApi: true, batchInference: true, modelMonitor: true };
+const all = { servingMode: ServingMode.ALWAYS_ON, inferenceApi: true, batchInference: true, modelMonitor: true };
 const useCase = new MlopsUseCase(new App(), 'WeldGun', { platform: config, useCaseName: 'weld-gun-pm', pinnedModelPackageArn: PINNED, dev: all, int: all, prod: all });
 const STAGES: Array<[PlatformAccount, Stack]> = [
   [PlatformAccount.DEV, useCase.dev],

@@ -80,4 +80,18 @@ describe.each([
     }
     expect(await simulate({ ...request, action: 'sagemaker:InvokeEndpoint', resource: `arn:aws:sagemaker:eu-central-1:${stageAccount}:endpoint/vwml-other-uc-${stage}` })).toBe('ImplicitlyDenied');
   });
+
+  test('the smoke-test role may bring up and read its own inference component (scale to zero in DEV and INT), nothing of another use case', async () => {
+    const stageRole = rolePolicies(serving, stage, logicalIdOf(useCase[stage as 'dev' | 'int' | 'prod'].smokeTestRole));
+    const { identityPolicies, permissionBoundaryPolicies } = stageRole;
+    const request = { identityPolicies, permissionBoundaryPolicies, principal: smokeRoleArn };
+    const own = `arn:aws:sagemaker:eu-central-1:${stageAccount}:inference-component/vwml-weld-gun-pm-${stage}`;
+    const other = `arn:aws:sagemaker:eu-central-1:${stageAccount}:inference-component/vwml-other-uc-${stage}`;
+    for (const action of ['sagemaker:DescribeInferenceComponent', 'sagemaker:UpdateInferenceComponentRuntimeConfig']) {
+      // PROD is always on: its smoke test has no component to scale
+      expect(await simulate({ ...request, action, resource: own })).toBe(stage === PlatformAccount.PROD ? 'ImplicitlyDenied' : 'Allowed');
+      expect(await simulate({ ...request, action, resource: other })).toBe('ImplicitlyDenied');
+    }
+    expect(await simulate({ ...request, action: 'sagemaker:UpdateInferenceComponent', resource: own })).toBe('ImplicitlyDenied');
+  });
 });

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
+import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig, ServingMode } from '../../../src';
 import { logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
 const STAGES = [PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD];
@@ -11,8 +11,8 @@ const useCaseApp = new App();
 const useCase = new MlopsUseCase(useCaseApp, 'WeldGun', {
   platform: config,
   useCaseName: 'weld-gun-pm',
-  dev: { inferenceApi: true, batchInference: true, modelMonitor: true },
-  int: { inferenceApi: true, batchInference: true, modelMonitor: true },
+  dev: { servingMode: ServingMode.ALWAYS_ON, inferenceApi: true, batchInference: true, modelMonitor: true },
+  int: { servingMode: ServingMode.ALWAYS_ON, inferenceApi: true, batchInference: true, modelMonitor: true },
   prod: { inferenceApi: true, batchInference: true, modelMonitor: true },
 });
 const servingStacks = [useCase.dev, useCase.int, useCase.prod];

@@ -9,6 +9,7 @@ import {
   PlatformAccount,
   PlatformConfig,
   PredictiveMaintenancePipeline,
+  ServingMode,
 } from '../../../src';
 import { actionsOutsideBoundary } from '../../helpers/boundary';
 
@@ -94,14 +95,16 @@ describe('MlopsUseCase', () => {
 
   test('zero unacknowledged errors in the three nag packs, with every extension on', () => {
     const all = { inferenceApi: true, batchInference: true, batchSchedule: 'cron(0 3 * * ? *)', modelMonitor: true, groundTruthS3Uri: 's3://vwml-ground-truth-666666666666/weld-gun-pm/' };
-    const { app } = useCase({ dev: all, int: all, prod: all });
+    // data capture, the monitor and the inference API need always-on serving (DEV and INT scale to zero by default)
+    const { app } = useCase({ dev: { ...all, servingMode: ServingMode.ALWAYS_ON }, int: { ...all, servingMode: ServingMode.ALWAYS_ON }, prod: all });
     const report = ComplianceCheck.run(app);
     expect(report.errors.map((f) => `${f.ruleId} ${f.constructPath}`)).toEqual([]);
   });
 
   test('no role is granted an action the platform boundary of its account blocks', () => {
     const all = { inferenceApi: true, batchInference: true, batchSchedule: 'rate(1 day)', modelMonitor: true, groundTruthS3Uri: 's3://vwml-gt/x/' };
-    const { uc } = useCase({ dev: all, int: all, prod: all });
+    // DEV scales to zero (the default: the smoke test's inference-component rights), INT and PROD always on with every extension
+    const { uc } = useCase({ dev: { batchInference: true }, int: { ...all, servingMode: ServingMode.ALWAYS_ON }, prod: all });
     const platform = new MlopsPlatform(new App(), 'Platform', { config: PlatformConfig.sample() });
     const problems: Record<string, string[]> = {};
     for (const s of uc.stacks) {

@@ -58,7 +58,7 @@ describe('the repository of the use case\'s image in RES', () => {
   test('the endpoint role of DEV pulls it: its own identity policy and the repository policy of RES', async () => {
     const serving = uc.serving(PlatformAccount.DEV);
     const policies = TemplatePolicies.fromStack(serving);
-    const role = serving.endpoint.role;
+    const role = serving.endpointRole;
     const identityPolicies = policies.identityPolicies(logicalIdOf(role), emptyManagedPolicies(`arn:aws:iam::${DEV}:policy/vwml-SageMakerGuardrails`));
     const principal = `arn:aws:iam::${DEV}:role/vwml-weld-gun-pm-dev-endpoint`;
     for (const action of PULL) {

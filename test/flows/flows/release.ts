@@ -94,6 +94,40 @@ function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html',
     },
     {
+      step: `SmokeTest ${t.name}: the smoke-test session reads the endpoint configuration (data capture, or an endpoint for inference components)`,
+      caller: `vwml-weld-gun-pm-${t.lower}-smoke-test`,
+      account: t.name,
+      action: 'sagemaker:DescribeEndpointConfig',
+      resource: `arn:aws:sagemaker:eu-central-1:${t.id}:endpoint-config/vwml-weld-gun-pm-${t.lower}-endpointconfig-a1b2c3`,
+      network: { from: `WeldGunDeployment/PipelineSmokeTest${t.cap}ProjectSecurityGroup` },
+      reason: 'deploy smoke-test checks the data capture settings, or finds that the variants name no model (an inference component serves it)',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpointConfig.html',
+    },
+    // DEV and INT scale to zero: the smoke test reads the inference component and, when it has scaled in to 0
+    // copies, sets the copy count to 1 and waits for the copy before it invokes (deploy smoke-test)
+    ...(stage === 'PROD' ? [] : [
+      {
+        step: `SmokeTest ${t.name}: the smoke-test session reads the ${t.name} inference component (its copies)`,
+        caller: `vwml-weld-gun-pm-${t.lower}-smoke-test`,
+        account: t.name,
+        action: 'sagemaker:DescribeInferenceComponent',
+        resource: `arn:aws:sagemaker:eu-central-1:${t.id}:inference-component/vwml-weld-gun-pm-${t.lower}`,
+        network: { from: `WeldGunDeployment/PipelineSmokeTest${t.cap}ProjectSecurityGroup` },
+        reason: 'The smoke test finds out whether the component has scaled in to 0 copies, and waits for a copy InService',
+        doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceComponent.html',
+      },
+      {
+        step: `SmokeTest ${t.name}: the smoke-test session brings a copy up (scale out from zero)`,
+        caller: `vwml-weld-gun-pm-${t.lower}-smoke-test`,
+        account: t.name,
+        action: 'sagemaker:UpdateInferenceComponentRuntimeConfig',
+        resource: `arn:aws:sagemaker:eu-central-1:${t.id}:inference-component/vwml-weld-gun-pm-${t.lower}`,
+        network: { from: `WeldGunDeployment/PipelineSmokeTest${t.cap}ProjectSecurityGroup` },
+        reason: 'After idle the component has no copy: the smoke test sets the copy count to 1 (managed instance scaling starts an instance) instead of failing its first request',
+        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html',
+      },
+    ] as FlowRequest[]),
+    {
       step: `SmokeTest ${t.name}: the smoke-test session invokes the ${t.name} endpoint`,
       caller: `vwml-weld-gun-pm-${t.lower}-smoke-test`,
       account: t.name,

@@ -1,9 +1,10 @@
 /**
- * Serving in DEV, INT and PROD (one flow per stage): the endpoint fetching its model from EXP and its image from RES, data capture,
- * logs and metrics; the inference API; scheduled batch inference; the model monitor job and the
- * drift alarm.
+ * Serving in DEV, INT and PROD (one flow per stage): the endpoint fetching its model from EXP and its image from RES,
+ * logs and metrics, and scheduled batch inference in every stage. PROD is always on: data capture, the inference API,
+ * the model monitor job and the drift alarm. DEV and INT scale to zero (the default): the inference component that
+ * CloudFormation creates on the endpoint, and what may not touch it (the smoke test's requests are in the release flow).
  */
-import { ACCOUNTS, Flow } from '../engine/types';
+import { ACCOUNTS, Flow, FlowRequest } from '../engine/types';
 
 /** One serving stage. */
 interface Stage {
@@ -30,6 +31,8 @@ const OTHER: Record<'DEV' | 'INT' | 'PROD', 'DEV' | 'INT' | 'PROD'> = { DEV: 'IN
 export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
   const t = STAGES[stage];
   const o = STAGES[OTHER[stage]];
+  // the reference app's modes are the defaults: DEV and INT scale to zero, PROD is always on
+  const scaleToZero = stage !== 'PROD';
   const ENDPOINT_ROLE = `vwml-weld-gun-pm-${t.lower}-endpoint`;
   const ARTIFACT = 'arn:aws:s3:::vwml-weld-gun-pm-artifacts-222222222222/runs/a1b2c3/model/model.tar.gz';
   const ML_KEY = `\${ssm:${t.name}:/vwml/platform/ml-key-arn}`;
@@ -44,7 +47,9 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
 
   return {
     id: `serving-${t.lower}`,
-    name: `serving in ${t.name}: endpoint, inference API, batch inference, model monitor`,
+    name: scaleToZero
+      ? `serving in ${t.name}: endpoint scaling to zero (inference component), batch inference`
+      : `serving in ${t.name}: endpoint, inference API, batch inference, model monitor`,
     requests: [
       {
         step: 'endpoint: SageMaker reads the model artifact from EXP',
@@ -75,16 +80,6 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         doc: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html',
       },
       {
-        step: 'endpoint: model container writes captured requests',
-        caller: ENDPOINT_ROLE,
-        account: t.name,
-        action: 's3:PutObject',
-        resource: CAPTURE,
-        context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
-        reason: 'Data capture writes with the execution role (SSE-KMS)',
-        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html',
-      },
-      {
         step: 'endpoint: container logs',
         caller: ENDPOINT_ROLE,
         account: t.name,
@@ -92,6 +87,16 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         resource: `arn:aws:logs:eu-central-1:${t.id}:log-group:/aws/sagemaker/Endpoints/vwml-weld-gun-pm-${t.lower}:log-stream:AllTraffic/i-0abc`,
         reason: 'Endpoint containers log with the execution role',
         doc: EXECUTION_ROLE_DOC,
+      },
+      {
+        step: 'endpoint: the containers publish the endpoint metrics',
+        caller: ENDPOINT_ROLE,
+        account: t.name,
+        action: 'cloudwatch:PutMetricData',
+        resource: '*',
+        context: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' },
+        reason: 'SageMaker publishes the instance metrics (CPU, memory, disk) of the endpoint with the execution role',
+        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html',
       },
       {
         step: 'endpoint: CloudWatch Logs encrypts the endpoint log group with the ML key',
@@ -114,33 +119,13 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         doc: 'https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html',
       },
       {
-        step: 'autoscaling: CloudFormation registers the endpoint variant as scalable target',
+        step: `autoscaling: CloudFormation registers the endpoint ${scaleToZero ? 'inference component (copies from 0)' : 'variant'} as scalable target`,
         caller: CFN_EXEC,
         account: t.name,
         action: 'application-autoscaling:RegisterScalableTarget',
         resource: `arn:aws:application-autoscaling:eu-central-1:${t.id}:scalable-target/056fd8ef5a6a4b3b8a2ad1c2d3e4f5a6`,
         reason: 'AWS::ApplicationAutoScaling::ScalableTarget of the endpoint',
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-prerequisites.html',
-      },
-      {
-        step: 'inference API: API Gateway invokes the handler function',
-        caller: 'service:apigateway.amazonaws.com',
-        account: t.name,
-        action: 'lambda:InvokeFunction',
-        resource: `\${${t.stack}/InferenceApiHandler.Arn}`,
-        context: { 'aws:SourceArn': API_SOURCE },
-        reason: 'A Lambda proxy integration needs the function\'s resource policy to admit the API\'s method',
-        doc: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html',
-      },
-      {
-        step: 'inference API: handler invokes the endpoint through the SageMaker Runtime endpoint',
-        caller: `${t.stack}/InferenceApiHandlerRole`,
-        account: t.name,
-        action: 'sagemaker:InvokeEndpoint',
-        resource: ENDPOINT,
-        network: { from: `${t.stack}/InferenceApiHandlerSecurityGroup` },
-        reason: 'The Lambda function in the VPC calls InvokeEndpoint',
-        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html',
       },
       {
         step: 'batch: state machine creates the run model',
@@ -210,133 +195,219 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         reason: 'Transform output is written in VPC mode (SSE-KMS)',
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/batch-vpc.html',
       },
-      {
-        step: 'monitor: job reads the captured data through the S3 gateway endpoint',
-        caller: `${t.stack}/ModelMonitorRole`,
-        account: t.name,
-        action: 's3:GetObject',
-        resource: CAPTURE,
-        network: { from: `${t.stack}/ModelMonitorSecurityGroup` },
-        reason: 'The monitoring job analyses the capture (SSE-KMS)',
-        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html',
-      },
-      {
-        step: 'monitor: SageMaker lets the monitoring job volume use the key (grant)',
-        caller: `${t.stack}/ModelMonitorRole`,
-        account: t.name,
-        action: 'kms:CreateGrant',
-        resource: ML_KEY,
-        context: { 'kms:GrantIsForAWSResource': true, 'kms:ViaService': 'sagemaker.eu-central-1.amazonaws.com' },
-        reason: 'The schedule starts each monitoring job with its role and MonitoringClusterConfig.VolumeKmsKeyId: SageMaker creates a grant on the volume key with that role',
-        doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringClusterConfig.html',
-      },
-      {
-        step: 'monitor: job reads the ground truth',
-        caller: `${t.stack}/ModelMonitorRole`,
-        account: t.name,
-        action: 's3:GetObject',
-        resource: `arn:aws:s3:::vwml-weld-gun-pm-${t.lower}-labels-${t.id}/labels/2026/12/06/10/labels.jsonl`,
-        network: { from: `${t.stack}/ModelMonitorSecurityGroup` },
-        reason: 'Model-quality monitoring merges ground-truth labels',
-        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html',
-      },
-      {
-        step: 'labels: the labelling process writes ground truth with the writer role',
-        caller: `vwml-weld-gun-pm-${t.lower}-labels-writer`,
-        account: t.name,
-        action: 's3:PutObject',
-        resource: `arn:aws:s3:::vwml-weld-gun-pm-${t.lower}-labels-${t.id}/labels/2026/12/06/10/labels.jsonl`,
-        context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
-        reason: 'The plant\'s labelling process puts JSON Lines label records below labels/ (SSE-KMS with the stage key)',
-        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html',
-      },
-      {
-        step: 'monitor: job writes its report',
-        caller: `${t.stack}/ModelMonitorRole`,
-        account: t.name,
-        action: 's3:PutObject',
-        resource: `arn:aws:s3:::\${${t.stack}/ModelMonitorReportsBucket.Ref}/model-monitor/data-quality/2026/12/06/constraint_violations.json`,
-        context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
-        network: { from: `${t.stack}/ModelMonitorSecurityGroup` },
-        reason: 'Monitoring results go to the reports bucket (SSE-KMS)',
-        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html',
-      },
-      {
-        step: 'drift alarm: CloudWatch publishes to the encrypted monitor topic',
-        caller: 'service:cloudwatch.amazonaws.com',
-        account: t.name,
-        action: 'kms:GenerateDataKey',
-        resource: ML_KEY,
-        context: { 'aws:SourceAccount': `${t.id}` },
-        reason: 'Alarm actions on an SSE-KMS topic need the key policy to admit cloudwatch.amazonaws.com',
-        doc: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services',
-      },
-      // Negative twins
-      {
-        step: 'the labels writer reads the captured requests',
-        caller: `vwml-weld-gun-pm-${t.lower}-labels-writer`,
-        account: t.name,
-        action: 's3:GetObject',
-        resource: CAPTURE,
-        reason: 'The labelling role only puts labels: captured payloads stay with the endpoint and the monitor',
-        doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
-        deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
-      },
-      {
-        step: `${o.name} endpoint role reads the ${t.name} data capture`,
-        caller: `vwml-weld-gun-pm-${o.lower}-endpoint`,
-        account: o.name,
-        action: 's3:GetObject',
-        resource: CAPTURE,
-        reason: 'Stages are isolated: no other account may read captured requests',
-        doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
-        deniedFor: { stage: 'iam', because: 'ImplicitlyDenied' },
-      },
-      {
-        step: 'another API invokes the handler function',
-        caller: 'service:apigateway.amazonaws.com',
-        account: t.name,
-        action: 'lambda:InvokeFunction',
-        resource: `\${${t.stack}/InferenceApiHandler.Arn}`,
-        context: { 'aws:SourceArn': `arn:aws:execute-api:eu-central-1:${t.id}:otherapi42/v1/POST/invocations` },
-        reason: 'The permission names the inference API\'s own method only',
-        doc: 'https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html',
-        deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by resource' },
-      },
-      {
-        step: `inference API handler invokes the ${o.name} endpoint`,
-        caller: `${t.stack}/InferenceApiHandlerRole`,
-        account: t.name,
-        action: 'sagemaker:InvokeEndpoint',
-        resource: `arn:aws:sagemaker:eu-central-1:${o.id}:endpoint/vwml-weld-gun-pm-${o.lower}`,
-        reason: `The ${t.name} API reaches the ${t.name} endpoint only`,
-        doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/api-permissions-reference.html',
-        deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
-      },
-      {
-        step: 'inference API handler reads S3 from the VPC',
-        caller: `${t.stack}/InferenceApiHandlerRole`,
-        account: t.name,
-        action: 's3:GetObject',
-        resource: CAPTURE,
-        network: { from: `${t.stack}/InferenceApiHandlerSecurityGroup` },
-        reason: 'The handler\'s security group lets HTTPS out to the VPC only, not to the S3 prefix list',
-        doc: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html',
-        deniedFor: { stage: 'network', because: 'no HTTPS rule to the s3 prefix list' },
-      },
-      {
-        step: 'monitor job writes its report with the EXP artifact key',
-        caller: `${t.stack}/ModelMonitorRole`,
-        account: t.name,
-        action: 'kms:GenerateDataKey',
-        resource: '${WeldGunTraining/ArtifactKey.Arn}',
-        context: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' },
-        reason: 'A key of another account is usable only if its key policy and the caller\'s policy both allow',
-        doc: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
-        deniedFor: { stage: 'iam', because: 'ImplicitlyDenied' },
-      },
+      ...(scaleToZero ? scaleToZeroRequests(t, o) : [
+        {
+          step: 'endpoint: model container writes captured requests',
+          caller: ENDPOINT_ROLE,
+          account: t.name,
+          action: 's3:PutObject',
+          resource: CAPTURE,
+          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
+          reason: 'Data capture writes with the execution role (SSE-KMS)',
+          doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html',
+        },
+        {
+          step: 'inference API: API Gateway invokes the handler function',
+          caller: 'service:apigateway.amazonaws.com',
+          account: t.name,
+          action: 'lambda:InvokeFunction',
+          resource: `\${${t.stack}/InferenceApiHandler.Arn}`,
+          context: { 'aws:SourceArn': API_SOURCE },
+          reason: 'A Lambda proxy integration needs the function\'s resource policy to admit the API\'s method',
+          doc: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html',
+        },
+        {
+          step: 'inference API: handler invokes the endpoint through the SageMaker Runtime endpoint',
+          caller: `${t.stack}/InferenceApiHandlerRole`,
+          account: t.name,
+          action: 'sagemaker:InvokeEndpoint',
+          resource: ENDPOINT,
+          network: { from: `${t.stack}/InferenceApiHandlerSecurityGroup` },
+          reason: 'The Lambda function in the VPC calls InvokeEndpoint',
+          doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html',
+        },
+        {
+          step: 'monitor: job reads the captured data through the S3 gateway endpoint',
+          caller: `${t.stack}/ModelMonitorRole`,
+          account: t.name,
+          action: 's3:GetObject',
+          resource: CAPTURE,
+          network: { from: `${t.stack}/ModelMonitorSecurityGroup` },
+          reason: 'The monitoring job analyses the capture (SSE-KMS)',
+          doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html',
+        },
+        {
+          step: 'monitor: SageMaker lets the monitoring job volume use the key (grant)',
+          caller: `${t.stack}/ModelMonitorRole`,
+          account: t.name,
+          action: 'kms:CreateGrant',
+          resource: ML_KEY,
+          context: { 'kms:GrantIsForAWSResource': true, 'kms:ViaService': 'sagemaker.eu-central-1.amazonaws.com' },
+          reason: 'The schedule starts each monitoring job with its role and MonitoringClusterConfig.VolumeKmsKeyId: SageMaker creates a grant on the volume key with that role',
+          doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringClusterConfig.html',
+        },
+        {
+          step: 'monitor: job reads the ground truth',
+          caller: `${t.stack}/ModelMonitorRole`,
+          account: t.name,
+          action: 's3:GetObject',
+          resource: `arn:aws:s3:::vwml-weld-gun-pm-${t.lower}-labels-${t.id}/labels/2026/12/06/10/labels.jsonl`,
+          network: { from: `${t.stack}/ModelMonitorSecurityGroup` },
+          reason: 'Model-quality monitoring merges ground-truth labels',
+          doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html',
+        },
+        {
+          step: 'labels: the labelling process writes ground truth with the writer role',
+          caller: `vwml-weld-gun-pm-${t.lower}-labels-writer`,
+          account: t.name,
+          action: 's3:PutObject',
+          resource: `arn:aws:s3:::vwml-weld-gun-pm-${t.lower}-labels-${t.id}/labels/2026/12/06/10/labels.jsonl`,
+          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
+          reason: 'The plant\'s labelling process puts JSON Lines label records below labels/ (SSE-KMS with the stage key)',
+          doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html',
+        },
+        {
+          step: 'monitor: job writes its report',
+          caller: `${t.stack}/ModelMonitorRole`,
+          account: t.name,
+          action: 's3:PutObject',
+          resource: `arn:aws:s3:::\${${t.stack}/ModelMonitorReportsBucket.Ref}/model-monitor/data-quality/2026/12/06/constraint_violations.json`,
+          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
+          network: { from: `${t.stack}/ModelMonitorSecurityGroup` },
+          reason: 'Monitoring results go to the reports bucket (SSE-KMS)',
+          doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html',
+        },
+        {
+          step: 'drift alarm: CloudWatch publishes to the encrypted monitor topic',
+          caller: 'service:cloudwatch.amazonaws.com',
+          account: t.name,
+          action: 'kms:GenerateDataKey',
+          resource: ML_KEY,
+          context: { 'aws:SourceAccount': `${t.id}` },
+          reason: 'Alarm actions on an SSE-KMS topic need the key policy to admit cloudwatch.amazonaws.com',
+          doc: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services',
+        },
+        // Negative twins
+        {
+          step: 'the labels writer reads the captured requests',
+          caller: `vwml-weld-gun-pm-${t.lower}-labels-writer`,
+          account: t.name,
+          action: 's3:GetObject',
+          resource: CAPTURE,
+          reason: 'The labelling role only puts labels: captured payloads stay with the endpoint and the monitor',
+          doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
+          deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+        },
+        {
+          step: `${o.name} endpoint role reads the ${t.name} data capture`,
+          caller: `vwml-weld-gun-pm-${o.lower}-endpoint`,
+          account: o.name,
+          action: 's3:GetObject',
+          resource: CAPTURE,
+          reason: 'Stages are isolated: no other account may read captured requests',
+          doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
+          deniedFor: { stage: 'iam', because: 'ImplicitlyDenied' },
+        },
+        {
+          step: 'another API invokes the handler function',
+          caller: 'service:apigateway.amazonaws.com',
+          account: t.name,
+          action: 'lambda:InvokeFunction',
+          resource: `\${${t.stack}/InferenceApiHandler.Arn}`,
+          context: { 'aws:SourceArn': `arn:aws:execute-api:eu-central-1:${t.id}:otherapi42/v1/POST/invocations` },
+          reason: 'The permission names the inference API\'s own method only',
+          doc: 'https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html',
+          deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by resource' },
+        },
+        {
+          step: `inference API handler invokes the ${o.name} endpoint`,
+          caller: `${t.stack}/InferenceApiHandlerRole`,
+          account: t.name,
+          action: 'sagemaker:InvokeEndpoint',
+          resource: `arn:aws:sagemaker:eu-central-1:${o.id}:endpoint/vwml-weld-gun-pm-${o.lower}`,
+          reason: `The ${t.name} API reaches the ${t.name} endpoint only`,
+          doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/api-permissions-reference.html',
+          deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+        },
+        {
+          step: 'inference API handler reads S3 from the VPC',
+          caller: `${t.stack}/InferenceApiHandlerRole`,
+          account: t.name,
+          action: 's3:GetObject',
+          resource: CAPTURE,
+          network: { from: `${t.stack}/InferenceApiHandlerSecurityGroup` },
+          reason: 'The handler\'s security group lets HTTPS out to the VPC only, not to the S3 prefix list',
+          doc: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html',
+          deniedFor: { stage: 'network', because: 'no HTTPS rule to the s3 prefix list' },
+        },
+        {
+          step: 'monitor job writes its report with the EXP artifact key',
+          caller: `${t.stack}/ModelMonitorRole`,
+          account: t.name,
+          action: 'kms:GenerateDataKey',
+          resource: '${WeldGunTraining/ArtifactKey.Arn}',
+          context: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' },
+          reason: 'A key of another account is usable only if its key policy and the caller\'s policy both allow',
+          doc: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
+          deniedFor: { stage: 'iam', because: 'ImplicitlyDenied' },
+        },
+      ] as FlowRequest[]),
     ],
   };
+}
+
+/**
+ * The requests of a stage that scales to zero: CloudFormation creates the inference component; the twins: what
+ * may not change it.
+ * @param t the stage
+ * @param o the other stage its twins reach from
+ */
+function scaleToZeroRequests(t: Stage, o: Stage): FlowRequest[] {
+  const component = (s: Stage, name = `vwml-weld-gun-pm-${s.lower}`) => `arn:aws:sagemaker:eu-central-1:${s.id}:inference-component/${name}`;
+  const doc = 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html';
+  const smoke = `vwml-weld-gun-pm-${t.lower}-smoke-test`;
+  return [
+    {
+      step: 'scale to zero: CloudFormation creates the inference component of the model on the endpoint',
+      caller: `vwml-weld-gun-pm-${t.lower}-cfn-exec`,
+      account: t.name,
+      action: 'sagemaker:CreateInferenceComponent',
+      resource: component(t),
+      reason: 'AWS::SageMaker::InferenceComponent: the model runs as a component whose copies Application Auto Scaling scales from 0',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceComponent.html',
+    },
+    // Negative twins
+    {
+      step: `the ${t.name} smoke-test session scales another use case's inference component`,
+      caller: smoke,
+      account: t.name,
+      action: 'sagemaker:UpdateInferenceComponentRuntimeConfig',
+      resource: component(t, `vwml-other-uc-${t.lower}`),
+      reason: 'The smoke test brings up its own use case\'s component only',
+      doc,
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: `the ${t.name} smoke-test session changes the model of the inference component`,
+      caller: smoke,
+      account: t.name,
+      action: 'sagemaker:UpdateInferenceComponent',
+      resource: component(t),
+      reason: 'The smoke test sets the copy count; only the deployment (CloudFormation) changes what the component serves',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateInferenceComponent.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: `the ${o.name} smoke-test role scales the ${t.name} inference component`,
+      caller: `vwml-weld-gun-pm-${o.lower}-smoke-test`,
+      account: o.name,
+      action: 'sagemaker:UpdateInferenceComponentRuntimeConfig',
+      resource: component(t),
+      reason: 'Stages are isolated: a component is scaled from its own account only',
+      doc,
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied' },
+    },
+  ];
 }
 
 /** The serving flows of DEV, INT and PROD. */

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { javascript, Testing } from 'projen';
 import * as YAML from 'yaml';
-import { PlatformConfig } from '../../../src';
+import { PlatformConfig, ServingMode } from '../../../src';
 import { MlopsUseCaseProject, MlopsUseCaseProjectOptions, UseCaseSample } from '../../../src/project-types/usecase';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -206,6 +206,7 @@ describe('options', () => {
       useCaseName: 'paint-shop',
       prodSettings: { minCapacity: 3, maxCapacity: 6, inferenceApi: true, modelMonitor: true, groundTruthS3Uri: 's3://labels-bucket/paint/' },
       devSettings: { batchInference: true, batchSchedule: 'rate(1 day)' },
+      intSettings: { servingMode: ServingMode.ALWAYS_ON, minCapacity: 1 },
       deploymentSource: { connectionArn: 'arn:aws:codeconnections:eu-central-1:333333333333:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789', owner: 'vw-mlops', repository: 'paint-shop', branch: 'main' },
       githubDeployRoleArn: 'arn:aws:iam::222222222222:role/custom-deployer',
       mlPythonVersion: '3.12',
@@ -214,6 +215,9 @@ describe('options', () => {
     expect(settings).toContain("  useCaseName: 'paint-shop',\n");
     expect(settings).toContain("  prod: {\n    minCapacity: 3,\n    maxCapacity: 6,\n    inferenceApi: true,\n    modelMonitor: true,\n    groundTruthS3Uri: 's3://labels-bucket/paint/',\n  },\n");
     expect(settings).toContain("  dev: {\n    batchInference: true,\n    batchSchedule: 'rate(1 day)',\n  },\n");
+    // a serving mode is written as the enum member (the settings file type-checks against UseCaseStageSettings)
+    expect(settings).toContain('  int: {\n    servingMode: ServingMode.ALWAYS_ON,\n    minCapacity: 1,\n  },\n');
+    expect(settings).toContain('import { ServingMode, UseCaseSourceProps, UseCaseStageSettings } from ');
     expect(settings).toContain("    owner: 'vw-mlops',\n    repository: 'paint-shop',\n");
     expect(settings).toContain("  githubDeployRoleArn: 'arn:aws:iam::222222222222:role/custom-deployer',\n");
     expect(settings).toContain("  mlPythonVersion: '3.12',\n");
@@ -333,9 +337,13 @@ describe('invalid options fail at construction with the option and the fix', () 
     ['platformConfigFile', { platformConfigFile: '../platform.json' }, 'platformConfigFile: "../platform.json" must be a .json, .yaml or .yml file inside the repository'],
     ['platformConfigFile (extension)', { platformConfigFile: 'platform.txt' }, 'platformConfigFile: "platform.txt" must be a .json, .yaml or .yml file'],
     ['instanceType', { prodSettings: { instanceType: 'm5.large' } }, 'prodSettings.instanceType: "m5.large" is not a SageMaker instance type; write e.g. "ml.m5.large"'],
-    ['capacity', { intSettings: { minCapacity: 3, maxCapacity: 2 } }, 'intSettings.maxCapacity: 2 is below minCapacity 3; write a maxCapacity of 3 or more'],
-    ['capacity (whole)', { devSettings: { minCapacity: 0.5 } }, 'devSettings.minCapacity: 0.5 must be a whole number of instances, 1 or more'],
-    ['sampling', { devSettings: { dataCaptureSamplingPercentage: 120 } }, 'devSettings.dataCaptureSamplingPercentage: 120 must be a whole percentage from 0 to 100'],
+    ['capacity', { intSettings: { servingMode: ServingMode.ALWAYS_ON, minCapacity: 3, maxCapacity: 2 } }, 'intSettings.maxCapacity: 2 is below minCapacity 3; write a maxCapacity of 3 or more'],
+    ['capacity (whole)', { devSettings: { servingMode: ServingMode.ALWAYS_ON, minCapacity: 0.5 } }, 'devSettings.minCapacity: 0.5 must be a whole number of instances, 1 or more'],
+    ['sampling', { devSettings: { servingMode: ServingMode.ALWAYS_ON, dataCaptureSamplingPercentage: 120 } }, 'devSettings.dataCaptureSamplingPercentage: 120 must be a whole percentage from 0 to 100'],
+    ['scale to zero (minCapacity)', { devSettings: { minCapacity: 1 } }, 'devSettings.minCapacity: 1: the stage scales to zero (no instance while idle); remove minCapacity, or set servingMode: ServingMode.ALWAYS_ON'],
+    ['scale to zero (modelMonitor)', { intSettings: { modelMonitor: true } }, 'intSettings.modelMonitor: the stage scales to zero, which has no data capture for Model Monitor; remove modelMonitor, or set servingMode: ServingMode.ALWAYS_ON'],
+    ['scale to zero (inferenceApi)', { prodSettings: { servingMode: ServingMode.SCALE_TO_ZERO, inferenceApi: true } }, 'prodSettings.inferenceApi: the stage scales to zero'],
+    ['servingMode', { devSettings: { servingMode: 'serverless' as ServingMode } }, 'devSettings.servingMode: "serverless" is not a serving mode; write ServingMode.ALWAYS_ON ("always-on") or ServingMode.SCALE_TO_ZERO ("scale-to-zero")'],
     ['batchSchedule', { devSettings: { batchSchedule: 'rate(1 day)' } }, 'devSettings.batchSchedule: is set but batchInference is not; add batchInference: true, or remove batchSchedule'],
     ['batchSchedule (format)', { devSettings: { batchInference: true, batchSchedule: 'daily' } }, 'devSettings.batchSchedule: "daily" is not a schedule expression'],
     ['groundTruthS3Uri', { prodSettings: { groundTruthS3Uri: 's3://labels/x' } }, 'prodSettings.groundTruthS3Uri: is set but modelMonitor is not; add modelMonitor: true, or remove groundTruthS3Uri'],

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MlopsUseCase, PlatformConfig, UseCaseStageSettings } from '../../../src';
+import { MlopsUseCase, PlatformConfig, ServingMode, UseCaseStageSettings } from '../../../src';
 import { run } from '../../../src/runtime/cli/cli';
 import { estimate, runsPerMonth } from '../../../src/runtime/cost/estimate';
 import { defaultPriceTable, loadPriceTable, PriceTableError, regionPrices } from '../../../src/runtime/cost/prices';
@@ -173,8 +173,9 @@ describe('the per-stage monitoring cadence, priced', () => {
     const uc = new MlopsUseCase(new App(), 'UseCase', {
       platform: PlatformConfig.sample(),
       useCaseName: 'weld-gun-pm',
-      dev,
-      int,
+      // monitoring needs an always-on endpoint (DEV and INT scale to zero by default, which refuses it)
+      dev: { servingMode: ServingMode.ALWAYS_ON, ...dev },
+      int: { servingMode: ServingMode.ALWAYS_ON, ...int },
       prod,
       pinnedModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7',
     });
@@ -210,5 +211,41 @@ describe('the per-stage monitoring cadence, priced', () => {
     expect(cost.dev).toBeUndefined();
     expect(cost.int).toBeCloseTo(4 * (730 / 24) * oneRun, 6);
     expect(cost.prod).toBeCloseTo(730 * (p.monitoringRunMinutes / 60) * p.sagemakerProcessingPerHour['ml.m5.xlarge'], 6);
+  });
+});
+
+describe('scale-to-zero endpoints (inference components on managed instance scaling)', () => {
+  const prices = regionPrices(defaultPriceTable(), 'eu-central-1', '--region');
+  const hours = 730;
+  const stack = (variant: Record<string, unknown>) => ({
+    name: 'churn-serving-dev',
+    region: 'eu-central-1',
+    tags: { 'mlops:use-case': 'churn' },
+    template: {
+      Resources: {
+        Config: { Type: 'AWS::SageMaker::EndpointConfig', Properties: { ProductionVariants: [{ VariantName: 'AllTraffic', InitialInstanceCount: 1, ...variant }] } },
+        Endpoint: { Type: 'AWS::SageMaker::Endpoint', Properties: { EndpointConfigName: { 'Fn::GetAtt': ['Config', 'EndpointConfigName'] } } },
+        Component: { Type: 'AWS::SageMaker::InferenceComponent', Properties: { EndpointName: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] } } },
+      },
+    },
+  });
+
+  test('MinInstanceCount 0 costs nothing idle, although the endpoint starts with one instance; the component is no "no price" line', () => {
+    const e = estimate([stack({ InstanceType: 'ml.m5.large', ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 2 } })], prices, hours);
+    expect(e.unpriced).toEqual([]);
+    expect(e.byOwner.churn).toBe(0);
+    expect(e.stacks[0].items).toEqual({ 'AWS::SageMaker::Endpoint (scales to zero: no instance when idle)': 0, '(zero when idle)': 0 });
+  });
+
+  test('managed instance scaling keeps MinInstanceCount instances idle; without it, InitialInstanceCount', () => {
+    const managed = estimate([stack({ InstanceType: 'ml.m5.large', ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 2, MaxInstanceCount: 4 } })], prices, hours);
+    expect(managed.byOwner.churn).toBeCloseTo(2 * prices.sagemakerHostingPerHour['ml.m5.large'] * hours, 6);
+    const disabled = estimate([stack({ InstanceType: 'ml.m5.large', ManagedInstanceScaling: { Status: 'DISABLED', MinInstanceCount: 0 } })], prices, hours);
+    expect(disabled.byOwner.churn).toBeCloseTo(prices.sagemakerHostingPerHour['ml.m5.large'] * hours, 6);
+  });
+
+  test('an instance type without a price stays a "no price" line, also when it scales to zero', () => {
+    const e = estimate([stack({ InstanceType: 'ml.p5.48xlarge', ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 1 } })], prices, hours);
+    expect(e.unpriced).toEqual([{ stack: 'churn-serving-dev', logicalId: 'Endpoint', type: 'AWS::SageMaker::Endpoint ml.p5.48xlarge', reason: 'no hosting price for this instance type' }]);
   });
 });

@@ -364,6 +364,12 @@ describe('deploy smoke-test', () => {
     const badInvocations = await cli('deploy', 'smoke-test', '--endpoint', 'churn-dev', '--sample', 'sample.json', '--invocations', '0');
     expect(badInvocations.code).toBe(1);
     expect(badInvocations.stderr).toContain('--invocations must be a whole number from 1 to 1000, not "0"');
+    const badComponent = await cli('deploy', 'smoke-test', '--endpoint', 'churn-dev', '--sample', 'sample.json', '--inference-component', 'churn_dev');
+    expect(badComponent.code).toBe(1);
+    expect(badComponent.stderr).toContain('--inference-component "churn_dev" is not an inference component name');
+    const badScaleOut = await cli('deploy', 'smoke-test', '--endpoint', 'churn-dev', '--sample', 'sample.json', '--scale-out-timeout', '0');
+    expect(badScaleOut.code).toBe(1);
+    expect(badScaleOut.stderr).toContain('--scale-out-timeout must be a whole number of seconds from 1 to 3600, not "0"');
     const badRole = await cli('deploy', 'smoke-test', '--endpoint', 'churn-dev', '--sample', 'sample.json', '--role-arn', 'smoke-role');
     expect(badRole.code).toBe(1);
     const noSample = await cli('deploy', 'smoke-test', '--endpoint', 'churn-dev', '--sample', 'missing.json');
