@@ -143,7 +143,9 @@ describe('MlopsUseCase: per-stage monitoring cadence', () => {
 
   test('by default hourly data quality in PROD, daily in DEV and INT, daily model quality, jobs on ml.m5.large', () => {
     const on = { modelMonitor: true, groundTruthS3Uri: GT };
-    const { uc } = useCase({ dev: on, int: on, prod: on, pinnedModelPackageArn: PINNED });
+    // monitoring reads data capture, which needs an always-on endpoint (DEV and INT scale to zero by default)
+    const alwaysOn = { ...on, servingMode: ServingMode.ALWAYS_ON };
+    const { uc } = useCase({ dev: alwaysOn, int: alwaysOn, prod: on, pinnedModelPackageArn: PINNED });
     expect(monitoring(uc.dev)).toEqual({ schedules: ['DataQuality cron(0 0 ? * * *)', 'ModelQuality cron(0 0 ? * * *)'], instances: ['ml.m5.large', 'ml.m5.large'] });
     expect(monitoring(uc.int)).toEqual({ schedules: ['DataQuality cron(0 0 ? * * *)', 'ModelQuality cron(0 0 ? * * *)'], instances: ['ml.m5.large', 'ml.m5.large'] });
     expect(monitoring(uc.prod)).toEqual({ schedules: ['DataQuality cron(0 * ? * * *)', 'ModelQuality cron(0 0 ? * * *)'], instances: ['ml.m5.large', 'ml.m5.large'] });
@@ -151,8 +153,8 @@ describe('MlopsUseCase: per-stage monitoring cadence', () => {
 
   test('each stage chooses its cadence and instance type; off keeps the monitor, the ground truth and the alarms but runs nothing', () => {
     const { uc } = useCase({
-      dev: { modelMonitor: true, modelQuality: true, monitoringSchedule: 'off' },
-      int: { modelMonitor: true, monitoringSchedule: 'cron(0 0/6 ? * * *)' },
+      dev: { servingMode: ServingMode.ALWAYS_ON, modelMonitor: true, modelQuality: true, monitoringSchedule: 'off' },
+      int: { servingMode: ServingMode.ALWAYS_ON, modelMonitor: true, monitoringSchedule: 'cron(0 0/6 ? * * *)' },
       prod: { modelMonitor: true, groundTruthS3Uri: GT, monitoringSchedule: 'cron(0 2 ? * * *)', monitoringInstanceType: 'ml.m5.xlarge' },
       pinnedModelPackageArn: PINNED,
     });
