@@ -122,8 +122,31 @@ def test_the_use_case_is_five_stacks_in_exp_res_and_the_stages(python_reference,
     assert len(environments) == 15
 
 
-@pytest.mark.parametrize("stage", STAGES, ids=short)
-def test_every_extension_is_on_in_every_stage(python_reference, templates, stage):
+@pytest.mark.parametrize("stage", [PlatformAccount.DEV, PlatformAccount.INT], ids=short)
+def test_dev_and_int_scale_to_zero_with_batch_inference(python_reference, templates, stage):
+    serving = python_reference.use_case.serving(stage)
+    # scale to zero (their default) has no data capture: no monitor; the inference API is not offered there
+    assert serving.inference_api is None and serving.model_monitor is None and serving.batch_inference is not None
+    assert serving.model_package_arn == reference_app.REFERENCE_PINNED_MODEL_PACKAGE_ARN
+    t = templates[f"vwml-weld-gun-pm-serving-{short(stage)}"]
+    endpoint_name = f"vwml-weld-gun-pm-{short(stage)}"
+    [model] = resources(t, "AWS::SageMaker::Model")
+    assert model["Properties"]["PrimaryContainer"]["ModelPackageName"] == reference_app.REFERENCE_PINNED_MODEL_PACKAGE_ARN
+    [endpoint] = resources(t, "AWS::SageMaker::Endpoint")
+    assert endpoint["Properties"]["EndpointName"] == endpoint_name
+    [config] = resources(t, "AWS::SageMaker::EndpointConfig")
+    [variant] = config["Properties"]["ProductionVariants"]
+    assert variant["ManagedInstanceScaling"]["Status"] == "ENABLED" and variant["ManagedInstanceScaling"]["MinInstanceCount"] == 0
+    assert "ModelName" not in variant and config["Properties"]["VpcConfig"]["Subnets"]
+    assert len(resources(t, "AWS::SageMaker::InferenceComponent")) == 1
+    assert resources(t, "AWS::SageMaker::DataQualityJobDefinition") == [] and resources(t, "AWS::ApiGateway::RestApi") == []
+    assert len(resources(t, "AWS::StepFunctions::StateMachine")) == 1
+    [schedule] = resources(t, "AWS::Scheduler::Schedule")
+    assert schedule["Properties"]["ScheduleExpression"] == reference_app.REFERENCE_BATCH_SCHEDULE
+
+
+def test_every_extension_is_on_in_prod(python_reference, templates):
+    stage = PlatformAccount.PROD
     serving = python_reference.use_case.serving(stage)
     assert serving.inference_api is not None and serving.batch_inference is not None and serving.model_monitor is not None
     assert serving.model_package_arn == reference_app.REFERENCE_PINNED_MODEL_PACKAGE_ARN
