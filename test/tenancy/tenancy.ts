@@ -106,6 +106,16 @@ export function rolesOf(model: FlowModel, useCase: string): RoleModel[] {
   return [...model.roles.values()].filter((r) => r.tags[TAG] === useCase);
 }
 
+/**
+ * The persona roles that act for one use case at a time, through the session tag `mlops:use-case` a person
+ * brings from Identity Center: data scientists, leads and MLOps engineers of every account. Auditors are
+ * the platform's (they review every use case, change nothing and read no data).
+ */
+export function sessionTaggedRoles(model: FlowModel): RoleModel[] {
+  const personas = ['DataScientist', 'LeadDataScientist', 'MlopsEngineer'];
+  return [...model.roles.values()].filter((r) => personas.includes(String(r.tags['aws:PrincipalTag/mlops:persona'])));
+}
+
 /** One evaluated request. */
 export interface TenancyResult {
   readonly useCase: string;
@@ -157,9 +167,17 @@ export async function measureTenancy(model: FlowModel): Promise<TenancyReport> {
   const results: TenancyResult[] = [];
   const resources = new Map(TENANTS.map((u) => [u, resourcesOf(model, u)]));
   const ambiguous = ambiguousRoleArns(model);
+  const personas = sessionTaggedRoles(model);
+  if (personas.length === 0) throw new Error('tenancy: no persona roles (tag mlops:persona) in the app');
   for (const useCase of TENANTS) {
-    for (const role of rolesOf(model, useCase).filter((r) => !ambiguous.has(r.arn))) {
+    // a use case's own roles, and every persona role with the use case as its session tag
+    const measured = [
+      ...rolesOf(model, useCase).map((role) => ({ role, session: undefined })),
+      ...personas.map((role) => ({ role, session: useCase })),
+    ];
+    for (const { role, session } of measured.filter((m) => !ambiguous.has(m.role.arn))) {
       const caller = role.arn.split(':role/')[1];
+      const label = session ? `${caller} (session ${session})` : caller;
       const account = ACCOUNT_OF[role.account];
       if (!account) continue;
       for (const cls of ACTION_CLASSES) {
@@ -176,9 +194,12 @@ export async function measureTenancy(model: FlowModel): Promise<TenancyReport> {
                 doc: 'issue 12',
                 // the use-case stacks tag every resource with its use case; SageMaker and CloudFormation
                 // evaluate that tag (aws:ResourceTag) on these actions, S3 objects and log streams do not
-                context: TAGGED_SERVICES.some((svc) => action.startsWith(`${svc}:`)) && cls.kind !== 'model-package' ? { [`aws:ResourceTag/${USE_CASE_TAG}`]: owner } : undefined,
+                context: {
+                  ...(TAGGED_SERVICES.some((svc) => action.startsWith(`${svc}:`)) && cls.kind !== 'model-package' ? { [`aws:ResourceTag/${USE_CASE_TAG}`]: owner } : {}),
+                  ...(session ? { [TAG]: session } : {}),
+                },
               });
-              results.push({ useCase, role: caller, actionClass: cls.name, action, resource: res.arn, owner, allowed: r.allowed });
+              results.push({ useCase, role: label, actionClass: cls.name, action, resource: res.arn, owner, allowed: r.allowed });
             }
           }
         }

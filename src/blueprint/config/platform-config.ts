@@ -5,6 +5,7 @@ import { LandingZoneConfig } from './landing-zone-config';
 import { Problems } from './problems';
 import { UseCaseConfig } from './usecase-config';
 import { PLATFORM_ACCOUNT_NAMES, validatePlatformConfig } from './validation';
+import { PersonaPermissionSets } from '../../constructs/security/persona-trust';
 
 /**
  * The six accounts of the platform.
@@ -120,6 +121,15 @@ export interface PeopleConfig {
    * @default - not used
    */
   readonly mfaAccountIds?: string[];
+
+  /**
+   * With `identityCenterAccountId`: the permission set of each persona. Each persona role trusts only the
+   * roles Identity Center provisions for its own permission set, and accepts only the session tags
+   * `mlops:use-case` and `studio-user`, each equal to the signed-in session's own (the permission set's
+   * attributes for access control).
+   * @default - MlopsDataScientist, MlopsLeadDataScientist, MlopsEngineer and MlopsAuditor
+   */
+  readonly permissionSets?: PersonaPermissionSets;
 }
 
 /**

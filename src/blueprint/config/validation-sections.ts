@@ -1,4 +1,5 @@
 import { checkObject, isObject, Obj, stringField } from './fields';
+import { DEFAULT_PERMISSION_SETS } from './people-defaults';
 import { didYouMean, Problems, show } from './problems';
 
 const ACCOUNT_PATTERN = /^\d{12}$/;
@@ -115,7 +116,7 @@ function validateGithub(github: unknown, input: Obj, problems: Problems): void {
 function validatePeople(people: unknown, problems: Problems): void {
   if (people === undefined) return;
   const keys = ['identityCenterAccountId', 'samlProviderName', 'mfaAccountIds'];
-  if (!checkObject(people, 'people', keys, problems)) return;
+  if (!checkObject(people, 'people', [...keys, 'permissionSets'], problems)) return;
   const set = keys.filter((k) => people[k] !== undefined);
   if (set.length !== 1) {
     problems.add('people', `set exactly one of ${keys.join(', ')} (found ${set.length === 0 ? 'none' : set.join(' and ')}); for example { "identityCenterAccountId": "999999999999" }`);
@@ -126,6 +127,29 @@ function validatePeople(people: unknown, problems: Problems): void {
   if (saml !== undefined && !SAML_NAME_PATTERN.test(saml)) problems.add('people.samlProviderName', `${show(saml)} is not a SAML provider name; use 1 to 128 letters, digits, dots, underscores or hyphens`);
   const mfa = stringList(people, 'mfaAccountIds', 'people', problems, 'a 12-digit AWS account id', ACCOUNT_PATTERN, '999999999999');
   if (mfa !== undefined && mfa.length === 0 && Array.isArray(people.mfaAccountIds)) problems.add('people.mfaAccountIds', 'is empty; list at least one account id');
+  validatePermissionSets(people, ic, problems);
+}
+
+/** `people.permissionSets`: with Identity Center only, a permission set name for each persona. */
+function validatePermissionSets(people: Obj, identityCenterAccountId: string | undefined, problems: Problems): void {
+  const sets = people.permissionSets;
+  if (sets === undefined) return;
+  const fields = Object.keys(DEFAULT_PERMISSION_SETS);
+  if (!checkObject(sets, 'people.permissionSets', fields, problems)) return;
+  if (identityCenterAccountId === undefined) {
+    problems.add('people.permissionSets', 'names Identity Center permission sets, so it needs people.identityCenterAccountId; remove it or sign in through Identity Center');
+  }
+  for (const field of fields) {
+    const name = stringField(sets, 'people.permissionSets', field, true, (DEFAULT_PERMISSION_SETS as any)[field], problems);
+    if (name !== undefined && !/^[\w+=,.@-]{1,32}$/.test(name)) {
+      problems.add(`people.permissionSets.${field}`, `${show(name)} is not a permission set name; use 1 to 32 of A-Z a-z 0-9 + = , . @ _ -`);
+    }
+  }
+  const names = fields.map((f) => sets[f]).filter((n) => typeof n === 'string');
+  const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+  if (repeated.length > 0) {
+    problems.add('people.permissionSets', `names ${show(repeated[0])} for more than one persona; give each persona its own permission set, so that signing in as one persona never grants another's role`);
+  }
 }
 
 function validateStudio(studio: unknown, problems: Problems): void {

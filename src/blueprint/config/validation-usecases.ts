@@ -2,7 +2,7 @@ import { checkObject, isObject, Obj, stringField } from './fields';
 import { didYouMean, Problems, show } from './problems';
 
 /** The value of the tag `mlops:use-case` on the platform's own resources (so no use case may be named so). */
-import { PLATFORM_TAG_VALUE } from './tenancy-tag';
+import { PLATFORM_TAG_VALUE } from '../../constructs/core/tenancy-tag';
 
 /** Same rule as `UseCaseNames.validate` (kept here so that the config does not import the use-case layer). */
 const USE_CASE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

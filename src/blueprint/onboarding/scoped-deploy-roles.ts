@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { acknowledgeRules } from '../../constructs/core/acknowledge';
 import { skipCheckovChecks } from '../../constructs/core/checkov';
 import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
+import { USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
 import { PlatformAccount } from '../config/platform-config';
-import { USE_CASE_TAG_KEY } from '../config/tenancy-tag';
 import { UseCaseNames } from '../usecase/usecase-names';
 
 /** The tag key of the use case on every role and resource of a use case. */

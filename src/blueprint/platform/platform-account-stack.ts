@@ -5,10 +5,11 @@ import { Construct } from 'constructs';
 import { ComplianceBaseline } from '../../constructs/compliance';
 import { allowCloudWatchLogs } from '../../constructs/core/encrypted-log-group';
 import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, allowLogDeliveryToUseKey } from '../../constructs/core/key-grants';
+import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
 import { IsolatedNetwork, NetworkEndpoint } from '../../constructs/network';
 import { PersonaEnvironment, PersonaRoles, PersonaTrust, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
+import { DEFAULT_PERMISSION_SETS } from '../config/people-defaults';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
-import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../config/tenancy-tag';
 import { KeyPurpose, PlatformNames } from '../naming';
 
 /**
@@ -163,6 +164,9 @@ export class PlatformAccountStack extends Stack {
         trust: personaTrust(props.config, props.account),
         guardrails: this.guardrails,
         roleNamePrefix: `${props.config.prefix}-`,
+        // the use cases' model package groups are <prefix>-<use case>, their endpoints <prefix>-<use case>-<stage>
+        useCaseNamePrefix: `${props.config.prefix}-`,
+        endpointNameSuffix: environment === PersonaEnvironment.EXPERIMENTATION ? undefined : `-${props.account}`,
       });
     }
   }
@@ -219,7 +223,9 @@ function personaEnvironment(account: PlatformAccount): PersonaEnvironment | unde
 
 function personaTrust(config: PlatformConfig, account: PlatformAccount): PersonaTrust {
   const people = config.people;
-  if (people?.identityCenterAccountId) return PersonaTrust.identityCenter(people.identityCenterAccountId);
+  if (people?.identityCenterAccountId) {
+    return PersonaTrust.identityCenter(people.identityCenterAccountId, people.permissionSets ?? DEFAULT_PERMISSION_SETS);
+  }
   const { accountId } = config.account(account);
   if (people?.samlProviderName) {
     const partition = new PlatformNames(config).partition(account);

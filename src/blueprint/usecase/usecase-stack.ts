@@ -6,8 +6,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { UseCaseNames } from './usecase-names';
 import { ImportedKeyWarning } from '../../constructs/core/key-grants';
+import { USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
-import { USE_CASE_TAG_KEY } from '../config/tenancy-tag';
 import { PlatformParameter, zonesOf } from '../platform/platform-account-stack';
 
 /**

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RegionPrices } from './prices';
-import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../../blueprint/config/tenancy-tag';
+import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
 
 /** The tag that names a resource's use case. */
 export const USE_CASE_TAG = USE_CASE_TAG_KEY;

@@ -218,6 +218,25 @@ describe('the platform sections', () => {
       'people: set exactly one of identityCenterAccountId, samlProviderName, mfaAccountIds (found none); for example { "identityCenterAccountId": "999999999999" }',
     ]);
   });
+
+  test('people.permissionSets: one valid, distinct permission set per persona, with Identity Center only', () => {
+    const props = sample();
+    props.people = {
+      identityCenterAccountId: '999999999999',
+      permissionSets: { dataScientist: 'DataScience', leadDataScientist: 'DataScience', mlopsEngineer: 'bad name', auditor: 'Audit' },
+    };
+    expect(PlatformConfig.validate(props)).toEqual([
+      'people.permissionSets.mlopsEngineer: "bad name" is not a permission set name; use 1 to 32 of A-Z a-z 0-9 + = , . @ _ -',
+      'people.permissionSets: names "DataScience" for more than one persona; give each persona its own permission set, so that signing in as one persona never grants another\'s role',
+    ]);
+    props.people = { samlProviderName: 'CorporateIdP', permissionSets: { dataScientist: 'A', leadDataScientist: 'B', mlopsEngineer: 'C' } };
+    expect(PlatformConfig.validate(props)).toEqual([
+      'people.permissionSets: names Identity Center permission sets, so it needs people.identityCenterAccountId; remove it or sign in through Identity Center',
+      'people.permissionSets.auditor: is required; add it, for example "auditor": "MlopsAuditor"',
+    ]);
+    props.people = { identityCenterAccountId: '999999999999', permissionSets: { dataScientist: 'A', leadDataScientist: 'B', mlopsEngineer: 'C', auditor: 'D' } };
+    expect(PlatformConfig.validate(props)).toEqual([]);
+  });
 });
 
 describe('what the landing zone provides (landingZone, github.oidcProviderArn)', () => {

@@ -59,7 +59,8 @@ describe('PersonaRoles', () => {
       expect(p.RoleName).toBe(names[persona]);
       expect(p.PermissionsBoundary).toEqual(boundaryRef);
       const own = { Ref: stack.getLogicalId(people.permissionsPolicy(persona).node.defaultChild as iam.CfnManagedPolicy) };
-      expect(p.ManagedPolicyArns).toEqual([guardrailRef, own]);
+      const isolation = { Ref: stack.getLogicalId(people.useCaseIsolationPolicy.node.defaultChild as iam.CfnManagedPolicy) };
+      expect(p.ManagedPolicyArns).toEqual(persona === Persona.AUDITOR ? [guardrailRef, own] : [guardrailRef, own, isolation]);
       expect(p.MaxSessionDuration).toBe(3600);
       expect(p.Policies).toBeUndefined();
       expect(p.Tags).toEqual([
@@ -74,39 +75,53 @@ describe('PersonaRoles', () => {
     expect(people.environment).toBe(PersonaEnvironment.EXPERIMENTATION);
   });
 
-  test('trust: SAML federation for AWS sign-in, with session tags', () => {
+  /** The session-tag statement: only the use-case and Studio-user keys. */
+  const TAG_KEYS = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['mlops:use-case', 'studio-user'] } };
+  /** Each session tag equal to the caller's own tag of that key. */
+  const PINNED = {
+    StringEqualsIfExists: {
+      'aws:RequestTag/mlops:use-case': '${aws:PrincipalTag/mlops:use-case}',
+      'aws:RequestTag/studio-user': '${aws:PrincipalTag/studio-user}',
+    },
+  };
+
+  test('trust: SAML federation for AWS sign-in; session tags limited to the use case and the Studio user', () => {
     const { stack, people } = build();
-    expect(roleProps(stack, people.dataScientistRole).AssumeRolePolicyDocument.Statement).toEqual([{
-      Effect: 'Allow',
-      Principal: { Federated: SAML },
-      Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'],
-      Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-    }]);
+    const aud = { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } };
+    expect(roleProps(stack, people.dataScientistRole).AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Federated: SAML }, Action: 'sts:AssumeRoleWithSAML', Condition: aud },
+      { Effect: 'Allow', Principal: { Federated: SAML }, Action: 'sts:TagSession', Condition: { ...aud, ...TAG_KEYS } },
+    ]);
   });
 
-  test('trust: IAM Identity Center permission-set roles of an identity account', () => {
-    const { stack, people } = build({ trust: PersonaTrust.identityCenter('111122223333', 'DataScience') });
-    const statements = roleProps(stack, people.dataScientistRole).AssumeRolePolicyDocument.Statement;
-    expect(statements).toEqual([{
-      Effect: 'Allow',
-      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:root']] } },
-      Action: ['sts:AssumeRole', 'sts:TagSession'],
-      Condition: {
+  test('trust: each persona trusts only its own Identity Center permission set; session tags pinned to the caller\'s own', () => {
+    const sets = { dataScientist: 'DataScience', leadDataScientist: 'DataScienceLead', mlopsEngineer: 'MlopsEng', auditor: 'Audit' };
+    const { stack, people } = build({ trust: PersonaTrust.identityCenter('111122223333', sets) });
+    const expected: Record<Persona, string> = {
+      [Persona.DATA_SCIENTIST]: 'DataScience', [Persona.LEAD_DATA_SCIENTIST]: 'DataScienceLead', [Persona.MLOPS_ENGINEER]: 'MlopsEng', [Persona.AUDITOR]: 'Audit',
+    };
+    for (const persona of Object.values(Persona)) {
+      const principalArn = {
         ArnLike: {
-          'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_DataScience_*']] },
+          'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${expected[persona]}_*`]] },
         },
-      },
-    }]);
+      };
+      const root = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:root']] } };
+      expect(roleProps(stack, people.role(persona)).AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Principal: root, Action: 'sts:AssumeRole', Condition: principalArn },
+        { Effect: 'Allow', Principal: root, Action: 'sts:TagSession', Condition: { ...principalArn, ...TAG_KEYS, ...PINNED } },
+      ]);
+    }
   });
 
-  test('trust: MFA-authenticated principals of other accounts', () => {
+  test('trust: MFA-authenticated principals of other accounts; session tags pinned to the caller\'s own', () => {
     const { stack, people } = build({ trust: PersonaTrust.accountsWithMfa(['111122223333', '444455556666']) });
     const statements = roleProps(stack, people.auditorRole).AssumeRolePolicyDocument.Statement;
-    expect(statements).toHaveLength(2);
-    for (const s of statements) {
-      expect(s.Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
-      expect(s.Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' }, NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } });
-    }
+    const mfa = { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } };
+    expect(statements.map((s: any) => [s.Action, s.Condition])).toEqual([
+      ['sts:AssumeRole', mfa], ['sts:AssumeRole', mfa],
+      ['sts:TagSession', { ...mfa, ...TAG_KEYS, ...PINNED }], ['sts:TagSession', { ...mfa, ...TAG_KEYS, ...PINNED }],
+    ]);
   });
 
   test('EXPERIMENTATION: what each persona may do', () => {
@@ -146,7 +161,9 @@ describe('PersonaRoles', () => {
       Resource: 'arn:aws:iam::222222222222:role/SageMakerExecution',
       Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     });
-    expect(ds.LogsRead.Resource).toBe('arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/*');
+    // the job log groups only (one per account, shared by the jobs of every use case)
+    expect(ds.LogsRead.Resource).toEqual(['TrainingJobs', 'ProcessingJobs', 'TransformJobs']
+      .flatMap((g) => [`arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/${g}`, `arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/${g}:*`]));
 
     const lead = statementsOf(stack, people, Persona.LEAD_DATA_SCIENTIST);
     expect(lead.ApproveModels.Action).toEqual(['sagemaker:UpdateModelPackage', 'sagemaker:DeleteModelPackage', 'sagemaker:DeleteModelPackageGroup']);
@@ -228,10 +245,34 @@ describe('PersonaRoles', () => {
     expect(make({ roleNamePrefix: 'a'.repeat(41) })).toThrow(/roleNamePrefix .* is not valid; use 1 to 40/);
     expect(make({ maxSessionDuration: Duration.minutes(30) })).toThrow(/maxSessionDuration must be between 1 and 12 hours/);
     expect(() => PersonaTrust.samlProvider('CorporateIdP')).toThrow(/samlProvider: "CorporateIdP" is not a SAML provider ARN; write arn:aws:iam::/);
-    expect(() => PersonaTrust.identityCenter('12345')).toThrow(/identityCenter: "12345" is not an account id; write the 12 digits/);
-    expect(() => PersonaTrust.identityCenter('111122223333', 'bad name')).toThrow(/permissionSetName "bad name"/);
+    const sets = { dataScientist: 'DataScience', leadDataScientist: 'DataScienceLead', mlopsEngineer: 'MlopsEng', auditor: 'Audit' };
+    expect(() => PersonaTrust.identityCenter('12345', sets)).toThrow(/identityCenter: "12345" is not an account id; write the 12 digits/);
+    expect(() => PersonaTrust.identityCenter('111122223333', { ...sets, auditor: 'bad name' })).toThrow(/permissionSets.auditor "bad name" is not a permission set name/);
     expect(() => PersonaTrust.accountsWithMfa([])).toThrow(/accountIds is empty/);
     expect(() => PersonaTrust.accountsWithMfa(['111122223333', 'abc'])).toThrow(/"abc" is not an account id/);
+  });
+
+  test('use-case isolation: one policy for data scientists, leads and MLOps engineers; DEV reads its own endpoint\'s logs', () => {
+    const { stack, people } = build({ environment: PersonaEnvironment.DEV, useCaseNamePrefix: 'vw-', endpointNameSuffix: '-dev' });
+    const id = stack.getLogicalId(people.useCaseIsolationPolicy.node.defaultChild as iam.CfnManagedPolicy);
+    const isolation = Template.fromStack(stack).toJSON().Resources[id].Properties.PolicyDocument.Statement;
+    // outside EXPERIMENTATION nobody creates, so the tag-on-create statements are EXP's only
+    expect(isolation.map((s: any) => s.Sid)).toEqual(['OtherUseCasesResources', 'NoUseCaseSessionTag', 'OwnModelPackageGroupOnly']);
+    expect(isolation[2].NotResource).toEqual([
+      'arn:aws:sagemaker:eu-central-1:*:model-package/vw-${aws:PrincipalTag/mlops:use-case}/*',
+      'arn:aws:sagemaker:eu-central-1:*:model-package-group/vw-${aws:PrincipalTag/mlops:use-case}',
+    ]);
+    expect(statementsOf(stack, people, Persona.DATA_SCIENTIST).LogsRead.Resource).toEqual([
+      'arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/Endpoints/vw-${aws:PrincipalTag/mlops:use-case}-dev',
+      'arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/Endpoints/vw-${aws:PrincipalTag/mlops:use-case}-dev:*',
+    ]);
+    const exp = build({ useCaseNamePrefix: 'vw-' });
+    const expId = exp.stack.getLogicalId(exp.people.useCaseIsolationPolicy.node.defaultChild as iam.CfnManagedPolicy);
+    expect(Template.fromStack(exp.stack).toJSON().Resources[expId].Properties.PolicyDocument.Statement.map((s: any) => s.Sid)).toEqual([
+      'OtherUseCasesResources', 'NoUseCaseSessionTag', 'OwnModelPackageGroupOnly', 'TagNewResourcesWithOwnUseCase', 'NoOtherUseCaseTag', 'NoUseCaseTagRemoval',
+    ]);
+    expect(() => build({ useCaseNamePrefix: 'vw_' })).toThrow(/useCaseNamePrefix "vw_" is not valid; use up to 40 letters, digits and hyphens/);
+    expect(() => build({ endpointNameSuffix: '/dev' })).toThrow(/endpointNameSuffix "\/dev" is not valid/);
   });
 
   test('bucket ARNs from the same stack are used as they are', () => {

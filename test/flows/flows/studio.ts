@@ -23,7 +23,7 @@ export const STUDIO: Flow = {
       account: 'EXP',
       action: 'sagemaker:CreatePresignedDomainUrl',
       resource: PROFILE,
-      context: { 'aws:PrincipalTag/studio-user': 'data-scientist-1' },
+      context: { 'aws:PrincipalTag/studio-user': 'data-scientist-1', 'aws:PrincipalTag/mlops:use-case': 'weld-gun-pm' },
       reason: 'IAM-mode Studio opens through CreatePresignedDomainUrl; the persona policy matches the session tag to the profile tag',
       doc: STUDIO_DOC,
     },
