@@ -45,6 +45,11 @@ export function buildBenchApp(options: BenchAppOptions = {}): App {
   const config = lib.PlatformConfig.fromObject({
     ...sample,
     useCases: names.map((name) => (name === entry.name ? entry : { ...entry, name, team: `mlops-${name}`, repository: `${sample.github.organization}/${name}` })),
+    // the sample's data scientists, each on one of the use cases (in turn)
+    studio: {
+      ...sample.studio,
+      users: (sample.studio?.users ?? []).map((user: object, i: number) => ({ ...user, useCase: names[i % names.length] })),
+    },
   });
   new lib.MlopsPlatform(app, 'Platform', { config });
   // every extension in every stage: DEV and INT always on too (their default, scale to zero, has no capture, monitor or API)

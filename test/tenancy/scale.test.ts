@@ -21,7 +21,9 @@ export function configWithUseCases(count: number): PlatformConfig {
     const name = `uc-${String(i + 1).padStart(3, '0')}`;
     return { ...template, name, team: `mlops-${name}`, repository: `${sample.github.organization}/${name}` };
   });
-  return PlatformConfig.fromObject({ ...sample, useCases });
+  // the sample's data scientists work on the first use cases
+  const users = sample.studio.users.map((user: object, i: number) => ({ ...user, useCase: useCases[i % count].name }));
+  return PlatformConfig.fromObject({ ...sample, useCases, studio: { ...sample.studio, users } });
 }
 
 test(`the platform with ${USE_CASES} onboarded use cases stays within the stack limits`, () => {

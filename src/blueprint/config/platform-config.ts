@@ -144,6 +144,14 @@ export interface StudioUserConfig {
    * @default - none (IAM authentication)
    */
   readonly identityCenterUserName?: string;
+
+  /**
+   * The use case the data scientist works on (a name of `useCases`; required when `useCases` lists any).
+   * The profile, its execution role and its security group carry it (`mlops:use-case`); the role reads
+   * that use case's artifacts only and acts on its SageMaker resources and model versions only.
+   * @default - none (only without `useCases`): the profile reads every use case's artifacts
+   */
+  readonly useCase?: string;
 }
 
 /**
@@ -534,7 +542,7 @@ export function samplePlatformConfigProps(): PlatformConfigProps {
     studio: {
       authMode: 'IAM',
       idleTimeoutMinutes: 120,
-      users: [{ userProfileName: 'data-scientist-1' }, { userProfileName: 'data-scientist-2' }],
+      users: [{ userProfileName: 'data-scientist-1', useCase: 'weld-gun-pm' }, { userProfileName: 'data-scientist-2', useCase: 'weld-gun-pm' }],
     },
     dataShare: {
       databaseName: 'welding',

@@ -48,7 +48,8 @@ export function validateSections(input: Obj, problems: Problems): void {
     problems.add('allowedInstanceTypes', 'is empty, which would forbid every SageMaker job; list the allowed types (e.g. ["ml.m5.*", "ml.t3.medium"]) or remove the key for the default list');
   }
   validatePeople(input.people, problems);
-  validateStudio(input.studio, problems);
+  const useCaseNames = Array.isArray(input.useCases) ? input.useCases.map((u: any) => (isObject(u) ? u.name : undefined)).filter((n: unknown): n is string => typeof n === 'string') : [];
+  validateStudio(input.studio, useCaseNames, problems);
   validateDataShare(input.dataShare, problems);
   const repos = stringList(input, 'imageRepositories', '', problems, 'an ECR repository short name', REPOSITORY_PATTERN, 'sklearn-inference');
   if (repos !== undefined && repos.length === 0 && Array.isArray(input.imageRepositories)) {
@@ -152,7 +153,8 @@ function validatePermissionSets(people: Obj, identityCenterAccountId: string | u
   }
 }
 
-function validateStudio(studio: unknown, problems: Problems): void {
+/** `studio`; each user names the use case they work on when `useCases` lists any. */
+function validateStudio(studio: unknown, useCases: string[], problems: Problems): void {
   if (studio === undefined) return;
   if (!checkObject(studio, 'studio', ['authMode', 'idleTimeoutMinutes', 'users'], problems)) return;
   const mode = stringField(studio, 'studio', 'authMode', false, 'IAM', problems);
@@ -167,7 +169,13 @@ function validateStudio(studio: unknown, problems: Problems): void {
   const seen = new Set<string>();
   users?.forEach((user, i) => {
     const p = `studio.users[${i}]`;
-    if (!checkObject(user, p, ['userProfileName', 'identityCenterUserName'], problems)) return;
+    if (!checkObject(user, p, ['userProfileName', 'identityCenterUserName', 'useCase'], problems)) return;
+    const useCase = stringField(user, p, 'useCase', useCases.length > 0, useCases[0] ?? 'weld-gun-pm', problems);
+    if (useCase !== undefined && !useCases.includes(useCase)) {
+      problems.add(`${p}.useCase`, useCases.length === 0
+        ? `names ${show(useCase)}, but useCases lists no use case; add the use case to useCases or remove useCase`
+        : `${show(useCase)} is not a use case of useCases; write one of ${useCases.map((u) => JSON.stringify(u)).join(', ')}${didYouMean(useCase, useCases)}`);
+    }
     const name = stringField(user, p, 'userProfileName', true, 'jane-doe', problems);
     if (name !== undefined) {
       if (!PROFILE_PATTERN.test(name)) problems.add(`${p}.userProfileName`, `${show(name)} is not a SageMaker user profile name; use letters, digits and single hyphens, at most 63 characters, e.g. "jane-doe"`);

@@ -17,6 +17,7 @@ import { Persona } from '../../constructs/security';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
+import { UseCaseNames } from '../usecase/usecase-names';
 
 /**
  * Props of the account stacks: the configuration (the account is implied by the class).
@@ -180,10 +181,17 @@ export class ExpAccountStack extends PlatformAccountStack {
     });
     this.profiles = {};
     for (const user of studio.users ?? []) {
+      const useCase = user.useCase ? new UseCaseNames(config, user.useCase) : undefined;
       this.profiles[user.userProfileName] = new DataScientistProfile(this, `Profile-${user.userProfileName}`, {
         domain: this.studio,
         userProfileName: user.userProfileName,
         identityCenterUserName: user.identityCenterUserName,
+        useCase: useCase && {
+          name: useCase.useCase,
+          readableBucketNamePatterns: [useCase.artifactBucketName],
+          readableBucketKeyAliases: [useCase.artifactKeyAlias],
+          modelPackageGroupNamePrefix: `${config.prefix}-`,
+        },
       });
     }
     if (share && this.sharedData) {

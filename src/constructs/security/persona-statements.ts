@@ -2,8 +2,9 @@ import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { PersonaRolesProps } from './persona-roles';
 import { Persona, PersonaEnvironment } from './personas';
+import { useCaseIsolationStatements } from './use-case-isolation';
 import { literalPartition } from '../core/iam-findings';
-import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../core/tenancy-tag';
+import { USE_CASE_TAG_KEY } from '../core/tenancy-tag';
 import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 import { STUDIO_USER_TAG_KEY } from '../studio/execution-policy';
 
@@ -161,42 +162,8 @@ export class PersonaStatements {
     return [...this.ownUseCaseOnly(), ...(exp ? this.useCaseTagOnCreate() : [])];
   }
 
-  /**
-   * People act on their own use case only: every SageMaker request on a resource tagged `mlops:use-case`
-   * with another use case (not `platform`, the tag of the platform's shared resources such as the Studio
-   * domain), or by a session without that tag, is denied, and so is every request on a
-   * model package outside the use case's own model package group (model package versions carry no tags).
-   */
   private ownUseCaseOnly(): iam.PolicyStatement[] {
-    const resourceTag = `aws:ResourceTag/${USE_CASE_TAG_KEY}`;
-    const principalTag = `aws:PrincipalTag/${USE_CASE_TAG_KEY}`;
-    const group = `${this.props.useCaseNamePrefix ?? ''}\${${principalTag}}`;
-    return [
-      new iam.PolicyStatement({
-        sid: 'OtherUseCasesResources',
-        effect: iam.Effect.DENY,
-        actions: ['sagemaker:*'],
-        resources: ['*'],
-        // the platform's shared resources (Studio domain and profiles) carry mlops:use-case=platform
-        conditions: { Null: { [resourceTag]: 'false' }, StringNotEquals: { [resourceTag]: [`\${${principalTag}}`, PLATFORM_TAG_VALUE] } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'NoUseCaseSessionTag',
-        effect: iam.Effect.DENY,
-        actions: ['sagemaker:*'],
-        resources: ['*'],
-        conditions: { Null: { [resourceTag]: 'false', [principalTag]: 'true' }, StringNotEquals: { [resourceTag]: PLATFORM_TAG_VALUE } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'OwnModelPackageGroupOnly',
-        effect: iam.Effect.DENY,
-        actions: ['sagemaker:*ModelPackage'],
-        // in any account: the registry of EXP is read from the other accounts, where its group policy decides
-        notResources: ['model-package', 'model-package-group'].map((type) => this.stack.formatArn({
-          partition: this.partition, service: 'sagemaker', account: '*', resource: type, resourceName: type === 'model-package' ? `${group}/*` : group,
-        })),
-      }),
-    ];
+    return useCaseIsolationStatements(this.stack, this.props.useCaseNamePrefix ?? '');
   }
 
   /**

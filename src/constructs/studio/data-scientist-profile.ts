@@ -1,15 +1,47 @@
-import { RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { StudioDataAccess, validateDataAccess } from './data-access';
 import { createStudioPolicy, createStudioRole, STUDIO_USER_TAG_KEY } from './execution-policy';
 import { StudioAuthMode, StudioDomain } from './studio-domain';
+import { literalPartition } from '../core/iam-findings';
+import { USE_CASE_TAG_KEY } from '../core/tenancy-tag';
+import { useCaseIsolationStatements } from '../security/use-case-isolation';
 
 /** SageMaker user profile names: letters, digits and hyphens inside, at most 63 characters. */
 const USER_PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 /** Tag keys SageMaker and AWS reserve. */
 const RESERVED_TAG_KEY = /^aws:/i;
+
+/**
+ * The use case a Studio user profile works on: its execution role acts for that use case only.
+ */
+export interface StudioProfileUseCase {
+  /** The use-case name: the value of the tag `mlops:use-case` on the profile, its role and its security group. */
+  readonly name: string;
+
+  /**
+   * The buckets (name patterns, as the domain's `readableBucketNamePatterns`) this profile reads instead of
+   * the domain's, e.g. the use case's artifact bucket `vwml-weld-gun-pm-artifacts-222222222222`.
+   */
+  readonly readableBucketNamePatterns: string[];
+
+  /**
+   * The aliases of the keys of those buckets (instead of the domain's `readableBucketKeyAliases`), e.g.
+   * `alias/vwml/weld-gun-pm/artifacts`.
+   * @default - no key beyond the domain key
+   */
+  readonly readableBucketKeyAliases?: string[];
+
+  /**
+   * The text before the use-case name in its model package group's name: the role reads and writes model
+   * package versions of `<modelPackageGroupNamePrefix><name>` only.
+   * @default ''
+   */
+  readonly modelPackageGroupNamePrefix?: string;
+}
 
 /**
  * Props of a `DataScientistProfile`.
@@ -46,6 +78,16 @@ export interface DataScientistProfileProps {
    * @default - only `studio-user`
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * The use case the data scientist works on. The profile, its execution role and its security group are
+   * tagged `mlops:use-case` with it, and the role acts for it only: SageMaker requests on resources tagged
+   * with another use case and on model package versions of other groups are denied, it reads the buckets
+   * and keys named here instead of the domain's, and it reads no endpoint logs (endpoint names in EXP do
+   * not say whose they are).
+   * @default - no use case: the profile reads what the domain's roles read
+   */
+  readonly useCase?: StudioProfileUseCase;
 
   /**
    * What happens to the user profile when it leaves the stack (deleting it needs its apps and
@@ -86,6 +128,12 @@ export class DataScientistProfile extends Construct {
   public readonly userProfileArn: string;
   /** The CloudFormation user profile. */
   public readonly cfnUserProfile: sagemaker.CfnUserProfile;
+
+  /**
+   * The policy that holds the execution role to its use case (with `useCase`).
+   * @default - none: the profile has no use case
+   */
+  public readonly useCaseIsolationPolicy?: iam.ManagedPolicy;
 
   /**
    * @param scope the construct that contains it
@@ -160,9 +208,53 @@ export class DataScientistProfile extends Construct {
     this.userProfileName = name;
     this.userProfileArn = this.cfnUserProfile.attrUserProfileArn;
 
-    createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, domain._access);
+    const useCase = props.useCase;
+    const access = useCase ? {
+      ...domain._access,
+      data: {
+        ...domain._access.data,
+        readableBucketNamePatterns: useCase.readableBucketNamePatterns,
+        readableBucketKeyAliases: useCase.readableBucketKeyAliases ?? [],
+      },
+    } : domain._access;
+    if (useCase) validateUseCase(this.node.path, useCase, access.data);
+    createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, access);
+    if (useCase) {
+      this.useCaseIsolationPolicy = createUseCaseIsolationPolicy(this, role, useCase);
+      Tags.of(this).add(USE_CASE_TAG_KEY, useCase.name);
+    }
 
     Tags.of(this).add(STUDIO_USER_TAG_KEY, owner);
     for (const [k, v] of Object.entries(props.tags ?? {})) Tags.of(this).add(k, v);
   }
+}
+
+/** Checks the use case of a profile; every error names the prop and the fix. */
+function validateUseCase(path: string, useCase: StudioProfileUseCase, data: StudioDataAccess): void {
+  if (!Token.isUnresolved(useCase.name) && !/^[a-z0-9](-?[a-z0-9])*$/.test(useCase.name)) {
+    throw new Error(`DataScientistProfile ${path}: useCase.name ${JSON.stringify(useCase.name)} is not a use-case name; use lower-case letters, digits and single hyphens, e.g. "weld-gun-pm"`);
+  }
+  if (useCase.readableBucketNamePatterns.some((p) => !Token.isUnresolved(p) && p.includes('*'))) {
+    throw new Error(`DataScientistProfile ${path}: useCase.readableBucketNamePatterns must name the use case's own buckets without '*' (a pattern would reach other use cases' buckets); write e.g. "vwml-weld-gun-pm-artifacts-222222222222"`);
+  }
+  validateDataAccess(path, data);
+}
+
+/** The use-case isolation of a profile's execution role: SageMaker resources of its use case only, no endpoint logs. */
+function createUseCaseIsolationPolicy(scope: Construct, role: iam.IRole, useCase: StudioProfileUseCase): iam.ManagedPolicy {
+  const stack = Stack.of(scope);
+  const partition = literalPartition(stack);
+  return new iam.ManagedPolicy(scope, 'UseCaseIsolationPolicy', {
+    description: `Studio user profile of the use case ${useCase.name}: its own SageMaker resources and model versions only`,
+    roles: [role],
+    statements: [
+      ...useCaseIsolationStatements(stack, useCase.modelPackageGroupNamePrefix ?? ''),
+      new iam.PolicyStatement({
+        sid: 'NoEndpointLogs',
+        effect: iam.Effect.DENY,
+        actions: ['logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:DescribeLogStreams'],
+        resources: [`arn:${partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/Endpoints/*`],
+      }),
+    ],
+  });
 }

@@ -298,6 +298,8 @@ function samplePlatformJson(resolved: ResolvedUseCaseOptions): any {
     const owner = resolved.source?.owner ?? sample.github.organization;
     const repository = resolved.source?.repository ?? resolved.useCaseName;
     sample.useCases = [{ name: resolved.useCaseName, team: `mlops-${resolved.useCaseName}`, repository: `${owner}/${repository}` }];
+    // the sample's data scientists work on the use case the platform lists
+    for (const user of sample.studio?.users ?? []) user.useCase = resolved.useCaseName;
   }
   return sample;
 }

@@ -198,6 +198,7 @@ describe('the platform sections', () => {
     const props = sample();
     props.dataShare.tables[0].sharedColumns = ['curent_ka'];
     delete props.useCases; // its data access names columns that this change unshares
+    delete props.studio; // its users work on the use cases
     expect(PlatformConfig.validate(props)).toEqual([
       'dataShare.tables[0].sharedColumns[0]: "curent_ka" is not a column of table "weld_readings"; did you mean "current_ka"?',
     ]);
@@ -208,6 +209,20 @@ describe('the platform sections', () => {
     props.studio.users[0].identityCenterUserName = 'jane@example.com';
     expect(PlatformConfig.validate(props)).toEqual([
       'studio.users[0].identityCenterUserName: is only used when studio.authMode is "SSO"; remove it, or set "authMode": "SSO"',
+    ]);
+  });
+
+  test('studio.users[].useCase: required with useCases, and one of them', () => {
+    const props = sample();
+    props.studio.users = [{ userProfileName: 'jane' }, { userProfileName: 'joe', useCase: 'weld-gun' }];
+    expect(PlatformConfig.validate(props)).toEqual([
+      'studio.users[0].useCase: is required; add it, for example "useCase": "weld-gun-pm"',
+      'studio.users[1].useCase: "weld-gun" is not a use case of useCases; write one of "weld-gun-pm"',
+    ]);
+    delete props.useCases;
+    props.studio.users = [{ userProfileName: 'jane' }, { userProfileName: 'joe', useCase: 'weld-gun-pm' }];
+    expect(PlatformConfig.validate(props)).toEqual([
+      'studio.users[1].useCase: names "weld-gun-pm", but useCases lists no use case; add the use case to useCases or remove useCase',
     ]);
   });
 

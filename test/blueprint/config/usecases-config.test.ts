@@ -4,6 +4,7 @@ import { PlatformConfig } from '../../../src/blueprint/config/platform-config';
 function withUseCases(useCases: unknown): any {
   const props = PlatformConfig.sample().toJson();
   props.useCases = useCases;
+  delete props.studio; // its users name the sample's use case
   return props;
 }
 
@@ -20,6 +21,7 @@ describe('useCases: the use-case registry', () => {
   test('a configuration without useCases has none (and does not write the key back)', () => {
     const props = PlatformConfig.sample().toJson();
     delete props.useCases;
+    delete props.studio; // its users name the sample's use case
     const config = PlatformConfig.fromObject(props);
     expect(config.useCases).toEqual([]);
     expect(config.toJson().useCases).toBeUndefined();

@@ -9,6 +9,7 @@ import { MlopsPlatform, PlatformConfig } from '../../../src';
 function withRepositories(count: number): any {
   const props = PlatformConfig.sample().toJson();
   delete props.useCases; // the legacy org-wide role exists only without useCases
+  for (const user of props.studio.users) delete user.useCase;
   props.github = { organization: 'vw-mlops', repositories: Array.from({ length: count }, (_, i) => `weld-gun-station-${String(i).padStart(2, '0')}`) };
   return props;
 }

@@ -119,6 +119,7 @@ describe('the GitHub deploy role in EXP', () => {
     const props = PlatformConfig.sample().toJson();
     props.github = { organization: 'vw-mlops', repositories: ['weld-gun-*'] };
     delete props.useCases;
+    for (const user of props.studio.users) delete user.useCase;
     const app = new App();
     const platform = new MlopsPlatform(app, 'Platform', { config: PlatformConfig.fromObject(props) });
     const t = Template.fromStack(platform.exp);

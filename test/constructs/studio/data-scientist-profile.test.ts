@@ -100,6 +100,35 @@ describe('DataScientistProfile', () => {
     t.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
+  test('a use case: tagged with it, reads its own artifacts and key only, held to its SageMaker resources and model versions', () => {
+    const { stack, domain } = setup();
+    const bob = new DataScientistProfile(stack, 'Bob', {
+      domain,
+      userProfileName: 'bob',
+      useCase: { name: 'weld-gun-pm', readableBucketNamePatterns: ['vw-weld-gun-pm-artifacts-222222222222'], readableBucketKeyAliases: ['alias/vw/weld-gun-pm/artifacts'], modelPackageGroupNamePrefix: 'vw-' },
+    });
+    const t = Template.fromStack(stack);
+    const roleId = id(stack, bob.role);
+    const role = t.findResources('AWS::IAM::Role')[roleId] as any;
+    expect(role.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'mlops:use-case', Value: 'weld-gun-pm' }, { Key: 'studio-user', Value: 'bob' }]));
+    t.hasResourceProperties('AWS::SageMaker::UserProfile', { UserProfileName: 'bob', Tags: Match.arrayWith([{ Key: 'mlops:use-case', Value: 'weld-gun-pm' }]) });
+    const policies = t.findResources('AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: roleId }] } });
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const sid = (name: string) => statements.find((s: any) => s.Sid === name);
+    expect(sid('ReadReadableBuckets').Resource).toEqual('arn:aws:s3:::vw-weld-gun-pm-artifacts-222222222222/*');
+    expect(sid('DecryptReadableBucketObjects').Condition['ForAnyValue:StringLike']).toEqual({ 'kms:ResourceAliases': ['alias/vw/weld-gun-pm/artifacts'] });
+    expect(sid('OtherUseCasesResources').Effect).toBe('Deny');
+    expect(sid('OwnModelPackageGroupOnly').NotResource).toEqual([
+      'arn:aws:sagemaker:eu-central-1:*:model-package/vw-${aws:PrincipalTag/mlops:use-case}/*',
+      'arn:aws:sagemaker:eu-central-1:*:model-package-group/vw-${aws:PrincipalTag/mlops:use-case}',
+    ]);
+    expect(sid('NoEndpointLogs').Resource).toBe('arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/Endpoints/*');
+    expect(bob.useCaseIsolationPolicy).toBeDefined();
+    // without a use case: no isolation policy, no use-case tag
+    const alice = new DataScientistProfile(stack, 'Alice', { domain, userProfileName: 'alice' });
+    expect(alice.useCaseIsolationPolicy).toBeUndefined();
+  });
+
   test('IAM Identity Center: the profile is bound to the Identity Center user, the owner defaults to it', () => {
     const { stack, domain } = setup(StudioAuthMode.IAM_IDENTITY_CENTER);
     new DataScientistProfile(stack, 'Bob', { domain, userProfileName: 'bob', identityCenterUserName: 'bob@example.com' });
@@ -149,6 +178,8 @@ describe('DataScientistProfile', () => {
       ['an Identity Center user on an IAM domain', StudioAuthMode.IAM, { userProfileName: 'jane', identityCenterUserName: 'jane' }, /identityCenterUserName is set but the domain signs in with IAM/],
       ['no Identity Center user on an Identity Center domain', StudioAuthMode.IAM_IDENTITY_CENTER, { userProfileName: 'jane' }, /identityCenterUserName is required because the domain signs in with IAM Identity Center/],
       ['a reserved tag key', StudioAuthMode.IAM, { userProfileName: 'jane', tags: { 'aws:owner': 'x' } }, /tags has the key "aws:owner"/],
+      ['a use case with an invalid name', StudioAuthMode.IAM, { useCase: { name: 'Weld_Gun', readableBucketNamePatterns: ['vw-weld-gun-artifacts'] } }, /useCase.name "Weld_Gun" is not a use-case name/],
+      ['a use case reading buckets by pattern', StudioAuthMode.IAM, { useCase: { name: 'weld-gun', readableBucketNamePatterns: ['vw-*-artifacts'] } }, /useCase.readableBucketNamePatterns must name the use case's own buckets without '\*'/],
     ];
     test.each(cases)('%s', (_name, mode, extra, message) => {
       const { stack, domain } = setup(mode);

@@ -1,0 +1,45 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { literalPartition } from '../core/iam-findings';
+import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../core/tenancy-tag';
+
+/**
+ * The deny statements that hold a principal to the use case of its tag `mlops:use-case` (a session tag of
+ * a person, or the role's own tag): every SageMaker request on a resource tagged with another use case
+ * (not `platform`, the tag of the platform's shared resources such as the Studio domain), or by a principal
+ * without that tag, is denied, and so is every request on a model package outside the use case's own model
+ * package group `<groupNamePrefix><use case>` (model package versions carry no tags), in any account.
+ * Used by the persona roles and the use-case Studio execution roles.
+ * @internal
+ */
+export function useCaseIsolationStatements(stack: Stack, groupNamePrefix: string): iam.PolicyStatement[] {
+  const resourceTag = `aws:ResourceTag/${USE_CASE_TAG_KEY}`;
+  const principalTag = `aws:PrincipalTag/${USE_CASE_TAG_KEY}`;
+  const group = `${groupNamePrefix}\${${principalTag}}`;
+  const partition = literalPartition(stack);
+  return [
+    new iam.PolicyStatement({
+      sid: 'OtherUseCasesResources',
+      effect: iam.Effect.DENY,
+      actions: ['sagemaker:*'],
+      resources: ['*'],
+      conditions: { Null: { [resourceTag]: 'false' }, StringNotEquals: { [resourceTag]: [`\${${principalTag}}`, PLATFORM_TAG_VALUE] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'NoUseCaseSessionTag',
+      effect: iam.Effect.DENY,
+      actions: ['sagemaker:*'],
+      resources: ['*'],
+      conditions: { Null: { [resourceTag]: 'false', [principalTag]: 'true' }, StringNotEquals: { [resourceTag]: PLATFORM_TAG_VALUE } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'OwnModelPackageGroupOnly',
+      effect: iam.Effect.DENY,
+      actions: ['sagemaker:*ModelPackage'],
+      // in any account: the registry of EXP is read from the other accounts, where its group policy decides
+      notResources: ['model-package', 'model-package-group'].map((type) => stack.formatArn({
+        partition, service: 'sagemaker', account: '*', resource: type, resourceName: type === 'model-package' ? `${group}/*` : group,
+      })),
+    }),
+  ];
+}
