@@ -14,15 +14,13 @@ import { STUDIO_USER_TAG_KEY } from '../studio/execution-policy';
 
 const STUDIO_USER_TAG = STUDIO_USER_TAG_KEY;
 
-/** Everything a persona gets: allows (with wildcard reasons) and denies. */
-/** @internal */
+/** Everything a persona gets: allows (with wildcard reasons) and denies. @internal */
 export interface PersonaPolicy {
   readonly allows: ReasonedStatement[];
   readonly denies: iam.PolicyStatement[];
 }
 
-/** The statement of Service Catalog end-user actions (on "*"). */
-/** @internal */
+/** The statement of Service Catalog end-user actions (on "*"). @internal */
 export const SERVICE_CATALOG_SID = 'ServiceCatalogProducts';
 
 /**
@@ -128,7 +126,6 @@ export class PersonaStatements {
     };
   }
 
-  /** Reads of SageMaker log groups (and, with `pipelines`, CodeBuild and Lambda logs of the deployment tooling). */
   /**
    * Log reads. EXPERIMENTATION: the job log groups SageMaker writes training, processing and transform
    * jobs to (one per account: their streams are named after the jobs and cannot be told apart by IAM).
@@ -159,11 +156,7 @@ export class PersonaStatements {
    */
   public useCaseIsolation(): iam.PolicyStatement[] {
     const exp = this.props.environment === PersonaEnvironment.EXPERIMENTATION;
-    return [...this.ownUseCaseOnly(), ...(exp ? this.useCaseTagOnCreate() : [])];
-  }
-
-  private ownUseCaseOnly(): iam.PolicyStatement[] {
-    return useCaseIsolationStatements(this.stack, this.props.useCaseNamePrefix ?? '');
+    return [...useCaseIsolationStatements(this.stack, this.props.useCaseNamePrefix ?? ''), ...(exp ? this.useCaseTagOnCreate() : [])];
   }
 
   /**
