@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # checkov over every CloudFormation template of the platform and of the sample use case with every
-# extension (the reference app, test/reference/reference-app.ts): synthesizes it into a temporary cloud assembly,
-# runs checkov (pinned in requirements-checkov.txt, installed into .tmp/checkov-venv) with
+# extension (the reference app, test/reference/reference-app.ts): reads the reference app's shared cloud
+# assembly (.tmp/flows-cdk.out, which the flow tests synthesized; synthesized here only when missing or
+# stale), runs checkov (pinned in requirements-checkov.txt, installed into .tmp/checkov-venv) with
 # --framework cloudformation over every *.template.json, and fails on
 #   - any failed check,
 #   - any template checkov could not parse, or a template it did not report on,
@@ -9,8 +10,8 @@
 # A check that does not apply to a resource is skipped in the construct that owns the resource, with
 # skipCheckovChecks (src/constructs/core/checkov.ts), which writes Metadata.checkov.skip[{id, comment}].
 #
-#   bash scripts/checkov.sh            # synthesize and check
-#   KEEP_OUT=1 bash scripts/checkov.sh # keep the cloud assembly and checkov's JSON report
+#   bash scripts/checkov.sh            # check (synthesizes the shared assembly first when it is stale)
+#   KEEP_OUT=1 bash scripts/checkov.sh # keep checkov's JSON report
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
@@ -34,13 +35,14 @@ if [ ! -f assets/runtime/handlers/invoke-endpoint/index.js ]; then
   node scripts/bundle-runtime.mjs
 fi
 
-OUT="$(mktemp -d "${TMPDIR:-/tmp}/checkov-cdk-out.XXXXXX")"
+OUT="$(mktemp -d "${TMPDIR:-/tmp}/checkov-report.XXXXXX")"
 if [ -z "${KEEP_OUT:-}" ]; then trap 'rm -rf "$OUT"' EXIT; fi
 
-log "synthesize the reference app into $OUT/cdk.out"
-npx ts-node --transpile-only --project tsconfig.dev.json test/reference/synth-reference.ts "$OUT/cdk.out"
+log "the reference app's shared cloud assembly (synthesized only when older than its sources)"
+ASSEMBLY="$(npx ts-node --transpile-only --project tsconfig.dev.json test/reference/shared-assembly.ts)"
+echo "$ASSEMBLY"
 # the stacks' templates and the Service Catalog products' templates (nested assemblies included)
-find "$OUT/cdk.out" -name '*.template.json' -type f | sort > "$OUT/templates.txt"
+find "$ASSEMBLY" -name '*.template.json' -type f | sort > "$OUT/templates.txt"
 mapfile -t TEMPLATES < "$OUT/templates.txt"
 if [ "${#TEMPLATES[@]}" -eq 0 ]; then
   echo "error: the reference app synthesized no templates" >&2
@@ -63,7 +65,7 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
   exit 1
 fi
 
-"$VENV/bin/python" - "$OUT/checkov.json" "$OUT/templates.txt" "$OUT/cdk.out" <<'PY'
+"$VENV/bin/python" - "$OUT/checkov.json" "$OUT/templates.txt" "$ASSEMBLY" <<'PY'
 import json, os, sys
 
 report_file, templates_file, outdir = sys.argv[1:4]

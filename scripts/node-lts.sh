@@ -5,7 +5,8 @@
 #   1. a build of the library with that Node: jsii (TypeScript -> lib/ + .jsii) and the runtime bundle
 #   2. the mlops-usecase end to end with that Node (scripts/e2e-usecase.sh: pack, `projen new --from`,
 #      `projen build` of the generated repository with its synth, Jest and cdk-nag, the local pipeline,
-#      actionlint, re-synth; the parity guards only with the XGBoost sample, the suite ran them with scikit-learn);
+#      actionlint, re-synth; the parity guards and the re-synth only with the XGBoost sample, the suite ran them
+#      with scikit-learn);
 #      on Node 24 with the XGBoost ML sample (`--sample xgboost`), so that each
 #      sample runs end to end once more without another run (E2E_SAMPLE=sklearn|xgboost sets it for all)
 #
@@ -53,8 +54,10 @@ for version in "${VERSIONS[@]}"; do
     sample="${E2E_SAMPLE:-$([ "$major" = 24 ] && echo xgboost || echo sklearn)}"
     printf '\n==> Node %s: mlops-usecase end to end, ML sample %s\n' "$actual" "$sample"
     # the parity guards check the Python side of pipeline:local: with the scikit-learn sample they ran on the
-    # suite's Node (scripts/e2e-registry.sh); with the XGBoost sample they run here
+    # suite's Node (scripts/e2e-registry.sh); with the XGBoost sample they run here. So does the re-synth (an
+    # edited .projenrc.ts, `npx projen`, the edits kept), which also checks that the XGBoost sample survives it.
     parity="${E2E_PARITY:-$([ "$sample" = sklearn ] && echo 0 || echo 1)}"
-    E2E_SAMPLE="$sample" E2E_PARITY="$parity" bash scripts/e2e-usecase.sh
+    resynth="${E2E_RESYNTH:-$parity}"
+    E2E_SAMPLE="$sample" E2E_PARITY="$parity" E2E_RESYNTH="$resynth" bash scripts/e2e-usecase.sh
   )
 done

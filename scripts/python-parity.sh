@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The TypeScript/Python parity of the reference app on its own: synthesizes test/reference/reference-app.ts
-# (ts-node) and test/python/reference_app.py (the wheel) and compares the two cloud assemblies
+# The TypeScript/Python parity of the reference app on its own: synthesizes test/python/reference_app.py (the
+# wheel), takes the shared TypeScript assembly of test/reference/reference-app.ts (.tmp/flows-cdk.out, synthesized
+# with ts-node when stale) and compares the two cloud assemblies
 # (test/python/test_parity.py; test/python/cloud_assembly.py says what is compared and normalized).
 #
 #   bash scripts/python-parity.sh [outdir]       (default .tmp/parity)
 #
-# Keeps both assemblies, in <outdir>/typescript/cdk.out and <outdir>/python/cdk.out. Reuses the venv of
+# Keeps the Python assembly in <outdir>/python/cdk.out. Reuses the venv of
 # scripts/python-test.sh when it was made from the current wheel with the pinned versions, else makes it.
 # Needs the build outputs: dist/python/*.whl (npx projen package:python) and assets/runtime
 # (node scripts/bundle-runtime.mjs).
@@ -31,4 +32,4 @@ if [ -z "$expected" ] || [ ! -f "$VENV/.wheel-stamp" ] || [ "$(cat "$VENV/.wheel
   PYTHON_TEST_DEPS=pinned bash scripts/python-test.sh --install-only
 fi
 REFERENCE_OUTDIR="$OUT" "$VENV/bin/python" -m pytest -q -p no:cacheprovider test/python/test_parity.py
-echo "python-parity: assemblies in $OUT/typescript/cdk.out and $OUT/python/cdk.out"
+echo "python-parity: assemblies in $ROOT/.tmp/flows-cdk.out (TypeScript) and $OUT/python/cdk.out"
