@@ -133,7 +133,9 @@ export class PlatformAccountStack extends Stack {
       this.mlKey = new PlatformKey(this, 'MlKey', {
         aliasName: names.keyAlias(KeyPurpose.ML).replace(/^alias\//, ''),
         description: `${props.config.prefix} ML data in ${props.account.toUpperCase()}: model artifacts, data capture, SageMaker volumes`,
-        consumerAccountIds: mlKeyConsumers(props.config, props.account),
+        // no consumer account: each use case's model artifacts are under its own artifact key (its training
+        // stack), which names the consumer roles; a grant to whole accounts here would let every role of RES,
+        // DEV, INT and PROD decrypt what this key protects (Studio volumes and the account's ML data)
       });
       // The use-case stacks of this account import the ML key (SSM) and cannot change its policy: the
       // services their log groups, alarm topics and dead-letter queues need are allowed here, for this
@@ -190,15 +192,6 @@ export class PlatformAccountStack extends Stack {
  * The accounts that may decrypt with the ML key of an account: EXP shares model artifacts with RES, DEV,
  * INT and PROD; the stage accounts keep their ML data to themselves.
  */
-function mlKeyConsumers(config: PlatformConfig, account: PlatformAccount): string[] | undefined {
-  if (account !== PlatformAccount.EXP) return undefined;
-  const own = config.account(account).accountId;
-  const ids = [PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]
-    .map((a) => config.account(a).accountId)
-    .filter((accountId, i, all) => accountId !== own && all.indexOf(accountId) === i);
-  return ids.length > 0 ? ids : undefined;
-}
-
 /** The availability zones of an account's network: configured, or the first `maxAzs` of the region. @internal */
 export function zonesOf(config: PlatformConfig, account: PlatformAccount): string[] {
   const { region, network } = config.account(account);

@@ -50,6 +50,32 @@ describe('MlopsPlatform from the sample config', () => {
     expect(report.resourceCount).toBeGreaterThan(300);
   });
 
+  test('no key policy lets a whole other account use the key: cross-account statements name their roles (aws:PrincipalArn)', () => {
+    const wholeAccounts: string[] = [];
+    for (const stack of platform.stacks) {
+      const keys = Template.fromStack(stack).findResources('AWS::KMS::Key');
+      for (const [id, key] of Object.entries<any>(keys)) {
+        for (const statement of key.Properties.KeyPolicy.Statement) {
+          if (statement.Effect !== 'Allow') continue;
+          const principals = [statement.Principal?.AWS ?? []].flat();
+          const others = principals.filter((p: unknown) => {
+            const arn = JSON.stringify(p);
+            return !arn.includes(stack.account) && !arn.includes('AWS::AccountId');
+          });
+          // DATA's catalog key: the consumer account's Glue calls decrypt the shared table definitions (metadata
+          // only, through Glue); Lake Formation decides which principal sees which table and which cells
+          const catalogMetadata = statement.Sid === 'AllowConsumerAccountGlueCatalogReads'
+            && statement.Condition?.StringEquals?.['kms:ViaService'] === 'glue.eu-central-1.amazonaws.com';
+          if (others.length > 0 && !catalogMetadata
+            && !statement.Condition?.ArnEquals?.['aws:PrincipalArn'] && !statement.Condition?.ArnLike?.['aws:PrincipalArn']) {
+            wholeAccounts.push(`${stack.stackName} ${id} ${statement.Sid}: ${JSON.stringify(others)}`);
+          }
+        }
+      }
+    }
+    expect(wholeAccounts).toEqual([]);
+  });
+
   test('resource counts per stack stay within CloudFormation limits', () => {
     for (const stack of platform.stacks) {
       const resources = Object.keys(Template.fromStack(stack).toJSON().Resources).length;
