@@ -21,6 +21,9 @@ const BOUNDED_ROLE_ACTIONS = [
   'iam:UpdateAssumeRolePolicy',
 ];
 
+/** The system tag CloudFormation puts on the resources of a stack, here the product keys (a condition key). */
+const PRODUCT_KEY_STACK_TAG = 'aws:ResourceTag/aws:cloudformation:stack-name';
+
 /**
  * Props of an `MlopsLaunchRole`.
  */
@@ -53,8 +56,9 @@ export interface MlopsLaunchRoleProps {
  *
  * - CloudFormation: manage the stacks Service Catalog names `SC-<account>-pp-*`, and read the product
  *   templates from Service Catalog's own bucket (objects tagged `servicecatalog:provisioning`);
- * - KMS: create symmetric encryption keys and manage keys of this account and region (no deletion, no
- *   disabling, no rotation switched off: the products retain their keys);
+ * - KMS: create symmetric encryption keys, read the keys of this account and region, and change (policy,
+ *   rotation, tags, description) only the keys of the product stacks, by their `aws:cloudformation:stack-name`
+ *   tag (no deletion, no disabling, no rotation switched off: the products retain their keys);
  * - S3: create and configure buckets whose generated names start with `sc-<account>-pp-` (no object reads,
  *   writes or deletion; the products retain their buckets);
  * - IAM: create and delete roles and managed policies named `mlops-*` (including what CloudFormation calls
@@ -148,27 +152,27 @@ export class MlopsLaunchRole extends Construct {
           conditions: regionPinned(env, { StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' } }),
         }),
         new iam.PolicyStatement({
-          sid: 'ConfigureProductKeys',
-          actions: [
-            'kms:DescribeKey',
-            'kms:EnableKeyRotation',
-            'kms:GetKeyRotationStatus',
-            'kms:GetKeyPolicy',
-            'kms:PutKeyPolicy',
-            'kms:TagResource',
-            'kms:UntagResource',
-            'kms:ListResourceTags',
-            'kms:UpdateKeyDescription',
-          ],
+          sid: 'ReadKeys',
+          actions: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:GetKeyPolicy', 'kms:ListResourceTags'],
           resources: [keys],
           conditions: regionPinned(env),
+        }),
+        // Only the products' own keys: the KMS::Key handler creates a key with the stack's system tags
+        // (aws:cloudformation:stack-name is the provisioned product's SC-<account>-pp-* stack), which nobody can
+        // set or remove (the aws: prefix is reserved). Without this condition the role could rewrite the policy
+        // of any key of its account and region, the platform's keys included.
+        new iam.PolicyStatement({
+          sid: 'ConfigureProductKeys',
+          actions: ['kms:EnableKeyRotation', 'kms:PutKeyPolicy', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateKeyDescription'],
+          resources: [keys],
+          conditions: regionPinned(env, { StringLike: { [PRODUCT_KEY_STACK_TAG]: `SC-${account}-pp-*` } }),
         }),
       ],
     });
     acknowledgeRules(createKeys, {
       'AwsSolutions-IAM5[Resource::*]': 'kms:CreateKey has no resource ARN before the key exists; it is limited to symmetric encryption keys by condition.',
       [wildcardResourceFinding(this, keys)]:
-        'Key ids are generated when the products create their keys; the role can configure keys of this account and region but never disable or delete them.',
+        'Key ids are generated when the products create their keys; the role reads keys of this account and region, changes only those of the product stacks (their aws:cloudformation:stack-name tag), and never disables or deletes one.',
     });
 
     const buckets = arnPattern(this, 's3', `sc-${account}-pp-*`);

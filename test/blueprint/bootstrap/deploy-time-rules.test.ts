@@ -216,6 +216,10 @@ async function needsOf(templates: Template[]): Promise<Needs> {
           if (action === 'kms:CreateKey') {
             context['kms:KeySpec'] = properties.KeySpec ?? 'SYMMETRIC_DEFAULT';
             context['kms:KeyUsage'] = properties.KeyUsage ?? 'ENCRYPT_DECRYPT';
+          } else if (resource.Type === 'AWS::KMS::Key' && action.startsWith('kms:')) {
+            // the handler creates the key with the stack's system tags (generateTagsForCreate): every later call
+            // on the key carries the stack's name as a resource tag
+            context['aws:ResourceTag/aws:cloudformation:stack-name'] = t.stackName;
           }
           add({ account: t.account, region: t.region, action, resources: arns, context, resourcePolicy }, `${where} ${op}`);
         }

@@ -71,6 +71,10 @@ async function decide(identityPolicies: NamedPolicy[], action: string, resource:
   return response.overallResult;
 }
 
+/** The system tag CloudFormation gives the resources of a stack; the product keys carry their product stack's name. */
+const STACK_TAG = 'aws:ResourceTag/aws:cloudformation:stack-name';
+const PRODUCT_KEY = { [STACK_TAG]: `SC-${RES}-pp-abcdefghijklm` };
+
 describe('launch role, simulated', () => {
   const policies = launchRolePolicies();
 
@@ -80,7 +84,9 @@ describe('launch role, simulated', () => {
     ['creates a product bucket', 's3:CreateBucket', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678`, {}],
     ['sets a product bucket policy', 's3:PutBucketPolicy', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsaccesslogs-1234`, {}],
     ['creates a provisioned product stack', 'cloudformation:CreateStack', `arn:aws:cloudformation:eu-central-1:${RES}:stack/SC-${RES}-pp-abcdefghijklm/1b2c`, {}],
-    ['configures a product key', 'kms:EnableKeyRotation', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}],
+    ['configures a product key', 'kms:EnableKeyRotation', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, PRODUCT_KEY],
+    ['rewrites the policy of a product key', 'kms:PutKeyPolicy', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, PRODUCT_KEY],
+    ['reads any key of its account', 'kms:GetKeyPolicy', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}],
     ['creates a model package group', 'sagemaker:CreateModelPackageGroup', `arn:aws:sagemaker:eu-central-1:${RES}:model-package-group/churn`, {}],
   ])('allows: %s', async (_name, action, resource, context) => {
     expect(await decide(policies, action, resource, context as Record<string, string>)).toBe('Allowed');
@@ -143,6 +149,9 @@ describe('launch role, simulated', () => {
     ['deleting product data', 's3:DeleteObject', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}, 'ImplicitlyDenied'],
     ['setting ACLs on product data', 's3:PutObjectAcl', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}, 'ImplicitlyDenied'],
     ['sharing a model package group', 'sagemaker:PutModelPackageGroupPolicy', `arn:aws:sagemaker:eu-central-1:${RES}:model-package-group/churn`, {}, 'ImplicitlyDenied'],
+    ['rewriting the policy of a platform key', 'kms:PutKeyPolicy', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, { [STACK_TAG]: 'vwml-platform-res' }, 'ImplicitlyDenied'],
+    ['rewriting the policy of a key made outside CloudFormation', 'kms:PutKeyPolicy', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ImplicitlyDenied'],
+    ['retagging a key of another stack', 'kms:TagResource', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, { [STACK_TAG]: 'vwml-weld-gun-pm-training' }, 'ImplicitlyDenied'],
     ['decrypting with a key', 'kms:Decrypt', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ImplicitlyDenied'],
     ['registering model versions', 'sagemaker:CreateModelPackage', `arn:aws:sagemaker:eu-central-1:${RES}:model-package/churn/1`, {}, 'ImplicitlyDenied'],
   ])('refuses: %s', async (_name, action, resource, context, expected) => {
