@@ -1,3 +1,4 @@
+import { BUILD_PIPELINE_SUFFIX } from '../../constructs/core/tenancy-tag';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { Problems } from '../config/problems';
 import { PlatformNames } from '../naming';
@@ -95,7 +96,7 @@ export class UseCaseNames {
 
   /** The SageMaker pipeline in EXP. */
   public get pipelineName(): string {
-    return `${this.base}-build`;
+    return `${this.base}${BUILD_PIPELINE_SUFFIX}`;
   }
 
   /** The execution role of the SageMaker pipeline and its jobs in EXP (fixed: the image repository names it). */

@@ -8,3 +8,9 @@ export const USE_CASE_TAG_KEY = 'mlops:use-case';
 
 /** The value of `mlops:use-case` on the platform's own stacks (so no use case may be named so). @internal */
 export const PLATFORM_TAG_VALUE = 'platform';
+
+/**
+ * The suffix of a use case's model-build pipeline, `<prefix><use case>-build`: the isolation policies name a
+ * use case's pipeline executions by it (their ARNs carry the pipeline's name, not its tags). @internal
+ */
+export const BUILD_PIPELINE_SUFFIX = '-build';

@@ -1,14 +1,17 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { literalPartition } from '../core/iam-findings';
-import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../core/tenancy-tag';
+import { BUILD_PIPELINE_SUFFIX, PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../core/tenancy-tag';
 
 /**
  * The deny statements that hold a principal to the use case of its tag `mlops:use-case` (a session tag of
  * a person, or the role's own tag): every SageMaker request on a resource tagged with another use case
  * (not `platform`, the tag of the platform's shared resources such as the Studio domain), or by a principal
  * without that tag, is denied, and so is every request on a model package outside the use case's own model
- * package group `<groupNamePrefix><use case>` (model package versions carry no tags), in any account.
+ * package group `<groupNamePrefix><use case>` (model package versions carry no tags), in any account, and
+ * every request on a pipeline execution that is neither of the use case's model-build pipeline
+ * `<groupNamePrefix><use case>-build` nor tagged with the use case (an execution's ARN names its pipeline; the
+ * pipeline's tags are not evaluated for it).
  * Used by the persona roles and the use-case Studio execution roles.
  * @internal
  */
@@ -41,5 +44,36 @@ export function useCaseIsolationStatements(stack: Stack, groupNamePrefix: string
         partition, service: 'sagemaker', account: '*', resource: type, resourceName: type === 'model-package' ? `${group}/*` : group,
       })),
     }),
+    new iam.PolicyStatement({
+      sid: 'OwnPipelineExecutionsOnly',
+      effect: iam.Effect.DENY,
+      actions: PIPELINE_EXECUTION_ACTIONS.map((a) => `sagemaker:${a}`),
+      notResources: [stack.formatArn({
+        partition,
+        service: 'sagemaker',
+        region: '*',
+        account: '*',
+        resource: 'pipeline',
+        resourceName: `${group}${BUILD_PIPELINE_SUFFIX}/execution/*`,
+      })],
+      // an execution SageMaker tags with the use case (if it carries one) stays reachable
+      conditions: { StringNotEquals: { [resourceTag]: `\${${principalTag}}` } },
+    }),
+    // without the session tag the statement above cannot resolve its variables (then its condition does not
+    // match): no pipeline execution at all for such a session
+    new iam.PolicyStatement({
+      sid: 'NoUseCaseSessionTagForExecutions',
+      effect: iam.Effect.DENY,
+      actions: PIPELINE_EXECUTION_ACTIONS.map((a) => `sagemaker:${a}`),
+      resources: ['*'],
+      conditions: { Null: { [principalTag]: 'true' } },
+    }),
   ];
 }
+
+/** The SageMaker actions on a pipeline execution (resource type `pipeline-execution`). */
+const PIPELINE_EXECUTION_ACTIONS = [
+  'DescribePipelineExecution', 'DescribePipelineDefinitionForExecution', 'ListPipelineExecutionSteps',
+  'ListPipelineParametersForExecution', 'StopPipelineExecution', 'RetryPipelineExecution', 'UpdatePipelineExecution',
+  'SendPipelineExecutionStepSuccess', 'SendPipelineExecutionStepFailure',
+];
