@@ -11,7 +11,7 @@ import { BUILD_PIPELINE_SUFFIX, PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../
  * package group `<groupNamePrefix><use case>` (model package versions carry no tags), in any account, and
  * every request on a pipeline execution that is neither of the use case's model-build pipeline
  * `<groupNamePrefix><use case>-build` nor tagged with the use case (an execution's ARN names its pipeline; the
- * pipeline's tags are not evaluated for it).
+ * pipeline's tags are not evaluated for it). Nobody changes the `mlops:use-case` tag of a resource that has one.
  * Used by the persona roles and the use-case Studio execution roles.
  * @internal
  */
@@ -43,6 +43,15 @@ export function useCaseIsolationStatements(stack: Stack, groupNamePrefix: string
       notResources: ['model-package', 'model-package-group'].map((type) => stack.formatArn({
         partition, service: 'sagemaker', account: '*', resource: type, resourceName: type === 'model-package' ? `${group}/*` : group,
       })),
+    }),
+    // a resource that carries the tag keeps its value: a platform resource (mlops:use-case=platform, e.g. the
+    // Studio domain) re-tagged with one use case would lock every other use case out of it
+    new iam.PolicyStatement({
+      sid: 'NoUseCaseTagChange',
+      effect: iam.Effect.DENY,
+      actions: ['sagemaker:AddTags'],
+      resources: ['*'],
+      conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [USE_CASE_TAG_KEY] }, 'Null': { [resourceTag]: 'false' } },
     }),
     new iam.PolicyStatement({
       sid: 'OwnPipelineExecutionsOnly',

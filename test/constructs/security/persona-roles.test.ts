@@ -258,14 +258,15 @@ describe('PersonaRoles', () => {
     const isolation = Template.fromStack(stack).toJSON().Resources[id].Properties.PolicyDocument.Statement;
     // outside EXPERIMENTATION nobody creates, so the tag-on-create statements are EXP's only
     expect(isolation.map((s: any) => s.Sid)).toEqual([
-      'OtherUseCasesResources', 'NoUseCaseSessionTag', 'OwnModelPackageGroupOnly', 'OwnPipelineExecutionsOnly', 'NoUseCaseSessionTagForExecutions',
+      'OtherUseCasesResources', 'NoUseCaseSessionTag', 'OwnModelPackageGroupOnly', 'NoUseCaseTagChange', 'OwnPipelineExecutionsOnly',
+      'NoUseCaseSessionTagForExecutions',
     ]);
     expect(isolation[2].NotResource).toEqual([
       'arn:aws:sagemaker:eu-central-1:*:model-package/vw-${aws:PrincipalTag/mlops:use-case}/*',
       'arn:aws:sagemaker:eu-central-1:*:model-package-group/vw-${aws:PrincipalTag/mlops:use-case}',
     ]);
     // pipeline executions: the use case's build pipeline by name (its executions' ARNs carry no use case tag)
-    expect(isolation[3].NotResource).toBe('arn:aws:sagemaker:*:*:pipeline/vw-${aws:PrincipalTag/mlops:use-case}-build/execution/*');
+    expect(isolation[4].NotResource).toBe('arn:aws:sagemaker:*:*:pipeline/vw-${aws:PrincipalTag/mlops:use-case}-build/execution/*');
     expect(statementsOf(stack, people, Persona.DATA_SCIENTIST).LogsRead.Resource).toEqual([
       'arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/Endpoints/vw-${aws:PrincipalTag/mlops:use-case}-dev',
       'arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/Endpoints/vw-${aws:PrincipalTag/mlops:use-case}-dev:*',
@@ -273,7 +274,8 @@ describe('PersonaRoles', () => {
     const exp = build({ useCaseNamePrefix: 'vw-' });
     const expId = exp.stack.getLogicalId(exp.people.useCaseIsolationPolicy.node.defaultChild as iam.CfnManagedPolicy);
     expect(Template.fromStack(exp.stack).toJSON().Resources[expId].Properties.PolicyDocument.Statement.map((s: any) => s.Sid)).toEqual([
-      'OtherUseCasesResources', 'NoUseCaseSessionTag', 'OwnModelPackageGroupOnly', 'OwnPipelineExecutionsOnly', 'NoUseCaseSessionTagForExecutions',
+      'OtherUseCasesResources', 'NoUseCaseSessionTag', 'OwnModelPackageGroupOnly', 'NoUseCaseTagChange', 'OwnPipelineExecutionsOnly',
+      'NoUseCaseSessionTagForExecutions',
       'TagNewResourcesWithOwnUseCase', 'NoOtherUseCaseTag', 'NoUseCaseTagRemoval',
     ]);
     expect(() => build({ useCaseNamePrefix: 'vw_' })).toThrow(/useCaseNamePrefix "vw_" is not valid; use up to 40 letters, digits and hyphens/);

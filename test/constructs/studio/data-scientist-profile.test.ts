@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { studioFixtures } from './fixtures';
 import { ComplianceCheck, SecureBucket } from '../../../src';
 import { DataScientistProfile, DataScientistProfileProps, StudioAuthMode, StudioDomain } from '../../../src/constructs/studio';
+import { logicalIdOf, simulateWithDetails, TemplatePolicies } from '../../helpers/iam-simulator';
 import { testStack } from '../../helpers/stacks';
 
 function setup(authMode = StudioAuthMode.IAM) {
@@ -127,6 +128,38 @@ describe('DataScientistProfile', () => {
     // without a use case: no isolation policy, no use-case tag
     const alice = new DataScientistProfile(stack, 'Alice', { domain, userProfileName: 'alice' });
     expect(alice.useCaseIsolationPolicy).toBeUndefined();
+  });
+
+  test('a use case\'s Studio role cannot re-tag the platform\'s domain or a shared space with its own use case', async () => {
+    const { stack, domain } = setup();
+    const bob = new DataScientistProfile(stack, 'Bob', {
+      domain,
+      userProfileName: 'bob',
+      useCase: { name: 'weld-gun-pm', readableBucketNamePatterns: ['vw-weld-gun-pm-artifacts-222222222222'], readableBucketKeyAliases: ['alias/vw/weld-gun-pm/artifacts'], modelPackageGroupNamePrefix: 'vw-' },
+    });
+    const domainLogicalId = stack.getLogicalId(domain.cfnDomain);
+    const policies = TemplatePolicies.fromStack(stack, { references: { [`${domainLogicalId}.DomainId`]: 'd-abc123' } }).rolePolicies(logicalIdOf(bob.role));
+    const sm = (resource: string) => `arn:aws:sagemaker:eu-central-1:222222222222:${resource}`;
+    const addUseCaseTag = async (resource: string, current: string | undefined) => simulateWithDetails({
+      ...policies,
+      principal: 'arn:aws:iam::222222222222:role/vw-studio-bob',
+      action: 'sagemaker:AddTags',
+      resource,
+      context: {
+        'aws:PrincipalTag/mlops:use-case': 'weld-gun-pm',
+        'aws:ResourceTag/mlops:use-case': current,
+        'aws:TagKeys': ['mlops:use-case'],
+        'aws:RequestTag/mlops:use-case': 'weld-gun-pm',
+      },
+    });
+    // the role may tag its domain's resources (StudioAppsAndSpacesOfThisDomain): re-tagging the platform's
+    // domain with one use case would lock every other use case's roles out of it (OtherUseCasesResources)
+    for (const resource of [sm('domain/d-abc123'), sm('space/d-abc123/shared')]) {
+      const result = await addUseCaseTag(resource, 'platform');
+      expect(`${resource}: ${result.decision} ${result.explicitDenials.map((d) => d.sid).join(',')}`).toBe(`${resource}: ExplicitlyDenied NoUseCaseTagChange`);
+    }
+    // a space created without the tag may still be claimed for the own use case
+    expect((await addUseCaseTag(sm('space/d-abc123/mine'), undefined)).decision).toBe('Allowed');
   });
 
   test('IAM Identity Center: the profile is bound to the Identity Center user, the owner defaults to it', () => {
