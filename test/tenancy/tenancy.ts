@@ -72,7 +72,13 @@ export const ACTION_CLASSES: ActionClass[] = [
   { name: 'endpoint change', kind: 'endpoint', actions: ['sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint'] },
   { name: 'stack change', kind: 'stack', actions: ['cloudformation:UpdateStack', 'cloudformation:DeleteStack'] },
   { name: 'logs read', kind: 'log-group', actions: ['logs:GetLogEvents'] },
+  { name: 'deployment approve', kind: 'approval-action', actions: ['codepipeline:PutApprovalResult'] },
+  { name: 'deployment pipeline read', kind: 'deployment-pipeline', actions: ['codepipeline:GetPipelineState', 'codepipeline:ListActionExecutions'] },
+  { name: 'deployment pipeline change', kind: 'deployment-pipeline', actions: ['codepipeline:UpdatePipeline'] },
 ];
+
+/** The role of each use case that approves its INT and PROD deployments (measured like every role of the use case). */
+export const APPROVER_ROLE = (useCase: string) => `${PlatformConfig.sample().prefix}-${useCase}-approver`;
 
 const ACCOUNT_OF: Record<string, AccountName> = Object.fromEntries(Object.entries(ACCOUNTS).map(([k, v]) => [v, k as AccountName]));
 
@@ -98,6 +104,10 @@ export function resourcesOf(model: FlowModel, useCase: string): TenantResource[]
     out.push({ kind: 'stack', arn: `arn:aws:cloudformation:${REGION}:${id}:stack/${base}-serving-${a}/1` });
     out.push({ kind: 'log-group', arn: `arn:aws:logs:${REGION}:${id}:log-group:/aws/sagemaker/Endpoints/${base}-${a}:log-stream:x` });
   }
+  // the deployment pipeline in RES and its approval actions (before INT and PROD)
+  const pipeline = `arn:aws:codepipeline:${REGION}:${config.account(PlatformAccount.RES).accountId}:${base}-deploy`;
+  out.push({ kind: 'deployment-pipeline', arn: pipeline });
+  for (const stage of ['ApproveInt', 'ApproveProd']) out.push({ kind: 'approval-action', arn: `${pipeline}/${stage}/Approve` });
   return out;
 }
 
@@ -175,6 +185,8 @@ export async function measureTenancy(model: FlowModel): Promise<TenancyReport> {
       ...rolesOf(model, useCase).map((role) => ({ role, session: undefined })),
       ...personas.map((role) => ({ role, session: useCase })),
     ];
+    const approver = `arn:aws:iam::${ACCOUNTS.RES}:role/${APPROVER_ROLE(useCase)}`;
+    if (!measured.some((m) => m.role.arn === approver)) throw new Error(`tenancy: the approver role ${approver} of ${useCase} is not among its roles (tag mlops:use-case)`);
     for (const { role, session } of measured.filter((m) => !ambiguous.has(m.role.arn))) {
       const caller = role.arn.split(':role/')[1];
       const label = session ? `${caller} (session ${session})` : caller;

@@ -22,7 +22,7 @@ export interface UseCaseDataAccessConfig {
  * One use case in the platform's registry (`useCases` of the platform configuration). Onboarding it
  * creates, in each account it touches, a small stack of its own: scoped deploy and CloudFormation
  * execution roles in DEV, INT and PROD (its serving stacks synthesize with them), a GitHub OIDC role for
- * its repository in EXP, an approver role in RES, a key for its data in the serving accounts and its
+ * its repository in EXP, an approver role in RES (INT and PROD approvals of its deployment pipeline only), a key for its data in the serving accounts and its
  * Lake Formation data filters in DATA. Every role and resource of it carries the tag `mlops:use-case`.
  */
 export interface UseCaseConfig {
@@ -64,4 +64,13 @@ export interface UseCaseConfig {
    * @default - no notification
    */
   readonly budgetNotificationEmail?: string;
+
+  /**
+   * Who is e-mailed when the use case's deployment pipeline in RES waits for an approval (before INT and
+   * before PROD), e.g. the team's leads or distribution list: e-mail subscriptions of the pipeline's
+   * approval topic (each address confirms its subscription once). The use case's approver role in RES
+   * (`<prefix>-<use case>-approver`) approves.
+   * @default - nobody is e-mailed (the approvals wait in the pipeline)
+   */
+  readonly approvalEmails?: string[];
 }

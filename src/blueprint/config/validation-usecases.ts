@@ -13,7 +13,8 @@ const GITHUB_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const BRANCH = /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,200}$/;
 /** An Identity Center group display name. */
 const TEAM = /^[\p{L}\p{M}\p{S}\p{N}\p{P} ]{1,128}$/u;
-const KEYS = ['name', 'team', 'repository', 'deployBranch', 'dataAccess', 'monthlyBudgetUsd', 'budgetNotificationEmail'];
+const KEYS = ['name', 'team', 'repository', 'deployBranch', 'dataAccess', 'monthlyBudgetUsd', 'budgetNotificationEmail', 'approvalEmails'];
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Validates `useCases` against the rest of the configuration (`github`, `dataShare`). @internal */
 export function validateUseCases(input: Obj, problems: Problems): void {
@@ -55,12 +56,33 @@ export function validateUseCases(input: Obj, problems: Problems): void {
       problems.add(`${p}.monthlyBudgetUsd`, `${show(budget)} is not a budget; write a positive number of US dollars, e.g. 500, or remove the key`);
     }
     const email = entry.budgetNotificationEmail;
-    if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))) {
+    if (email !== undefined && (typeof email !== 'string' || !EMAIL.test(email))) {
       problems.add(`${p}.budgetNotificationEmail`, `${show(email)} is not an e-mail address; write one address, e.g. "mlops-team@example.com", or remove the key`);
     } else if (email !== undefined && budget === undefined) {
       problems.add(`${p}.budgetNotificationEmail`, 'notifies about a budget that does not exist; add monthlyBudgetUsd, e.g. 500, or remove the key');
     }
+    validateApprovalEmails(entry, p, problems);
     validateDataAccess(entry, p, input.dataShare, problems);
+  });
+}
+
+/** `approvalEmails`: a non-empty list of distinct e-mail addresses (subscriptions of the approval topic). */
+function validateApprovalEmails(entry: Obj, p: string, problems: Problems): void {
+  const emails = entry.approvalEmails;
+  if (emails === undefined) return;
+  if (!Array.isArray(emails) || emails.length === 0) {
+    problems.add(`${p}.approvalEmails`, `must be a non-empty list of e-mail addresses, e.g. ["weld-gun-pm-leads@example.com"], not ${show(emails)}; or remove the key`);
+    return;
+  }
+  const seen = new Set<string>();
+  emails.forEach((email, j) => {
+    if (typeof email !== 'string' || !EMAIL.test(email)) {
+      problems.add(`${p}.approvalEmails[${j}]`, `${show(email)} is not an e-mail address; write one address, e.g. "weld-gun-pm-leads@example.com"`);
+    } else if (seen.has(email.toLowerCase())) {
+      problems.add(`${p}.approvalEmails[${j}]`, `${show(email)} is listed twice; list each address once`);
+    } else {
+      seen.add(email.toLowerCase());
+    }
   });
 }
 

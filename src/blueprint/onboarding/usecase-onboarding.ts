@@ -1,10 +1,13 @@
+import { CfnOutput } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { UseCaseApproverRole } from './approver-role';
 import { UseCaseGithubRole } from './github-role';
 import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
+import { personaTrust } from '../platform/people-trust';
 import { SERVING_STAGES, UseCaseNames } from '../usecase/usecase-names';
 import { UseCaseStack } from '../usecase/usecase-stack';
 
@@ -35,6 +38,10 @@ const STACK_IDS: Record<PlatformAccount, string> = {
  * roles, its key, its data filters); so the platform stacks stay small at 100 use cases. Every role and
  * resource carries the tag `mlops:use-case` with the use case's name.
  *
+ * In RES it holds the use case's approver role (`UseCaseApproverRole`): its lead data scientists approve
+ * the INT and PROD deployments of its deployment pipeline, and nothing else (the stack's output
+ * `ApproverRoleArn` names it).
+ *
  * With `monthlyBudgetUsd`, each account the use case spends in (EXP, DEV, INT, PROD) gets a `UseCaseBudget`
  * filtered by the cost allocation tag `mlops:use-case` (a member account's budget sees that account only).
  *
@@ -52,6 +59,11 @@ export class UseCaseOnboarding extends Construct {
    * in its EXP onboarding stack; only with `github` configured.
    */
   public readonly githubRole?: iam.Role;
+  /**
+   * The role the use case's lead data scientists assume in RES to approve (or reject) the INT and PROD
+   * deployments of its deployment pipeline (`<prefix>-<use case>-approver`), in its RES onboarding stack.
+   */
+  public readonly approverRole: iam.Role;
 
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
   private readonly deployRolesByAccount = new Map<PlatformAccount, ScopedDeployRoles>();
@@ -94,6 +106,14 @@ export class UseCaseOnboarding extends Construct {
         longerUseCaseNames,
       }));
     }
+    // the INT and PROD approvals of its deployment pipeline, by its leads only
+    const resStack = this._stack(PlatformAccount.RES, 'approver role');
+    const approver = new UseCaseApproverRole(resStack, 'ApproverRole', { names, trust: personaTrust(props.config, PlatformAccount.RES) });
+    this.approverRole = approver.role;
+    new CfnOutput(resStack, 'ApproverRoleArn', {
+      value: approver.role.roleArn,
+      description: `The role the leads of ${names.useCase} assume to approve its INT and PROD deployments: ${approver.approveCommand}`,
+    });
     const budget = props.useCase.monthlyBudgetUsd;
     if (budget !== undefined) {
       for (const account of BUDGET_ACCOUNTS) {

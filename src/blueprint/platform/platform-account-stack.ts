@@ -7,10 +7,10 @@ import { allowCloudWatchLogs } from '../../constructs/core/encrypted-log-group';
 import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, allowLogDeliveryToUseKey } from '../../constructs/core/key-grants';
 import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
 import { IsolatedNetwork, NetworkEndpoint } from '../../constructs/network';
-import { PersonaEnvironment, PersonaRoles, PersonaTrust, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
-import { DEFAULT_PERMISSION_SETS } from '../config/people-defaults';
+import { PersonaEnvironment, PersonaRoles, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
+import { personaTrust } from './people-trust';
 
 /**
  * Props of a `PlatformAccountStack`.
@@ -212,19 +212,6 @@ function personaEnvironment(account: PlatformAccount): PersonaEnvironment | unde
     default:
       return undefined;
   }
-}
-
-function personaTrust(config: PlatformConfig, account: PlatformAccount): PersonaTrust {
-  const people = config.people;
-  if (people?.identityCenterAccountId) {
-    return PersonaTrust.identityCenter(people.identityCenterAccountId, people.permissionSets ?? DEFAULT_PERMISSION_SETS);
-  }
-  const { accountId } = config.account(account);
-  if (people?.samlProviderName) {
-    const partition = new PlatformNames(config).partition(account);
-    return PersonaTrust.samlProvider(`arn:${partition}:iam::${accountId}:saml-provider/${people.samlProviderName}`);
-  }
-  return PersonaTrust.accountsWithMfa(people?.mfaAccountIds ?? [accountId]);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Annotations, CfnOutput, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { DEPLOYMENT_STAGE_OF, requiresApprovalBefore } from './deployment-approvals';
 import { SMOKE_TEST_TAG_KEY } from './serving-stack';
 import { UseCaseImageBuild } from './usecase-image';
 import { SERVING_STAGES } from './usecase-names';
@@ -9,7 +10,7 @@ import { UseCaseStack } from './usecase-stack';
 import { PipelineSource } from '../../constructs/core';
 import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
 import { SecureBucket } from '../../constructs/core/secure-bucket';
-import { DeploymentStage, ModelDeploymentPipeline } from '../../constructs/deployment';
+import { ModelDeploymentPipeline } from '../../constructs/deployment';
 import { PlatformKey } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { DEPLOYS_TO_TAG_KEY } from '../onboarding/scoped-deploy-roles';
@@ -29,12 +30,6 @@ export interface DeploymentStackProps {
    */
   readonly source?: UseCaseSourceProps;
 }
-
-const STAGE_OF: Record<string, DeploymentStage> = {
-  [PlatformAccount.DEV]: DeploymentStage.DEV,
-  [PlatformAccount.INT]: DeploymentStage.INT,
-  [PlatformAccount.PROD]: DeploymentStage.PROD,
-};
 
 /**
  * The deployment stack of a use case in RES: the model-deployment pipeline (resolve the approved version
@@ -129,9 +124,10 @@ export class DeploymentStack extends UseCaseStack {
     });
     if (this.sourceWriterRole) this.grantImagePublishing(this.sourceWriterRole);
 
-    const registered = config.useCase(names.useCase) !== undefined;
+    const entry = config.useCase(names.useCase);
+    const registered = entry !== undefined;
     this.pipeline = new ModelDeploymentPipeline(this, 'Pipeline', {
-      pipelineName: `${names.base}-deploy`,
+      pipelineName: names.deploymentPipelineName,
       encryptionKey: this.key.key,
       source,
       modelPackageGroupName: names.modelPackageGroupName,
@@ -140,12 +136,14 @@ export class DeploymentStack extends UseCaseStack {
       modelEventBus: names.platform.eventBusName,
       qualifier: config.qualifier,
       resolveRoleName: names.resolveRoleName,
+      // the team's addresses of the use case's entry of useCases (each confirms the subscription once)
+      approvalEmails: entry?.approvalEmails,
       permissionsBoundary: this.permissionsBoundary,
       // npm ci through the platform's CodeArtifact mirror in EXP (the isolated RES VPC reaches no other registry)
       packageMirror: platformPackageMirror(names.platform),
       vpc: network ? this.vpc : undefined,
       targets: SERVING_STAGES.map((stage) => ({
-        stage: STAGE_OF[stage],
+        stage: DEPLOYMENT_STAGE_OF[stage],
         account: config.account(stage).accountId,
         region: config.account(stage).region,
         stackPath: servingStackPath(stage),
@@ -158,7 +156,7 @@ export class DeploymentStack extends UseCaseStack {
         deployRoleArns: registered
           ? [names.roleArn(stage, names.stageDeployRoleName(stage)), names.roleArn(stage, names.assetPublishingRoleName(stage))]
           : undefined,
-        requiresApprovalBefore: stage !== PlatformAccount.DEV,
+        requiresApprovalBefore: requiresApprovalBefore(stage),
       })),
     });
     // the stage it deploys to, as a label (the scoped deploy roles trust the role by ARN, not by this tag)

@@ -62,6 +62,11 @@ export class UseCaseNames {
     return `${this.base}-deployment`;
   }
 
+  /** The model deployment pipeline in RES (CodePipeline), in the deployment stack. */
+  public get deploymentPipelineName(): string {
+    return `${this.base}-deploy`;
+  }
+
   /**
    * The serving stack of a stage.
    * @param stage DEV, INT or PROD

@@ -93,6 +93,17 @@ export class ModelDeploymentPipeline extends Construct {
   public static readonly PINNED_MODEL_FILE = PINNED_MODEL_FILE;
   /** The CDK context key the use-case app reads the pinned model package ARN from (`-c pinnedModelPackageArn=...`). */
   public static readonly PINNED_MODEL_CONTEXT_KEY = PINNED_MODEL_CONTEXT_KEY;
+  /** The name of the manual approval action in each approval stage (`codepipeline put-approval-result --action-name`). */
+  public static readonly APPROVAL_ACTION_NAME = 'Approve';
+
+  /**
+   * The name of the stage whose manual approval precedes the deployment to a target stage (`Approve<stage>`,
+   * e.g. `ApproveInt`), for targets with `requiresApprovalBefore`.
+   * @param stage the target stage
+   */
+  public static approvalStageName(stage: DeploymentStage): string {
+    return `Approve${stage}`;
+  }
 
   /** The pipeline. */
   public readonly pipeline: codepipeline.Pipeline;
@@ -381,10 +392,10 @@ export class ModelDeploymentPipeline extends Construct {
       const label = target.stage as string;
       if (target.requiresApprovalBefore) {
         stages.push({
-          stageName: `Approve${label}`,
+          stageName: ModelDeploymentPipeline.approvalStageName(target.stage),
           actions: [
             new actions.ManualApprovalAction({
-              actionName: 'Approve',
+              actionName: ModelDeploymentPipeline.APPROVAL_ACTION_NAME,
               notificationTopic: this.approvalTopic,
               additionalInformation:
                 `Deploy model package ${this.pinnedModelPackageArnVariable} (version ${pinnedVersion}) to ${stageLabel(target.stage)}: ` +

@@ -112,28 +112,47 @@ export class PersonaTrust {
   /**
    * The principal a persona's role trusts to assume it (without `sts:TagSession`: the role's trust policy
    * gets the session-tag statements of `tagSessionStatements`).
+   *
+   * With `useCase`, for a role of that one use case (for example its approver role): only people signed in
+   * for that use case, that is whose own tag `mlops:use-case` (`aws:PrincipalTag`, Identity Center and
+   * MFA) or whose session tag from the identity provider (`aws:RequestTag`, SAML) equals it.
    * @param persona the persona
+   * @param useCase the use case the role belongs to (omit for a role of every use case)
    */
-  public principalFor(persona: Persona): iam.IPrincipal {
-    const principals = this.principals(persona);
+  public principalFor(persona: Persona, useCase?: string): iam.IPrincipal {
+    const principals = this.principalsFor(persona, useCase);
     return principals.length === 1 ? principals[0] : new iam.CompositePrincipal(...principals);
   }
 
   /**
    * The trust-policy statements that allow `sts:TagSession` for a persona's role: only the keys
-   * `mlops:use-case` and `studio-user`, each (for AWS principals) equal to the caller's own tag.
+   * `mlops:use-case` and `studio-user`, each (for AWS principals) equal to the caller's own tag; with
+   * `useCase`, only for callers of that use case (as `principalFor`) and `mlops:use-case` only with that value.
    * @param persona the persona
+   * @param useCase the use case the role belongs to (omit for a role of every use case)
    */
-  public tagSessionStatements(persona: Persona): iam.PolicyStatement[] {
-    return this.principals(persona).map((principal) => {
+  public tagSessionStatements(persona: Persona, useCase?: string): iam.PolicyStatement[] {
+    return this.principalsFor(persona, useCase).map((principal) => {
       const conditions: Record<string, Record<string, unknown>> = {
         'ForAllValues:StringEquals': { 'aws:TagKeys': SESSION_TAG_KEYS },
       };
       if (this.pinToCaller) {
         conditions.StringEqualsIfExists = Object.fromEntries(SESSION_TAG_KEYS.map((k) => [`aws:RequestTag/${k}`, `\${aws:PrincipalTag/${k}}`]));
       }
+      if (useCase !== undefined) {
+        conditions.StringEqualsIfExists = { ...conditions.StringEqualsIfExists, [`aws:RequestTag/${USE_CASE_TAG_KEY}`]: useCase };
+      }
       return new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [principal], conditions });
     });
+  }
+
+  /** The persona's principals, with `useCase` each pinned to callers of that use case. */
+  private principalsFor(persona: Persona, useCase: string | undefined): iam.IPrincipal[] {
+    const principals = this.principals(persona);
+    if (useCase === undefined) return principals;
+    // AWS callers carry their use case as their own tag; SAML sessions get it as a tag of the request
+    const key = this.pinToCaller ? `aws:PrincipalTag/${USE_CASE_TAG_KEY}` : `aws:RequestTag/${USE_CASE_TAG_KEY}`;
+    return principals.map((p) => new iam.PrincipalWithConditions(p, { StringEquals: { [key]: useCase } }));
   }
 }
 

@@ -40,6 +40,29 @@ describe('useCases: the use-case registry', () => {
     expect(config.toJson().useCases).toEqual([weld, paint]);
   });
 
+  test('approvalEmails: the team\'s addresses for the approval notifications, validated and written back', () => {
+    const paint = { name: 'paint-defect', team: 'mlops-paint', repository: 'vw-mlops/paint-defect', approvalEmails: ['paint-leads@example.com', 'qa@example.com'] };
+    const config = PlatformConfig.fromObject(withUseCases([weld, paint]));
+    expect(config.useCase('paint-defect')?.approvalEmails).toEqual(['paint-leads@example.com', 'qa@example.com']);
+    expect(config.useCase('weld-gun-pm')?.approvalEmails).toBeUndefined();
+    expect(config.toJson().useCases).toEqual([weld, paint]);
+  });
+
+  test('approvalEmails: each problem names its path and the fix', () => {
+    const problems = PlatformConfig.validate(withUseCases([
+      { ...weld, approvalEmails: 'leads@example.com' },
+      { name: 'paint-defect', team: 'mlops-paint', repository: 'vw-mlops/paint-defect', approvalEmails: [] },
+      { name: 'weld-gun', team: 'mlops-weld-gun', repository: 'vw-mlops/weld-gun', approvalEmails: ['leads@example.com', 'not an address', 42, 'Leads@example.com'] },
+    ]));
+    expect(problems).toEqual([
+      'useCases[0].approvalEmails: must be a non-empty list of e-mail addresses, e.g. ["weld-gun-pm-leads@example.com"], not "leads@example.com"; or remove the key',
+      'useCases[1].approvalEmails: must be a non-empty list of e-mail addresses, e.g. ["weld-gun-pm-leads@example.com"], not []; or remove the key',
+      'useCases[2].approvalEmails[1]: "not an address" is not an e-mail address; write one address, e.g. "weld-gun-pm-leads@example.com"',
+      'useCases[2].approvalEmails[2]: 42 is not an e-mail address; write one address, e.g. "weld-gun-pm-leads@example.com"',
+      'useCases[2].approvalEmails[3]: "Leads@example.com" is listed twice; list each address once',
+    ]);
+  });
+
   test('not a list', () => {
     expect(PlatformConfig.validate(withUseCases({ name: 'x' }))).toEqual([
       'useCases: must be a list of use cases, each { "name", "team", "repository" }, not {"name":"x"}',
@@ -56,7 +79,7 @@ describe('useCases: the use-case registry', () => {
     ]));
     expect(problems).toEqual([
       'useCases[1].name: "weld-gun-pm" is listed twice; each use case once',
-      'useCases[2].colour: unknown key; allowed keys are name, team, repository, deployBranch, dataAccess, monthlyBudgetUsd, budgetNotificationEmail',
+      'useCases[2].colour: unknown key; allowed keys are name, team, repository, deployBranch, dataAccess, monthlyBudgetUsd, budgetNotificationEmail, approvalEmails',
       'useCases[2].name: "Paint_Defect" is not a use-case name; use 2 to 20 lowercase letters, digits and single hyphens, starting with a letter, for example "paint-defect"',
       'useCases[2].team: "" is not an IAM Identity Center group name; write the group\'s display name (1 to 128 characters), e.g. "mlops-weld-gun-pm"',
       'useCases[2].repository: "other-org/paint" is not in the organization "vw-mlops" of github.organization; write "vw-mlops/paint"',

@@ -185,3 +185,29 @@ describe('DeploymentStack: regions', () => {
     expect(Annotations.fromStack(useCase().uc.deployment).findWarning('*', Match.stringLikeRegexp('package mirror'))).toEqual([]);
   });
 });
+
+describe('DeploymentStack: the approval notifications of the team', () => {
+  const withEmails = (emails?: string[]) => {
+    const json = PlatformConfig.sample().toJson() as any;
+    json.useCases[0].approvalEmails = emails;
+    return PlatformConfig.fromObject(json);
+  };
+
+  test('approvalEmails of the use case\'s entry subscribe to the pipeline\'s approval topic, which is encrypted with the stack\'s key', () => {
+    const { uc } = useCase(withEmails(['weld-leads@example.com', 'weld-qa@example.com']));
+    const t = Template.fromStack(uc.deployment);
+    const topic = logicalIdOf(uc.deployment.pipeline.approvalTopic);
+    const subscriptions = Object.values<any>(t.findResources('AWS::SNS::Subscription')).map((s) => s.Properties);
+    expect(subscriptions).toEqual([
+      { Protocol: 'email', Endpoint: 'weld-leads@example.com', TopicArn: { Ref: topic } },
+      { Protocol: 'email', Endpoint: 'weld-qa@example.com', TopicArn: { Ref: topic } },
+    ]);
+    expect(t.toJSON().Resources[topic].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(uc.deployment.key.key), 'Arn'] });
+  });
+
+  test('without approvalEmails nobody is subscribed', () => {
+    const { uc } = useCase();
+    expect(uc.registryEntry?.approvalEmails).toBeUndefined();
+    Template.fromStack(uc.deployment).resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * From a registered version to a deployed endpoint: registration and approval in EXP, the approval
  * event EXP default bus -> RES model bus -> deployment pipeline, and the RES pipeline's Source,
- * Resolve, Deploy (the use case's scoped deploy and CloudFormation execution roles in DEV, INT and PROD) and SmokeTest stages.
+ * Resolve, Deploy (the use case's scoped deploy and CloudFormation execution roles in DEV, INT and PROD) and SmokeTest stages,
+ * and the approvals before INT and PROD (the approval topic, the use case's approver role in RES).
  */
 import { ACCOUNTS, Flow, FlowRequest } from '../engine/types';
 
@@ -13,6 +14,11 @@ const CROSS_ACCOUNT_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/model
 const EVENTS_DOC = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html';
 const CFN_EXEC_DOC = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html';
 const CODEBUILD_VPC_DOC = 'https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html';
+const APPROVAL_DOC = 'https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-iam-permissions.html';
+/** The use case's deployment pipeline in RES (its name, from the template). */
+const PIPELINE = 'arn:aws:codepipeline:eu-central-1:333333333333:${WeldGunDeployment/Pipeline.Ref}';
+/** The deployment pipeline of another use case, `paint-defect` (not in the reference app: named by the convention). */
+const OTHER_PIPELINE = 'arn:aws:codepipeline:eu-central-1:333333333333:vwml-paint-defect-deploy';
 
 /** A deployment stage of the pipeline. */
 interface DeployStage {
@@ -140,6 +146,11 @@ function deployStage(stage: 'DEV' | 'INT' | 'PROD'): FlowRequest[] {
   ];
 }
 
+/** A request of the use case's approver role that its identity policy must deny. */
+function approverDenied(step: string, action: string, resource: string, reason: string): FlowRequest {
+  return { step, caller: 'vwml-weld-gun-pm-approver', account: 'RES', action, resource, reason, doc: APPROVAL_DOC, deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' } };
+}
+
 /** Registration, approval, approval event and the deployment pipeline. */
 export const RELEASE: Flow = {
   id: 'release',
@@ -264,8 +275,49 @@ export const RELEASE: Flow = {
       reason: 'Output artifacts go to the pipeline bucket (SSE-KMS)',
       doc: CODEBUILD_VPC_DOC,
     },
+    {
+      step: 'approval: the pipeline notifies the approval topic (encrypted with the deployment key) that INT waits',
+      caller: 'WeldGunDeployment/PipelinePipelineRole',
+      account: 'RES',
+      action: 'sns:Publish',
+      resource: '${WeldGunDeployment/PipelineApprovalTopic.Ref}',
+      kms: [
+        { key: '${WeldGunDeployment/Key.Arn}', action: 'kms:GenerateDataKey', context: { 'kms:ViaService': 'sns.eu-central-1.amazonaws.com' } },
+        { key: '${WeldGunDeployment/Key.Arn}', action: 'kms:Decrypt', context: { 'kms:ViaService': 'sns.eu-central-1.amazonaws.com' } },
+      ],
+      reason: 'A manual approval action publishes to its notification topic with the pipeline role; an SSE-KMS topic needs the publisher to use the key (the approvalEmails subscribers get the message)',
+      doc: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html',
+    },
+    ...(['INT', 'PROD'] as const).flatMap((stage): FlowRequest[] => {
+      const cap = stage[0] + stage.slice(1).toLowerCase();
+      return [{
+        step: `approval: the use case's approver role approves the deployment to ${stage}`,
+        caller: 'vwml-weld-gun-pm-approver',
+        account: 'RES',
+        action: 'codepipeline:PutApprovalResult',
+        resource: `${PIPELINE}/Approve${cap}/Approve`,
+        reason: `A lead of the use case assumes its approver role and runs aws codepipeline put-approval-result on the Approve${cap} stage`,
+        doc: APPROVAL_DOC,
+      }];
+    }),
+    {
+      step: 'approval: the approver role reads the pipeline\'s state (the token of the pending approval)',
+      caller: 'vwml-weld-gun-pm-approver',
+      account: 'RES',
+      action: 'codepipeline:GetPipelineState',
+      resource: PIPELINE,
+      reason: 'put-approval-result needs the approval token, which get-pipeline-state returns',
+      doc: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-approve-or-reject.html',
+    },
     ...(['DEV', 'INT', 'PROD'] as const).flatMap(deployStage),
     // Negative twins
+    ...(['INT', 'PROD'] as const).map((stage) => approverDenied(
+      `approver role of weld-gun-pm approves the ${stage} deployment of paint-defect`, 'codepipeline:PutApprovalResult',
+      `${OTHER_PIPELINE}/Approve${stage[0]}${stage.slice(1).toLowerCase()}/Approve`, 'An approver role approves only its own use case\'s pipeline')),
+    approverDenied('approver role puts an approval result on its pipeline\'s PROD deploy action (not an approval)', 'codepipeline:PutApprovalResult',
+      `${PIPELINE}/DeployProd/Deploy`, 'The approver role names the approval actions only'),
+    approverDenied('approver role changes its pipeline\'s definition', 'codepipeline:UpdatePipeline', PIPELINE,
+      'Approving is not changing the pipeline (e.g. removing the approval stages): the deployment stack defines it'),
     {
       step: 'pipeline registers a version as already approved',
       caller: 'WeldGunTraining/BuildPipelineExecutionRole',
