@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { UseCaseGithubRole } from './github-role';
 import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
+import { createUseCaseStudioProfiles } from './usecase-studio';
+import { DataScientistProfile } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
 import { SERVING_STAGES, UseCaseNames } from '../usecase/usecase-names';
@@ -52,6 +54,12 @@ export class UseCaseOnboarding extends Construct {
    * in its EXP onboarding stack; only with `github` configured.
    */
   public readonly githubRole?: iam.Role;
+  /**
+   * The Studio user profiles of the use case's data scientists (`studio.users[]` with this `useCase`), by
+   * user profile name, in its EXP onboarding stack (deployed after the EXP platform stack, whose Studio
+   * domain they join); empty when the use case has no Studio user.
+   */
+  public readonly studioProfiles: { [userProfileName: string]: DataScientistProfile };
 
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
   private readonly deployRolesByAccount = new Map<PlatformAccount, ScopedDeployRoles>();
@@ -94,6 +102,7 @@ export class UseCaseOnboarding extends Construct {
         longerUseCaseNames,
       }));
     }
+    this.studioProfiles = createUseCaseStudioProfiles(props.config, props.useCase.name, () => this._stack(PlatformAccount.EXP, 'Studio profiles'));
     const budget = props.useCase.monthlyBudgetUsd;
     if (budget !== undefined) {
       for (const account of BUDGET_ACCOUNTS) {
