@@ -76,7 +76,10 @@ def test_exp_has_the_studio_domain_with_one_profile_per_data_scientist(templates
     t = templates["vwml-platform-exp"]
     [domain] = resources(t, "AWS::SageMaker::Domain")
     assert domain["Properties"]["AppNetworkAccessType"] == "VpcOnly"
-    assert sorted(p["Properties"]["UserProfileName"] for p in resources(t, "AWS::SageMaker::UserProfile")) == ["data-scientist-1", "data-scientist-2"]
+    # the profiles of weld-gun-pm's data scientists are in the use case's EXP onboarding stack
+    assert resources(t, "AWS::SageMaker::UserProfile") == []
+    onboarding = templates["vwml-weld-gun-pm-onboarding-exp"]
+    assert sorted(p["Properties"]["UserProfileName"] for p in resources(onboarding, "AWS::SageMaker::UserProfile")) == ["data-scientist-1", "data-scientist-2"]
     assert len(resources(t, "AWS::CodeArtifact::Domain")) == 1
     [vpc] = resources(t, "AWS::EC2::VPC")
     assert vpc["Properties"]["CidrBlock"] == "10.10.0.0/16"

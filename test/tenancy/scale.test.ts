@@ -1,7 +1,8 @@
 /**
- * Scale: the platform app with 100 onboarded use cases (generated `useCases` entries) stays within
- * CloudFormation's per-stack limits (500 resources, 1 MB template). Only the platform is synthesized
- * (not 100 use-case apps): the onboarding stacks of every use case are created by the platform.
+ * Scale: the platform app with 100 onboarded use cases (generated `useCases` entries), each with 3 Studio
+ * users, stays within CloudFormation's per-stack limits (500 resources, 1 MB template). Only the platform
+ * is synthesized (not 100 use-case apps): the onboarding stacks of every use case are created by the
+ * platform, and hold the Studio user profiles of the use case (about 10 resources each).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -10,23 +11,28 @@ import { App } from 'aws-cdk-lib';
 import { MlopsPlatform, PlatformConfig } from '../../src';
 
 const USE_CASES = 100;
+const STUDIO_USERS_PER_USE_CASE = 3;
 const MAX_RESOURCES = 500;
 const MAX_TEMPLATE_BYTES = 1_000_000;
 
-/** The sample configuration with `count` generated use cases (`uc-001` ...), each like the sample's. */
-export function configWithUseCases(count: number): PlatformConfig {
+/**
+ * The sample configuration with `count` generated use cases (`uc-001` ...), each like the sample's, and
+ * `usersPerUseCase` Studio users on each (`uc-001-ds-1` ...), like the sample's first user.
+ */
+export function configWithUseCases(count: number, usersPerUseCase = STUDIO_USERS_PER_USE_CASE): PlatformConfig {
   const sample = PlatformConfig.sample().toJson() as any;
   const template = sample.useCases[0];
   const useCases = Array.from({ length: count }, (_, i) => {
     const name = `uc-${String(i + 1).padStart(3, '0')}`;
     return { ...template, name, team: `mlops-${name}`, repository: `${sample.github.organization}/${name}` };
   });
-  // the sample's data scientists work on the first use cases
-  const users = sample.studio.users.map((user: object, i: number) => ({ ...user, useCase: useCases[i % count].name }));
+  const users = useCases.flatMap((u) => Array.from({ length: usersPerUseCase }, (_, i) => ({
+    ...sample.studio.users[0], userProfileName: `${u.name}-ds-${i + 1}`, useCase: u.name,
+  })));
   return PlatformConfig.fromObject({ ...sample, useCases, studio: { ...sample.studio, users } });
 }
 
-test(`the platform with ${USE_CASES} onboarded use cases stays within the stack limits`, () => {
+test(`the platform with ${USE_CASES} onboarded use cases and ${STUDIO_USERS_PER_USE_CASE} Studio users each stays within the stack limits`, () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-scale-'));
   try {
     const started = Date.now();
@@ -46,6 +52,9 @@ test(`the platform with ${USE_CASES} onboarded use cases stays within the stack 
     // every use case is onboarded (its onboarding stacks appear as the onboarding gets roles and keys)
     expect(platform.useCases.map((u) => u.useCase.name)).toHaveLength(USE_CASES);
     expect(rows.length).toBe(6 + onboardingStacks);
+    // every Studio profile is in its use case's EXP onboarding stack, none in the EXP platform stack
+    expect(Object.keys(platform.exp.profiles)).toEqual([]);
+    expect(Object.keys(platform.studioProfiles)).toHaveLength(USE_CASES * STUDIO_USERS_PER_USE_CASE);
     expect(rows.filter((r) => r.resources > MAX_RESOURCES || r.bytes > MAX_TEMPLATE_BYTES)).toEqual([]);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

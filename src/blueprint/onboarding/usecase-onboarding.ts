@@ -5,6 +5,8 @@ import { UseCaseApproverRole } from './approver-role';
 import { UseCaseGithubRole } from './github-role';
 import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
+import { createUseCaseStudioProfiles } from './usecase-studio';
+import { DataScientistProfile } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
 import { personaTrust } from '../platform/people-trust';
@@ -64,6 +66,12 @@ export class UseCaseOnboarding extends Construct {
    * deployments of its deployment pipeline (`<prefix>-<use case>-approver`), in its RES onboarding stack.
    */
   public readonly approverRole: iam.Role;
+  /**
+   * The Studio user profiles of the use case's data scientists (`studio.users[]` with this `useCase`), by
+   * user profile name, in its EXP onboarding stack (deployed after the EXP platform stack, whose Studio
+   * domain they join); empty when the use case has no Studio user.
+   */
+  public readonly studioProfiles: { [userProfileName: string]: DataScientistProfile };
 
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
   private readonly deployRolesByAccount = new Map<PlatformAccount, ScopedDeployRoles>();
@@ -114,6 +122,7 @@ export class UseCaseOnboarding extends Construct {
       value: approver.role.roleArn,
       description: `The role the leads of ${names.useCase} assume to approve its INT and PROD deployments: ${approver.approveCommand}`,
     });
+    this.studioProfiles = createUseCaseStudioProfiles(props.config, props.useCase.name, () => this._stack(PlatformAccount.EXP, 'Studio profiles'));
     const budget = props.useCase.monthlyBudgetUsd;
     if (budget !== undefined) {
       for (const account of BUDGET_ACCOUNTS) {

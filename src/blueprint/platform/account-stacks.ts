@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BaseImageCache } from './base-image-cache';
-import { PlatformAccountStack } from './platform-account-stack';
+import { PlatformAccountStack, PlatformParameter } from './platform-account-stack';
 import { platformPackageMirror } from './platform-mirror';
 import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
 import { MlopsPortfolio, MlopsProduct } from '../../constructs/catalog';
@@ -17,6 +17,7 @@ import { Persona } from '../../constructs/security';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
+import { dataScientistsWorkGroupName } from '../onboarding/usecase-studio';
 import { UseCaseNames } from '../usecase/usecase-names';
 
 /**
@@ -107,7 +108,7 @@ export function cfnExecRoleArn(config: PlatformConfig, account: PlatformAccount)
 
 /**
  * EXP: experimentation. The SageMaker Studio domain in the isolated VPC with one user profile per data
- * scientist, and the CodeArtifact mirror of PyPI and npm. With `dataShare` configured, the data scientists
+ * scientist without an onboarded use case (the others are in their use case's EXP onboarding stack), and the CodeArtifact mirror of PyPI and npm. With `dataShare` configured, the data scientists
  * query DATA's share: a resource link to the shared database, an Athena workgroup with encrypted results,
  * the Glue, Athena and Lake Formation interface endpoints, and Lake Formation grants of the shared columns
  * to the Studio execution roles (see `DataShareConsumer`).
@@ -115,7 +116,12 @@ export function cfnExecRoleArn(config: PlatformConfig, account: PlatformAccount)
 export class ExpAccountStack extends PlatformAccountStack {
   /** The Studio domain. */
   public readonly studio: StudioDomain;
-  /** The user profiles, by user profile name. */
+  /**
+   * The user profiles in this stack, by user profile name: those of the data scientists without a use case
+   * listed in `useCases` (none once use cases are listed). The profiles of an onboarded use case's data
+   * scientists are in its EXP onboarding stack: `UseCaseOnboarding.studioProfiles`, or all of them at once
+   * with `MlopsPlatform.studioProfiles`.
+   */
   public readonly profiles: { [userProfileName: string]: DataScientistProfile };
   /** The package mirror. */
   public readonly packageMirror: PackageMirror;
@@ -151,7 +157,7 @@ export class ExpAccountStack extends PlatformAccountStack {
       this.sharedData = new DataShareConsumer(this, 'SharedData', {
         databaseName: share.databaseName,
         sourceAccountId: config.account(PlatformAccount.DATA).accountId,
-        workGroupName: `${config.prefix}-data-scientists`,
+        workGroupName: dataScientistsWorkGroupName(config),
         encryptionKey: this.platformKey.key,
         lakeFormationAdminArns: [cfnExecRoleArn(config, PlatformAccount.EXP)],
       });
@@ -179,8 +185,15 @@ export class ExpAccountStack extends PlatformAccountStack {
       athenaResultsBucket: this.sharedData?.queryResults.bucket,
       packageMirror: { domainArn: this.packageMirror.domainArn, repositoryArns: [this.packageMirror.sharedRepositoryArn] },
     });
+    // the profiles of the onboarded use cases' data scientists are in the use cases' EXP onboarding stacks
+    // (UseCaseOnboarding.studioProfiles), which read the domain and the rest from these parameters
+    const onboarded = new Set(config.useCases.map((u) => u.name));
+    if (onboarded.size > 0) {
+      this.publish(PlatformParameter.STUDIO_DOMAIN_ID, this.studio.domainId);
+      if (this.sharedData) this.publish(PlatformParameter.ATHENA_RESULTS_BUCKET, this.sharedData.queryResults.bucket.bucketName);
+    }
     this.profiles = {};
-    for (const user of studio.users ?? []) {
+    for (const user of (studio.users ?? []).filter((u) => !(u.useCase && onboarded.has(u.useCase)))) {
       const useCase = user.useCase ? new UseCaseNames(config, user.useCase) : undefined;
       this.profiles[user.userProfileName] = new DataScientistProfile(this, `Profile-${user.userProfileName}`, {
         domain: this.studio,
@@ -195,7 +208,8 @@ export class ExpAccountStack extends PlatformAccountStack {
       });
     }
     if (share && this.sharedData) {
-      // the data scientists' roles read the shared columns through Lake Formation
+      // the data scientists' roles read the shared columns through Lake Formation (the onboarded use cases'
+      // profiles get the same grants in their onboarding stacks)
       const roles = [this.studio.defaultExecutionRole, ...Object.values(this.profiles).map((p) => p.role)];
       this.sharedData.grantSelect(roles, share.tables.map((t) => ({ tableName: t.name, columnNames: t.sharedColumns })));
     }

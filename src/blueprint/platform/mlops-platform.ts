@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DataScientistProfile } from '../../constructs/studio';
 import { AccountBootstrap, PlatformBootstrap } from '../bootstrap/platform-bootstrap';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { PlatformNames } from '../naming';
@@ -32,13 +33,14 @@ export interface MlopsPlatformProps {
  * | account | stack |
  * |---|---|
  * | DATA | key, guardrails, compliance baseline, Glue database + Lake Formation column grants to EXP |
- * | EXP | + isolated network, ML key, personas, Studio domain and profiles, CodeArtifact mirror |
+ * | EXP | + isolated network, ML key, personas, Studio domain (and the profiles of users without a listed use case), CodeArtifact mirror |
  * | RES | + ECR registry and image build pipelines, model event bus, Service Catalog portfolio |
  * | DEV, INT, PROD | + isolated network, ML key, personas of the stage, API Gateway's CloudWatch role |
  *
  * and, for every entry of `useCases`, a `UseCaseOnboarding`: the use case's own small stack in each
  * account it touches (`<prefix>-<use case>-onboarding-<account>`, construct path
- * `<id>/UseCase-<name>/<Account>`).
+ * `<id>/UseCase-<name>/<Account>`), deployed after the platform stack of that account: in EXP it holds
+ * the Studio user profiles of the use case's data scientists, which join the EXP platform stack's domain.
  *
  * @example
  * const app = new App();
@@ -92,6 +94,15 @@ export class MlopsPlatform extends Construct {
     this.int = new StageAccountStack(this, 'Int', stage, PlatformAccount.INT);
     this.prod = new StageAccountStack(this, 'Prod', stage, PlatformAccount.PROD);
     this.useCases = config.useCases.map((useCase) => new UseCaseOnboarding(this, `UseCase-${useCase.name}`, { config, useCase }));
+  }
+
+  /**
+   * Every Studio user profile of the platform, by user profile name: those of the EXP platform stack
+   * (`exp.profiles`, data scientists without an onboarded use case) and those of the use cases' EXP
+   * onboarding stacks (`useCases[].studioProfiles`).
+   */
+  public get studioProfiles(): { [userProfileName: string]: DataScientistProfile } {
+    return Object.assign({}, this.exp.profiles, ...this.useCases.map((u) => u.studioProfiles));
   }
 
   /** The six stacks, in deployment order (DATA, EXP, RES, DEV, INT, PROD). */

@@ -45,6 +45,10 @@ export enum PlatformParameter {
   ML_KEY_ARN = 'ml-key-arn',
   /** the ARN of the platform key (buckets, logs, queues) */
   PLATFORM_KEY_ARN = 'platform-key-arn',
+  /** EXP: the id of the Studio domain (the use cases' onboarding stacks create their Studio user profiles in it) */
+  STUDIO_DOMAIN_ID = 'studio-domain-id',
+  /** EXP, with `dataShare`: the name of the bucket of the data scientists' Athena query results */
+  ATHENA_RESULTS_BUCKET = 'athena-results-bucket',
 }
 
 /**

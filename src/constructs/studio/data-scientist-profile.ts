@@ -5,7 +5,8 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { StudioDataAccess, validateDataAccess } from './data-access';
 import { createStudioPolicy, createStudioRole, STUDIO_USER_TAG_KEY } from './execution-policy';
-import { StudioAuthMode, StudioDomain } from './studio-domain';
+import { StudioAuthMode } from './studio-domain';
+import { IStudioDomain, studioAccessOf } from './studio-domain-attributes';
 import { literalPartition } from '../core/iam-findings';
 import { USE_CASE_TAG_KEY } from '../core/tenancy-tag';
 import { useCaseIsolationStatements } from '../security/use-case-isolation';
@@ -47,8 +48,8 @@ export interface StudioProfileUseCase {
  * Props of a `DataScientistProfile`.
  */
 export interface DataScientistProfileProps {
-  /** The Studio domain the profile belongs to. */
-  readonly domain: StudioDomain;
+  /** The Studio domain the profile belongs to: a `StudioDomain`, or one of another stack (`StudioDomain.fromDomainAttributes`). */
+  readonly domain: IStudioDomain;
 
   /**
    * The user profile name: 1 to 63 letters, digits and hyphens, starting and ending with a letter
@@ -72,6 +73,13 @@ export interface DataScientistProfileProps {
    * @default - the Identity Center user name, or else the user profile name
    */
   readonly owner?: string;
+
+  /**
+   * The name of the profile's execution role: a fixed name lets other stacks and accounts grant to the
+   * role by ARN (e.g. Lake Formation grants) without a reference to this stack.
+   * @default - a name CloudFormation generates
+   */
+  readonly executionRoleName?: string;
 
   /**
    * More tags for the profile, its role and its security group (not `studio-user`, which is `owner`).
@@ -168,6 +176,10 @@ export class DataScientistProfile extends Construct {
     if (!Token.isUnresolved(owner) && (owner.length < 1 || owner.length > 256)) {
       throw new Error(`DataScientistProfile ${this.node.path}: owner must be 1 to 256 characters long`);
     }
+    const roleName = props.executionRoleName;
+    if (roleName !== undefined && !Token.isUnresolved(roleName) && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+      throw new Error(`DataScientistProfile ${this.node.path}: executionRoleName ${JSON.stringify(roleName)} is not an IAM role name; use 1 to 64 letters, digits and +=,.@_-`);
+    }
     for (const key of Object.keys(props.tags ?? {})) {
       if (RESERVED_TAG_KEY.test(key) || key.length < 1 || key.length > 128) {
         throw new Error(`DataScientistProfile ${this.node.path}: tags has the key ${JSON.stringify(key)}; use 1 to 128 characters not starting with "aws:"`);
@@ -190,6 +202,7 @@ export class DataScientistProfile extends Construct {
       `Execution role of the SageMaker Studio user profile ${name}`,
       domain.permissionsBoundary,
       domain.guardrailPolicy,
+      props.executionRoleName,
     );
     this.role = role;
 
@@ -209,14 +222,15 @@ export class DataScientistProfile extends Construct {
     this.userProfileArn = this.cfnUserProfile.attrUserProfileArn;
 
     const useCase = props.useCase;
+    const domainAccess = studioAccessOf(domain);
     const access = useCase ? {
-      ...domain._access,
+      ...domainAccess,
       data: {
-        ...domain._access.data,
+        ...domainAccess.data,
         readableBucketNamePatterns: useCase.readableBucketNamePatterns,
         readableBucketKeyAliases: useCase.readableBucketKeyAliases ?? [],
       },
-    } : domain._access;
+    } : domainAccess;
     if (useCase) validateUseCase(this.node.path, useCase, access.data);
     createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, access);
     if (useCase) {

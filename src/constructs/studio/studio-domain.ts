@@ -1,14 +1,12 @@
 import { Duration, RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { validateDataAccess } from './data-access';
-import { StudioPackageMirror, StudioSharedDatabase } from './data-access-props';
+import { StudioDomainReach } from './data-access-props';
 import { createStudioPolicy, createStudioRole, SHARING_PREFIX, StudioAccess } from './execution-policy';
+import { importStudioDomain, IStudioDomain, studioAccess, StudioDomainAttributes } from './studio-domain-attributes';
 
 /**
  * How the members of a Studio domain sign in.
@@ -37,7 +35,7 @@ const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 /**
  * Props of a `StudioDomain`.
  */
-export interface StudioDomainProps {
+export interface StudioDomainProps extends StudioDomainReach {
   /**
    * The domain name: letters, digits and hyphens (not at the start or end), at most 63 characters.
    */
@@ -117,80 +115,6 @@ export interface StudioDomainProps {
   readonly maxSpaceStorage?: Size;
 
   /**
-   * Buckets the execution roles may read (model artifacts, curated data sets).
-   * @default - none
-   */
-  readonly artifactBuckets?: s3.IBucket[];
-
-  /**
-   * Buckets the execution roles may read and write (job output, experiment work).
-   * @default - none
-   */
-  readonly readWriteBuckets?: s3.IBucket[];
-
-  /**
-   * ECR repositories the execution roles may pull images from (custom training and processing images).
-   * @default - none
-   */
-  readonly ecrRepositories?: ecr.IRepository[];
-
-  /**
-   * Name patterns (`*` for the varying part) of buckets whose objects the execution roles may list and
-   * read, for buckets that do not exist yet when the domain is made, e.g. the use cases' artifact buckets
-   * `vwml-*-artifacts-222222222222` found by the platform's naming convention.
-   * @default - none
-   */
-  readonly readableBucketNamePatterns?: string[];
-
-  /**
-   * Aliases (`*` allowed) of the KMS keys of this account that encrypt the objects of
-   * `readableBucketNamePatterns`, e.g. `alias/vwml/*\/artifacts`: the roles may decrypt with them through
-   * S3 only.
-   * @default - none (the objects are readable only if their key is the domain key or one the roles may use otherwise)
-   */
-  readonly readableBucketKeyAliases?: string[];
-
-  /**
-   * Glue databases (typically resource links to a database shared through Lake Formation from another
-   * account) the execution roles may query: Glue metadata reads on the link and its target,
-   * `lakeformation:GetDataAccess`, and decryption of the target catalog through Glue. Lake Formation
-   * grants to the roles still decide which tables and columns they read.
-   * @default - none
-   */
-  readonly sharedDatabases?: StudioSharedDatabase[];
-
-  /**
-   * The Athena workgroup the execution roles run queries in (its configuration should be enforced, with
-   * encrypted results in `athenaResultsBucket`). Requires `athenaResultsBucket`.
-   * @default - no Athena access
-   */
-  readonly athenaWorkGroupName?: string;
-
-  /**
-   * The bucket the Athena workgroup writes query results to: the roles may read and write its objects,
-   * and use its key. Requires `athenaWorkGroupName`.
-   * @default - no Athena access
-   */
-  readonly athenaResultsBucket?: s3.IBucket;
-
-  /**
-   * The CodeArtifact mirror the execution roles install packages from (`pip`/`npm` through
-   * `aws codeartifact login`): `codeartifact:GetAuthorizationToken` on the domain,
-   * `GetRepositoryEndpoint` and `ReadFromRepository` on the repositories, and `sts:GetServiceBearerToken`
-   * for CodeArtifact only. The permissions boundary must allow these actions too.
-   * @default - no package mirror access
-   */
-  readonly packageMirror?: StudioPackageMirror;
-
-  /**
-   * A bucket for notebooks shared with their cell output. When given, sharing with output is allowed
-   * and written under `studio-sharing/` of this bucket, encrypted with the bucket's key (or the domain
-   * key); when not given, notebooks are shared without their output.
-   * @default - notebook output is not shared
-   */
-  readonly notebookSharingBucket?: s3.IBucket;
-
-  /**
    * The Studio applications hidden from the users, from `JupyterServer`, `TensorBoard`,
    * `RStudioServerPro`, `JupyterLab`, `CodeEditor`, `DetailedProfiler`, `Canvas`. Studio Classic
    * (`JupyterServer`) has no idle shutdown; RStudio needs a licence and a domain execution role.
@@ -235,7 +159,18 @@ export interface StudioDomainProps {
  * });
  * new DataScientistProfile(this, 'Alice', { domain, userProfileName: 'alice' });
  */
-export class StudioDomain extends Construct {
+export class StudioDomain extends Construct implements IStudioDomain {
+  /**
+   * A domain of another stack, for the profiles of this stack (`DataScientistProfile`): no resource is
+   * created, the profiles' execution policies repeat what the attributes say the domain's roles reach.
+   * @param scope the construct that contains it
+   * @param id the construct id
+   * @param attrs the domain id, network, key, limits and reach
+   */
+  public static fromDomainAttributes(scope: Construct, id: string, attrs: StudioDomainAttributes): IStudioDomain {
+    return importStudioDomain(scope, id, attrs, StudioAuthMode.IAM);
+  }
+
   /** The domain id (`d-...`). */
   public readonly domainId: string;
   /** The domain ARN. */
@@ -331,23 +266,7 @@ export class StudioDomain extends Construct {
     }
     this.securityGroup = sg;
 
-    this._access = {
-      vpc: props.vpc,
-      encryptionKey: props.encryptionKey,
-      artifactBuckets: props.artifactBuckets ?? [],
-      readWriteBuckets: props.readWriteBuckets ?? [],
-      ecrRepositories: props.ecrRepositories ?? [],
-      sharingBucket: props.notebookSharingBucket,
-      data: {
-        readableBucketNamePatterns: props.readableBucketNamePatterns ?? [],
-        readableBucketKeyAliases: props.readableBucketKeyAliases ?? [],
-        sharedDatabases: props.sharedDatabases ?? [],
-        athenaWorkGroupName: props.athenaWorkGroupName,
-        athenaResultsBucket: props.athenaResultsBucket,
-        packageMirror: props.packageMirror,
-      },
-    };
-    validateDataAccess(this.node.path, this._access.data);
+    this._access = studioAccess(this.node.path, props.vpc, props.encryptionKey, props);
 
     const role = createStudioRole(
       this,

@@ -2,11 +2,14 @@
  * The deploy workflow of the platform repository (internal): a build job, then one job per account in
  * dependency order (DATA, EXP, RES, DEV, INT, PROD), each `needs:` the one before. Every deploy job
  * signs in to its own account through GitHub OIDC and deploys that account's platform stack, selected
- * by its construct path (`npx cdk deploy Platform/Data`: the CDK CLI does not select by stack name).
+ * by its construct path (`npx cdk deploy Platform/Data`: the CDK CLI does not select by stack name),
+ * then the use cases' onboarding stacks of the account (`Platform/UseCase-<any>/Exp`, a glob), which read what the
+ * platform stack publishes.
  */
 import { github, javascript } from 'projen';
-import { ResolvedPlatformOptions, stackSelector } from './platform-options';
+import { onboardingStackSelector, ResolvedPlatformOptions, stackSelector } from './platform-options';
 import { deployEnvironment, deployRoleArn } from './platform-samples';
+import { PlatformAccount } from '../../blueprint/config/platform-config';
 import { PlatformNames } from '../../blueprint/naming';
 
 /** The workflow's name (and file: `.github/workflows/deploy.yml`). */
@@ -17,6 +20,19 @@ export const BUILD_JOB_ID = 'build';
 export const CONFIGURE_AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials@v6';
 /** Deploying a platform stack (Studio, VPC endpoints) may take long; a stuck job is ended after this. */
 const DEPLOY_TIMEOUT_MINUTES = 120;
+
+/**
+ * The use cases' onboarding stacks of an account, after its platform stack (they read what it publishes,
+ * e.g. the Studio domain id in EXP): one step for all of them, none when the account has none.
+ */
+function onboardingSteps(options: ResolvedPlatformOptions, account: PlatformAccount): github.workflows.JobStep[] {
+  const selector = onboardingStackSelector(options.config, account);
+  if (!selector) return [];
+  return [{
+    name: `Deploy the use cases' onboarding stacks of ${account.toUpperCase()}`,
+    run: `npx cdk deploy ${selector} --require-approval never`,
+  }];
+}
 
 /** The id of an account's deploy job. */
 export function deployJobId(account: string): string {
@@ -91,6 +107,7 @@ export function addDeployWorkflow(project: javascript.NodeProject, options: Reso
           name: `Deploy ${stackName}`,
           run: `npx cdk deploy ${stackSelector(account)} --require-approval never`,
         },
+        ...onboardingSteps(options, account),
       ],
     });
     previous = id;

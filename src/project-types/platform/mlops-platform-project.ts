@@ -95,7 +95,9 @@ export interface MlopsPlatformProjectOptions extends awscdk.AwsCdkTypeScriptAppO
  * `.github/workflows/deploy.yml`: a build job, then one job per account in dependency order, each
  * assuming the account's deploy role through GitHub OIDC and running
  * `npx cdk deploy Platform/<Account> --require-approval never` (the CDK CLI selects stacks by construct
- * path, not by stack name); INT and PROD in GitHub environments with required reviewers.
+ * path, not by stack name), then, in EXP, RES, DEV, INT and PROD with `useCases` listed, the use cases'
+ * onboarding stacks of the account (after the platform stack, whose SSM parameters they read); INT and
+ * PROD in GitHub environments with required reviewers.
  *
  * Dependencies: this library (with the exact spec `projen new --from <spec>` was given), `cdk-nag`, and
  * `aws-cdk-lib` at `cdkVersion` but never below 2.257.0, the minimum of this library (projen's own

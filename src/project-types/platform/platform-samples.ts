@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ACCOUNT_ORDER, DEFAULT_CONFIG_FILE, deployRoleName, ENVIRONMENT_PREFIX, ResolvedPlatformOptions, stackSelector } from './platform-options';
+import { ACCOUNT_ORDER, DEFAULT_CONFIG_FILE, deployRoleName, ENVIRONMENT_PREFIX, onboardingStackSelector, ResolvedPlatformOptions, stackSelector } from './platform-options';
 import { PlatformBootstrap } from '../../blueprint/bootstrap/platform-bootstrap';
 import { PlatformAccount, PlatformConfig } from '../../blueprint/config/platform-config';
 import { PlatformNames } from '../../blueprint/naming';
@@ -111,7 +111,11 @@ export function readmeSample(projectName: string, options: ResolvedPlatformOptio
     .join('\n\n');
   const deployOrder = options.deployWorkflow
     ? options.deployAccounts
-      .map((a, i) => `${i + 1}. ${a.toUpperCase()}, stack \`${names.platformStackName(a)}\`: \`npx cdk deploy ${stackSelector(a)} --require-approval never\`${deployEnvironment(options, a) ? ' (after a reviewer\'s approval)' : ''}`)
+      .map((a, i) => `${i + 1}. ${a.toUpperCase()}, stack \`${names.platformStackName(a)}\`: \`npx cdk deploy ${stackSelector(a)} --require-approval never\``
+        + (deployEnvironment(options, a) ? ' (after a reviewer\'s approval)' : '')
+        + (onboardingStackSelector(config, a)
+          ? `, then the use cases' onboarding stacks \`${config.prefix}-<use case>-onboarding-${a}\`, which read what it publishes: \`npx cdk deploy ${onboardingStackSelector(config, a)} --require-approval never\``
+          : ''))
       .join('\n')
     : '(the deploy workflow is turned off: `deployWorkflow: false` in `.projenrc.ts`)';
   const roleTable = options.deployAccounts

@@ -16,8 +16,8 @@ const exp = Template.fromStack(expStack);
 const expJson = exp.toJSON();
 const DOMAIN_ID = 'd-abc123';
 const EXP = '222222222222';
-const MIRROR_DOMAIN_ARN = `arn:aws:codeartifact:eu-central-1:${EXP}:domain/vwml`;
-const MIRROR_REPO_ARN = `arn:aws:codeartifact:eu-central-1:${EXP}:repository/vwml/shared`;
+const MIRROR_DOMAIN_ARN = `arn:aws:codeartifact:eu-central-1:${EXP}:domain/vwml-packages`;
+const MIRROR_REPO_ARN = `arn:aws:codeartifact:eu-central-1:${EXP}:repository/vwml-packages/shared`;
 const policies = TemplatePolicies.fromStack(expStack, {
   references: {
     [`${logicalIdOf(expStack.studio.cfnDomain)}.DomainId`]: DOMAIN_ID,
@@ -30,12 +30,33 @@ const DATA = '111111111111';
 const REGION = 'eu-central-1';
 const glueArn = (account: string, resource: string) => `arn:aws:glue:${REGION}:${account}:${resource}`;
 
-const profile = expStack.profiles['data-scientist-1'];
-const scientist = { ...policies.rolePolicies(logicalIdOf(profile.role)), principal: `arn:aws:iam::${EXP}:role/data-scientist-1-execution` };
+// the profiles of the use case's data scientists are in its EXP onboarding stack, which reads the domain,
+// VPC, keys and Athena results bucket from the SSM parameters of the EXP platform stack
+const onboarding = platform.useCases.find((u) => u.useCase.name === 'weld-gun-pm')!;
+const profileStack = onboarding.tryFindStack(PlatformAccount.EXP)!;
+const profileJson = Template.fromStack(profileStack).toJSON();
+const published: Record<string, string> = Object.fromEntries(Object.values<any>(expJson.Resources)
+  .filter((r) => r.Type === 'AWS::SSM::Parameter')
+  .map((r) => [r.Properties.Name, String(policies.resolve(r.Properties.Value))]));
+const profilePolicies = TemplatePolicies.fromStack(profileStack, {
+  references: Object.fromEntries(Object.entries<any>(profileJson.Parameters ?? {})
+    .filter(([, p]) => published[p.Default] !== undefined)
+    .map(([id, p]) => [id, published[p.Default]])),
+});
+const profile = onboarding.studioProfiles['data-scientist-1'];
+// the guardrail policy and the boundary are the EXP platform stack's, attached by name
+const guardrailPolicyId = logicalIdOf(expStack.guardrails.guardrailPolicy);
+const scientist = {
+  identityPolicies: profilePolicies.identityPolicies(logicalIdOf(profile.role), {
+    [`arn:aws:iam::${EXP}:policy/vwml-SageMakerGuardrails`]: policies.policyDocument(guardrailPolicyId),
+  }),
+  permissionBoundaryPolicies: [policies.policyDocument(logicalIdOf(expStack.guardrails.permissionsBoundary))],
+  principal: `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-studio-data-scientist-1`,
+};
 
-/** The tags of a resource of the EXP template, as a map. */
+/** The tags of a resource of the use case's EXP onboarding template, as a map. */
 function tagsOf(logicalId: string): Record<string, string> {
-  return Object.fromEntries((expJson.Resources[logicalId].Properties.Tags ?? []).map((t: any) => [t.Key, t.Value]));
+  return Object.fromEntries((profileJson.Resources[logicalId].Properties.Tags ?? []).map((t: any) => [t.Key, t.Value]));
 }
 
 describe('EXP: a data scientist opens exactly their own Studio profile', () => {
@@ -49,7 +70,7 @@ describe('EXP: a data scientist opens exactly their own Studio profile', () => {
     ['data-scientist-1', 'Allowed'],
     ['data-scientist-2', 'ImplicitlyDenied'],
   ])('the data scientist whose session tag is data-scientist-1 opens %s: %s', async (userProfileName, expected) => {
-    const tags = tagsOf(logicalIdOf(expStack.profiles[userProfileName].cfnUserProfile));
+    const tags = tagsOf(logicalIdOf(onboarding.studioProfiles[userProfileName].cfnUserProfile));
     expect(await simulate({
       ...ds,
       action: 'sagemaker:CreatePresignedDomainUrl',
@@ -118,11 +139,25 @@ describe('EXP: a data scientist queries the table DATA shares', () => {
     expect(Object.values(settings).map((r: any) => r.Properties.Admins)).toEqual([
       [{ DataLakePrincipalIdentifier: `arn:aws:iam::${EXP}:role/cdk-vwml-cfn-exec-role-${EXP}-${REGION}` }],
     ]);
-    const selects = Object.values(exp.findResources('AWS::LakeFormation::PrincipalPermissions'))
-      .filter((r: any) => r.Properties.Permissions.includes('SELECT')) as any[];
-    const roles = [expStack.studio.defaultExecutionRole, ...Object.values(expStack.profiles).map((p) => p.role)];
-    expect(selects.map((r) => r.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0]).sort()).toEqual(roles.map((r) => logicalIdOf(r)).sort());
-    for (const r of selects) {
+    const selectsOf = (json: any) => Object.values<any>(json.Resources)
+      .filter((r) => r.Type === 'AWS::LakeFormation::PrincipalPermissions' && r.Properties.Permissions.includes('SELECT'));
+    const principalOf = (r: any) => r.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0];
+    // the domain's default role in the platform stack (the profiles of the onboarded use cases are not there)
+    expect(selectsOf(expJson).map(principalOf)).toEqual([logicalIdOf(expStack.studio.defaultExecutionRole)]);
+    expect(expStack.profiles).toEqual({});
+    // the profile roles in the use case's EXP onboarding stack (deployed after the platform stack, whose
+    // execution role is the administrator that granted the share)
+    const profileSelects = selectsOf(profileJson);
+    expect(profileSelects.map(principalOf).sort()).toEqual(Object.values(onboarding.studioProfiles).map((p) => logicalIdOf(p.role)).sort());
+    for (const r of profileSelects) {
+      expect(r.Properties.Resource.TableWithColumns).toEqual({
+        CatalogId: DATA,
+        DatabaseName: 'welding',
+        Name: 'weld_readings',
+        ColumnNames: config.dataShare!.tables[0].sharedColumns,
+      });
+    }
+    for (const r of selectsOf(expJson)) {
       expect(r.Properties.Resource.TableWithColumns).toEqual({
         CatalogId: DATA,
         DatabaseName: 'welding',

@@ -202,6 +202,26 @@ describe('DataScientistProfile', () => {
     expect(report.acknowledgements.map((a) => a.ruleId)).toContainEqual(expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:aws:sagemaker:eu-central-1:222222222222:space\/Platform:ExportsOutput/));
   });
 
+  test('a profile of a domain of another stack imported by attributes: no export, the domain id given, a fixed role name', () => {
+    const app = new App();
+    const env = { account: '222222222222', region: 'eu-central-1' };
+    const people = new Stack(app, 'People', { env });
+    const f = studioFixtures(people);
+    const domain = StudioDomain.fromDomainAttributes(people, 'Studio', {
+      domainId: 'd-abc123', vpc: f.vpc, encryptionKey: f.key, permissionsBoundary: f.boundary, guardrailPolicy: f.guardrails,
+    });
+    expect(domain.domainArn).toBe('arn:aws:sagemaker:eu-central-1:222222222222:domain/d-abc123');
+    expect(domain.authMode).toBe(StudioAuthMode.IAM);
+    new DataScientistProfile(people, 'Alice', { domain, userProfileName: 'alice', executionRoleName: 'team-studio-alice' });
+    const t = Template.fromStack(people);
+    t.hasResourceProperties('AWS::SageMaker::UserProfile', { DomainId: 'd-abc123', UserProfileName: 'alice' });
+    t.hasResourceProperties('AWS::IAM::Role', { RoleName: 'team-studio-alice' });
+    expect(JSON.stringify(t.toJSON())).not.toContain('Fn::ImportValue');
+    // the execution policy is the same as with a domain of this stack: apps of this domain only
+    expect(JSON.stringify(t.toJSON())).toContain('user-profile/d-abc123/*');
+    ComplianceCheck.assertCompliant(app);
+  });
+
   describe('refuses bad props', () => {
     const cases: Array<[string, StudioAuthMode, Partial<DataScientistProfileProps>, RegExp]> = [
       ['a user name with a dot', StudioAuthMode.IAM, { userProfileName: 'jane.doe' }, /userProfileName "jane.doe" is invalid/],
@@ -212,6 +232,7 @@ describe('DataScientistProfile', () => {
       ['no Identity Center user on an Identity Center domain', StudioAuthMode.IAM_IDENTITY_CENTER, { userProfileName: 'jane' }, /identityCenterUserName is required because the domain signs in with IAM Identity Center/],
       ['a reserved tag key', StudioAuthMode.IAM, { userProfileName: 'jane', tags: { 'aws:owner': 'x' } }, /tags has the key "aws:owner"/],
       ['a use case with an invalid name', StudioAuthMode.IAM, { useCase: { name: 'Weld_Gun', readableBucketNamePatterns: ['vw-weld-gun-artifacts'] } }, /useCase.name "Weld_Gun" is not a use-case name/],
+      ['an execution role name IAM refuses', StudioAuthMode.IAM, { executionRoleName: 'team/studio' }, /executionRoleName "team\/studio" is not an IAM role name/],
       ['a use case reading buckets by pattern', StudioAuthMode.IAM, { useCase: { name: 'weld-gun', readableBucketNamePatterns: ['vw-*-artifacts'] } }, /useCase.readableBucketNamePatterns must name the use case's own buckets without '\*'/],
     ];
     test.each(cases)('%s', (_name, mode, extra, message) => {

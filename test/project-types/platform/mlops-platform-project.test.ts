@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Project, Testing } from 'projen';
 import * as YAML from 'yaml';
 import { needsOf, parseWorkflow, platformProject, synthInPlace, tempDir, topologicalJobOrder, transitiveNeeds } from './helpers';
@@ -132,11 +132,15 @@ describe('the deploy workflow', () => {
       const runs = job.steps.map((s) => s.run).filter(Boolean);
       // the CDK CLI selects stacks by construct path (Platform/Data), never by stack name
       const selector = `Platform/${account.charAt(0).toUpperCase()}${account.slice(1)}`;
-      expect(runs[runs.length - 1]).toBe(`npx cdk deploy ${selector} --require-approval never`);
+      const platformRun = runs.indexOf(`npx cdk deploy ${selector} --require-approval never`);
+      expect(platformRun).toBeGreaterThan(-1);
+      // then the use cases' onboarding stacks of the account (the sample lists a use case), after the platform stack
+      const onboarding = account === 'data' ? [] : [`npx cdk deploy 'Platform/UseCase-*/${selector.split('/')[1]}' --require-approval never`];
+      expect(runs.slice(platformRun + 1)).toEqual(onboarding);
       expect(job.name).toBe(`Deploy ${account.toUpperCase()} (vwml-platform-${account})`);
       // the credentials come before the deployment, the checkout before everything
       expect(job.steps[0].uses).toMatch(/^actions\/checkout@/);
-      expect(job.steps.indexOf(credentials!)).toBeLessThan(job.steps.length - 1);
+      expect(job.steps.indexOf(credentials!)).toBeLessThan(job.steps.findIndex((st) => st.run?.startsWith('npx cdk deploy')));
     }
   });
 
@@ -147,9 +151,16 @@ describe('the deploy workflow', () => {
     expect(out['src/main.ts']).toContain("new MlopsPlatform(app, 'Platform', { config });");
     for (const account of ALL) {
       const stack = platform.stack(account as PlatformAccount);
-      const run = workflow.jobs[`deploy-${account}`].steps.map((s) => s.run).filter(Boolean).pop();
-      expect(run).toBe(`npx cdk deploy ${stack.node.path} --require-approval never`);
+      const runs = workflow.jobs[`deploy-${account}`].steps.map((s) => s.run).filter((r): r is string => r?.startsWith('npx cdk deploy') ?? false);
+      expect(runs[0]).toBe(`npx cdk deploy ${stack.node.path} --require-approval never`);
       expect(workflow.jobs[`deploy-${account}`].name).toContain(stack.stackName);
+      // the onboarding glob selects exactly the use cases' onboarding stacks of the account (as the CDK CLI matches paths)
+      const onboardingPaths = platform.useCases.map((u) => u.tryFindStack(account as PlatformAccount)?.node.path).filter(Boolean);
+      const glob = runs[1] ? /'(.*)'/.exec(runs[1])![1] : undefined;
+      const everyPath = app.node.findAll().filter((c) => c instanceof Stack).map((c) => c.node.path);
+      // '*' matches within one path segment, as in the CDK CLI's glob matching
+      const pattern = glob && new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+      expect(pattern ? everyPath.filter((p) => pattern.test(p)) : []).toEqual(onboardingPaths);
     }
   });
 

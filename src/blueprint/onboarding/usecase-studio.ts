@@ -1,0 +1,100 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { KeyPurpose } from '../naming';
+import { PlatformParameter } from '../platform/platform-account-stack';
+import { platformPackageMirror } from '../platform/platform-mirror';
+import { UseCaseStack } from '../usecase/usecase-stack';
+
+/** The Athena workgroup of the data scientists in EXP (with `dataShare`). @internal */
+export function dataScientistsWorkGroupName(config: PlatformConfig): string {
+  return `${config.prefix}-data-scientists`;
+}
+
+/**
+ * The Studio user profiles of one use case (`studio.users[]` whose `useCase` is this one), in the use
+ * case's EXP onboarding stack: the Studio domain, VPC, ML key and (with `dataShare`) the Athena results
+ * bucket of the EXP platform stack are read from its SSM parameters, so the platform stack never has
+ * importers. Each execution role has the fixed name `<prefix>-<use case>-studio-<user>`; with `dataShare`
+ * it gets the Lake Formation grants of the shared columns here (the resource link and the workgroup are
+ * the platform stack's, which deploys first).
+ * @returns the profiles, by user profile name (empty when the use case has no Studio user)
+ * @internal
+ */
+export function createUseCaseStudioProfiles(
+  config: PlatformConfig,
+  useCaseName: string,
+  stackOf: () => UseCaseStack,
+): Record<string, DataScientistProfile> {
+  const users = (config.studio.users ?? []).filter((u) => u.useCase === useCaseName);
+  const profiles: Record<string, DataScientistProfile> = {};
+  if (users.length === 0) return profiles;
+  const stack = stackOf();
+  const names = stack.names;
+  const share = config.dataShare;
+  const mirror = platformPackageMirror(names.platform);
+  const domain = StudioDomain.fromDomainAttributes(stack, 'Studio', {
+    domainId: stack.parameter(PlatformParameter.STUDIO_DOMAIN_ID),
+    vpc: stack.vpc,
+    encryptionKey: stack.mlKey,
+    permissionsBoundary: stack.permissionsBoundary,
+    guardrailPolicy: stack.guardrailPolicy,
+    authMode: config.studio.authMode === 'SSO' ? StudioAuthMode.IAM_IDENTITY_CENTER : StudioAuthMode.IAM,
+    sharedDatabases: share ? [{
+      databaseName: share.databaseName,
+      targetCatalogId: config.account(PlatformAccount.DATA).accountId,
+      targetCatalogKeyAlias: names.platform.keyAlias(KeyPurpose.PLATFORM),
+    }] : undefined,
+    athenaWorkGroupName: share ? dataScientistsWorkGroupName(config) : undefined,
+    athenaResultsBucket: share ? s3.Bucket.fromBucketAttributes(stack, 'AthenaResults', {
+      bucketName: stack.parameter(PlatformParameter.ATHENA_RESULTS_BUCKET),
+      encryptionKey: kms.Key.fromKeyArn(stack, 'PlatformKey', stack.parameter(PlatformParameter.PLATFORM_KEY_ARN)),
+    }) : undefined,
+    packageMirror: { domainArn: mirror.domainArn, repositoryArns: [mirror.repositoryArn] },
+  });
+  for (const user of users) {
+    profiles[user.userProfileName] = new DataScientistProfile(stack, `Profile-${user.userProfileName}`, {
+      domain,
+      userProfileName: user.userProfileName,
+      identityCenterUserName: user.identityCenterUserName,
+      executionRoleName: names.studioRoleName(user.userProfileName),
+      useCase: {
+        name: useCaseName,
+        readableBucketNamePatterns: [names.artifactBucketName],
+        readableBucketKeyAliases: [names.artifactKeyAlias],
+        modelPackageGroupNamePrefix: `${config.prefix}-`,
+      },
+    });
+  }
+  if (share) {
+    // the shared columns, through the resource link of the EXP platform stack (same name as the database)
+    for (const [user, profile] of Object.entries(profiles)) grantSharedColumns(stack, config, user, profile.role);
+  }
+  return profiles;
+}
+
+/** What `DataShareConsumer.grantSelect` grants, for a role of another stack than the consumer's. */
+function grantSharedColumns(stack: UseCaseStack, config: PlatformConfig, user: string, role: iam.IRole): void {
+  const share = config.dataShare!;
+  const source = config.account(PlatformAccount.DATA).accountId;
+  const principal = { dataLakePrincipalIdentifier: role.roleArn };
+  new lakeformation.CfnPrincipalPermissions(stack, `DescribeSharedData-${user}`, {
+    catalog: stack.account,
+    principal,
+    resource: { database: { catalogId: stack.account, name: share.databaseName } },
+    permissions: ['DESCRIBE'],
+    permissionsWithGrantOption: [],
+  });
+  for (const t of share.tables) {
+    new lakeformation.CfnPrincipalPermissions(stack, `SelectSharedData-${user}-${t.name}`, {
+      catalog: stack.account,
+      principal,
+      resource: { tableWithColumns: { catalogId: source, databaseName: share.databaseName, name: t.name, columnNames: t.sharedColumns } },
+      permissions: ['SELECT'],
+      permissionsWithGrantOption: [],
+    });
+  }
+}
