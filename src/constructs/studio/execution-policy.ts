@@ -45,8 +45,10 @@ export function createStudioRole(
   description: string,
   permissionsBoundary: iam.IManagedPolicy,
   guardrailPolicy: iam.IManagedPolicy | undefined,
+  roleName?: string,
 ): iam.Role {
   const role = new iam.Role(scope, id, {
+    roleName,
     assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
     permissionsBoundary,
     description,
