@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { UseCaseGithubRole } from './github-role';
 import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
+import { createUseCaseDataGrant } from './usecase-data-access';
+import { DataCellsFilterGrant } from '../../constructs/data';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
 import { SERVING_STAGES, UseCaseNames } from '../usecase/usecase-names';
@@ -52,6 +54,11 @@ export class UseCaseOnboarding extends Construct {
    * in its EXP onboarding stack; only with `github` configured.
    */
   public readonly githubRole?: iam.Role;
+  /**
+   * The use case's Lake Formation data cells filters, granted to its roles in EXP, in its DATA onboarding
+   * stack; only with `dataAccess` (and `dataShare`).
+   */
+  public readonly dataAccess?: DataCellsFilterGrant;
 
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
   private readonly deployRolesByAccount = new Map<PlatformAccount, ScopedDeployRoles>();
@@ -93,6 +100,9 @@ export class UseCaseOnboarding extends Construct {
         deployerRoleArns: [names.roleArn(PlatformAccount.RES, names.deployCallerRoleName(stage))],
         longerUseCaseNames,
       }));
+    }
+    if ((props.useCase.dataAccess ?? []).length > 0 && props.config.dataShare) {
+      this.dataAccess = createUseCaseDataGrant(this._stack(PlatformAccount.DATA, 'data cells filters'), props.config, props.useCase, names);
     }
     const budget = props.useCase.monthlyBudgetUsd;
     if (budget !== undefined) {

@@ -113,23 +113,27 @@ describe('EXP: a data scientist queries the table DATA shares', () => {
     });
   });
 
-  test('Lake Formation in EXP passes the shared SELECT on to every Studio role, after its execution role became an administrator', () => {
+  test('Lake Formation in EXP gives the use case\'s Studio roles DESCRIBE on the link (after its execution role became an administrator); SELECT on their use case\'s filter comes from DATA, by role name', () => {
     const settings = exp.findResources('AWS::LakeFormation::DataLakeSettings');
     expect(Object.values(settings).map((r: any) => r.Properties.Admins)).toEqual([
       [{ DataLakePrincipalIdentifier: `arn:aws:iam::${EXP}:role/cdk-vwml-cfn-exec-role-${EXP}-${REGION}` }],
     ]);
-    const selects = Object.values(exp.findResources('AWS::LakeFormation::PrincipalPermissions'))
-      .filter((r: any) => r.Properties.Permissions.includes('SELECT')) as any[];
-    const roles = [expStack.studio.defaultExecutionRole, ...Object.values(expStack.profiles).map((p) => p.role)];
-    expect(selects.map((r) => r.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0]).sort()).toEqual(roles.map((r) => logicalIdOf(r)).sort());
-    for (const r of selects) {
-      expect(r.Properties.Resource.TableWithColumns).toEqual({
-        CatalogId: DATA,
-        DatabaseName: 'welding',
-        Name: 'weld_readings',
-        ColumnNames: config.dataShare!.tables[0].sharedColumns,
-      });
+    const grants = Object.values(exp.findResources('AWS::LakeFormation::PrincipalPermissions')) as any[];
+    const profiles = Object.values(expStack.profiles).map((p) => p.role);
+    // the sample's profiles work on weld-gun-pm, which declares dataAccess; the domain's default role gets nothing
+    expect(grants.map((r) => r.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0]).sort()).toEqual(profiles.map((r) => logicalIdOf(r)).sort());
+    for (const r of grants) {
+      expect(r.Properties).toMatchObject({ Resource: { Database: { CatalogId: EXP, Name: 'welding' } }, Permissions: ['DESCRIBE'], PermissionsWithGrantOption: [] });
       expect(r.DependsOn).toContain(Object.keys(settings)[0]);
+    }
+    const dataGrants = Template.fromStack(platform.useCases[0].tryFindStack(PlatformAccount.DATA)!);
+    for (const role of profiles) {
+      dataGrants.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
+        Principal: { DataLakePrincipalIdentifier: `arn:aws:iam::${EXP}:role/${expJson.Resources[logicalIdOf(role)].Properties.RoleName}` },
+        Resource: { DataCellsFilter: { TableCatalogId: DATA, DatabaseName: 'welding', TableName: 'weld_readings', Name: 'vwml-weld-gun-pm_weld_readings' } },
+        Permissions: ['SELECT'],
+        PermissionsWithGrantOption: [],
+      });
     }
   });
 
