@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { catalogLaunchRoleName, permissionsBoundaryName, toolkitStackName } from './bootstrap/platform-bootstrap';
 import { PlatformAccount, PlatformConfig } from './config/platform-config';
 import { partitionOf } from './config/regions';
@@ -164,5 +165,28 @@ export class PlatformNames {
   /** The name of the Studio domain in EXP. */
   public get studioDomainName(): string {
     return `${this.prefix}-studio`;
+  }
+
+  /**
+   * The execution role of a Studio user profile in EXP, `<prefix>-studio_<user profile>`, so that DATA can
+   * grant it Lake Formation permissions by ARN. The `_` keeps it out of every use case's name prefix
+   * (`<prefix>-<use case>-*`, which the use case's own CloudFormation execution role may change): a use case
+   * name has no `_`. A profile name too long for IAM's 64 characters is cut and ends in a hash of the whole.
+   * @param userProfileName the user profile name
+   */
+  public studioExecutionRoleName(userProfileName: string): string {
+    const name = `${this.prefix}-studio_${userProfileName}`;
+    if (name.length <= 64) return name;
+    const hash = createHash('sha256').update(userProfileName).digest('hex').slice(0, 8);
+    return `${name.slice(0, 64 - hash.length - 1)}-${hash}`;
+  }
+
+  /**
+   * The ARN of that role.
+   * @param userProfileName the user profile name
+   */
+  public studioExecutionRoleArn(userProfileName: string): string {
+    const exp = this.config.account(PlatformAccount.EXP);
+    return `arn:${this.partition(PlatformAccount.EXP)}:iam::${exp.accountId}:role/${this.studioExecutionRoleName(userProfileName)}`;
   }
 }

@@ -18,10 +18,10 @@ from cloud_assembly import (
 )
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-# 6 platform stacks, the 4 onboarding stacks of the listed use case (EXP, DEV, INT, PROD) and its 5
-# stacks; the Service Catalog portfolio adds 2 product templates
-STACKS = 15
-TEMPLATES = 17
+# 6 platform stacks, the 6 onboarding stacks of the listed use case (DATA: its data cells filters, EXP, RES: its
+# approver role, DEV, INT, PROD) and its 5 stacks; the Service Catalog portfolio adds 2 product templates
+STACKS = 17
+TEMPLATES = 19
 
 
 @pytest.fixture(scope="module")

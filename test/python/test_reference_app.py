@@ -60,16 +60,25 @@ def test_every_platform_stack_has_its_key_guardrails_and_compliance_baseline(tem
             assert resources(t, kind) == [], (a, kind)
 
 
-def test_data_shares_the_configured_columns_with_exp(templates):
+def test_data_shares_the_use_cases_columns_with_their_roles_only(templates):
     t = templates["vwml-platform-data"]
     [db] = resources(t, "AWS::Glue::Database")
     assert db["Properties"]["DatabaseInput"]["Name"] == "welding"
+    # the sample's use case declares dataAccess: the EXP account gets DESCRIBE on the database, nothing more
     grants = resources(t, "AWS::LakeFormation::PrincipalPermissions")
-    assert grants and all(g["Properties"]["Principal"]["DataLakePrincipalIdentifier"] == "222222222222" for g in grants)
-    shared = CONFIG.data_share.tables[0].shared_columns
-    column_grants = [g for g in grants if "TableWithColumns" in g["Properties"]["Resource"]]
-    assert [sorted(g["Properties"]["Resource"]["TableWithColumns"]["ColumnNames"]) for g in column_grants] == [sorted(shared)]
-    assert "operator_badge" not in shared
+    assert [(g["Properties"]["Principal"]["DataLakePrincipalIdentifier"], g["Properties"]["Permissions"], g["Properties"]["PermissionsWithGrantOption"]) for g in grants] == [("222222222222", ["DESCRIBE"], [])]
+    # its data cells filter (its columns, every row) is granted to its pipeline and Studio roles, without grant option
+    onboarding = templates["vwml-weld-gun-pm-onboarding-data"]
+    [cells] = resources(onboarding, "AWS::LakeFormation::DataCellsFilter")
+    assert cells["Properties"]["Name"] == "vwml-weld-gun-pm_weld_readings"
+    assert "operator_badge" not in cells["Properties"]["ColumnNames"]
+    selects = [g["Properties"] for g in resources(onboarding, "AWS::LakeFormation::PrincipalPermissions") if g["Properties"]["Permissions"] == ["SELECT"]]
+    assert sorted(g["Principal"]["DataLakePrincipalIdentifier"] for g in selects) == [
+        "arn:aws:iam::222222222222:role/vwml-studio_data-scientist-1",
+        "arn:aws:iam::222222222222:role/vwml-studio_data-scientist-2",
+        "arn:aws:iam::222222222222:role/vwml-weld-gun-pm-pipeline",
+    ]
+    assert all(g["PermissionsWithGrantOption"] == [] for g in selects)
 
 
 def test_exp_has_the_studio_domain_with_one_profile_per_data_scientist(templates):
@@ -121,8 +130,8 @@ def test_the_use_case_is_five_stacks_in_exp_res_and_the_stages(python_reference,
         ("vwml-weld-gun-pm-serving-prod", "666666666666"),
     ]
     assert environments["vwml-weld-gun-pm-serving-prod"] == env(PlatformAccount.PROD)
-    # with the platform's 6 stacks and the 4 onboarding stacks of the listed use case
-    assert len(environments) == 15
+    # with the platform's 6 stacks and the 6 onboarding stacks of the listed use case
+    assert len(environments) == 17
 
 
 @pytest.mark.parametrize("stage", [PlatformAccount.DEV, PlatformAccount.INT], ids=short)

@@ -197,7 +197,11 @@ export interface DataTableConfig {
   readonly location: string;
   /** The columns. */
   readonly columns: DataColumnConfig[];
-  /** The columns EXP may SELECT (a subset of `columns`). */
+  /**
+   * The columns EXP may read (a subset of `columns`): granted to the EXP account (with the grant option)
+   * when no use case declares `dataAccess`; otherwise the columns the use cases' `dataAccess` may name, each
+   * use case reading its own through its data cells filter.
+   */
   readonly sharedColumns: string[];
 }
 

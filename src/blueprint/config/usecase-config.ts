@@ -46,7 +46,9 @@ export interface UseCaseConfig {
   readonly deployBranch?: string;
 
   /**
-   * What the use case may read of the shared data (one entry per table).
+   * What the use case may read of the shared data (one entry per table): its DATA onboarding stack grants a
+   * data cells filter per entry to the use case's pipeline role and its Studio profiles' execution roles in
+   * EXP. Once any use case declares it, the EXP account as a whole gets no `SELECT` on the shared tables.
    * @default - nothing of the shared data
    */
   readonly dataAccess?: UseCaseDataAccessConfig[];

@@ -5,7 +5,9 @@ import { UseCaseApproverRole } from './approver-role';
 import { UseCaseGithubRole } from './github-role';
 import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
+import { createUseCaseDataGrant } from './usecase-data-access';
 import { createUseCaseStudioProfiles } from './usecase-studio';
+import { DataCellsFilterGrant } from '../../constructs/data';
 import { DataScientistProfile } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { UseCaseConfig } from '../config/usecase-config';
@@ -72,6 +74,11 @@ export class UseCaseOnboarding extends Construct {
    * domain they join); empty when the use case has no Studio user.
    */
   public readonly studioProfiles: { [userProfileName: string]: DataScientistProfile };
+  /**
+   * The use case's Lake Formation data cells filters, granted to its roles in EXP, in its DATA onboarding
+   * stack; only with `dataAccess` (and `dataShare`).
+   */
+  public readonly dataAccess?: DataCellsFilterGrant;
 
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
   private readonly deployRolesByAccount = new Map<PlatformAccount, ScopedDeployRoles>();
@@ -123,6 +130,9 @@ export class UseCaseOnboarding extends Construct {
       description: `The role the leads of ${names.useCase} assume to approve its INT and PROD deployments: ${approver.approveCommand}`,
     });
     this.studioProfiles = createUseCaseStudioProfiles(props.config, props.useCase.name, () => this._stack(PlatformAccount.EXP, 'Studio profiles'));
+    if ((props.useCase.dataAccess ?? []).length > 0 && props.config.dataShare) {
+      this.dataAccess = createUseCaseDataGrant(this._stack(PlatformAccount.DATA, 'data cells filters'), props.config, props.useCase, names);
+    }
     const budget = props.useCase.monthlyBudgetUsd;
     if (budget !== undefined) {
       for (const account of BUDGET_ACCOUNTS) {

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
+import { sharesDataPerUseCase } from '../config/data-access';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose } from '../naming';
 import { PlatformParameter } from '../platform/platform-account-stack';
@@ -18,9 +19,10 @@ export function dataScientistsWorkGroupName(config: PlatformConfig): string {
  * The Studio user profiles of one use case (`studio.users[]` whose `useCase` is this one), in the use
  * case's EXP onboarding stack: the Studio domain, VPC, ML key and (with `dataShare`) the Athena results
  * bucket of the EXP platform stack are read from its SSM parameters, so the platform stack never has
- * importers. Each execution role has the fixed name `<prefix>-<use case>-studio-<user>`; with `dataShare`
- * it gets the Lake Formation grants of the shared columns here (the resource link and the workgroup are
- * the platform stack's, which deploys first).
+ * importers. Each execution role has the fixed name `<prefix>-studio_<user>` (`PlatformNames.studioExecutionRoleName`);
+ * with `dataShare` it gets its Lake Formation grants here: DESCRIBE on the resource link when the use cases
+ * declare `dataAccess` (DATA grants the use case's data cells filters to the role), else the shared columns
+ * (the resource link and the workgroup are the platform stack's, which deploys first).
  * @returns the profiles, by user profile name (empty when the use case has no Studio user)
  * @internal
  */
@@ -60,7 +62,9 @@ export function createUseCaseStudioProfiles(
       domain,
       userProfileName: user.userProfileName,
       identityCenterUserName: user.identityCenterUserName,
-      executionRoleName: names.studioRoleName(user.userProfileName),
+      // named (outside the use case's <prefix>-<use case>-* that its own deploy roles manage), so that DATA
+      // grants the use case's data cells filters to it by ARN
+      executionRoleName: names.platform.studioExecutionRoleName(user.userProfileName),
       useCase: {
         name: useCaseName,
         readableBucketNamePatterns: [names.artifactBucketName],
@@ -70,14 +74,24 @@ export function createUseCaseStudioProfiles(
     });
   }
   if (share) {
-    // the shared columns, through the resource link of the EXP platform stack (same name as the database)
-    for (const [user, profile] of Object.entries(profiles)) grantSharedColumns(stack, config, user, profile.role);
+    // through the resource link of the EXP platform stack (same name as the database): with use cases'
+    // dataAccess, DESCRIBE on the link only (DATA grants this use case's data cells filters to these roles,
+    // none when it declares no dataAccess); else the shared columns
+    const perUseCase = sharesDataPerUseCase(config);
+    const reads = (config.useCase(useCaseName)?.dataAccess ?? []).length > 0;
+    for (const [user, profile] of Object.entries(profiles)) {
+      if (!perUseCase) grantSharedColumns(stack, config, user, profile.role, true);
+      else if (reads) grantSharedColumns(stack, config, user, profile.role, false);
+    }
   }
   return profiles;
 }
 
-/** What `DataShareConsumer.grantSelect` grants, for a role of another stack than the consumer's. */
-function grantSharedColumns(stack: UseCaseStack, config: PlatformConfig, user: string, role: iam.IRole): void {
+/**
+ * What `DataShareConsumer.grantSelect` (`columns`) or `grantDescribeLink` (not `columns`) grants, for a role of
+ * another stack than the consumer's.
+ */
+function grantSharedColumns(stack: UseCaseStack, config: PlatformConfig, user: string, role: iam.IRole, columns: boolean): void {
   const share = config.dataShare!;
   const source = config.account(PlatformAccount.DATA).accountId;
   const principal = { dataLakePrincipalIdentifier: role.roleArn };
@@ -88,6 +102,7 @@ function grantSharedColumns(stack: UseCaseStack, config: PlatformConfig, user: s
     permissions: ['DESCRIBE'],
     permissionsWithGrantOption: [],
   });
+  if (!columns) return;
   for (const t of share.tables) {
     new lakeformation.CfnPrincipalPermissions(stack, `SelectSharedData-${user}-${t.name}`, {
       catalog: stack.account,

@@ -15,6 +15,7 @@ import { DataLakeLocation, DataShare, DataShareConsumer, GlueColumnType } from '
 import { ModelEventBus } from '../../constructs/events';
 import { Persona } from '../../constructs/security';
 import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
+import { sharesDataPerUseCase } from '../config/data-access';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
 import { dataScientistsWorkGroupName } from '../onboarding/usecase-studio';
@@ -36,8 +37,10 @@ export interface AccountStackProps {
 }
 
 /**
- * DATA: the governed data lake. The Glue database and the column-level Lake Formation grants of SELECT
- * to EXP, from `dataShare` of the configuration, with what cross-account Lake Formation needs to work:
+ * DATA: the governed data lake. The Glue database and the Lake Formation grants to EXP, from `dataShare`
+ * of the configuration: column-level SELECT to the EXP account, or, once a use case declares `dataAccess`,
+ * DESCRIBE only (each use case's onboarding grants its data cells filters to its roles), with what
+ * cross-account Lake Formation needs to work:
  *
  * - the CDK CloudFormation execution role of DATA (`cdk-<qualifier>-cfn-exec-role-<account>-<region>`)
  *   and the configured `dataShare.lakeFormationAdminArns` become data lake administrators
@@ -61,6 +64,7 @@ export class DataAccountStack extends PlatformAccountStack {
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, { config: props.config, account: PlatformAccount.DATA });
     const share = props.config.dataShare;
+    const perUseCase = sharesDataPerUseCase(props.config);
     if (share) {
       this.dataShare = new DataShare(this, 'DataShare', {
         databaseName: share.databaseName,
@@ -69,7 +73,11 @@ export class DataAccountStack extends PlatformAccountStack {
           location: t.location,
           columns: t.columns.map((c) => ({ name: c.name, columnType: GlueColumnType.of(c.type) })),
         })),
-        columnGrants: share.tables.map((t) => ({ tableName: t.name, columnNames: t.sharedColumns })),
+        // per use case (useCases[].dataAccess): EXP as an account gets DESCRIBE on the database only, no
+        // SELECT and no grant option; each use case's DATA onboarding stack grants its own data cells
+        // filters to its own roles
+        columnGrants: perUseCase ? [] : share.tables.map((t) => ({ tableName: t.name, columnNames: t.sharedColumns })),
+        consumerCanRegrant: !perUseCase,
         consumerAccountId: props.config.account(PlatformAccount.EXP).accountId,
         encryptionKey: this.platformKey.key,
         permissionsBoundary: this.guardrails.permissionsBoundary,
@@ -110,8 +118,8 @@ export function cfnExecRoleArn(config: PlatformConfig, account: PlatformAccount)
  * EXP: experimentation. The SageMaker Studio domain in the isolated VPC with one user profile per data
  * scientist without an onboarded use case (the others are in their use case's EXP onboarding stack), and the CodeArtifact mirror of PyPI and npm. With `dataShare` configured, the data scientists
  * query DATA's share: a resource link to the shared database, an Athena workgroup with encrypted results,
- * the Glue, Athena and Lake Formation interface endpoints, and Lake Formation grants of the shared columns
- * to the Studio execution roles (see `DataShareConsumer`).
+ * the Glue, Athena and Lake Formation interface endpoints, and Lake Formation grants to the Studio execution
+ * roles (see `DataShareConsumer`): the shared columns, or, with use cases' `dataAccess`, DESCRIBE on the link.
  */
 export class ExpAccountStack extends PlatformAccountStack {
   /** The Studio domain. */
@@ -199,6 +207,8 @@ export class ExpAccountStack extends PlatformAccountStack {
         domain: this.studio,
         userProfileName: user.userProfileName,
         identityCenterUserName: user.identityCenterUserName,
+        // named, so that DATA grants its use case's data cells filters to it by ARN
+        executionRoleName: this.names.studioExecutionRoleName(user.userProfileName),
         useCase: useCase && {
           name: useCase.useCase,
           readableBucketNamePatterns: [useCase.artifactBucketName],
@@ -207,7 +217,9 @@ export class ExpAccountStack extends PlatformAccountStack {
         },
       });
     }
-    if (share && this.sharedData) {
+    // With use cases' dataAccess, DATA grants each use case's data cells filters to its roles directly and
+    // their EXP onboarding stacks grant DESCRIBE on the link: the domain's default role reads nothing.
+    if (share && this.sharedData && !sharesDataPerUseCase(config)) {
       // the data scientists' roles read the shared columns through Lake Formation (the onboarded use cases'
       // profiles get the same grants in their onboarding stacks)
       const roles = [this.studio.defaultExecutionRole, ...Object.values(this.profiles).map((p) => p.role)];

@@ -94,6 +94,8 @@ export class MlopsPlatform extends Construct {
     this.int = new StageAccountStack(this, 'Int', stage, PlatformAccount.INT);
     this.prod = new StageAccountStack(this, 'Prod', stage, PlatformAccount.PROD);
     this.useCases = config.useCases.map((useCase) => new UseCaseOnboarding(this, `UseCase-${useCase.name}`, { config, useCase }));
+    // the data cells filters need DATA's tables and data lake administrators: deploy order, no exports
+    for (const u of this.useCases) u.tryFindStack(PlatformAccount.DATA)?.addDependency(this.data);
   }
 
   /**

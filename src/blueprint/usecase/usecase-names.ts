@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { BUILD_PIPELINE_SUFFIX } from '../../constructs/core/tenancy-tag';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { Problems } from '../config/problems';
@@ -270,20 +269,6 @@ export class UseCaseNames {
   /** The role in RES that may approve the INT and PROD promotions of the use case's deployment pipeline. */
   public get approverRoleName(): string {
     return `${this.base}-approver`;
-  }
-
-  /**
-   * The execution role of a data scientist's Studio user profile in EXP (in the use case's EXP onboarding
-   * stack): `<prefix>-<use case>-studio-<user profile name>`, or, past IAM's 64 characters, the user profile
-   * name cut short with 8 hex digits of its SHA-256 hash. A fixed name: other stacks (Lake Formation
-   * grants in DATA and EXP) grant to it by ARN.
-   * @param userProfileName the user profile name
-   */
-  public studioRoleName(userProfileName: string): string {
-    const name = `${this.base}-studio-${userProfileName}`;
-    if (name.length <= 64) return name;
-    const hash = createHash('sha256').update(userProfileName).digest('hex').slice(0, 8);
-    return `${name.slice(0, 64 - 9).replace(/-+$/, '')}-${hash}`;
   }
 
   /** The alias of the use case's data key in a serving account (captures, batch outputs, monitoring). */

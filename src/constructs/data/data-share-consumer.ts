@@ -142,7 +142,9 @@ export class DataShareConsumer extends Construct {
   /**
    * Passes the shared `SELECT` on the given columns, and `DESCRIBE` on the resource link, on to roles of
    * this account (Lake Formation grants; the roles also need the IAM rights to call Glue, Athena and
-   * `lakeformation:GetDataAccess`).
+   * `lakeformation:GetDataAccess`). Needs the share made with the grant option
+   * (`DataShareProps.consumerCanRegrant`); where the owning account grants to the roles directly (e.g.
+   * `DataCellsFilterGrant`), use `grantDescribeLink` instead.
    * @param roles the roles of this account
    * @param grants the tables and columns, a subset of what the owning account shared
    */
@@ -150,17 +152,9 @@ export class DataShareConsumer extends Construct {
     const stack = Stack.of(this);
     const out: lakeformation.CfnPrincipalPermissions[] = [];
     for (const role of roles) {
-      const n = this.grantCount++;
+      const n = this.grantCount;
+      out.push(...this.grantDescribeLink([role.roleArn]));
       const principal = { dataLakePrincipalIdentifier: role.roleArn };
-      const describe = new lakeformation.CfnPrincipalPermissions(this, `DescribeLink${n}`, {
-        catalog: stack.account,
-        principal,
-        resource: { database: { catalogId: stack.account, name: this.linkName } },
-        permissions: ['DESCRIBE'],
-        permissionsWithGrantOption: [],
-      });
-      describe.addDependency(this.resourceLink);
-      out.push(describe);
       for (const grant of grants) {
         if (!grant.columnNames || grant.columnNames.length === 0) {
           throw new Error(`DataShareConsumer.grantSelect: the grant on table ${JSON.stringify(grant.tableName)} has no columnNames; list the columns the roles may select`);
@@ -180,11 +174,33 @@ export class DataShareConsumer extends Construct {
           permissionsWithGrantOption: [],
         });
         select.addDependency(this.resourceLink);
+        if (this.adminSettings) select.addDependency(this.adminSettings);
         out.push(select);
       }
     }
-    if (this.adminSettings) for (const g of out) g.addDependency(this.adminSettings);
     return out;
+  }
+
+  /**
+   * Grants `DESCRIBE` on the resource link (without grant option) to principals of this account: what
+   * they need here to reach the shared database through the link when the owning account grants them
+   * the data itself (e.g. `DataCellsFilterGrant` to their role ARNs). It grants nothing on the data.
+   * @param principalArns IAM role or user ARNs of this account
+   */
+  public grantDescribeLink(principalArns: string[]): lakeformation.CfnPrincipalPermissions[] {
+    const stack = Stack.of(this);
+    return principalArns.map((arn) => {
+      const describe = new lakeformation.CfnPrincipalPermissions(this, `DescribeLink${this.grantCount++}`, {
+        catalog: stack.account,
+        principal: { dataLakePrincipalIdentifier: arn },
+        resource: { database: { catalogId: stack.account, name: this.linkName } },
+        permissions: ['DESCRIBE'],
+        permissionsWithGrantOption: [],
+      });
+      describe.addDependency(this.resourceLink);
+      if (this.adminSettings) describe.addDependency(this.adminSettings);
+      return describe;
+    });
   }
 }
 

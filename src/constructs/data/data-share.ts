@@ -101,14 +101,19 @@ export interface DataShareProps {
 
   /**
    * What the consumer account may read: `SELECT` on these tables, restricted to these columns. Every
-   * column must exist in its table. The consumer also gets `DESCRIBE` on the database.
+   * column must exist in its table. The consumer also gets `DESCRIBE` on the database. An empty list grants
+   * the consumer account `DESCRIBE` on the database only: grant the data to named principals instead, with
+   * `DataCellsFilterGrant` (columns and rows, no grant option), and set `consumerCanRegrant: false`.
    */
   readonly columnGrants: TableColumnGrant[];
 
   /**
    * Grant with the grant option, so that the consumer account's data lake administrator can pass the
    * same permissions on to principals of that account (the data scientists' roles). Without it, nobody
-   * in the consumer account can use the grant except through a resource share that re-grants.
+   * in the consumer account can use the grant except through a resource share that re-grants. The grant
+   * option hands the consumer account's administrators every granted row of every granted column: where
+   * several teams of the consumer account must see different rows or columns, turn it off and grant
+   * `DataCellsFilterGrant`s to their roles (the blueprint does when use cases declare `dataAccess`).
    * @default true
    */
   readonly consumerCanRegrant?: boolean;

@@ -2,3 +2,4 @@
 export * from './glue-types';
 export * from './data-share';
 export * from './data-share-consumer';
+export * from './data-cells-filter-grant';

@@ -169,16 +169,16 @@ export class DataScientistProfile extends Construct {
         `DataScientistProfile ${this.node.path}: identityCenterUserName is set but the domain signs in with IAM; remove it, or create the domain with authMode StudioAuthMode.IAM_IDENTITY_CENTER`,
       );
     }
+    const roleName = props.executionRoleName;
+    if (roleName !== undefined && !Token.isUnresolved(roleName) && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+      throw new Error(`DataScientistProfile ${this.node.path}: executionRoleName ${JSON.stringify(roleName)} is not an IAM role name; use 1 to 64 letters, digits and '+=,.@_-'`);
+    }
     if (ssoUser !== undefined && !Token.isUnresolved(ssoUser) && (ssoUser.length < 1 || ssoUser.length > 256)) {
       throw new Error(`DataScientistProfile ${this.node.path}: identityCenterUserName must be 1 to 256 characters long`);
     }
     const owner = props.owner ?? ssoUser ?? name;
     if (!Token.isUnresolved(owner) && (owner.length < 1 || owner.length > 256)) {
       throw new Error(`DataScientistProfile ${this.node.path}: owner must be 1 to 256 characters long`);
-    }
-    const roleName = props.executionRoleName;
-    if (roleName !== undefined && !Token.isUnresolved(roleName) && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
-      throw new Error(`DataScientistProfile ${this.node.path}: executionRoleName ${JSON.stringify(roleName)} is not an IAM role name; use 1 to 64 letters, digits and +=,.@_-`);
     }
     for (const key of Object.keys(props.tags ?? {})) {
       if (RESERVED_TAG_KEY.test(key) || key.length < 1 || key.length > 128) {

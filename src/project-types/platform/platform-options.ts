@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { sharesDataPerUseCase } from '../../blueprint/config/data-access';
 import { PlatformAccount, PlatformConfig } from '../../blueprint/config/platform-config';
 import { PLATFORM_ACCOUNT_NAMES } from '../../blueprint/config/validation';
 
@@ -44,14 +45,14 @@ export function stackSelector(account: PlatformAccount): string {
 /**
  * What selects the use cases' onboarding stacks of an account on the cdk command line
  * (a glob: `Platform/UseCase-<any>/Exp` with `*` for `<any>`), or undefined when the account has none: every listed use case has one in
- * EXP, DEV, INT and PROD (its scoped deploy roles; in EXP also its Studio profiles) and in RES (its approver
- * role). They join what the account's platform stack creates (the Studio domain, the VPC, the keys, read from
+ * EXP, DEV, INT and PROD (its scoped deploy roles; in EXP also its Studio profiles), in RES (its approver
+ * role) and, with `dataAccess`, in DATA (its data cells filters). They join what the account's platform stack creates (the Studio domain, the VPC, the keys, read from
  * its SSM parameters), so they deploy after it.
  * @param config the platform configuration
  * @param account the account
  */
 export function onboardingStackSelector(config: PlatformConfig, account: PlatformAccount): string | undefined {
-  if (config.useCases.length === 0 || account === PlatformAccount.DATA) return undefined;
+  if (config.useCases.length === 0 || (account === PlatformAccount.DATA && !sharesDataPerUseCase(config))) return undefined;
   return `'${PLATFORM_CONSTRUCT_ID}/UseCase-*/${account.charAt(0).toUpperCase()}${account.slice(1)}'`;
 }
 

@@ -151,8 +151,8 @@ beforeAll(() => {
 });
 
 describe('the limits AWS enforces at deploy time', () => {
-  test('every template of the reference app is measured: 16 stacks (with 5 onboarding stacks) and 2 products', () => {
-    expect(templates).toHaveLength(18);
+  test('every template of the reference app is measured: 17 stacks (with 6 onboarding stacks) and 2 products', () => {
+    expect(templates).toHaveLength(19);
     expect(measures['managed policy (characters)'].length).toBeGreaterThan(50);
     expect(measures['ingress rules per security group'].length).toBeGreaterThan(10);
   });

@@ -18,12 +18,13 @@ describe('MlopsPlatform from the sample config', () => {
       ['vwml-platform-int', '555555555555', 'eu-central-1'],
       ['vwml-platform-prod', '666666666666', 'eu-central-1'],
     ]);
-    // plus the onboarding stacks of the sample use case (its scoped deploy roles in EXP, DEV, INT and PROD, its approver role in RES)
+    // plus the onboarding stacks of the sample use case (its data cells filter in DATA, its scoped deploy roles in
+    // EXP, DEV, INT and PROD, its approver role in RES)
     expect(assembly.stacks.map((s) => s.environment.account).sort()).toEqual(
-      ['111111111111', '222222222222', '222222222222', '333333333333', '333333333333', '444444444444', '444444444444', '555555555555', '555555555555', '666666666666', '666666666666'],
+      ['111111111111', '111111111111', '222222222222', '222222222222', '333333333333', '333333333333', '444444444444', '444444444444', '555555555555', '555555555555', '666666666666', '666666666666'],
     );
     expect(platform.useCases[0].stacks.map((s) => s.stackName)).toEqual(
-      ['exp', 'res', 'dev', 'int', 'prod'].map((a) => `vwml-weld-gun-pm-onboarding-${a}`),
+      ['data', 'exp', 'res', 'dev', 'int', 'prod'].map((a) => `vwml-weld-gun-pm-onboarding-${a}`),
     );
     expect(assembly.manifest.missing ?? []).toEqual([]);
   });

@@ -134,37 +134,33 @@ describe('EXP: a data scientist queries the table DATA shares', () => {
     });
   });
 
-  test('Lake Formation in EXP passes the shared SELECT on to every Studio role, after its execution role became an administrator', () => {
+  test('Lake Formation in EXP gives the use case\'s Studio roles DESCRIBE on the link (after its execution role became an administrator); SELECT on their use case\'s filter comes from DATA, by role name', () => {
     const settings = exp.findResources('AWS::LakeFormation::DataLakeSettings');
     expect(Object.values(settings).map((r: any) => r.Properties.Admins)).toEqual([
       [{ DataLakePrincipalIdentifier: `arn:aws:iam::${EXP}:role/cdk-vwml-cfn-exec-role-${EXP}-${REGION}` }],
     ]);
-    const selectsOf = (json: any) => Object.values<any>(json.Resources)
-      .filter((r) => r.Type === 'AWS::LakeFormation::PrincipalPermissions' && r.Properties.Permissions.includes('SELECT'));
+    const grantsOf = (json: any) => Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::LakeFormation::PrincipalPermissions');
     const principalOf = (r: any) => r.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0];
-    // the domain's default role in the platform stack (the profiles of the onboarded use cases are not there)
-    expect(selectsOf(expJson).map(principalOf)).toEqual([logicalIdOf(expStack.studio.defaultExecutionRole)]);
+    // the platform stack grants nothing: the domain's default role reads no data, and the profiles of the
+    // onboarded use case are in its EXP onboarding stack
+    expect(grantsOf(expJson)).toEqual([]);
     expect(expStack.profiles).toEqual({});
-    // the profile roles in the use case's EXP onboarding stack (deployed after the platform stack, whose
-    // execution role is the administrator that granted the share)
-    const profileSelects = selectsOf(profileJson);
-    expect(profileSelects.map(principalOf).sort()).toEqual(Object.values(onboarding.studioProfiles).map((p) => logicalIdOf(p.role)).sort());
-    for (const r of profileSelects) {
-      expect(r.Properties.Resource.TableWithColumns).toEqual({
-        CatalogId: DATA,
-        DatabaseName: 'welding',
-        Name: 'weld_readings',
-        ColumnNames: config.dataShare!.tables[0].sharedColumns,
-      });
+    // there, each profile role gets DESCRIBE on the link (deployed after the platform stack, whose execution role
+    // is the administrator that made the link); the sample's weld-gun-pm declares dataAccess
+    const profiles = Object.values(onboarding.studioProfiles).map((p) => p.role);
+    const profileGrants = grantsOf(profileJson);
+    expect(profileGrants.map(principalOf).sort()).toEqual(profiles.map((r) => logicalIdOf(r)).sort());
+    for (const r of profileGrants) {
+      expect(r.Properties).toMatchObject({ Resource: { Database: { CatalogId: EXP, Name: 'welding' } }, Permissions: ['DESCRIBE'], PermissionsWithGrantOption: [] });
     }
-    for (const r of selectsOf(expJson)) {
-      expect(r.Properties.Resource.TableWithColumns).toEqual({
-        CatalogId: DATA,
-        DatabaseName: 'welding',
-        Name: 'weld_readings',
-        ColumnNames: config.dataShare!.tables[0].sharedColumns,
+    const dataGrants = Template.fromStack(platform.useCases[0].tryFindStack(PlatformAccount.DATA)!);
+    for (const role of profiles) {
+      dataGrants.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
+        Principal: { DataLakePrincipalIdentifier: `arn:aws:iam::${EXP}:role/${profileJson.Resources[logicalIdOf(role)].Properties.RoleName}` },
+        Resource: { DataCellsFilter: { TableCatalogId: DATA, DatabaseName: 'welding', TableName: 'weld_readings', Name: 'vwml-weld-gun-pm_weld_readings' } },
+        Permissions: ['SELECT'],
+        PermissionsWithGrantOption: [],
       });
-      expect(r.DependsOn).toContain(Object.keys(settings)[0]);
     }
   });
 

@@ -61,6 +61,18 @@ describe('DataShareConsumer', () => {
     for (const p of permissions) expect(p.DependsOn).toContain(settingsId);
   });
 
+  test('grantDescribeLink: DESCRIBE on the link only, without grant option, after the administrators are set; nothing on the data', () => {
+    const { t, consumer } = build({ lakeFormationAdminArns: [EXEC] });
+    const analyst = 'arn:aws:iam::222222222222:role/analyst';
+    expect(consumer.grantDescribeLink([analyst])).toHaveLength(1);
+    const settingsId = Object.keys(t().findResources('AWS::LakeFormation::DataLakeSettings'))[0];
+    const permissions = Object.values(t().findResources('AWS::LakeFormation::PrincipalPermissions')) as any[];
+    expect(permissions.map((p) => p.Properties)).toEqual([
+      { Catalog: '222222222222', Principal: { DataLakePrincipalIdentifier: analyst }, Resource: { Database: { CatalogId: '222222222222', Name: 'welding' } }, Permissions: ['DESCRIBE'], PermissionsWithGrantOption: [] },
+    ]);
+    expect(permissions[0].DependsOn).toContain(settingsId);
+  });
+
   test('passes the compliance packs', () => {
     const { app } = build();
     ComplianceCheck.assertCompliant(app);

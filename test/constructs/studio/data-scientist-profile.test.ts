@@ -162,6 +162,15 @@ describe('DataScientistProfile', () => {
     expect((await addUseCaseTag(sm('space/d-abc123/mine'), undefined)).decision).toBe('Allowed');
   });
 
+  test('executionRoleName names the execution role (so that other accounts can grant to it by ARN); by default CloudFormation names it', () => {
+    const { stack, domain } = setup();
+    const alice = new DataScientistProfile(stack, 'Alice', { domain, userProfileName: 'alice', executionRoleName: 'vwml-studio_alice' });
+    const bob = new DataScientistProfile(stack, 'Bob', { domain, userProfileName: 'bob' });
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role') as any;
+    expect(roles[id(stack, alice.role)].Properties.RoleName).toBe('vwml-studio_alice');
+    expect(roles[id(stack, bob.role)].Properties.RoleName).toBeUndefined();
+  });
+
   test('IAM Identity Center: the profile is bound to the Identity Center user, the owner defaults to it', () => {
     const { stack, domain } = setup(StudioAuthMode.IAM_IDENTITY_CENTER);
     new DataScientistProfile(stack, 'Bob', { domain, userProfileName: 'bob', identityCenterUserName: 'bob@example.com' });
@@ -232,7 +241,8 @@ describe('DataScientistProfile', () => {
       ['no Identity Center user on an Identity Center domain', StudioAuthMode.IAM_IDENTITY_CENTER, { userProfileName: 'jane' }, /identityCenterUserName is required because the domain signs in with IAM Identity Center/],
       ['a reserved tag key', StudioAuthMode.IAM, { userProfileName: 'jane', tags: { 'aws:owner': 'x' } }, /tags has the key "aws:owner"/],
       ['a use case with an invalid name', StudioAuthMode.IAM, { useCase: { name: 'Weld_Gun', readableBucketNamePatterns: ['vw-weld-gun-artifacts'] } }, /useCase.name "Weld_Gun" is not a use-case name/],
-      ['an execution role name IAM refuses', StudioAuthMode.IAM, { executionRoleName: 'team/studio' }, /executionRoleName "team\/studio" is not an IAM role name/],
+      ['an execution role name IAM refuses', StudioAuthMode.IAM, { executionRoleName: 'vwml-studio/jane' }, /executionRoleName "vwml-studio\/jane" is not an IAM role name/],
+      ['an execution role name over 64 characters', StudioAuthMode.IAM, { executionRoleName: 'r'.repeat(65) }, /executionRoleName "r{65}" is not an IAM role name/],
       ['a use case reading buckets by pattern', StudioAuthMode.IAM, { useCase: { name: 'weld-gun', readableBucketNamePatterns: ['vw-*-artifacts'] } }, /useCase.readableBucketNamePatterns must name the use case's own buckets without '\*'/],
     ];
     test.each(cases)('%s', (_name, mode, extra, message) => {

@@ -1,14 +1,14 @@
 /**
  * A data scientist in EXP: opens Studio (presigned URL of the own profile), runs a training job from
  * the notebook, queries the table shared from DATA, and installs a package from the CodeArtifact mirror.
- * The profile and its execution role `vwml-weld-gun-pm-studio-data-scientist-1` are in the use case's EXP
+ * The profile and its execution role `vwml-studio_data-scientist-1` are in the use case's EXP
  * onboarding stack; the domain, its security group, the endpoints and the mirror in the EXP platform stack.
  */
 import { Flow } from '../engine/types';
 
 // the profile of a data scientist of weld-gun-pm is in the use case's EXP onboarding stack
 const PROFILE = '${PlatformUseCaseweldgunpmExp/Profiledatascientist1.UserProfileArn}';
-const APP_ROLE = 'vwml-weld-gun-pm-studio-data-scientist-1';
+const APP_ROLE = 'vwml-studio_data-scientist-1';
 const STUDIO_SG = 'PlatformExp/StudioSecurityGroup';
 const SUBNETS = ['${PlatformExp/NetworkVpcIsolatedSubnet1Subnet.Ref}', '${PlatformExp/NetworkVpcIsolatedSubnet2Subnet.Ref}'];
 const ML_KEY = '${ssm:EXP:/vwml/platform/ml-key-arn}';

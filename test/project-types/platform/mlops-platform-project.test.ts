@@ -134,8 +134,9 @@ describe('the deploy workflow', () => {
       const selector = `Platform/${account.charAt(0).toUpperCase()}${account.slice(1)}`;
       const platformRun = runs.indexOf(`npx cdk deploy ${selector} --require-approval never`);
       expect(platformRun).toBeGreaterThan(-1);
-      // then the use cases' onboarding stacks of the account (the sample lists a use case), after the platform stack
-      const onboarding = account === 'data' ? [] : [`npx cdk deploy 'Platform/UseCase-*/${selector.split('/')[1]}' --require-approval never`];
+      // then the use cases' onboarding stacks of the account (the sample lists a use case with dataAccess, so DATA
+      // has one too: its data cells filters), after the platform stack
+      const onboarding = [`npx cdk deploy 'Platform/UseCase-*/${selector.split('/')[1]}' --require-approval never`];
       expect(runs.slice(platformRun + 1)).toEqual(onboarding);
       expect(job.name).toBe(`Deploy ${account.toUpperCase()} (vwml-platform-${account})`);
       // the credentials come before the deployment, the checkout before everything
