@@ -397,7 +397,7 @@ function table(rows: string[][]): string {
 
 function printTable(runs: RunResult[], lin: Linearity[]): void {
   const out: string[] = [];
-  out.push(`synth-bench: platform (6 stacks) + N use cases (5 stacks each, every extension); node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out.push(`synth-bench: platform (6 stacks) + N use cases (5 stacks each, every extension, and their onboarding stacks); node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   out.push('');
   out.push(table([
     ['N', 'stacks', 'templates', 'resources', 'MB', 'process wall s', 'process CPU s', 'load s', 'construct s', 'synth s', 'construct+synth s', 'construct+synth CPU s', 'peak RSS MiB', 'RSS after load MiB', 'live heap MiB'],
