@@ -80,33 +80,33 @@ export function createUseCaseStudioProfiles(
     const perUseCase = sharesDataPerUseCase(config);
     const reads = (config.useCase(useCaseName)?.dataAccess ?? []).length > 0;
     for (const [user, profile] of Object.entries(profiles)) {
-      if (!perUseCase) grantSharedColumns(stack, config, user, profile.role, true);
-      else if (reads) grantSharedColumns(stack, config, user, profile.role, false);
+      if (!perUseCase) grantSharedColumns(stack, config, user, profile.role);
+      else if (reads) grantDescribeLink(stack, config, user, profile.role);
     }
   }
   return profiles;
 }
 
-/**
- * What `DataShareConsumer.grantSelect` (`columns`) or `grantDescribeLink` (not `columns`) grants, for a role of
- * another stack than the consumer's.
- */
-function grantSharedColumns(stack: UseCaseStack, config: PlatformConfig, user: string, role: iam.IRole, columns: boolean): void {
-  const share = config.dataShare!;
-  const source = config.account(PlatformAccount.DATA).accountId;
-  const principal = { dataLakePrincipalIdentifier: role.roleArn };
+/** What `DataShareConsumer.grantDescribeLink` grants, for a role of another stack than the consumer's. */
+function grantDescribeLink(stack: UseCaseStack, config: PlatformConfig, user: string, role: iam.IRole): void {
   new lakeformation.CfnPrincipalPermissions(stack, `DescribeSharedData-${user}`, {
     catalog: stack.account,
-    principal,
-    resource: { database: { catalogId: stack.account, name: share.databaseName } },
+    principal: { dataLakePrincipalIdentifier: role.roleArn },
+    resource: { database: { catalogId: stack.account, name: config.dataShare!.databaseName } },
     permissions: ['DESCRIBE'],
     permissionsWithGrantOption: [],
   });
-  if (!columns) return;
+}
+
+/** What `DataShareConsumer.grantSelect` grants (DESCRIBE on the link, the shared columns), for a role of another stack. */
+function grantSharedColumns(stack: UseCaseStack, config: PlatformConfig, user: string, role: iam.IRole): void {
+  grantDescribeLink(stack, config, user, role);
+  const share = config.dataShare!;
+  const source = config.account(PlatformAccount.DATA).accountId;
   for (const t of share.tables) {
     new lakeformation.CfnPrincipalPermissions(stack, `SelectSharedData-${user}-${t.name}`, {
       catalog: stack.account,
-      principal,
+      principal: { dataLakePrincipalIdentifier: role.roleArn },
       resource: { tableWithColumns: { catalogId: source, databaseName: share.databaseName, name: t.name, columnNames: t.sharedColumns } },
       permissions: ['SELECT'],
       permissionsWithGrantOption: [],
