@@ -150,7 +150,10 @@ test('the total time budget ends the retries before maxAttempts: error within th
     /^ListModelPackages failed for model package group "retry-model" \((HTTP 500 InternalFailure.*would pass the total time budget of 1500 ms|no HTTP response .*the total time budget of 1500 ms ran out during the attempt)$/,
   );
   expect(error.attempts).toBeLessThan(20);
-  expect(error.attempts).toBeGreaterThanOrEqual(4); // 50..100, 100..200, 200..400 ms fit in 1.5 s
+  // at least one retry happened within the budget; how many more depends on how long each attempt takes to
+  // get its error from the local server (4 on an idle machine: 50..100, 100..200, 200..400 ms fit in 1.5 s;
+  // 3 seen in CI under load), which is the machine's speed, not the client's behaviour
+  expect(error.attempts).toBeGreaterThanOrEqual(2);
   // every finished attempt reached the proxy; an attempt aborted at the deadline on a loaded machine may
   // or may not have reached it before the abort, and may even arrive after the client gave up (seen in CI:
   // 6 requests for 5 attempts, and 6 for 7): the proxy's count is the attempts, give or take that one
