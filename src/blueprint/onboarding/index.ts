@@ -3,3 +3,4 @@ export * from './usecase-budget';
 export * from './scoped-deploy-roles';
 export * from './github-role';
 export * from './approver-role';
+export * from './usecase-data-key';

@@ -183,6 +183,8 @@ export class ScopedDeployRoles extends Construct {
     const ssmParameters = [
       `arn:${partition}:ssm:${region}:${accountId}:parameter${names.platform.parameterName('*')}`,
       `arn:${partition}:ssm:${region}:${accountId}:parameter/cdk-bootstrap/${props.qualifier}/version`,
+      // the use case's own parameters (its data key in the serving accounts), not another use case's
+      `arn:${partition}:ssm:${region}:${accountId}:parameter${names.parameterName('*')}`,
     ];
     // the resources a stack creates mostly get generated names or ids (models, endpoint configurations,
     // security groups, APIs, scalable targets), so a name prefix cannot scope them: the services are
@@ -381,6 +383,7 @@ export class ScopedDeployRoles extends Construct {
       ...Object.fromEntries(SERVICE_LINKED_ROLE_SERVICES.map((svc) => [`AwsSolutions-IAM5[Resource::arn:${partition}:iam::${accountId}:role/aws-service-role/${svc}/*]`,
         `Passing the service-linked role of ${svc}, which a resource of the stacks names (scalable target, WAF logging)`])),
       [`AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${accountId}:parameter${names.platform.parameterName('*')}]`]: 'The platform\'s published parameters (VPC, subnets, keys) that the stacks read at deploy time',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${accountId}:parameter${names.parameterName('*')}]`]: 'The use case\'s own parameters (its data key) that its stacks read at deploy time',
       'AwsSolutions-IAM5[Resource::*]': `${readReason}; ${ownReason}`,
       ...Object.fromEntries(READ_ACTIONS.filter((a) => a.endsWith('*') && !MANAGED_SERVICES.includes(a.split(':')[0]))
         .map((a) => [`AwsSolutions-IAM5[Action::${a}]`, readReason])),
@@ -398,6 +401,7 @@ export class ScopedDeployRoles extends Construct {
       ...Object.fromEntries(props.stackNames.map((n) => [`AwsSolutions-IAM5[Resource::arn:${partition}:cloudformation:${region}:${accountId}:stack/${n}/*]`, 'The stack id after the exact stack name is only known at deploy time'])),
       [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${bucketName}/${this.bucketPrefix}*]`]: 'The asset objects are content hashes under the use case\'s own prefix of the bootstrap bucket',
       [`AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${accountId}:parameter${names.platform.parameterName('*')}]`]: 'The platform\'s published parameters (VPC, subnets, keys) that CloudFormation resolves for the stack parameters',
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:ssm:${region}:${accountId}:parameter${names.parameterName('*')}]`]: 'The use case\'s own parameters (its data key) that CloudFormation resolves for the stack parameters',
     });
     acknowledgeRules(this.publishingRole, {
       [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${bucketName}/${this.bucketPrefix}*]`]: 'The asset objects are content hashes under the use case\'s own prefix of the bootstrap bucket',

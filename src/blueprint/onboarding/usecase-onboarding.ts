@@ -6,6 +6,7 @@ import { UseCaseGithubRole } from './github-role';
 import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
 import { createUseCaseDataGrant } from './usecase-data-access';
+import { UseCaseDataKey } from './usecase-data-key';
 import { createUseCaseStudioProfiles } from './usecase-studio';
 import { DataCellsFilterGrant } from '../../constructs/data';
 import { DataScientistProfile } from '../../constructs/studio';
@@ -41,6 +42,9 @@ const STACK_IDS: Record<PlatformAccount, string> = {
  * bootstrap roles. The stacks hold what the use case's own stacks may not create themselves (its scoped
  * roles, its key, its data filters); so the platform stacks stay small at 100 use cases. Every role and
  * resource carries the tag `mlops:use-case` with the use case's name.
+ *
+ * In DEV, INT and PROD it holds the use case's data key (`UseCaseDataKey`), with which its serving stack
+ * there encrypts its data, besides its scoped deploy roles.
  *
  * In RES it holds the use case's approver role (`UseCaseApproverRole`): its lead data scientists approve
  * the INT and PROD deployments of its deployment pipeline, and nothing else (the stack's output
@@ -80,6 +84,12 @@ export class UseCaseOnboarding extends Construct {
    */
   public readonly dataAccess?: DataCellsFilterGrant;
 
+  /**
+   * The use case's data keys in the serving accounts (`<prefix>/<use case>/data`), by account (DEV, INT,
+   * PROD), in its onboarding stack there; its serving stack encrypts everything it stores with that key.
+   */
+  public readonly dataKeys: { [account: string]: UseCaseDataKey };
+
   private readonly byAccount = new Map<PlatformAccount, UseCaseStack>();
   private readonly deployRolesByAccount = new Map<PlatformAccount, ScopedDeployRoles>();
 
@@ -109,8 +119,10 @@ export class UseCaseOnboarding extends Construct {
       deployerRoleArns: [names.roleArn(PlatformAccount.EXP, names.githubRoleName)],
       longerUseCaseNames,
     }));
+    this.dataKeys = {};
     for (const stage of SERVING_STAGES) {
-      this.deployRolesByAccount.set(stage, new ScopedDeployRoles(this._stack(stage, 'deploy roles'), 'DeployRoles', {
+      this.dataKeys[stage] = new UseCaseDataKey(this._stack(stage, 'deploy roles, data key'), 'DataKey', { names, account: stage });
+      this.deployRolesByAccount.set(stage, new ScopedDeployRoles(this._stack(stage, 'deploy roles, data key'), 'DeployRoles', {
         names,
         account: stage,
         qualifier: props.config.qualifier,

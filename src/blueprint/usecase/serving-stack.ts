@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GroundTruthLocation } from './ground-truth-location';
 import { stageMonitoring } from './monitoring-cadence';
+import { restrictBucketsToUseCase } from './owner-only-buckets';
 import { ServingMode } from './serving-mode';
 import { UseCaseNames } from './usecase-names';
 import { UseCaseStageSettings } from './usecase-props';
@@ -57,6 +58,10 @@ export interface ServingStackProps {
  * autoscaling, data capture; `ServingMode.SCALE_TO_ZERO`, the DEV and INT default: an inference component
  * with no instance while idle), the role the deployment pipeline's smoke test assumes, and the optional
  * extensions of the stage (batch inference; with always-on serving, the inference API and model monitoring).
+ *
+ * For a use case of the configuration's `useCases`, everything it stores is encrypted with the use case's
+ * data key of the stage (`UseCaseStack.dataKey`), and every bucket's policy admits only principals tagged
+ * `mlops:use-case=<use case>` (its roles, and people whose session carries that tag) to its objects.
  */
 export class ServingStack extends UseCaseStack {
   /** The endpoint (either mode). */
@@ -105,6 +110,10 @@ export class ServingStack extends UseCaseStack {
     });
     const settings = props.settings ?? {};
     const names = this.names;
+    // data capture, batch inputs and outputs, ground truth, reports: only the use case's own principals (a
+    // use case of `useCases` deploys with its own tagged execution role; without a registry the platform's
+    // untagged bootstrap role deploys the stack and must keep managing the bucket policies)
+    if (props.platform.useCase(props.useCaseName)) restrictBucketsToUseCase(this, props.useCaseName);
     this.servingMode = resolveServingMode(props.stage, settings);
 
     this.modelPackageArn = props.pinnedModelPackageArn
@@ -134,7 +143,7 @@ export class ServingStack extends UseCaseStack {
       modelSource: EndpointModelSource.fromModelPackageArn(this.modelPackageArn),
       instanceType,
       vpc: this.vpc,
-      encryptionKey: this.mlKey,
+      encryptionKey: this.dataKey,
       roleName: names.endpointRoleName(props.stage),
       permissionsBoundary: this.permissionsBoundary,
       modelArtifactsBucket: artifacts,
@@ -221,7 +230,7 @@ export class ServingStack extends UseCaseStack {
     if (settings.inferenceApi) {
       this.inferenceApi = new InferenceApi(this, 'InferenceApi', {
         endpointName: this.endpoint.endpointName,
-        encryptionKey: this.mlKey,
+        encryptionKey: this.dataKey,
         vpc: this.vpc,
         permissionsBoundary: this.permissionsBoundary,
       });
@@ -231,7 +240,7 @@ export class ServingStack extends UseCaseStack {
       this.batchInference = new BatchInference(this, 'BatchInference', {
         modelSource: EndpointModelSource.fromModelPackageArn(this.modelPackageArn),
         instanceType,
-        encryptionKey: this.mlKey,
+        encryptionKey: this.dataKey,
         vpc: this.vpc,
         schedule: settings.batchSchedule,
         permissionsBoundary: this.permissionsBoundary,
@@ -253,7 +262,7 @@ export class ServingStack extends UseCaseStack {
         const location = new GroundTruthLocation(this, 'GroundTruth', {
           bucketName: names.groundTruthBucketName(props.stage),
           writerRoleName: names.groundTruthWriterRoleName(props.stage),
-          encryptionKey: this.mlKey,
+          encryptionKey: this.dataKey,
           permissionsBoundary: this.permissionsBoundary,
         });
         location.writerRole.addManagedPolicy(this.guardrailPolicy);
@@ -263,7 +272,7 @@ export class ServingStack extends UseCaseStack {
       this.modelMonitor = new ModelMonitor(this, 'ModelMonitor', {
         endpointName: this.endpoint.endpointName,
         dataCaptureBucket: this.alwaysOnEndpoint!.dataCaptureBucket,
-        encryptionKey: this.mlKey,
+        encryptionKey: this.dataKey,
         vpc: this.vpc,
         permissionsBoundary: this.permissionsBoundary,
         instanceType: monitoring.instanceType,

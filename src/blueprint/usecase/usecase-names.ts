@@ -277,6 +277,23 @@ export class UseCaseNames {
   }
 
   /**
+   * The SSM parameter (in each serving account) that holds the ARN of the use case's data key: its
+   * onboarding stack writes it, its serving stack reads it at deploy time.
+   */
+  public get dataKeyParameterName(): string {
+    return this.parameterName('data-key-arn');
+  }
+
+  /**
+   * The name of an SSM parameter of the use case, `/<prefix>/usecase/<use case>/<name>` (a separate path
+   * per use case: `weld-gun/*` does not reach `weld-gun-pm/*`).
+   * @param name the parameter's own name
+   */
+  public parameterName(name: string): string {
+    return `/${this.platform.prefix}/usecase/${this.useCase}/${name}`;
+  }
+
+  /**
    * A role ARN in an account of the platform.
    * @param account the account
    * @param roleName the role name

@@ -110,13 +110,33 @@ export class UseCaseStack extends Stack {
    * those services are acknowledged in this stack.
    */
   public get mlKey(): kms.IKey {
-    const existing = this.node.tryFindChild('PlatformMlKey') as kms.IKey | undefined;
+    return this.importServiceKey('PlatformMlKey', this.parameter(PlatformParameter.ML_KEY_ARN),
+      `The platform stack ${this.names.platform.platformStackName(this.platformAccount)} writes the ML key policy with this statement.`);
+  }
+
+  /**
+   * The key of the use case's own data in this account: for a use case of the configuration's `useCases`
+   * in a serving account (DEV, INT, PROD), its data key (`UseCaseDataKey`, alias `<prefix>/<use case>/data`,
+   * ARN from the SSM parameter its onboarding stack writes), so that no other use case's role can use the
+   * key of its captures, batch data, ground truth, reports, logs and volumes; otherwise the platform's ML key
+   * (`mlKey`). Its policy lets CloudWatch Logs, CloudWatch alarms, EventBridge and log delivery of this
+   * account use it, like the ML key's.
+   */
+  public get dataKey(): kms.IKey {
+    const serving = [PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD].includes(this.platformAccount);
+    if (!serving || this.platform.useCase(this.names.useCase) === undefined) return this.mlKey;
+    return this.importServiceKey('UseCaseDataKey', ssm.StringParameter.valueForStringParameter(this, this.names.dataKeyParameterName),
+      `The onboarding stack ${this.names.onboardingStackName(this.platformAccount)} writes the data key policy with this statement.`);
+  }
+
+  /** A key imported by ARN whose policy (written by its owner's stack) already admits the services of this stack's resources. */
+  private importServiceKey(id: string, keyArn: string, reason: string): kms.IKey {
+    const existing = this.node.tryFindChild(id) as kms.IKey | undefined;
     if (existing) return existing;
-    const reason = `The platform stack ${this.names.platform.platformStackName(this.platformAccount)} writes the ML key policy with this statement.`;
     for (const warning of [ImportedKeyWarning.LOGS, ImportedKeyWarning.ALARMS, ImportedKeyWarning.EVENTS, ImportedKeyWarning.LOG_DELIVERY]) {
       Annotations.of(this).acknowledgeWarning(warning, reason);
     }
-    return kms.Key.fromKeyArn(this, 'PlatformMlKey', this.parameter(PlatformParameter.ML_KEY_ARN));
+    return kms.Key.fromKeyArn(this, id, keyArn);
   }
 
   /**

@@ -86,3 +86,36 @@ const PIPELINE_EXECUTION_ACTIONS = [
   'ListPipelineParametersForExecution', 'StopPipelineExecution', 'RetryPipelineExecution', 'UpdatePipelineExecution',
   'SendPipelineExecutionStepSuccess', 'SendPipelineExecutionStepFailure',
 ];
+
+/** The S3 actions on a use case's data and on its bucket's policy that only the use case's principals take. */
+const USE_CASE_BUCKET_ACTIONS = [
+  's3:GetObject*', 's3:PutObject*', 's3:DeleteObject*', 's3:RestoreObject', 's3:ReplicateObject', 's3:AbortMultipartUpload',
+  's3:ListBucket*', 's3:ListMultipartUploadParts', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy',
+];
+
+/**
+ * The bucket policy statement that admits only the principals of one use case to a bucket of that use case:
+ * reading, writing, deleting and listing its objects, and changing its policy, are denied to every role or
+ * session whose tag `mlops:use-case` (the role's tag, or a person's session tag) is another or absent, in
+ * any account, whatever its identity policy grants (a platform role with `s3:*`, another use case's role with
+ * a mistaken wildcard). AWS services acting as themselves (S3 server access logging into a log bucket) are not
+ * principals of a use case and are exempt; services acting with a role (SageMaker data capture, transform and
+ * monitoring jobs) act as that role. Reading the bucket's configuration (AWS Config, Security Hub) is not
+ * denied.
+ * @param bucketArn the bucket's ARN
+ * @param useCase the use case's name
+ * @internal
+ */
+export function useCaseBucketStatement(bucketArn: string, useCase: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'OnlyTheUseCasesPrincipals',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: USE_CASE_BUCKET_ACTIONS,
+    resources: [bucketArn, `${bucketArn}/*`],
+    conditions: {
+      StringNotEquals: { [`aws:PrincipalTag/${USE_CASE_TAG_KEY}`]: useCase },
+      BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+    },
+  });
+}

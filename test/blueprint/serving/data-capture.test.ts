@@ -5,8 +5,8 @@ import { logicalIdOf, PolicyDocumentJson, simulate, TemplatePolicies } from '../
 
 /**
  * Data capture of the endpoint: SageMaker writes the captured requests with the endpoint's execution
- * role into the stage's capture bucket, encrypted with the stage's ML key (imported from SSM; its
- * policy is written by the platform stack). Identity, boundary, guardrails, bucket policy and key policy.
+ * role into the stage's capture bucket, encrypted with the use case's data key of the stage (imported
+ * from SSM; the key and its policy are written by the use case's onboarding stack). Identity, boundary, guardrails, bucket policy and key policy.
  */
 const config = PlatformConfig.sample();
 const platform = new MlopsPlatform(new App(), 'Platform', { config });
@@ -23,15 +23,18 @@ test('DEV and INT scale to zero by default and capture nothing: no DataCaptureCo
 
 describe.each([
   [PlatformAccount.PROD, useCase.prod],
-])('the %s endpoint captures data into its bucket with the ML key', (stage, serving) => {
+])('the %s endpoint captures data into its bucket with the use case\'s data key', (stage, serving) => {
   const platformStack = platform.stack(stage);
   const platformPolicies = TemplatePolicies.fromStack(platformStack);
-  const keyId = logicalIdOf(platformStack.mlKey!.key);
-  const keyArn: string = platformPolicies.resolve({ 'Fn::GetAtt': [keyId, 'Arn'] });
-  const keyPolicy: PolicyDocumentJson = platformPolicies.resolve(Template.fromStack(platformStack).toJSON().Resources[keyId].Properties.KeyPolicy);
+  const onboarding = platform.useCases.find((u) => u.useCase.name === 'weld-gun-pm')!;
+  const keyStack = onboarding.tryFindStack(stage)!;
+  const keyPolicies = TemplatePolicies.fromStack(keyStack);
+  const keyId = logicalIdOf(onboarding.dataKeys[stage].key.key);
+  const keyArn: string = keyPolicies.resolve({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  const keyPolicy: PolicyDocumentJson = keyPolicies.resolve(Template.fromStack(keyStack).toJSON().Resources[keyId].Properties.KeyPolicy);
   const template = Template.fromStack(serving).toJSON();
-  const mlKeyParameter = Object.keys(template.Parameters).find((p) => p.startsWith('SsmParameterValuevwmlplatformmlkeyarn'))!;
-  const policies = TemplatePolicies.fromStack(serving, { references: { [mlKeyParameter]: keyArn } });
+  const dataKeyParameter = Object.keys(template.Parameters).find((p) => p.startsWith('SsmParameterValuevwmlusecaseweldgunpmdatakeyarn'))!;
+  const policies = TemplatePolicies.fromStack(serving, { references: { [dataKeyParameter]: keyArn } });
   const roleId = logicalIdOf(serving.endpointRole as any);
   const identityPolicies: PolicyDocumentJson[] = [];
   for (const [id, r] of Object.entries(template.Resources) as Array<[string, any]>) {
@@ -51,14 +54,17 @@ describe.each([
   );
   const object = `arn:aws:s3:::${bucketName}/data-capture/vwml-weld-gun-pm-${stage}/AllTraffic/2026/12/06/03/capture.jsonl`;
 
-  test('the execution role may write the captured data, encrypted with the ML key through S3', async () => {
+  // the role's tag (the bucket admits only principals tagged with the use case)
+  const tagged = { 'aws:PrincipalTag/mlops:use-case': 'weld-gun-pm', 'aws:PrincipalIsAWSService': 'false' };
+
+  test('the execution role may write the captured data, encrypted with the data key through S3', async () => {
     expect(
       await simulate({
         ...role,
         resourcePolicy: policies.resolve(bucketPolicy.Properties.PolicyDocument),
         action: 's3:PutObject',
         resource: object,
-        context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn },
+        context: { ...tagged, 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn },
       }),
     ).toBe('Allowed');
     for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
@@ -71,7 +77,7 @@ describe.each([
         resourcePolicy: policies.resolve(bucketPolicy.Properties.PolicyDocument),
         action: 's3:PutObject',
         resource: object,
-        context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn.replace(/key\/.*/, 'key/00000000-0000-0000-0000-000000000000') },
+        context: { ...tagged, 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn.replace(/key\/.*/, 'key/00000000-0000-0000-0000-000000000000') },
       }),
     ).toBe('ExplicitlyDenied');
     expect(await simulate({ ...role, resourcePolicy: keyPolicy, action: 'kms:GenerateDataKey', resource: keyArn, context: { 'kms:ViaService': 'ssm.eu-central-1.amazonaws.com' } })).toBe('ImplicitlyDenied');

@@ -139,9 +139,10 @@ async function evaluateIam(
 ): Promise<Evaluation> {
   const identity = caller.role?.identity ?? [];
   const contextVariables: Record<string, string | string[]> = {};
+  // aws:PrincipalIsAWSService is in every request: true when a service principal signs it
   const defaults: Record<string, ContextValue> = caller.role
-    ? { 'aws:PrincipalArn': caller.principal, 'aws:PrincipalAccount': caller.account, ...caller.role.tags }
-    : {};
+    ? { 'aws:PrincipalArn': caller.principal, 'aws:PrincipalAccount': caller.account, 'aws:PrincipalIsAWSService': false, ...caller.role.tags }
+    : { 'aws:PrincipalIsAWSService': true };
   for (const [k, v] of Object.entries({ 'aws:RequestedRegion': region, 'aws:SecureTransport': true, ...defaults, ...context })) {
     if (v !== undefined) contextVariables[encodeKey(k)] = Array.isArray(v) ? v.map(String) : String(v);
   }

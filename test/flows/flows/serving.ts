@@ -35,7 +35,8 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
   const scaleToZero = stage !== 'PROD';
   const ENDPOINT_ROLE = `vwml-weld-gun-pm-${t.lower}-endpoint`;
   const ARTIFACT = 'arn:aws:s3:::vwml-weld-gun-pm-artifacts-222222222222/runs/a1b2c3/model/model.tar.gz';
-  const ML_KEY = `\${ssm:${t.name}:/vwml/platform/ml-key-arn}`;
+  // the use case's own data key of the stage (its onboarding stack), not the platform's ML key
+  const DATA_KEY = `\${ssm:${t.name}:/vwml/usecase/weld-gun-pm/data-key-arn}`;
   const ENDPOINT = `arn:aws:sagemaker:eu-central-1:${t.id}:endpoint/vwml-weld-gun-pm-${t.lower}`;
   const VERSION = 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/vwml-weld-gun-pm/7';
   const CAPTURE = `arn:aws:s3:::\${${t.stack}/EndpointDataCaptureBucket.Ref}/data-capture/vwml-weld-gun-pm-${t.lower}/AllTraffic/2026/12/06/03/capture.jsonl`;
@@ -99,11 +100,11 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html',
       },
       {
-        step: 'endpoint: CloudWatch Logs encrypts the endpoint log group with the ML key',
+        step: 'endpoint: CloudWatch Logs encrypts the endpoint log group with the use case\'s data key',
         caller: 'service:logs.eu-central-1.amazonaws.com',
         account: t.name,
         action: 'kms:GenerateDataKey',
-        resource: ML_KEY,
+        resource: DATA_KEY,
         context: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:eu-central-1:${t.id}:log-group:/aws/sagemaker/Endpoints/vwml-weld-gun-pm-${t.lower}` },
         reason: 'A log group with KmsKeyId needs the key policy to admit logs.<region>.amazonaws.com',
         doc: LOGS_KMS_DOC,
@@ -151,7 +152,7 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         caller: `${t.stack}/BatchInferenceStateMachineRole`,
         account: t.name,
         action: 'kms:CreateGrant',
-        resource: ML_KEY,
+        resource: DATA_KEY,
         context: { 'kms:GrantIsForAWSResource': true, 'kms:ViaService': 'sagemaker.eu-central-1.amazonaws.com' },
         reason: 'CreateTransformJob with TransformResources.VolumeKmsKeyId: SageMaker creates a grant on the volume key with the credentials of the caller, the state machine role',
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TransformResources.html',
@@ -161,7 +162,7 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         caller: `${t.stack}/BatchInferenceModelRole`,
         account: t.name,
         action: 'kms:Encrypt',
-        resource: ML_KEY,
+        resource: DATA_KEY,
         reason: 'With TransformOutput.KmsKeyId a key, the SageMaker execution role must be allowed kms:Encrypt on it',
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TransformOutput.html',
       },
@@ -190,10 +191,30 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
         account: t.name,
         action: 's3:PutObject',
         resource: `arn:aws:s3:::\${${t.stack}/BatchInferenceOutputBucket.Ref}/output/vwml-weld-gun-pm-${t.lower}-20261206/batch.csv.out`,
-        context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
+        context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': DATA_KEY },
         network: { from: `${t.stack}/BatchInferenceSecurityGroup` },
         reason: 'Transform output is written in VPC mode (SSE-KMS)',
         doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/batch-vpc.html',
+      },
+      {
+        step: 'the account\'s CDK bootstrap execution role reads the batch results',
+        caller: `cdk-vwml-cfn-exec-role-${t.id}-eu-central-1`,
+        account: t.name,
+        action: 's3:GetObject',
+        resource: `arn:aws:s3:::\${${t.stack}/BatchInferenceOutputBucket.Ref}/output/vwml-weld-gun-pm-${t.lower}-20261206/batch.csv.out`,
+        reason: 'A bucket of a use case admits only principals tagged with that use case (issue 12), whatever a platform role\'s own policy allows',
+        doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag',
+        deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by resource (OnlyTheUseCasesPrincipals)' },
+      },
+      {
+        step: 'the batch model role encrypts with the platform\'s ML key',
+        caller: `${t.stack}/BatchInferenceModelRole`,
+        account: t.name,
+        action: 'kms:GenerateDataKey',
+        resource: `\${ssm:${t.name}:/vwml/platform/ml-key-arn}`,
+        reason: 'The use case\'s data is under its own data key (issue 12); its roles have no grant on the key the platform shares',
+        doc: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam',
+        deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
       },
       ...(scaleToZero ? scaleToZeroRequests(t, o) : [
         {
@@ -202,7 +223,7 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
           account: t.name,
           action: 's3:PutObject',
           resource: CAPTURE,
-          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
+          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': DATA_KEY },
           reason: 'Data capture writes with the execution role (SSE-KMS)',
           doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html',
         },
@@ -241,7 +262,7 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
           caller: `${t.stack}/ModelMonitorRole`,
           account: t.name,
           action: 'kms:CreateGrant',
-          resource: ML_KEY,
+          resource: DATA_KEY,
           context: { 'kms:GrantIsForAWSResource': true, 'kms:ViaService': 'sagemaker.eu-central-1.amazonaws.com' },
           reason: 'The schedule starts each monitoring job with its role and MonitoringClusterConfig.VolumeKmsKeyId: SageMaker creates a grant on the volume key with that role',
           doc: 'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringClusterConfig.html',
@@ -262,7 +283,7 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
           account: t.name,
           action: 's3:PutObject',
           resource: `arn:aws:s3:::vwml-weld-gun-pm-${t.lower}-labels-${t.id}/labels/2026/12/06/10/labels.jsonl`,
-          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
+          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': DATA_KEY },
           reason: 'The plant\'s labelling process puts JSON Lines label records below labels/ (SSE-KMS with the stage key)',
           doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html',
         },
@@ -272,7 +293,7 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
           account: t.name,
           action: 's3:PutObject',
           resource: `arn:aws:s3:::\${${t.stack}/ModelMonitorReportsBucket.Ref}/model-monitor/data-quality/2026/12/06/constraint_violations.json`,
-          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ML_KEY },
+          context: { 's3:x-amz-server-side-encryption-aws-kms-key-id': DATA_KEY },
           network: { from: `${t.stack}/ModelMonitorSecurityGroup` },
           reason: 'Monitoring results go to the reports bucket (SSE-KMS)',
           doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html',
@@ -282,7 +303,7 @@ export function servingFlow(stage: 'DEV' | 'INT' | 'PROD'): Flow {
           caller: 'service:cloudwatch.amazonaws.com',
           account: t.name,
           action: 'kms:GenerateDataKey',
-          resource: ML_KEY,
+          resource: DATA_KEY,
           context: { 'aws:SourceAccount': `${t.id}` },
           reason: 'Alarm actions on an SSE-KMS topic need the key policy to admit cloudwatch.amazonaws.com',
           doc: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services',
