@@ -181,9 +181,11 @@ export class ExpAccountStack extends PlatformAccountStack {
       authMode: studio.authMode === 'SSO' ? StudioAuthMode.IAM_IDENTITY_CENTER : StudioAuthMode.IAM,
       idleTimeout: Duration.minutes(studio.idleTimeoutMinutes ?? 60),
       maxIdleTimeout: Duration.minutes(Math.max(studio.idleTimeoutMinutes ?? 60, 240)),
-      // the use cases' artifact buckets and keys, by the naming of the use-case stacks (created later)
-      readableBucketNamePatterns: [`${config.prefix}-*-artifacts-${accountId}`],
-      readableBucketKeyAliases: [`alias/${config.prefix}/*/artifacts`],
+      // without a use-case registry: the use cases' artifact buckets and keys, by the naming of the use-case
+      // stacks (created later). With one, artifacts belong to their use case: the profiles of a use case read
+      // its own (its onboarding stack), and the default role and the users without a use case read none
+      readableBucketNamePatterns: config.useCases.length > 0 ? [] : [`${config.prefix}-*-artifacts-${accountId}`],
+      readableBucketKeyAliases: config.useCases.length > 0 ? [] : [`alias/${config.prefix}/*/artifacts`],
       sharedDatabases: share ? [{
         databaseName: share.databaseName,
         targetCatalogId: config.account(PlatformAccount.DATA).accountId,

@@ -12,6 +12,7 @@ const APP_ROLE = 'vwml-studio_data-scientist-1';
 const STUDIO_SG = 'PlatformExp/StudioSecurityGroup';
 const SUBNETS = ['${PlatformExp/NetworkVpcIsolatedSubnet1Subnet.Ref}', '${PlatformExp/NetworkVpcIsolatedSubnet2Subnet.Ref}'];
 const ML_KEY = '${ssm:EXP:/vwml/platform/ml-key-arn}';
+const ARTIFACT = 'arn:aws:s3:::vwml-weld-gun-pm-artifacts-222222222222/runs/a1b2c3/model/model.tar.gz';
 const STUDIO_DOC = 'https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-launch.html';
 const MIRROR_DOC = 'https://docs.aws.amazon.com/codeartifact/latest/ug/vpc-endpoints.html';
 
@@ -100,6 +101,27 @@ export const STUDIO: Flow = {
       network: { from: STUDIO_SG },
       reason: 'Studio roles read only the shared database: its resource link in EXP and the target in DATA',
       doc: 'https://docs.aws.amazon.com/lake-formation/latest/dg/resource-links-about.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: 'notebook: the app role reads a model artifact of its use case',
+      caller: APP_ROLE,
+      account: 'EXP',
+      action: 's3:GetObject',
+      resource: ARTIFACT,
+      network: { from: STUDIO_SG },
+      reason: 'A use case\'s data scientists read its pipeline\'s outputs (its artifact bucket and key, named in their profile role)',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/domain-user-profile.html',
+    },
+    {
+      step: 'the domain\'s default execution role (shared spaces, users without a use case) reads a use case\'s model artifact',
+      caller: 'PlatformExp/StudioDefaultExecutionRole',
+      account: 'EXP',
+      action: 's3:GetObject',
+      resource: ARTIFACT,
+      network: { from: STUDIO_SG },
+      reason: 'With a use-case registry, artifacts belong to their use case: only its own profiles read them (issue 12)',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/domain-user-profile.html',
       deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
     },
     {
