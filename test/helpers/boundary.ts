@@ -54,7 +54,11 @@ export function actionsOutsideBoundary(template: any, boundary: { Statement: Sta
       if (ref && resources[ref]?.Type === 'AWS::IAM::ManagedPolicy') add(id, asArray(resources[ref].Properties.PolicyDocument?.Statement));
     }
     if (!r.Properties?.PermissionsBoundary) continue;
-    const outside = [...(granted[id] ?? [])].filter((a) => !boundaryAllows(boundary, a.replace(/\*$/, 'X')) && !boundaryAllows(boundary, a));
+    // the boundary the role carries: a managed policy of this template (the Service Catalog launch role's own),
+    // else the given one
+    const own = roleIdOf(r.Properties.PermissionsBoundary);
+    const carried = own && resources[own]?.Type === 'AWS::IAM::ManagedPolicy' ? resources[own].Properties.PolicyDocument : boundary;
+    const outside = [...(granted[id] ?? [])].filter((a) => !boundaryAllows(carried, a.replace(/\*$/, 'X')) && !boundaryAllows(carried, a));
     if (outside.length > 0) out[id] = outside.sort();
   }
   return out;

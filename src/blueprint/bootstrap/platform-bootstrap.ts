@@ -160,6 +160,14 @@ export function catalogLaunchRoleName(prefix: string): string {
   return `${prefix}-catalog-launch`;
 }
 
+/**
+ * The name of the permissions boundary of the Service Catalog launch role (`MlopsLaunchRole` names the
+ * boundary of a role of a fixed name `<role name>-boundary`). @internal
+ */
+export function catalogLaunchBoundaryName(prefix: string): string {
+  return `${catalogLaunchRoleName(prefix)}-boundary`;
+}
+
 /** The name of the permissions boundary every role of the platform carries. @internal */
 export function permissionsBoundaryName(prefix: string): string {
   return `${prefix}-PermissionsBoundary`;
@@ -229,11 +237,12 @@ function executionPolicyDocument(config: PlatformConfig, account: PlatformAccoun
         ? [
           {
             // the Service Catalog launch role (RES: Model Deployment, EXP: Model Building) creates the products'
-            // roles, so it cannot carry the boundary itself
+            // roles, so it cannot carry the workload boundary: only with its own (MlopsLaunchRole.boundary)
             Sid: 'CreateTheCatalogLaunchRole',
             Effect: 'Allow',
-            Action: ['iam:CreateRole'],
+            Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
             Resource: `arn:${partition}:iam::${accountId}:role/${catalogLaunchRoleName(config.prefix)}`,
+            Condition: { StringEquals: { 'iam:PermissionsBoundary': policyArn(catalogLaunchBoundaryName(config.prefix)) } },
           },
         ]
         : []),

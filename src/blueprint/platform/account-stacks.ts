@@ -241,9 +241,9 @@ export class ExpAccountStack extends PlatformAccountStack {
       productRolesBoundary: this.guardrails.permissionsBoundary,
       launchRoleName: this.names.catalogLaunchRoleName,
     });
-    // like in RES: the launch role creates the product's roles (each with the boundary), so the boundary,
-    // which forbids writing policies, cannot apply to it; the EXP execution policy admits this role name
-    iam.PermissionsBoundary.of(this.portfolio.launchRole).clear();
+    // like in RES: the launch role creates the product's roles (each with the boundary), so the workload
+    // boundary, which forbids writing policies, cannot apply to it: it carries its own boundary
+    // (<prefix>-catalog-launch-boundary), which the EXP execution policy requires of this role name
     if (config.github) {
       const provider = this.createGithubProvider(config);
       if (config.useCases.length === 0) {
@@ -443,10 +443,9 @@ export class ResAccountStack extends PlatformAccountStack {
       productRolesBoundary: this.guardrails.permissionsBoundary,
       launchRoleName: this.names.catalogLaunchRoleName,
     });
-    // The launch role creates the products' roles (each with the boundary): the boundary, which forbids
-    // creating roles and writing policies, cannot apply to it. The bootstrap execution policy admits exactly
-    // this role name without the boundary.
-    iam.PermissionsBoundary.of(this.portfolio.launchRole).clear();
+    // The launch role creates the products' roles (each with the boundary): the workload boundary, which
+    // forbids creating roles and writing policies, cannot apply to it. It carries its own boundary
+    // (<prefix>-catalog-launch-boundary), which the bootstrap execution policy requires of this role name.
   }
 }
 

@@ -38,7 +38,8 @@ export interface MlopsLaunchRoleProps {
 
   /**
    * The permissions boundary of the launch role itself.
-   * @default - no boundary
+   * @default - the role's own boundary (`MlopsLaunchRole.boundary`): exactly the actions of its policies,
+   *   and its explicit denies
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;
 
@@ -69,8 +70,10 @@ export interface MlopsLaunchRoleProps {
  *
  * Terminating a product deletes what it created except the retained key, buckets and model package group.
  *
- * The role cannot carry a permissions boundary that forbids writing policies, since it creates the
- * products' policies; an attached policy of explicit denies (`restrictions`) bounds it instead.
+ * The role cannot carry the platform's workload boundary, which forbids writing policies, since it creates
+ * the products' policies. It carries a boundary of its own instead (`boundary`, named `<roleName>-boundary`
+ * with a `roleName`): the actions of its policies and nothing else, with the denies of `restrictions`, so
+ * that a policy attached to it later (say, an administrator's) grants nothing more.
  */
 export class MlopsLaunchRole extends Construct {
   /** The launch role. */
@@ -81,6 +84,11 @@ export class MlopsLaunchRole extends Construct {
    * deletion or disabling and no key rotation switched off.
    */
   public readonly restrictions: iam.ManagedPolicy;
+  /**
+   * The launch role's own permissions boundary (unless `permissionsBoundary` names another): it allows the
+   * actions of the role's policies only, and denies what `restrictions` denies.
+   */
+  public readonly boundary?: iam.ManagedPolicy;
 
   /**
    * @param scope the construct scope
@@ -317,54 +325,95 @@ export class MlopsLaunchRole extends Construct {
     });
 
     // The launch role creates roles and policies, so it cannot carry the platform boundary (which forbids
-    // both). These explicit denies restrict it instead, and keep restricting it whatever else is attached:
-    // no IAM outside the products' roles and policies, no role change without the product roles' boundary,
-    // no boundary removal, no key deletion, disabling or rotation switched off.
-    const denies = [
-      new iam.PolicyStatement({
-        sid: 'NoIamOutsideTheProducts',
-        effect: iam.Effect.DENY,
-        actions: ['iam:*'],
-        notResources: [roles, policies],
-      }),
-      new iam.PolicyStatement({
-        sid: 'NoBoundaryRemoval',
-        effect: iam.Effect.DENY,
-        actions: ['iam:DeleteRolePermissionsBoundary'],
-        resources: ['*'],
-      }),
-      // The product keys are retained (DeletionPolicy and UpdateReplacePolicy Retain: CloudFormation never calls
-      // the KMS::Key delete handler, which schedules deletion), always rotated and never disabled: the KMS::Key
-      // handler calls ScheduleKeyDeletion only on delete, DisableKeyRotation only when EnableKeyRotation turns
-      // false and DisableKey only when Enabled is false, none of which the products do. A disabled or deleted
-      // key makes the model data it encrypts unreadable, so the role may do none of it, whatever else it holds.
-      new iam.PolicyStatement({
-        sid: 'NoKeyDeletionOrRotationOff',
-        effect: iam.Effect.DENY,
-        actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKeyRotation', 'kms:DisableKey'],
-        resources: ['*'],
-      }),
-    ];
-    if (props.productRolesBoundary) {
-      denies.push(new iam.PolicyStatement({
-        sid: 'NoRoleChangeWithoutTheProductBoundary',
-        effect: iam.Effect.DENY,
-        actions: BOUNDED_ROLE_ACTIONS,
-        resources: ['*'],
-        conditions: { ArnNotEquals: { 'iam:PermissionsBoundary': props.productRolesBoundary.managedPolicyArn } },
-      }));
-    }
+    // both). These explicit denies restrict it instead, in an attached policy and in its own boundary (which
+    // keeps them whatever else is attached): no IAM outside the products' roles and policies, no role change
+    // without the product roles' boundary, no boundary removal, no key deletion, disabling or rotation
+    // switched off. A function: a statement object belongs to one policy.
+    const denies = (): iam.PolicyStatement[] => {
+      const statements = [
+        new iam.PolicyStatement({
+          sid: 'NoIamOutsideTheProducts',
+          effect: iam.Effect.DENY,
+          actions: ['iam:*'],
+          notResources: [roles, policies],
+        }),
+        new iam.PolicyStatement({
+          sid: 'NoBoundaryRemoval',
+          effect: iam.Effect.DENY,
+          actions: ['iam:DeleteRolePermissionsBoundary'],
+          resources: ['*'],
+        }),
+        // The product keys are retained (DeletionPolicy and UpdateReplacePolicy Retain: CloudFormation never calls
+        // the KMS::Key delete handler, which schedules deletion), always rotated and never disabled: the KMS::Key
+        // handler calls ScheduleKeyDeletion only on delete, DisableKeyRotation only when EnableKeyRotation turns
+        // false and DisableKey only when Enabled is false, none of which the products do. A disabled or deleted
+        // key makes the model data it encrypts unreadable, so the role may do none of it, whatever else it holds.
+        new iam.PolicyStatement({
+          sid: 'NoKeyDeletionOrRotationOff',
+          effect: iam.Effect.DENY,
+          actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKeyRotation', 'kms:DisableKey'],
+          resources: ['*'],
+        }),
+      ];
+      if (props.productRolesBoundary) {
+        statements.push(new iam.PolicyStatement({
+          sid: 'NoRoleChangeWithoutTheProductBoundary',
+          effect: iam.Effect.DENY,
+          actions: BOUNDED_ROLE_ACTIONS,
+          resources: ['*'],
+          conditions: { ArnNotEquals: { 'iam:PermissionsBoundary': props.productRolesBoundary.managedPolicyArn } },
+        }));
+      }
+      return statements;
+    };
     this.restrictions = new iam.ManagedPolicy(this, 'LaunchRestrictions', {
       description: 'Service Catalog launch: explicit denies that bound the launch role (it cannot carry the platform boundary)',
-      statements: denies,
+      statements: denies(),
     });
 
+    const granting = [launchStacks, createKeys, createBuckets, createRoles, createGroups];
+    if (!props.permissionsBoundary) {
+      this.boundary = new iam.ManagedPolicy(this, 'LaunchBoundary', {
+        managedPolicyName: props.roleName !== undefined ? launchBoundaryName(props.roleName) : undefined,
+        description: 'Service Catalog launch: the permissions boundary of the launch role (its own actions and denies only)',
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'TheLaunchRolesActionsOnly',
+            actions: [...new Set(granting.flatMap((p) => actionsOf(p)))].sort(),
+            resources: ['*'],
+          }),
+          ...denies(),
+        ],
+      });
+      acknowledgeRules(this.boundary, {
+        'AwsSolutions-IAM5[Resource::*]':
+          'A permissions boundary caps the actions only: the launch role\'s own policies name the resources (provisioned product stacks, product keys, buckets, roles and policies); the boundary repeats their explicit denies.',
+      });
+    }
+    const boundary = props.permissionsBoundary ?? this.boundary!;
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: 'Assumed by Service Catalog to launch the MLOps Model Building and Model Deployment products',
       assumedBy: new iam.ServicePrincipal('servicecatalog.amazonaws.com'),
-      permissionsBoundary: props.permissionsBoundary,
-      managedPolicies: [launchStacks, createKeys, createBuckets, createRoles, createGroups, this.restrictions],
+      permissionsBoundary: boundary,
+      managedPolicies: [...granting, this.restrictions],
     });
+    // a boundary applied to the whole stack (a platform's workload boundary) does not replace this one
+    iam.PermissionsBoundary.of(this.role).apply(boundary);
   }
+}
+
+/**
+ * The name of the permissions boundary of a launch role of a fixed name.
+ * @param roleName the launch role's name
+ * @internal
+ */
+export function launchBoundaryName(roleName: string): string {
+  return `${roleName}-boundary`;
+}
+
+/** The actions of the allow statements of a managed policy. */
+function actionsOf(policy: iam.ManagedPolicy): string[] {
+  const json = policy.document.toJSON() as { Statement?: Array<{ Effect: string; Action?: string | string[] }> };
+  return (json.Statement ?? []).filter((st) => st.Effect === 'Allow').flatMap((st) => (Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : []));
 }

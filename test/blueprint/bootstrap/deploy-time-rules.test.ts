@@ -230,12 +230,15 @@ async function needsOf(templates: Template[]): Promise<Needs> {
 }
 
 /** The decision on the first resource ARN the simulator can classify; the ARN and the denying Sids with it. */
-async function decide(need: Need, identityPolicies: PolicyDocumentJson[], principal: string): Promise<{ decision: string; resource: string }> {
+async function decide(
+  need: Need, identityPolicies: PolicyDocumentJson[], principal: string, permissionBoundaryPolicies?: PolicyDocumentJson[],
+): Promise<{ decision: string; resource: string }> {
   const errors: string[] = [];
   for (const resource of need.resources) {
     try {
       const result = await simulateWithDetails({
         identityPolicies,
+        permissionBoundaryPolicies,
         principal,
         action: need.action,
         resource,
@@ -394,12 +397,13 @@ describe('the Service Catalog launch role allows what the handlers of the produc
 
   beforeAll(async () => {
     const launchRole = new TemplatePolicies(resTemplate.json, { account: res.accountId, region: res.region }).rolePolicies(launchRoleId);
-    expect(launchRole.permissionBoundaryPolicies).toBeUndefined();
+    // its own boundary (issue 12, point 7): every handler call must fit in it as well
+    expect(launchRole.permissionBoundaryPolicies).toHaveLength(1);
     const { needs, noSchema } = await needsOf(productTemplates);
     expect(noSchema).toEqual([]);
     let allowed = 0;
     for (const need of needs.values()) {
-      const { decision, resource } = await decide(need, launchRole.identityPolicies, `arn:aws:iam::${res.accountId}:role/${config.prefix}-catalog-launch`);
+      const { decision, resource } = await decide(need, launchRole.identityPolicies, `arn:aws:iam::${res.accountId}:role/${config.prefix}-catalog-launch`, launchRole.permissionBoundaryPolicies);
       if (decision === 'Allowed') allowed++;
       else denied.push(`${need.action} on ${resource}: ${decision}, needed by ${need.neededBy.map((b) => b.replace(/^\S+\//, '')).join('; ')}`);
     }

@@ -49,7 +49,11 @@ describe('Service Catalog: Model Building is launched in EXP, where its resource
   test('the EXP execution policy may create the launch role and the portfolio', async () => {
     const policy = PlatformBootstrap.forAccount(config, PlatformAccount.EXP).executionPolicyDocument;
     const principal = `arn:aws:iam::${EXP}:role/cdk-vwml-cfn-exec-role-${EXP}-${REGION}`;
-    expect(await simulate({ identityPolicies: [policy], principal, action: 'iam:CreateRole', resource: `arn:aws:iam::${EXP}:role/vwml-catalog-launch` })).toBe('Allowed');
+    // only with its own boundary (issue 12, point 7)
+    const launchRole = `arn:aws:iam::${EXP}:role/vwml-catalog-launch`;
+    const ownBoundary = { 'iam:PermissionsBoundary': `arn:aws:iam::${EXP}:policy/vwml-catalog-launch-boundary` };
+    expect(await simulate({ identityPolicies: [policy], principal, action: 'iam:CreateRole', resource: launchRole, context: ownBoundary })).toBe('Allowed');
+    expect(await simulate({ identityPolicies: [policy], principal, action: 'iam:CreateRole', resource: launchRole })).toBe('ImplicitlyDenied');
     expect(await simulate({ identityPolicies: [policy], principal, action: 'servicecatalog:CreatePortfolio', resource: '*' })).toBe('Allowed');
   });
 });

@@ -41,7 +41,8 @@ function launchRolePolicies(withProductRolesBoundary = true): Array<{ name: stri
   new MlopsPortfolio(stack, 'Portfolio', withProductRolesBoundary ? { productRolesBoundary: boundary } : {});
   const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
   return Object.entries(policies)
-    .filter(([id]) => id.startsWith('PortfolioLaunchRole'))
+    // its identity policies (its own boundary is simulated below)
+    .filter(([id]) => id.startsWith('PortfolioLaunchRole') && !id.startsWith('PortfolioLaunchRoleLaunchBoundary'))
     .map(([id, r]: [string, any]) => ({ name: id, policy: concrete(r.Properties.PolicyDocument, { ProductRoleBoundary: BOUNDARY_ARN }) }));
 }
 
@@ -192,5 +193,46 @@ describe('DataShare registration role, simulated', () => {
     expect(await decide(policies, 's3:PutObject', 'arn:aws:s3:::lake-bucket/curated/t/part-0.parquet')).toBe('ImplicitlyDenied');
     expect(await decide(policies, 's3:ListBucket', 'arn:aws:s3:::lake-bucket', { 's3:prefix': 'curated/t/' })).toBe('Allowed');
     expect(await decide(policies, 's3:ListBucket', 'arn:aws:s3:::lake-bucket', { 's3:prefix': 'raw/' })).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('launch role, bounded by its own boundary (issue 12, point 7: it had none)', () => {
+  const { stack } = testStack('Res');
+  const portfolio = new MlopsPortfolio(stack, 'Portfolio', { launchRoleName: 'vwml-catalog-launch' });
+  const template = Template.fromStack(stack).toJSON();
+  const role = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'vwml-catalog-launch');
+  const boundaryId: string = role.Properties.PermissionsBoundary.Ref;
+  const boundary = { name: 'boundary', policy: concrete(template.Resources[boundaryId].Properties.PolicyDocument, {}) };
+  // an administrator's policy attached to the launch role later
+  const admin = [{ name: 'admin', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }];
+
+  async function bounded(action: string, resource: string, context: Record<string, string> = {}): Promise<string> {
+    const response = await runSimulation({
+      identityPolicies: admin,
+      permissionBoundaryPolicies: [boundary],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: resource.startsWith('arn:aws:kms:') ? DELEGATING_KEY_POLICY : undefined,
+      request: { action, principal: LAUNCH_ROLE, resource: { accountId: RES, resource }, contextVariables: { 'aws:RequestedRegion': 'eu-central-1', ...context } },
+    }, {});
+    if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
+    return response.overallResult;
+  }
+
+  test('the boundary is a managed policy named <role name>-boundary on the role', () => {
+    expect(template.Resources[boundaryId].Properties.ManagedPolicyName).toBe('vwml-catalog-launch-boundary');
+    expect(portfolio.launchRole.permissionsBoundary).toBeDefined();
+  });
+
+  test.each([
+    ['launch another EC2 instance', 'ec2:RunInstances', `arn:aws:ec2:eu-central-1:${RES}:instance/i-0123`, {}, 'ImplicitlyDenied'],
+    ['read a use case\'s model data', 's3:PutObject', `arn:aws:s3:::vwml-weld-gun-pm-artifacts-${RES}/runs/x`, {}, 'ImplicitlyDenied'],
+    ['create an IAM user', 'iam:CreateUser', `arn:aws:iam::${RES}:user/backdoor`, {}, 'ExplicitlyDenied'],
+    ['rewrite its own boundary', 'iam:CreatePolicyVersion', `arn:aws:iam::${RES}:policy/vwml-catalog-launch-boundary`, {}, 'ExplicitlyDenied'],
+    ['delete a key', 'kms:ScheduleKeyDeletion', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ExplicitlyDenied'],
+    ['still create a provisioned product stack', 'cloudformation:CreateStack', `arn:aws:cloudformation:eu-central-1:${RES}:stack/SC-${RES}-pp-abcdefghijklm/1b2c`, {}, 'Allowed'],
+    ['still create a product role with a boundary', 'iam:CreateRole', `arn:aws:iam::${RES}:role/mlops-churn-build-pipeline`, { 'iam:PermissionsBoundary': BOUNDARY_ARN }, 'Allowed'],
+  ])('with an administrator policy attached, it cannot %s beyond its boundary', async (_what, action, resource, context, expected) => {
+    expect(await bounded(action, resource, context as Record<string, string>)).toBe(expected);
   });
 });
