@@ -25,6 +25,17 @@ export function buildSpec(install: string[], commands: string[], exported: strin
   };
 }
 
+/**
+ * How the Deploy and SmokeTest projects install the use-case repository's dependencies: their roles may
+ * assume roles in the target accounts, so no code of a dependency runs during the install (`--ignore-scripts`:
+ * no preinstall/install/postinstall script), and npm runs without the variables through which CodeBuild hands
+ * out the build's credentials (the container credentials endpoint, static keys). What runs afterwards with
+ * the credentials is the CDK CLI and this library's CLI, both bundled without dependencies of their own.
+ * @internal
+ */
+export const DEPLOY_INSTALL_COMMAND = 'env -u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -u AWS_CONTAINER_CREDENTIALS_FULL_URI '
+  + '-u AWS_CONTAINER_AUTHORIZATION_TOKEN -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN npm ci --ignore-scripts';
+
 /** Where the PinnedModel artifact's file is, in projects that take it as a secondary input. */
 const PINNED = `"$CODEBUILD_SRC_DIR_PinnedModel/${PINNED_MODEL_FILE}"`;
 /** Where the cloud assembly is, in projects that take it as a secondary input. */

@@ -89,7 +89,10 @@ export interface ModelDeploymentPipelineProps {
    * The commands that install the use-case repository's dependencies in every CodeBuild project. They
    * must make `npx mlops-blueprint` and `npx cdk` available.
    * @default - with `packageMirror`: `aws codeartifact login --tool npm --domain <domain> --domain-owner
-   *   <owner> --repository <repository> --region <region>`, then `npm ci`; without: `npm ci`
+   *   <owner> --repository <repository> --region <region>`, then `npm ci`; without: `npm ci`. In the Deploy
+   *   and SmokeTest projects, whose roles may assume roles in the target accounts, the dependencies are
+   *   installed without those credentials: `npm ci --ignore-scripts` (no package's install script runs) in
+   *   an environment without the build's credential variables (`DEPLOY_INSTALL_COMMAND`)
    */
   readonly installCommands?: string[];
 

@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { buildSpec, deployCommands, PINNED_MODEL_CONTEXT_KEY, PINNED_MODEL_FILE, resolveCommands, smokeTestCommands, synthCommands } from './deployment-buildspecs';
+import { buildSpec, DEPLOY_INSTALL_COMMAND, deployCommands, PINNED_MODEL_CONTEXT_KEY, PINNED_MODEL_FILE, resolveCommands, smokeTestCommands, synthCommands } from './deployment-buildspecs';
 import { DeploymentStage } from './deployment-target';
 import { stageLabel } from './deployment-target-validation';
 import { ModelDeploymentPipelineProps } from './model-deployment-pipeline-props';
@@ -181,7 +181,10 @@ export class ModelDeploymentPipeline extends Construct {
     );
 
     const mirror = props.packageMirror;
-    const install = props.installCommands ?? [...(mirror ? [mirror.loginCommand(PackageManager.NPM)] : []), 'npm ci'];
+    const login = mirror ? [mirror.loginCommand(PackageManager.NPM)] : [];
+    const install = props.installCommands ?? [...login, 'npm ci'];
+    // the projects whose roles reach the target accounts install without running dependency code or exposing credentials
+    const credentialedInstall = props.installCommands ?? [...login, DEPLOY_INSTALL_COMMAND];
     if (props.vpc && !mirror && !props.installCommands) {
       Annotations.of(this).addWarningV2(
         '@vw/mlops-blueprint:npmWithoutMirror',
@@ -203,7 +206,7 @@ export class ModelDeploymentPipeline extends Construct {
         timeout: options.timeout,
         variables: options.variables,
         writesArtifacts: options.writesArtifacts,
-        buildSpec: buildSpec(install, options.commands, options.exported ?? [], options.artifacts),
+        buildSpec: buildSpec(options.assumesTargetRoles ? credentialedInstall : install, options.commands, options.exported ?? [], options.artifacts),
       });
 
     // Resolve: the latest approved version, once, from the registry account (cross-account read).
@@ -288,6 +291,7 @@ export class ModelDeploymentPipeline extends Construct {
         description: deployDescription,
         timeout: deployTimeout,
         writesArtifacts: false,
+        assumesTargetRoles: true,
         variables: { TARGET_STACK: target.stackPath, TARGET_ACCOUNT: target.account, TARGET_REGION: region },
         commands: deployCommands(),
       });
@@ -311,6 +315,7 @@ export class ModelDeploymentPipeline extends Construct {
           description: `Smoke-tests the endpoint ${target.endpointName} in ${stageLabel(target.stage)} (${target.account}/${region})`,
           timeout: smokeTimeout.plus(Duration.minutes(15)),
           writesArtifacts: false,
+          assumesTargetRoles: true,
           variables: {
             ENDPOINT_NAME: target.endpointName,
             TARGET_REGION: region,
@@ -510,6 +515,8 @@ interface ProjectOptions {
   readonly artifacts?: Record<string, unknown>;
   readonly role?: iam.IRole;
   readonly computeType?: codebuild.ComputeType;
+  /** The project's role may assume roles in the target accounts (Deploy, SmokeTest): it installs without credentials. */
+  readonly assumesTargetRoles?: boolean;
 }
 
 /** Lets EventBridge send dead letters to SQS queues encrypted with this key (once per key; imported keys are left alone). */

@@ -229,7 +229,14 @@ describe('the install phase of the pipeline\'s projects: npm ci through the pack
     fs.mkdirSync(home, { recursive: true });
     const pkgDir = path.join(tmp, 'fixture-package');
     fs.mkdirSync(pkgDir);
-    fs.writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
+    // its install script records whether it ran and which credential variables it saw (a compromised
+    // dependency would send them away)
+    fs.writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({
+      name,
+      version: '1.0.0',
+      main: 'index.js',
+      scripts: { postinstall: 'node -e "require(\'fs\').writeFileSync(\'../../postinstall-ran.txt\', String(process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI))"' },
+    }));
     fs.writeFileSync(path.join(pkgDir, 'index.js'), 'module.exports = "from the mirror";\n');
     const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', tmp], { cwd: pkgDir, encoding: 'utf-8', env: { ...process.env, HOME: home } });
     expect(packed.status).toBe(0);
@@ -240,7 +247,9 @@ describe('the install phase of the pipeline\'s projects: npm ci through the pack
   test.each(['Resolve', 'Synth', 'DeployDev', 'SmokeTestDev'])('%s: aws codeartifact login (the real AWS CLI) points npm at the mirror, and npm ci installs from it with its token', async (stageName) => {
     const project = projectOfStage(deploymentTemplate, stageName);
     const install: string[] = JSON.parse(project.Properties.Source.BuildSpec).phases.install.commands;
-    expect(install[install.length - 1]).toBe('npm ci');
+    // Deploy and SmokeTest hold credentials for the target accounts: no dependency code runs while they install
+    const credentialed = /^(Deploy|SmokeTest)/.test(stageName);
+    expect(install[install.length - 1]).toMatch(credentialed ? /^env( -u AWS_[A-Z_]+)+ npm ci --ignore-scripts$/ : /^npm ci$/);
     // the repository's lockfile, as npm writes it against the public registry
     const ws = path.join(tmp, `install-${stageName}`);
     fs.mkdirSync(ws);
@@ -252,7 +261,7 @@ describe('the install phase of the pipeline\'s projects: npm ci through the pack
       requires: true,
       packages: {
         '': { name: 'use-case', version: '0.0.0', dependencies: { [name]: '1.0.0' } },
-        [`node_modules/${name}`]: { version: '1.0.0', resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`, integrity: mirror.integrity() },
+        [`node_modules/${name}`]: { version: '1.0.0', resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`, integrity: mirror.integrity(), hasInstallScript: true },
       },
     }));
     const userHome = path.join(home, stageName);
@@ -266,6 +275,8 @@ describe('the install phase of the pipeline\'s projects: npm ci through the pack
       AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_EC2_METADATA_DISABLED: 'true',
+      // how CodeBuild hands the project role's credentials to the build
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/build-role-secret',
       npm_config_cache: path.join(userHome, 'npm-cache'),
       npm_config_update_notifier: 'false',
       npm_config_audit: 'false',
@@ -274,6 +285,10 @@ describe('the install phase of the pipeline\'s projects: npm ci through the pack
     expect(r.output).not.toMatch(/ERR!/);
     expect(r.status).toBe(0);
     expect(fs.readFileSync(path.join(ws, 'node_modules', name, 'index.js'), 'utf-8')).toBe('module.exports = "from the mirror";\n');
+    // the dependency's install script: run, and seeing the credentials, only where the project holds no deploy roles
+    const marker = path.join(ws, 'postinstall-ran.txt');
+    if (credentialed) expect(fs.existsSync(marker)).toBe(false);
+    else expect(fs.readFileSync(marker, 'utf-8')).toBe('/v2/credentials/build-role-secret');
     const seen = mirror.requests.slice(before);
     // the login asked, signed for eu-central-1, for the EXP domain and repository the buildspec names
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/v1/authorization-token?domain=vwml-packages&domain-owner=222222222222' });
