@@ -7,7 +7,7 @@ import { ScopedDeployRoles } from './scoped-deploy-roles';
 import { BUDGET_ACCOUNTS, UseCaseBudget } from './usecase-budget';
 import { createUseCaseDataGrant } from './usecase-data-access';
 import { UseCaseDataKey } from './usecase-data-key';
-import { createUseCaseStudioProfiles } from './usecase-studio';
+import { createUseCaseStudioProfiles, grantDescribeLink } from './usecase-studio';
 import { DataCellsFilterGrant } from '../../constructs/data';
 import { DataScientistProfile } from '../../constructs/studio';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
@@ -144,6 +144,8 @@ export class UseCaseOnboarding extends Construct {
     this.studioProfiles = createUseCaseStudioProfiles(props.config, props.useCase.name, () => this._stack(PlatformAccount.EXP, 'Studio profiles'));
     if ((props.useCase.dataAccess ?? []).length > 0 && props.config.dataShare) {
       this.dataAccess = createUseCaseDataGrant(this._stack(PlatformAccount.DATA, 'data cells filters'), props.config, props.useCase, names);
+      // its model-build pipeline, to which DATA grants the filters too, sees the table through the resource link
+      grantDescribeLink(this._stack(PlatformAccount.EXP, 'pipeline data access'), props.config, 'pipeline', names.roleArn(PlatformAccount.EXP, names.pipelineRoleName));
     }
     const budget = props.useCase.monthlyBudgetUsd;
     if (budget !== undefined) {

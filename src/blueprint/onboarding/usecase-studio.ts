@@ -81,17 +81,22 @@ export function createUseCaseStudioProfiles(
     const reads = (config.useCase(useCaseName)?.dataAccess ?? []).length > 0;
     for (const [user, profile] of Object.entries(profiles)) {
       if (!perUseCase) grantSharedColumns(stack, config, user, profile.role);
-      else if (reads) grantDescribeLink(stack, config, user, profile.role);
+      else if (reads) grantDescribeLink(stack, config, user, profile.role.roleArn);
     }
   }
   return profiles;
 }
 
-/** What `DataShareConsumer.grantDescribeLink` grants, for a role of another stack than the consumer's. */
-function grantDescribeLink(stack: UseCaseStack, config: PlatformConfig, user: string, role: iam.IRole): void {
-  new lakeformation.CfnPrincipalPermissions(stack, `DescribeSharedData-${user}`, {
+/**
+ * What `DataShareConsumer.grantDescribeLink` grants, for a role of another stack than the consumer's (or of
+ * none yet: by ARN).
+ * @param who the grant's construct id suffix (the user profile, or `pipeline`)
+ * @internal
+ */
+export function grantDescribeLink(stack: UseCaseStack, config: PlatformConfig, who: string, roleArn: string): void {
+  new lakeformation.CfnPrincipalPermissions(stack, `DescribeSharedData-${who}`, {
     catalog: stack.account,
-    principal: { dataLakePrincipalIdentifier: role.roleArn },
+    principal: { dataLakePrincipalIdentifier: roleArn },
     resource: { database: { catalogId: stack.account, name: config.dataShare!.databaseName } },
     permissions: ['DESCRIBE'],
     permissionsWithGrantOption: [],
@@ -100,7 +105,7 @@ function grantDescribeLink(stack: UseCaseStack, config: PlatformConfig, user: st
 
 /** What `DataShareConsumer.grantSelect` grants (DESCRIBE on the link, the shared columns), for a role of another stack. */
 function grantSharedColumns(stack: UseCaseStack, config: PlatformConfig, user: string, role: iam.IRole): void {
-  grantDescribeLink(stack, config, user, role);
+  grantDescribeLink(stack, config, user, role.roleArn);
   const share = config.dataShare!;
   const source = config.account(PlatformAccount.DATA).accountId;
   for (const t of share.tables) {

@@ -1,10 +1,14 @@
 import { CfnParameter } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { UseCaseStack } from './usecase-stack';
 import { createWorkloadSecurityGroup } from '../../constructs/core/workload-security-group';
 import { ModelRegistry } from '../../constructs/registry';
 import { PlatformKey } from '../../constructs/security';
+import { createStudioDataPolicy } from '../../constructs/studio/data-access';
 import {
   ModelBuildPipeline,
   PipelineDefinitionSource,
@@ -14,7 +18,10 @@ import {
   SageMakerFrameworkImage,
 } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { KeyPurpose } from '../naming';
 import { scopedStackSynthesizer } from '../onboarding/scoped-deploy-roles';
+import { dataScientistsWorkGroupName } from '../onboarding/usecase-studio';
+import { PlatformParameter } from '../platform/platform-account-stack';
 
 /**
  * Props of a `TrainingStack`.
@@ -56,6 +63,11 @@ export class TrainingStack extends UseCaseStack {
    * definition uses `PipelinePlaceholder.IMAGE_URI` (the default definition does).
    */
   public readonly imageDigest?: CfnParameter;
+  /**
+   * The pipeline role's access to the shared data (Glue metadata of the resource link and its target, Lake
+   * Formation credentials, the Athena workgroup and its results): only for a use case with `dataAccess`.
+   */
+  public readonly sharedDataPolicy?: iam.ManagedPolicy;
 
   /**
    * @param scope the parent construct
@@ -170,5 +182,26 @@ export class TrainingStack extends UseCaseStack {
       permissionsBoundary: this.permissionsBoundary,
     });
     this.pipeline.node.addDependency(this.registry.modelPackageGroup);
+
+    // With `dataAccess`, DATA grants the use case's data cells filters to the pipeline role and its EXP
+    // onboarding stack DESCRIBE on the resource link: the jobs read those rows and columns through Glue, Lake
+    // Formation and the data scientists' Athena workgroup (the EXP platform stack's, by SSM parameter)
+    const share = config.dataShare;
+    if (share && (config.useCase(props.useCaseName)?.dataAccess ?? []).length > 0) {
+      this.sharedDataPolicy = createStudioDataPolicy(this, 'SharedDataAccess', this.pipeline.role, {
+        readableBucketNamePatterns: [],
+        readableBucketKeyAliases: [],
+        sharedDatabases: [{
+          databaseName: share.databaseName,
+          targetCatalogId: config.account(PlatformAccount.DATA).accountId,
+          targetCatalogKeyAlias: names.platform.keyAlias(KeyPurpose.PLATFORM),
+        }],
+        athenaWorkGroupName: dataScientistsWorkGroupName(config),
+        athenaResultsBucket: s3.Bucket.fromBucketAttributes(this, 'AthenaResults', {
+          bucketName: this.parameter(PlatformParameter.ATHENA_RESULTS_BUCKET),
+          encryptionKey: kms.Key.fromKeyArn(this, 'PlatformKey', this.parameter(PlatformParameter.PLATFORM_KEY_ARN)),
+        }),
+      }, `The shared data of ${names.base} for its model-build pipeline: the resource link and its table in DATA, Lake Formation credentials, the Athena workgroup`);
+    }
   }
 }

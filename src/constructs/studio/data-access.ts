@@ -65,7 +65,10 @@ export function validateDataAccess(path: string, access: StudioDataAccess): void
  * Athena workgroup and its results, the package mirror. Undefined when none is given.
  * @internal
  */
-export function createStudioDataPolicy(scope: Construct, id: string, role: iam.Role, access: StudioDataAccess): iam.ManagedPolicy | undefined {
+export function createStudioDataPolicy(
+  scope: Construct, id: string, role: iam.IRole, access: StudioDataAccess,
+  description = 'Data and packages of a SageMaker Studio execution role: readable buckets, shared databases, Athena, the package mirror',
+): iam.ManagedPolicy | undefined {
   const stack = Stack.of(scope);
   const partition = literalPartition(stack);
   const arn = (service: string, account: string, resource: string) => `arn:${partition}:${service}:${stack.region}:${account}:${resource}`;
@@ -225,7 +228,7 @@ export function createStudioDataPolicy(scope: Construct, id: string, role: iam.R
 
   if (statements.length === 0) return undefined;
   const policy = new iam.ManagedPolicy(scope, id, {
-    description: 'Data and packages of a SageMaker Studio execution role: readable buckets, shared databases, Athena, the package mirror',
+    description,
     statements: statements.map((s) => s.statement),
     roles: [role],
   });

@@ -5,7 +5,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MlopsPlatform, PlatformAccount, PlatformConfig } from '../../../src';
+import { MlopsPlatform, MlopsUseCase, PlatformAccount, PlatformConfig } from '../../../src';
 import { twoUseCasesConfig } from '../../fixtures/two-usecases';
 import { emptyManagedPolicies, logicalIdOf, simulate, TemplatePolicies } from '../../helpers/iam-simulator';
 
@@ -145,15 +145,32 @@ describe('EXP: what the use case\'s Studio roles need there', () => {
     }
   });
 
-  test('the profiles of use cases with dataAccess get DESCRIBE on the resource link, and nothing on the data', () => {
+  test('the profiles and the pipeline role of use cases with dataAccess get DESCRIBE on the resource link, and nothing on the data', () => {
     const grantsOf = (json: any) => Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::LakeFormation::PrincipalPermissions').map((r) => r.Properties);
+    const describe = (principal: unknown) => ({
+      Catalog: EXP, Principal: { DataLakePrincipalIdentifier: principal }, Resource: { Database: { CatalogId: EXP, Name: 'welding' } }, Permissions: ['DESCRIBE'], PermissionsWithGrantOption: [],
+    });
     expect(grantsOf(exp)).toEqual([]);
     for (const [user, uc] of [['data-scientist-1', 'weld-gun-pm'], ['data-scientist-2', 'paint-defect']]) {
       const { role: r, json } = profileOf(user, uc);
-      expect(grantsOf(json)).toEqual([{
-        Catalog: EXP, Principal: { DataLakePrincipalIdentifier: { 'Fn::GetAtt': [logicalIdOf(r), 'Arn'] } }, Resource: { Database: { CatalogId: EXP, Name: 'welding' } }, Permissions: ['DESCRIBE'], PermissionsWithGrantOption: [],
-      }]);
+      // the pipeline role by ARN: the use case's training stack creates it (old code: no grant, its DATA grant unusable)
+      expect(grantsOf(json)).toEqual(expect.arrayContaining([describe({ 'Fn::GetAtt': [logicalIdOf(r), 'Arn'] }), describe(READERS[uc][0])]));
+      expect(grantsOf(json)).toHaveLength(2);
     }
+    // weld-gun declares no dataAccess: its Studio role and its pipeline get nothing
+    const weldGun = Template.fromStack(platform.useCases.find((u) => u.useCase.name === 'weld-gun')!.tryFindStack(PlatformAccount.EXP)!).toJSON();
+    expect(grantsOf(weldGun)).toEqual([]);
+  });
+
+  test('the training stack of a use case with dataAccess lets its pipeline role read the shared data (Glue, Lake Formation, Athena); without, nothing', () => {
+    const training = (uc: string) => new MlopsUseCase(new App(), 'UseCase', { platform: platform.config, useCaseName: uc }).training;
+    const policy = training('weld-gun-pm').sharedDataPolicy!;
+    const doc = Template.fromStack(training('paint-defect')).toJSON();
+    expect(policy).toBeDefined();
+    const statements = Object.values<any>(doc.Resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' && /pipeline/.test(JSON.stringify(r.Properties.Description)))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement.map((st: any) => st.Sid));
+    expect(statements).toEqual(expect.arrayContaining(['ReadSharedDatabaseMetadata', 'LakeFormationCredentialsForGrantedData', 'QueryInTheWorkGroup']));
+    expect(training('weld-gun').sharedDataPolicy).toBeUndefined();
   });
 
   test('a use case\'s own CloudFormation execution role may not change a Studio role (its name is outside <prefix>-<use case>-*)', async () => {

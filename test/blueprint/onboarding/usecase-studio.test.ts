@@ -93,9 +93,12 @@ describe.each(['weld-gun-pm', 'paint-defect'])('the EXP onboarding stack of %s',
   test('Lake Formation: DESCRIBE on the resource link to each profile role of a use case with dataAccess, no SELECT (DATA grants its filters)', () => {
     // the sample's weld-gun-pm declares dataAccess, so the data is shared per use case; paint-defect declares none
     const grants = resourcesOf(json, 'AWS::LakeFormation::PrincipalPermissions');
-    const roleIds = useCase === 'weld-gun-pm' ? Object.values(onboarding(useCase).studioProfiles).map((p) => logicalIdOf(p.role)).sort() : [];
+    // the profile roles by Fn::GetAtt, and the use case's pipeline role by ARN (its training stack creates it)
+    const roleIds = useCase === 'weld-gun-pm'
+      ? [...Object.values(onboarding(useCase).studioProfiles).map((p) => logicalIdOf(p.role)), `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-pipeline`].sort()
+      : [];
     const to = (permission: string) => grants.filter((g) => g.Properties.Permissions.includes(permission))
-      .map((g) => g.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0]).sort();
+      .map((g) => g.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt']?.[0] ?? g.Properties.Principal.DataLakePrincipalIdentifier).sort();
     expect(to('DESCRIBE')).toEqual(roleIds);
     expect(to('SELECT')).toEqual([]);
     for (const g of grants) expect(g.Properties).toMatchObject({ Resource: { Database: { CatalogId: EXP, Name: 'welding' } }, PermissionsWithGrantOption: [] });
@@ -171,5 +174,53 @@ describe('the moved profile roles act for their use case only (identity policy +
     const p = principal('data-scientist-3');
     expect(await simulate({ ...p, action: 's3:GetObject', resource: `arn:aws:s3:::vwml-paint-defect-artifacts-${EXP}/code/train.py` })).toBe('Allowed');
     expect(await simulate({ ...p, action: 's3:GetObject', resource: `arn:aws:s3:::vwml-weld-gun-pm-artifacts-${EXP}/code/train.py` })).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('without per-use-case dataAccess: the profiles of the onboarding stack read the shared columns', () => {
+  // the same platform, but no use case declares dataAccess: the data is shared by columns to every Studio role
+  const shared = new MlopsPlatform(new App(), 'Platform', {
+    config: twoUseCasesConfig((json) => {
+      json.studio.users = Object.entries(USERS).map(([userProfileName, useCase]) => ({ userProfileName, useCase }));
+      for (const u of json.useCases) delete u.dataAccess;
+    }),
+  });
+  const useCase = shared.useCases.find((u) => u.useCase.name === 'weld-gun-pm')!;
+  const json = Template.fromStack(useCase.tryFindStack(PlatformAccount.EXP)!).toJSON();
+  const share = shared.config.dataShare!;
+  const DATA = shared.config.account(PlatformAccount.DATA).accountId;
+  const grants = resourcesOf(json, 'AWS::LakeFormation::PrincipalPermissions');
+  const roleIds = Object.values(useCase.studioProfiles).map((p) => logicalIdOf(p.role)).sort();
+  const principalOf = (g: any) => g.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0];
+
+  test('DESCRIBE on the resource link in EXP to each profile role, without grant option', () => {
+    const describes = grants.filter((g) => g.Properties.Permissions.includes('DESCRIBE'));
+    expect(describes.map(principalOf).sort()).toEqual(roleIds);
+    for (const g of describes) {
+      expect(g.Properties).toMatchObject({ Catalog: EXP, Resource: { Database: { CatalogId: EXP, Name: share.databaseName } }, Permissions: ['DESCRIBE'], PermissionsWithGrantOption: [] });
+    }
+  });
+
+  test('SELECT on exactly the shared columns of each table in DATA to each profile role, without grant option', () => {
+    expect(share.tables.length).toBeGreaterThan(0);
+    const selects = grants.filter((g) => g.Properties.Permissions.includes('SELECT'));
+    expect(selects).toHaveLength(roleIds.length * share.tables.length);
+    for (const roleId of roleIds) {
+      for (const t of share.tables) {
+        const grant = selects.find((g) => principalOf(g) === roleId && g.Properties.Resource.TableWithColumns.Name === t.name);
+        expect(grant?.Properties).toEqual({
+          Catalog: EXP,
+          Principal: { DataLakePrincipalIdentifier: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+          Resource: { TableWithColumns: { CatalogId: DATA, DatabaseName: share.databaseName, Name: t.name, ColumnNames: t.sharedColumns } },
+          Permissions: ['SELECT'],
+          PermissionsWithGrantOption: [],
+        });
+      }
+    }
+  });
+
+  test('a use case without Studio users grants nothing', () => {
+    const weldGun = shared.useCases.find((u) => u.useCase.name === 'weld-gun')!.tryFindStack(PlatformAccount.EXP);
+    if (weldGun) expect(resourcesOf(Template.fromStack(weldGun).toJSON(), 'AWS::LakeFormation::PrincipalPermissions')).toEqual([]);
   });
 });

@@ -140,7 +140,8 @@ describe('EXP: a data scientist queries the table DATA shares', () => {
       [{ DataLakePrincipalIdentifier: `arn:aws:iam::${EXP}:role/cdk-vwml-cfn-exec-role-${EXP}-${REGION}` }],
     ]);
     const grantsOf = (json: any) => Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::LakeFormation::PrincipalPermissions');
-    const principalOf = (r: any) => r.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt'][0];
+    // a profile role by Fn::GetAtt (same stack); the use case's pipeline role by ARN (its training stack)
+    const principalOf = (r: any) => r.Properties.Principal.DataLakePrincipalIdentifier['Fn::GetAtt']?.[0] ?? r.Properties.Principal.DataLakePrincipalIdentifier;
     // the platform stack grants nothing: the domain's default role reads no data, and the profiles of the
     // onboarded use case are in its EXP onboarding stack
     expect(grantsOf(expJson)).toEqual([]);
@@ -149,7 +150,7 @@ describe('EXP: a data scientist queries the table DATA shares', () => {
     // is the administrator that made the link); the sample's weld-gun-pm declares dataAccess
     const profiles = Object.values(onboarding.studioProfiles).map((p) => p.role);
     const profileGrants = grantsOf(profileJson);
-    expect(profileGrants.map(principalOf).sort()).toEqual(profiles.map((r) => logicalIdOf(r)).sort());
+    expect(profileGrants.map(principalOf).sort()).toEqual([...profiles.map((r) => logicalIdOf(r)), `arn:aws:iam::${EXP}:role/vwml-weld-gun-pm-pipeline`].sort());
     for (const r of profileGrants) {
       expect(r.Properties).toMatchObject({ Resource: { Database: { CatalogId: EXP, Name: 'welding' } }, Permissions: ['DESCRIBE'], PermissionsWithGrantOption: [] });
     }

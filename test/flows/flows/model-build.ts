@@ -73,6 +73,47 @@ export const MODEL_BUILD: Flow = {
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
     },
     ...job('processing', 'preprocess', 'pipelines-a1b2c3-preprocess'),
+    // the use case's rows and columns of the table shared from DATA (its data cells filter, granted to this role):
+    // the job calls Athena; Athena calls Glue and Lake Formation with the job's credentials
+    {
+      step: 'preprocess: job reads the shared table\'s metadata through the resource link',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'glue:GetTable',
+      resource: 'arn:aws:glue:eu-central-1:222222222222:table/welding/weld_readings',
+      reason: 'Athena resolves the resource link in EXP (Lake Formation DESCRIBE from the onboarding stack) with the caller\'s Glue permissions',
+      doc: 'https://docs.aws.amazon.com/lake-formation/latest/dg/resource-links-about.html',
+    },
+    {
+      step: 'preprocess: job gets Lake Formation credentials for the granted data',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'lakeformation:GetDataAccess',
+      resource: '*',
+      reason: 'Lake Formation vends temporary credentials for the data it granted the role (its data cells filter)',
+      doc: 'https://docs.aws.amazon.com/lake-formation/latest/dg/access-control-underlying-data.html',
+    },
+    {
+      step: 'preprocess: job queries the shared table in the data scientists\' workgroup',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'athena:StartQueryExecution',
+      resource: 'arn:aws:athena:eu-central-1:222222222222:workgroup/vwml-data-scientists',
+      // (its path to the Athena endpoint is the job group's HTTPS to the VPC, as for ECR and the SageMaker API
+      // above; the Studio flow checks the Athena endpoint and its group)
+      reason: 'The pipeline reads its use case\'s rows and columns with Athena through the VPC endpoint',
+      doc: 'https://docs.aws.amazon.com/athena/latest/ug/interface-vpc-endpoint.html',
+    },
+    {
+      step: 'preprocess: job reads a table of a database that DATA did not share',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'glue:GetTable',
+      resource: 'arn:aws:glue:eu-central-1:222222222222:table/hr/salaries',
+      reason: 'The pipeline role reads only the shared database: its resource link in EXP and the target in DATA',
+      doc: 'https://docs.aws.amazon.com/lake-formation/latest/dg/resource-links-about.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
     {
       step: 'preprocess: job reads the raw data',
       caller: ROLE,
