@@ -5,6 +5,7 @@ import { acknowledgeRules } from '../../constructs/core/acknowledge';
 import { skipCheckovChecks } from '../../constructs/core/checkov';
 import { ManagedPolicyRole } from '../../constructs/core/managed-policy-role';
 import { USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
+import { PIPELINE_EXECUTION_ACTIONS } from '../../constructs/security/use-case-isolation';
 import { PlatformAccount } from '../config/platform-config';
 import { UseCaseNames } from '../usecase/usecase-names';
 
@@ -283,6 +284,13 @@ export class ScopedDeployRoles extends Construct {
       effect: iam.Effect.DENY,
       actions: EXEC_DENIED_ACTIONS,
       resources: ['*'],
+    }));
+    // a pipeline execution's ARN names its pipeline, and whether it carries the pipeline's tags is not relied on
+    this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DenyOtherUseCasesPipelineExecutions',
+      effect: iam.Effect.DENY,
+      actions: PIPELINE_EXECUTION_ACTIONS.map((a) => `sagemaker:${a}`),
+      notResources: [`arn:${partition}:sagemaker:*:*:pipeline/${names.pipelineName}/execution/*`],
     }));
     this.cfnExecRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'DenyOtherUseCasesModelPackages',

@@ -80,8 +80,8 @@ export function useCaseIsolationStatements(stack: Stack, groupNamePrefix: string
   ];
 }
 
-/** The SageMaker actions on a pipeline execution (resource type `pipeline-execution`). */
-const PIPELINE_EXECUTION_ACTIONS = [
+/** The SageMaker actions on a pipeline execution (resource type `pipeline-execution`). @internal */
+export const PIPELINE_EXECUTION_ACTIONS = [
   'DescribePipelineExecution', 'DescribePipelineDefinitionForExecution', 'ListPipelineExecutionSteps',
   'ListPipelineParametersForExecution', 'StopPipelineExecution', 'RetryPipelineExecution', 'UpdatePipelineExecution',
   'SendPipelineExecutionStepSuccess', 'SendPipelineExecutionStepFailure',
