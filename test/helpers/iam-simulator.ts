@@ -183,6 +183,12 @@ export interface TemplatePoliciesOptions {
    * (a GetAtt), `import:ExportName` (an ImportValue) or a parameter name. They win over fakes.
    */
   readonly references?: Record<string, string>;
+  /**
+   * Mixed into the fake ids of keys, so that keys of the same logical id in different stacks (each use
+   * case's data key, artifact key) get different ARNs in a model of several stacks.
+   * @default '' (the fake id depends on the logical id only)
+   */
+  readonly fakeIdSeed?: string;
 }
 
 /** The logical id of a construct (or of its default CloudFormation resource) in its stack. */
@@ -225,6 +231,7 @@ export class TemplatePolicies {
   private readonly region: string;
   private readonly account: string;
   private readonly references: Record<string, string>;
+  private readonly fakeIdSeed: string;
 
   /**
    * @param template a synthesized template (`Template.toJSON()` or the parsed JSON file)
@@ -238,6 +245,7 @@ export class TemplatePolicies {
     this.region = options.region ?? TEST_ENV.region;
     this.account = options.account ?? TEST_ENV.account;
     this.references = options.references ?? {};
+    this.fakeIdSeed = options.fakeIdSeed ?? '';
   }
 
   /** Resolves every intrinsic function in a value. */
@@ -336,7 +344,7 @@ export class TemplatePolicies {
       case 'AWS::S3::Bucket':
         return p.BucketName ?? logicalId.toLowerCase();
       case 'AWS::KMS::Key':
-        return fakeId('', logicalId, 8) + '-1111-2222-3333-' + fakeId('', logicalId + 'k', 12);
+        return fakeId('', this.fakeIdSeed + logicalId, 8) + '-1111-2222-3333-' + fakeId('', this.fakeIdSeed + logicalId + 'k', 12);
       case 'AWS::KMS::Alias':
         return p.AliasName;
       case 'AWS::EC2::Subnet':

@@ -28,6 +28,8 @@ const USE_CASE_TAG = 'mlops:use-case';
 const TAG = `aws:PrincipalTag/${USE_CASE_TAG}`;
 /** Services whose actions on the measured resources evaluate `aws:ResourceTag`. */
 const TAGGED_SERVICES = ['sagemaker', 'cloudformation'];
+/** Resources of those services whose tags the measurement does not assume: model versions (untagged), pipeline executions. */
+const UNTAGGED_KINDS = ['model-package', 'pipeline-execution'];
 
 /** Synthesizes the tenancy app into `.tmp/tenancy-cdk.out` unless the cached one is of the current sources. */
 export function tenancyStacks(): FlowStack[] {
@@ -68,6 +70,8 @@ export const ACTION_CLASSES: ActionClass[] = [
   { name: 'model package create', kind: 'model-package', actions: ['sagemaker:CreateModelPackage'] },
   { name: 'pipeline start', kind: 'pipeline', actions: ['sagemaker:StartPipelineExecution'] },
   { name: 'pipeline change', kind: 'pipeline', actions: ['sagemaker:UpdatePipeline', 'sagemaker:DeletePipeline'] },
+  // an execution's ARN names its pipeline; whether SageMaker tags it is not relied on (no aws:ResourceTag)
+  { name: 'pipeline execution', kind: 'pipeline-execution', actions: ['sagemaker:DescribePipelineExecution', 'sagemaker:StopPipelineExecution', 'sagemaker:RetryPipelineExecution'] },
   { name: 'endpoint invoke', kind: 'endpoint', actions: ['sagemaker:InvokeEndpoint'] },
   { name: 'endpoint change', kind: 'endpoint', actions: ['sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint'] },
   { name: 'stack change', kind: 'stack', actions: ['cloudformation:UpdateStack', 'cloudformation:DeleteStack'] },
@@ -93,13 +97,16 @@ export function resourcesOf(model: FlowModel, useCase: string): TenantResource[]
   const base = `${config.prefix}-${useCase}`;
   const out: TenantResource[] = [];
   for (const [bucket] of model.bucketAccounts) if (ownerOf(bucket) === useCase) out.push({ kind: 'object', arn: `arn:aws:s3:::${bucket}/${useCase}/data.csv` });
-  for (const [key, aliases] of model.keyAliases) if (aliases.some((a) => ownerOf(`${a}-`) === useCase)) out.push({ kind: 'key', arn: key });
+  // a use case's keys: alias/<prefix>/<use case>/... (artifacts in EXP, data in DEV/INT/PROD), or its tag
+  const aliasOwner = (alias: string) => [...TENANTS].sort((a, b) => b.length - a.length).find((u) => alias.startsWith(`alias/${config.prefix}/${u}/`));
+  for (const [key, aliases] of model.keyAliases) if (aliases.some((a) => aliasOwner(a) === useCase)) out.push({ kind: 'key', arn: key });
   for (const [arn, tags] of model.resourceTags) if (arn.startsWith('arn:aws:kms:') && tags['aws:ResourceTag/mlops:use-case'] === useCase && !out.some((r) => r.arn === arn)) out.push({ kind: 'key', arn });
   for (const a of [PlatformAccount.EXP, PlatformAccount.RES, PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD]) {
     const id = config.account(a).accountId;
     const sm = `arn:aws:sagemaker:${REGION}:${id}`;
     out.push({ kind: 'model-package', arn: `${sm}:model-package/${base}/7` });
     out.push({ kind: 'pipeline', arn: `${sm}:pipeline/${base}-build` });
+    out.push({ kind: 'pipeline-execution', arn: `${sm}:pipeline/${base}-build/execution/a1b2c3d4e5f6` });
     out.push({ kind: 'endpoint', arn: `${sm}:endpoint/${base}-${a}` });
     out.push({ kind: 'stack', arn: `arn:aws:cloudformation:${REGION}:${id}:stack/${base}-serving-${a}/1` });
     out.push({ kind: 'log-group', arn: `arn:aws:logs:${REGION}:${id}:log-group:/aws/sagemaker/Endpoints/${base}-${a}:log-stream:x` });
@@ -207,7 +214,7 @@ export async function measureTenancy(model: FlowModel): Promise<TenancyReport> {
                 // the use-case stacks tag every resource with its use case; SageMaker and CloudFormation
                 // evaluate that tag (aws:ResourceTag) on these actions, S3 objects and log streams do not
                 context: {
-                  ...(TAGGED_SERVICES.some((svc) => action.startsWith(`${svc}:`)) && cls.kind !== 'model-package' ? { [`aws:ResourceTag/${USE_CASE_TAG}`]: owner } : {}),
+                  ...(TAGGED_SERVICES.some((svc) => action.startsWith(`${svc}:`)) && !UNTAGGED_KINDS.includes(cls.kind) ? { [`aws:ResourceTag/${USE_CASE_TAG}`]: owner } : {}),
                   ...(session ? { [TAG]: session } : {}),
                 },
               });

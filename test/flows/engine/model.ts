@@ -247,7 +247,8 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
   const resolverOf = (s: FlowStack) => {
     let r = resolvers.get(s.name);
     if (!r) {
-      r = new TemplatePolicies(s.template, { account: s.account, region: s.region, references: references(s, ssm) });
+      // keys of the same logical id in several stacks (each use case's data and artifact keys) get their own ARN
+      r = new TemplatePolicies(s.template, { account: s.account, region: s.region, references: references(s, ssm), fakeIdSeed: `${s.stackName}/` });
       resolvers.set(s.name, r);
     }
     return r;
@@ -299,6 +300,8 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
         }
         case 'AWS::KMS::Key':
           resourcePolicies.set(res.getAttOf(id, 'Arn'), policyOf(label('KeyPolicy'), res.resolve(p.KeyPolicy)));
+          // KMS evaluates aws:ResourceTag on the key's own tags
+          if (p.Tags) resourceTags.set(res.getAttOf(id, 'Arn'), Object.fromEntries(asArray(p.Tags).map((t) => [`aws:ResourceTag/${t.Key}`, String(res.resolve(t.Value))])));
           break;
         case 'AWS::KMS::Alias': {
           const key = String(res.resolve(p.TargetKeyId));
