@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PRODUCT_IAM_PREFIX } from './product-common';
 import { acknowledgeRules } from '../core/acknowledge';
+import { skipCheckovChecks } from '../core/checkov';
 import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
 
 /**
@@ -388,6 +389,15 @@ export class MlopsLaunchRole extends Construct {
       acknowledgeRules(this.boundary, {
         'AwsSolutions-IAM5[Resource::*]':
           'A permissions boundary caps the actions only: the launch role\'s own policies name the resources (provisioned product stacks, product keys, buckets, roles and policies); the boundary repeats their explicit denies.',
+      });
+      // checkov's IAM checks read every Allow as a grant; a boundary only intersects the role's grants
+      const boundaryOnly = 'This policy is only ever set as the launch role\'s permissions boundary, never attached: its Allow is a ceiling of exactly the '
+        + 'actions of the launch role\'s own policies, which name the resources, and grants nothing by itself';
+      skipCheckovChecks(this.boundary, {
+        CKV_AWS_108: `${boundaryOnly}; s3:GetObject works only on the objects Service Catalog tags for provisioning (the role's own policy).`,
+        CKV_AWS_109: `${boundaryOnly}; IAM and key-policy writes work only on the products' mlops-* roles and policies and the product stacks' keys, and its Denies forbid IAM elsewhere and boundary removal.`,
+        CKV_AWS_110: `${boundaryOnly}; its Denies keep every role it creates under the product roles' boundary and forbid IAM outside the products.`,
+        CKV_AWS_111: `${boundaryOnly}; write actions work only where the role's own policy grants them on named resources.`,
       });
     }
     const boundary = props.permissionsBoundary ?? this.boundary!;
