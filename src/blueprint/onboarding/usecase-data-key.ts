@@ -1,10 +1,9 @@
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { allowCloudWatchLogs } from '../../constructs/core/encrypted-log-group';
-import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, allowLogDeliveryToUseKey } from '../../constructs/core/key-grants';
 import { PlatformKey } from '../../constructs/security';
 import { PlatformAccount } from '../config/platform-config';
-import { UseCaseNames } from '../usecase/usecase-names';
+import { allowServicesOfImportingStacks } from '../platform/imported-key-services';
+import { SERVING_STAGES, UseCaseNames } from '../usecase/usecase-names';
 
 /**
  * Props of `UseCaseDataKey`.
@@ -47,17 +46,14 @@ export class UseCaseDataKey extends Construct {
   constructor(scope: Construct, id: string, props: UseCaseDataKeyProps) {
     super(scope, id);
     const { names, account } = props;
-    if (![PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD].includes(account)) {
+    if (!(SERVING_STAGES as readonly PlatformAccount[]).includes(account)) {
       throw new Error(`UseCaseDataKey ${names.useCase}: account must be DEV, INT or PROD (a serving account), not ${account.toUpperCase()}`);
     }
     this.key = new PlatformKey(this, 'Key', {
       aliasName: names.dataKeyAlias.replace(/^alias\//, ''),
       description: `${names.base}: its data in ${account.toUpperCase()} (data capture, batch inference, ground truth, monitoring, logs, SageMaker volumes)`,
     });
-    allowCloudWatchLogs(this.key.key);
-    allowCloudWatchAlarmsToUseKey(this.key.key);
-    allowEventBridgeToUseKey(this.key.key);
-    allowLogDeliveryToUseKey(this.key.key);
+    allowServicesOfImportingStacks(this.key.key);
     this.parameter = new ssm.StringParameter(this, 'KeyArn', {
       parameterName: names.dataKeyParameterName,
       stringValue: this.key.keyArn,

@@ -3,13 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComplianceBaseline } from '../../constructs/compliance';
-import { allowCloudWatchLogs } from '../../constructs/core/encrypted-log-group';
-import { allowCloudWatchAlarmsToUseKey, allowEventBridgeToUseKey, allowLogDeliveryToUseKey } from '../../constructs/core/key-grants';
 import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
 import { IsolatedNetwork, NetworkEndpoint } from '../../constructs/network';
 import { PersonaEnvironment, PersonaRoles, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
+import { allowServicesOfImportingStacks } from './imported-key-services';
 import { personaTrust } from './people-trust';
 
 /**
@@ -144,10 +143,7 @@ export class PlatformAccountStack extends Stack {
       // The use-case stacks of this account import the ML key (SSM) and cannot change its policy: the
       // services their log groups, alarm topics and dead-letter queues need are allowed here, for this
       // account only (log groups of this account and region; alarms, rules and log delivery of this account).
-      allowCloudWatchLogs(this.mlKey.key);
-      allowCloudWatchAlarmsToUseKey(this.mlKey.key);
-      allowEventBridgeToUseKey(this.mlKey.key);
-      allowLogDeliveryToUseKey(this.mlKey.key);
+      allowServicesOfImportingStacks(this.mlKey.key);
       this.network = new IsolatedNetwork(this, 'Network', {
         cidr: network.cidr,
         ...(network.vpcId

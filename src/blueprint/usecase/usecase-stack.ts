@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { UseCaseNames } from './usecase-names';
-import { ImportedKeyWarning } from '../../constructs/core/key-grants';
+import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { IMPORTED_KEY_SERVICE_WARNINGS } from '../platform/imported-key-services';
 import { PlatformParameter, zonesOf } from '../platform/platform-account-stack';
 
 /**
@@ -123,7 +123,7 @@ export class UseCaseStack extends Stack {
    * account use it, like the ML key's.
    */
   public get dataKey(): kms.IKey {
-    const serving = [PlatformAccount.DEV, PlatformAccount.INT, PlatformAccount.PROD].includes(this.platformAccount);
+    const serving = (SERVING_STAGES as readonly PlatformAccount[]).includes(this.platformAccount);
     if (!serving || this.platform.useCase(this.names.useCase) === undefined) return this.mlKey;
     return this.importServiceKey('UseCaseDataKey', ssm.StringParameter.valueForStringParameter(this, this.names.dataKeyParameterName),
       `The onboarding stack ${this.names.onboardingStackName(this.platformAccount)} writes the data key policy with this statement.`);
@@ -133,9 +133,7 @@ export class UseCaseStack extends Stack {
   private importServiceKey(id: string, keyArn: string, reason: string): kms.IKey {
     const existing = this.node.tryFindChild(id) as kms.IKey | undefined;
     if (existing) return existing;
-    for (const warning of [ImportedKeyWarning.LOGS, ImportedKeyWarning.ALARMS, ImportedKeyWarning.EVENTS, ImportedKeyWarning.LOG_DELIVERY]) {
-      Annotations.of(this).acknowledgeWarning(warning, reason);
-    }
+    for (const warning of IMPORTED_KEY_SERVICE_WARNINGS) Annotations.of(this).acknowledgeWarning(warning, reason);
     return kms.Key.fromKeyArn(this, id, keyArn);
   }
 
