@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DataScientistProfile, StudioAuthMode, StudioDomain } from '../../constructs/studio';
+import { DataScientistProfile, StudioAuthMode, StudioDomain, StudioSharedDatabase } from '../../constructs/studio';
 import { sharesDataPerUseCase } from '../config/data-access';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose } from '../naming';
@@ -45,16 +45,7 @@ export function createUseCaseStudioProfiles(
     permissionsBoundary: stack.permissionsBoundary,
     guardrailPolicy: stack.guardrailPolicy,
     authMode: config.studio.authMode === 'SSO' ? StudioAuthMode.IAM_IDENTITY_CENTER : StudioAuthMode.IAM,
-    sharedDatabases: share ? [{
-      databaseName: share.databaseName,
-      targetCatalogId: config.account(PlatformAccount.DATA).accountId,
-      targetCatalogKeyAlias: names.platform.keyAlias(KeyPurpose.PLATFORM),
-    }] : undefined,
-    athenaWorkGroupName: share ? dataScientistsWorkGroupName(config) : undefined,
-    athenaResultsBucket: share ? s3.Bucket.fromBucketAttributes(stack, 'AthenaResults', {
-      bucketName: stack.parameter(PlatformParameter.ATHENA_RESULTS_BUCKET),
-      encryptionKey: kms.Key.fromKeyArn(stack, 'PlatformKey', stack.parameter(PlatformParameter.PLATFORM_KEY_ARN)),
-    }) : undefined,
+    ...(share ? sharedDataReach(stack, config) : {}),
     packageMirror: { domainArn: mirror.domainArn, repositoryArns: [mirror.repositoryArn] },
   });
   for (const user of users) {
@@ -85,6 +76,36 @@ export function createUseCaseStudioProfiles(
     }
   }
   return profiles;
+}
+
+/** How a role of a use-case stack in EXP reaches the data shared from DATA (that part of its `StudioDataAccess`). */
+interface SharedDataReach {
+  readonly sharedDatabases: StudioSharedDatabase[];
+  readonly athenaWorkGroupName: string;
+  readonly athenaResultsBucket: s3.IBucket;
+}
+
+/**
+ * How a role of a use-case stack in EXP (a Studio profile's, the model-build pipeline's) reaches the data
+ * shared from DATA (`dataShare`): the resource link and its target in DATA with DATA's catalog key, the data
+ * scientists' Athena workgroup and its results bucket, read from the EXP platform stack's SSM parameters.
+ * @internal
+ */
+export function sharedDataReach(stack: UseCaseStack, config: PlatformConfig): SharedDataReach {
+  const share = config.dataShare;
+  if (!share) throw new Error(`${stack.stackName}: the configuration has no dataShare, so there is no shared data to reach`);
+  return {
+    sharedDatabases: [{
+      databaseName: share.databaseName,
+      targetCatalogId: config.account(PlatformAccount.DATA).accountId,
+      targetCatalogKeyAlias: stack.names.platform.keyAlias(KeyPurpose.PLATFORM),
+    }],
+    athenaWorkGroupName: dataScientistsWorkGroupName(config),
+    athenaResultsBucket: s3.Bucket.fromBucketAttributes(stack, 'AthenaResults', {
+      bucketName: stack.parameter(PlatformParameter.ATHENA_RESULTS_BUCKET),
+      encryptionKey: kms.Key.fromKeyArn(stack, 'PlatformKey', stack.parameter(PlatformParameter.PLATFORM_KEY_ARN)),
+    }),
+  };
 }
 
 /**

@@ -1,7 +1,5 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { UseCaseStack } from './usecase-stack';
@@ -18,10 +16,8 @@ import {
   SageMakerFrameworkImage,
 } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
-import { KeyPurpose } from '../naming';
 import { scopedStackSynthesizer } from '../onboarding/scoped-deploy-roles';
-import { dataScientistsWorkGroupName } from '../onboarding/usecase-studio';
-import { PlatformParameter } from '../platform/platform-account-stack';
+import { sharedDataReach } from '../onboarding/usecase-studio';
 
 /**
  * Props of a `TrainingStack`.
@@ -186,21 +182,11 @@ export class TrainingStack extends UseCaseStack {
     // With `dataAccess`, DATA grants the use case's data cells filters to the pipeline role and its EXP
     // onboarding stack DESCRIBE on the resource link: the jobs read those rows and columns through Glue, Lake
     // Formation and the data scientists' Athena workgroup (the EXP platform stack's, by SSM parameter)
-    const share = config.dataShare;
-    if (share && (config.useCase(props.useCaseName)?.dataAccess ?? []).length > 0) {
+    if (config.dataShare && (config.useCase(props.useCaseName)?.dataAccess ?? []).length > 0) {
       this.sharedDataPolicy = createStudioDataPolicy(this, 'SharedDataAccess', this.pipeline.role, {
         readableBucketNamePatterns: [],
         readableBucketKeyAliases: [],
-        sharedDatabases: [{
-          databaseName: share.databaseName,
-          targetCatalogId: config.account(PlatformAccount.DATA).accountId,
-          targetCatalogKeyAlias: names.platform.keyAlias(KeyPurpose.PLATFORM),
-        }],
-        athenaWorkGroupName: dataScientistsWorkGroupName(config),
-        athenaResultsBucket: s3.Bucket.fromBucketAttributes(this, 'AthenaResults', {
-          bucketName: this.parameter(PlatformParameter.ATHENA_RESULTS_BUCKET),
-          encryptionKey: kms.Key.fromKeyArn(this, 'PlatformKey', this.parameter(PlatformParameter.PLATFORM_KEY_ARN)),
-        }),
+        ...sharedDataReach(this, config),
       }, `The shared data of ${names.base} for its model-build pipeline: the resource link and its table in DATA, Lake Formation credentials, the Athena workgroup`);
     }
   }
