@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
@@ -6,7 +7,7 @@ import { DataScientistProfile, StudioAuthMode, StudioDomain, StudioSharedDatabas
 import { sharesDataPerUseCase } from '../config/data-access';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose } from '../naming';
-import { PlatformParameter } from '../platform/platform-account-stack';
+import { PlatformParameter, zonesOf } from '../platform/platform-account-stack';
 import { platformPackageMirror } from '../platform/platform-mirror';
 import { UseCaseStack } from '../usecase/usecase-stack';
 
@@ -38,9 +39,17 @@ export function createUseCaseStudioProfiles(
   const names = stack.names;
   const share = config.dataShare;
   const mirror = platformPackageMirror(names.platform);
+  // the profiles' security groups and execution policies name the VPC by its id only: importing it without
+  // subnets keeps the platform's subnet-ids parameter out of this stack (an unused template parameter)
+  const network = config.account(PlatformAccount.EXP).network;
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'StudioVpc', {
+    vpcId: network?.vpcId ?? stack.parameter(PlatformParameter.VPC_ID),
+    vpcCidrBlock: network?.cidr,
+    availabilityZones: zonesOf(config, PlatformAccount.EXP),
+  });
   const domain = StudioDomain.fromDomainAttributes(stack, 'Studio', {
     domainId: stack.parameter(PlatformParameter.STUDIO_DOMAIN_ID),
-    vpc: stack.vpc,
+    vpc,
     encryptionKey: stack.mlKey,
     permissionsBoundary: stack.permissionsBoundary,
     guardrailPolicy: stack.guardrailPolicy,

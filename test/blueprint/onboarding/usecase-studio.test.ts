@@ -104,6 +104,14 @@ describe.each(['weld-gun-pm', 'paint-defect'])('the EXP onboarding stack of %s',
     for (const g of grants) expect(g.Properties).toMatchObject({ Resource: { Database: { CatalogId: EXP, Name: 'welding' } }, PermissionsWithGrantOption: [] });
   });
 
+  test('reads only the SSM parameters it uses (cfn-lint W2001: no unused template parameter, e.g. the subnet ids)', () => {
+    const { Resources, Outputs, Conditions, Rules } = json;
+    const body = JSON.stringify({ Resources, Outputs, Conditions, Rules });
+    const unused = Object.keys(json.Parameters ?? {}).filter((id) => !body.includes(`{"Ref":"${id}"}`));
+    expect(unused).toEqual([]);
+    expect(Object.values(ssm)).not.toContain('/vwml/platform/subnet-ids');
+  });
+
   test('no reference to another stack: no Fn::ImportValue', () => {
     expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
   });
