@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { MlopsPlatform, PlatformConfig } from '../../src';
+import { collectOnly } from '../setup/collect-templates';
 
 const USE_CASES = 100;
 const STUDIO_USERS_PER_USE_CASE = 3;
@@ -31,6 +32,10 @@ export function configWithUseCases(count: number, usersPerUseCase = STUDIO_USERS
   })));
   return PlatformConfig.fromObject({ ...sample, useCases, studio: { ...sample.studio, users } });
 }
+
+// cfn-lint sees the platform stacks and the onboarding stacks of the first and the last use case: the other 98
+// are the same resources under other names (half of all resources cfn-lint checked before, none a new shape)
+collectOnly((stackName) => !/-uc-\d{3}-onboarding-/.test(stackName) || /-uc-(001|100)-onboarding-/.test(stackName));
 
 test(`the platform with ${USE_CASES} onboarded use cases and ${STUDIO_USERS_PER_USE_CASE} Studio users each stays within the stack limits`, () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenancy-scale-'));
