@@ -7,6 +7,7 @@ import { getDenialReasons, runSimulation } from '@cloud-copilot/iam-simulate';
 import { EndpointModel, FlowModel, LabeledPolicy, RoleModel } from './model';
 import { display } from './names';
 import { checkNetwork, endpointServiceOf } from './network';
+import { policyForAction } from './statements-for-action';
 import { ACCOUNTS, FlowRequest, REGION } from './types';
 import { ContextValue, PolicyDocumentJson } from '../../helpers/iam-simulator';
 
@@ -146,14 +147,23 @@ async function evaluateIam(
   for (const [k, v] of Object.entries({ 'aws:RequestedRegion': region, 'aws:SecureTransport': true, ...defaults, ...context })) {
     if (v !== undefined) contextVariables[encodeKey(k)] = Array.isArray(v) ? v.map(String) : String(v);
   }
-  const named = (p: LabeledPolicy) => ({ name: p.label, policy: encodePolicy(p.doc) });
+  // each policy cut to the statements that can apply to the action (the others decide nothing, and the
+  // simulator would evaluate all of them); `index` maps a statement back to its place in the template
+  const cuts = new Map<string, number[]>();
+  const named = (p: LabeledPolicy) => {
+    const cut = policyForAction(p, action, encodePolicy);
+    cuts.set(p.label, cut.originalIndex);
+    return { name: p.label, policy: cut.doc };
+  };
+  const index = (label: string, simulated: number) => cuts.get(label)![simulated - 1] + 1;
+  const resourceCut = resourcePolicy ? named(resourcePolicy) : undefined;
   const simulation: any = {
     request: { principal: caller.principal, action, resource: { resource, accountId: resourceAccount ?? caller.account }, contextVariables },
     identityPolicies: identity.map(named),
     permissionBoundaryPolicies: caller.role?.boundary ? [named(caller.role.boundary)] : undefined,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: resourcePolicy ? encodePolicy(resourcePolicy.doc) : undefined,
+    resourcePolicy: resourceCut?.policy,
     vpcEndpointPolicies: endpointPolicy ? [named(endpointPolicy)] : undefined,
   };
   const result: any = await runSimulation(simulation, {});
@@ -168,10 +178,10 @@ async function evaluateIam(
   if (ignored.length > 0) throw new Error(`flows: ${action} does not take the context keys ${ignored.join(', ')}; fix the request`);
   const analysis = single.analysis;
   const decision: string = result.overallResult;
-  const id = (s: any) => `${s.policyId ?? 'resource'}#${s.statement.index()}`;
+  const id = (label: string, s: any) => `${label}#${index(label, s.statement.index())}`;
   const reliedOn = decision === 'Allowed'
     ? [analysis.identityAnalysis, analysis.permissionBoundaryAnalysis, analysis.resourceAnalysis, analysis.endpointAnalysis]
-      .flatMap((a: any, i: number) => (a?.allowStatements ?? []).map((s: any) => (i === 2 ? `${resourcePolicy!.label}#${s.statement.index()}` : id(s))))
+      .flatMap((a: any, i: number) => (a?.allowStatements ?? []).map((s: any) => id(i === 2 ? resourcePolicy!.label : s.policyId, s)))
     : [];
   const denials = getDenialReasons(analysis).map((d: any) => `${d.denialType === 'Explicit' ? 'ExplicitlyDenied' : 'ImplicitlyDenied'} by ${d.policyType}${d.statementId ? ` (${d.statementId})` : ''}${d.policyIdentifier ? ` in ${display(d.policyIdentifier)}` : ''}`);
   const why = decision === 'Allowed' ? `Allowed by ${reliedOn.map((x) => display(x)).join(', ')}` : denials.length > 0 ? denials.join('; ') : decision;
