@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh machine: install, build (jsii, API.md, eslint, Jest), package for
-# JavaScript and Python (jsii-pacmak); then, in two parallel lanes, the analysis checks (benchmark, cfn-lint,
-# flow mutation, tenancy, the Python tests against the wheel, checkov, the ML samples) and the end to end runs
-# (the registry install and mlops-usecase, mlops-platform, Node 22 and 24).
+# The whole test suite, on a fresh machine: install; the steps of `projen build` (synth, jsii, API.md, runtime
+# bundle, packages for JavaScript and Python with jsii-pacmak, Jest and eslint), with the end to end runs (the
+# registry install and mlops-usecase, mlops-platform, Node 22 and 24) started as soon as the packages exist, beside
+# Jest; after Jest, the analysis checks (benchmark, cfn-lint, flow mutation, tenancy, the Python tests against the
+# wheel, checkov, the ML samples) beside the rest of the end to end runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -21,23 +22,13 @@ rm -rf .cfn-templates dist lib .jsii tsconfig.tsbuildinfo
 tree_state() { { git status --porcelain=v1 --untracked-files=all; git diff; } 2>/dev/null | sha256sum; }
 before="$(tree_state)"
 
-log "projen build (jsii, docgen, jest, eslint, jsii-pacmak js + python)"
-# `package` only builds every target when CI is unset; jest still runs with --ci (snapshots are never written)
-CI= npx projen build
-
-log "the build must not change the work tree (API.md, snapshots, projen-managed files are committed as built)"
-if [ "$(tree_state)" != "$before" ]; then
-  git status --short
-  echo "error: the build changed files in the work tree; run 'npx projen build' and commit the result" >&2
-  exit 1
-fi
-
-# After the build, two lanes run side by side: most of these checks are single-threaded, and the end to end
-# runs wait on package installs. Neither lane writes what the other reads (node-lts builds in a copy of the
-# sources). Each line of a lane is prefixed with its name; both lanes run to their end or their first failure,
-# and the suite fails when either failed.
+# Two lanes: the end to end runs from the packages on (beside Jest), the analysis checks after Jest (they read
+# the templates Jest synthesized). Most of these checks are single-threaded, and the end to end runs wait on
+# package installs. Neither lane writes what the other reads (node-lts builds in a copy of the sources). Each
+# line of a lane is prefixed with its name; each lane runs to its end or its first failure, and the suite fails
+# when either failed (or Jest, or the work-tree check).
 analysis_checks() {
-  # first, while nothing else is heavy yet (it reads lib/ of the build: BENCH_LIB=1)
+  # it reads lib/ of the build (BENCH_LIB=1); its times are printed, never judged
   log "synth benchmark, N = 1 and 10 (N = 100: bash bench/synth-bench.sh 1 10 100)"
   BENCH_LIB=1 bash bench/synth-bench.sh 1 10
 
@@ -86,15 +77,34 @@ lane() {
   ( set -euo pipefail; "$fn" ) 2>&1 | sed -u "s/^/[$name] /"
   return "${PIPESTATUS[0]}"
 }
-lane analysis analysis_checks &
-analysis_pid=$!
+# `projen build` runs default, pre-compile, compile, post-compile, test and package; here the same steps run with
+# package before test, so that the end to end lane, which needs only the packed library, runs beside Jest: its
+# package installs and registry waits leave cores idle that Jest's workers use. `package` builds every target only
+# when CI is unset; Jest runs with --ci whatever CI says (snapshots are never written).
+log "projen: synth, jsii, docgen, runtime bundle, jsii-pacmak js + python"
+for task in default pre-compile compile post-compile package; do CI= npx projen "$task"; done
+
 lane e2e end_to_end &
 e2e_pid=$!
 failed=()
-wait "$analysis_pid" || failed+=(analysis)
+
+log "projen test: Jest and eslint (beside the end to end lane)"
+if CI= npx projen test; then
+  log "the build must not change the work tree (API.md, snapshots, projen-managed files are committed as built)"
+  if [ "$(tree_state)" != "$before" ]; then
+    git status --short
+    echo "error: the build changed files in the work tree; run 'npx projen build' and commit the result" >&2
+    failed+=(build)
+  fi
+else
+  failed+=(jest)
+fi
+if [ ${#failed[@]} -eq 0 ]; then
+  lane analysis analysis_checks || failed+=(analysis)
+fi
 wait "$e2e_pid" || failed+=(e2e)
 if [ ${#failed[@]} -gt 0 ]; then
-  log "failed: the ${failed[*]} lane (see the lines prefixed [${failed[0]}] above)"
+  log "failed: ${failed[*]} (the lanes' lines are prefixed [analysis] and [e2e])"
   exit 1
 fi
 
