@@ -52,6 +52,9 @@ test('a cut keeps the statements that can apply with their indices in the whole 
   expect(none.doc.Statement).toEqual([policy.doc.Statement[2]]);
   const noMatch = policyForAction({ label: 'x', doc: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }, 'kms:Decrypt', identity);
   expect(noMatch.originalIndex).toEqual([0]);
+  // the mutation run removes the only statement of a policy: the policy goes to the simulator as it is
+  const empty = { label: 'e', doc: { Version: '2012-10-17', Statement: [] } };
+  expect(policyForAction(empty, 's3:GetObject', identity)).toEqual({ doc: empty.doc, originalIndex: [] });
 });
 
 describe('every flow request has the same outcome with whole policies and with cut ones', () => {

@@ -54,7 +54,8 @@ export const STATEMENT_CUT = { enabled: true };
 
 /**
  * The policy cut to the statements that can apply to `action` (cached per policy and action); when none can,
- * its first statement stays, which does not apply either (an empty boundary still allows nothing).
+ * its first statement stays, which does not apply either (an empty boundary still allows nothing); a policy
+ * without statements stays as it is.
  * @param policy the policy
  * @param action the request's action
  * @param encode what the engine does to every document before the simulator sees it
@@ -73,8 +74,11 @@ export function policyForAction(policy: LabeledPolicy, action: string, encode: (
   if (!cut) {
     const all: any[] = Array.isArray(policy.doc.Statement) ? policy.doc.Statement : [policy.doc.Statement];
     let originalIndex = all.map((_, i) => i).filter((i) => statementCanApply(all[i], action));
-    if (originalIndex.length === 0) originalIndex = [0];
-    cut = { doc: encode({ ...policy.doc, Statement: originalIndex.map((i) => all[i]) }), originalIndex };
+    if (originalIndex.length === 0) originalIndex = all.length > 0 ? [0] : [];
+    // a policy without statements (the mutation run removes a policy's only one) goes to the simulator as it is
+    cut = all.length === 0
+      ? { doc: encode(policy.doc), originalIndex }
+      : { doc: encode({ ...policy.doc, Statement: originalIndex.map((i) => all[i]) }), originalIndex };
     byAction.set(action, cut);
   }
   return cut;
