@@ -8,7 +8,7 @@ import { createStudioPolicy, createStudioRole, STUDIO_USER_TAG_KEY } from './exe
 import { StudioAuthMode } from './studio-domain';
 import { IStudioDomain, studioAccessOf } from './studio-domain-attributes';
 import { literalPartition } from '../core/iam-findings';
-import { USE_CASE_TAG_KEY } from '../core/tenancy-tag';
+import { JOB_NAME_DELIMITER, USE_CASE_TAG_KEY } from '../core/tenancy-tag';
 import { useCaseIsolationStatements } from '../security/use-case-isolation';
 
 /** SageMaker user profile names: letters, digits and hyphens inside, at most 63 characters. */
@@ -38,7 +38,9 @@ export interface StudioProfileUseCase {
 
   /**
    * The text before the use-case name in its model package group's name: the role reads and writes model
-   * package versions of `<modelPackageGroupNamePrefix><name>` only.
+   * package versions of `<modelPackageGroupNamePrefix><name>` only, and reads the logs of the jobs named
+   * `<modelPackageGroupNamePrefix><name>--*` (its model-build pipeline's, and its own jobs named so
+   * with `base_job_name`).
    * @default ''
    */
   readonly modelPackageGroupNamePrefix?: string;
@@ -254,7 +256,10 @@ function validateUseCase(path: string, useCase: StudioProfileUseCase, data: Stud
   validateDataAccess(path, data);
 }
 
-/** The use-case isolation of a profile's execution role: SageMaker resources of its use case only, no endpoint logs. */
+/**
+ * The use-case isolation of a profile's execution role: SageMaker resources of its use case only, the logs
+ * of its use case's jobs (streams `<prefix><use case>--*` of the shared job log groups), no endpoint logs.
+ */
 function createUseCaseIsolationPolicy(scope: Construct, role: iam.IRole, useCase: StudioProfileUseCase): iam.ManagedPolicy {
   const stack = Stack.of(scope);
   const partition = literalPartition(stack);
@@ -263,6 +268,12 @@ function createUseCaseIsolationPolicy(scope: Construct, role: iam.IRole, useCase
     roles: [role],
     statements: [
       ...useCaseIsolationStatements(stack, useCase.modelPackageGroupNamePrefix ?? ''),
+      new iam.PolicyStatement({
+        sid: 'OwnJobLogsRead',
+        actions: ['logs:GetLogEvents'],
+        resources: ['TrainingJobs', 'ProcessingJobs', 'TransformJobs'].map((g) =>
+          `arn:${partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/${g}:log-stream:${useCase.modelPackageGroupNamePrefix ?? ''}${useCase.name}${JOB_NAME_DELIMITER}*`),
+      }),
       new iam.PolicyStatement({
         sid: 'NoEndpointLogs',
         effect: iam.Effect.DENY,

@@ -73,7 +73,7 @@ describe('job steps render their job name prefix as the SDK does', () => {
     expect(() => new TuningStep('Tune', {
       jobNamePrefix: 'uc--tune',
       trainingJob: { roleArn: role, trainingImage: s('i'), instanceType: s('ml.m5.large'), outputPath: s('s3://b/o') },
-      objectiveMetricName: 'validation:f1', objectiveType: TuningObjectiveType.MAXIMIZE, maxNumberOfTrainingJobs: 2, maxParallelTrainingJobs: 1,
+      objectiveMetricName: 'validation:f1', objectiveType: TuningObjectiveType.MAXIMIZE, maxJobs: PipelineValue.fromNumber(2),
       continuousParameterRanges: [{ name: 'eta', minValue: s('0.1'), maxValue: s('0.5') }],
     })).toThrow(/step "Tune": a tuning step takes no jobNamePrefix/);
   });
