@@ -234,7 +234,9 @@ export class DataScientistProfile extends Construct {
       },
     } : domainAccess;
     if (useCase) validateUseCase(this.node.path, useCase, access.data);
-    createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, access);
+    // a use case's profile reads its use case's job logs (streams <prefix><use case>--* of the shared job log groups)
+    const jobLogs = useCase ? `${useCase.modelPackageGroupNamePrefix ?? ''}${useCase.name}${JOB_NAME_DELIMITER}` : undefined;
+    createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, access, jobLogs);
     if (useCase) {
       this.useCaseIsolationPolicy = createUseCaseIsolationPolicy(this, role, useCase);
       Tags.of(this).add(USE_CASE_TAG_KEY, useCase.name);
@@ -256,10 +258,7 @@ function validateUseCase(path: string, useCase: StudioProfileUseCase, data: Stud
   validateDataAccess(path, data);
 }
 
-/**
- * The use-case isolation of a profile's execution role: SageMaker resources of its use case only, the logs
- * of its use case's jobs (streams `<prefix><use case>--*` of the shared job log groups), no endpoint logs.
- */
+/** The use-case isolation of a profile's execution role: SageMaker resources of its use case only, no endpoint logs. */
 function createUseCaseIsolationPolicy(scope: Construct, role: iam.IRole, useCase: StudioProfileUseCase): iam.ManagedPolicy {
   const stack = Stack.of(scope);
   const partition = literalPartition(stack);
@@ -268,12 +267,6 @@ function createUseCaseIsolationPolicy(scope: Construct, role: iam.IRole, useCase
     roles: [role],
     statements: [
       ...useCaseIsolationStatements(stack, useCase.modelPackageGroupNamePrefix ?? ''),
-      new iam.PolicyStatement({
-        sid: 'OwnJobLogsRead',
-        actions: ['logs:GetLogEvents'],
-        resources: ['TrainingJobs', 'ProcessingJobs', 'TransformJobs'].map((g) =>
-          `arn:${partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/${g}:log-stream:${useCase.modelPackageGroupNamePrefix ?? ''}${useCase.name}${JOB_NAME_DELIMITER}*`),
-      }),
       new iam.PolicyStatement({
         sid: 'NoEndpointLogs',
         effect: iam.Effect.DENY,

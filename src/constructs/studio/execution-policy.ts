@@ -78,6 +78,7 @@ export function createStudioPolicy(
   domainArn: string,
   domainId: string,
   access: StudioAccess,
+  jobLogStreamPrefix?: string,
 ): iam.ManagedPolicy {
   const stack = Stack.of(scope);
   const partition = literalPartition(stack);
@@ -151,6 +152,11 @@ export function createStudioPolicy(
       actions: ['logs:GetLogEvents'],
       resources: [arn('logs', 'log-group:/aws/sagemaker/studio:log-stream:*')],
     }),
+    ...(jobLogStreamPrefix !== undefined ? [new iam.PolicyStatement({
+      sid: 'OwnJobLogsRead',
+      actions: ['logs:GetLogEvents'],
+      resources: [arn('logs', `log-group:/aws/sagemaker/*Jobs:log-stream:${jobLogStreamPrefix}*`)],
+    })] : []),
     new iam.PolicyStatement({
       sid: 'SageMakerMetrics',
       actions: ['cloudwatch:PutMetricData'],
@@ -292,6 +298,7 @@ const WILDCARD_REASONS: Record<string, string> = {
     'Job, experiment and pipeline names are chosen at run time; ARNs are limited to this account and region, the guardrail policy denies unsafe job settings.',
   SageMakerLogGroups: 'SageMaker writes one log group per job type and one stream per job under /aws/sagemaker/; the role is limited to that prefix.',
   StudioAppLogsRead: 'Studio names one log stream per app of the domain at run time; reads are limited to the Studio log group.',
+  OwnJobLogsRead: 'SageMaker names one stream per job and instance in the job log groups at run time; reads are limited to the streams of the use case\'s own jobs (<prefix><use case>--*).',
   SageMakerMetrics: 'cloudwatch:PutMetricData supports no resource-level scoping; the role is limited to the SageMaker metric namespaces.',
   NetworkInterfacesInThisVpcOnly:
     'Network interface ids are created by SageMaker at run time; the ec2:Vpc condition limits the role to interfaces in this VPC.',

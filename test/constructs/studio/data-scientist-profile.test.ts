@@ -173,7 +173,10 @@ describe('DataScientistProfile', () => {
     const policies = TemplatePolicies.fromStack(stack, { references: { [`${domainLogicalId}.DomainId`]: 'd-abc123' } }).rolePolicies(logicalIdOf(bob.role));
     const logs = 'arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker';
     const read = async (stream: string) => (await simulateWithDetails({
-      ...policies, principal: 'arn:aws:iam::222222222222:role/vw-studio-bob', action: 'logs:GetLogEvents', resource: `${logs}${stream}`,
+      ...policies,
+      principal: 'arn:aws:iam::222222222222:role/vw-studio-bob',
+      action: 'logs:GetLogEvents',
+      resource: `${logs}${stream}`,
       context: { 'aws:PrincipalTag/mlops:use-case': 'weld-gun-pm' },
     })).decision;
     expect(await read('/TrainingJobs:log-stream:vw-weld-gun-pm--train-a1b2c3/algo-1-1765000000')).toBe('Allowed');

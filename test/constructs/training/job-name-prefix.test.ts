@@ -73,7 +73,9 @@ describe('job steps render their job name prefix as the SDK does', () => {
     expect(() => new TuningStep('Tune', {
       jobNamePrefix: 'uc--tune',
       trainingJob: { roleArn: role, trainingImage: s('i'), instanceType: s('ml.m5.large'), outputPath: s('s3://b/o') },
-      objectiveMetricName: 'validation:f1', objectiveType: TuningObjectiveType.MAXIMIZE, maxJobs: PipelineValue.fromNumber(2),
+      objectiveMetricName: 'validation:f1',
+      objectiveType: TuningObjectiveType.MAXIMIZE,
+      maxJobs: PipelineValue.fromNumber(2),
       continuousParameterRanges: [{ name: 'eta', minValue: s('0.1'), maxValue: s('0.5') }],
     })).toThrow(/step "Tune": a tuning step takes no jobNamePrefix/);
   });
@@ -97,7 +99,7 @@ describe('ModelBuildPipeline jobNamePrefix', () => {
   describe('the execution role creates, stops and logs only its own jobs', () => {
     const p = pipeline(definition(PREFIX), PREFIX);
     const allowed = async (action: string, resource: string) =>
-      (await simulate({ identityPolicies: p.own, principal: p.roleArn, action, resource, context: {} }));
+      (simulate({ identityPolicies: p.own, principal: p.roleArn, action, resource, context: {} }));
     test.each([
       ['sagemaker:StopTrainingJob', `${SM}:training-job/${PREFIX}train-0p4m3x7gk5ph`],
       ['sagemaker:DescribeProcessingJob', `${SM}:processing-job/${PREFIX}prep-0p4m3x7gk5ph`],
