@@ -79,6 +79,10 @@ export const ACTION_CLASSES: ActionClass[] = [
   { name: 'logs read', kind: 'log-group', actions: ['logs:GetLogEvents'] },
   // EXP's job log groups are shared by every use case's jobs; a stream's name starts with its job's
   { name: 'job logs read', kind: 'job-log-stream', actions: ['logs:GetLogEvents'] },
+  // a use case's pipeline jobs in EXP, by name (whether SageMaker tags them is not relied on)
+  { name: 'training job stop', kind: 'training-job', actions: ['sagemaker:StopTrainingJob'] },
+  { name: 'processing job stop', kind: 'processing-job', actions: ['sagemaker:StopProcessingJob'] },
+  { name: 'transform job stop', kind: 'transform-job', actions: ['sagemaker:StopTransformJob'] },
   { name: 'deployment approve', kind: 'approval-action', actions: ['codepipeline:PutApprovalResult'] },
   { name: 'deployment pipeline read', kind: 'deployment-pipeline', actions: ['codepipeline:GetPipelineState', 'codepipeline:ListActionExecutions'] },
   { name: 'deployment pipeline change', kind: 'deployment-pipeline', actions: ['codepipeline:UpdatePipeline'] },
@@ -117,6 +121,9 @@ export function resourcesOf(model: FlowModel, useCase: string): TenantResource[]
   const exp = config.account(PlatformAccount.EXP).accountId;
   for (const [group, step] of [['TrainingJobs', 'train'], ['ProcessingJobs', 'prep'], ['TransformJobs', 'batch']]) {
     out.push({ kind: 'job-log-stream', arn: `arn:aws:logs:${REGION}:${exp}:log-group:/aws/sagemaker/${group}:log-stream:${base}${JOB_NAME_DELIMITER}${step}-a1b2c3d4e5f6/algo-1-1765000000` });
+  }
+  for (const [kind, step] of [['training-job', 'train'], ['processing-job', 'prep'], ['transform-job', 'batch']]) {
+    out.push({ kind, arn: `arn:aws:sagemaker:${REGION}:${exp}:${kind}/${base}${JOB_NAME_DELIMITER}${step}-a1b2c3d4e5f6` });
   }
   // the deployment pipeline in RES and its approval actions (before INT and PROD)
   const pipeline = `arn:aws:codepipeline:${REGION}:${config.account(PlatformAccount.RES).accountId}:${base}-deploy`;
