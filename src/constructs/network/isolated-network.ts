@@ -83,6 +83,18 @@ export interface IsolatedNetworkProps {
   readonly existingEndpoints?: NetworkEndpoint[];
 
   /**
+   * The interface endpoints to create, instead of `NetworkEndpoint.CORE_INTERFACE_ENDPOINTS`: list the
+   * services the workloads of this VPC call (an endpoint costs per hour and zone whether used or not).
+   * An empty list creates no interface endpoint, for a VPC whose workloads reach AWS services through
+   * endpoints shared by the landing zone (private hosted zones associated with this VPC); the S3
+   * gateway endpoint is created either way (unless `existingEndpoints` lists it). Gateway endpoints
+   * are refused here; `studioEndpoints` still adds the Studio ones; not together with `additionalEndpoints`.
+   * @default NetworkEndpoint.CORE_INTERFACE_ENDPOINTS: every service SageMaker jobs, Studio apps and
+   *   endpoints of the platform may call
+   */
+  readonly interfaceEndpoints?: NetworkEndpoint[];
+
+  /**
    * Interface endpoints beyond the core ones, for the flows of this account that need them (e.g.
    * `NetworkEndpoint.CLOUDFORMATION` where builds in the VPC deploy stacks). Gateway endpoints and the
    * core or Studio endpoints are refused here: they are always created (or controlled by `studioEndpoints`).
@@ -136,10 +148,11 @@ export interface IsolatedNetworkProps {
  * no NAT, no public subnet), VPC flow logs to a KMS-encrypted log group, and VPC endpoints for every
  * AWS service the platform's workloads call.
  *
- * - Interface endpoints (private DNS on, in the isolated subnets, one per zone): SageMaker API and
- *   Runtime, STS, CloudWatch Logs and Monitoring, ECR API and Docker, KMS, SSM, CodeArtifact API and
- *   repositories, EventBridge, Step Functions; optionally SageMaker Studio and notebook, and any
- *   `additionalEndpoints` (CloudFormation where builds deploy stacks).
+ * - Interface endpoints (private DNS on, in the isolated subnets, one per zone): by default SageMaker
+ *   API and Runtime, STS, CloudWatch Logs and Monitoring, ECR API and Docker, KMS, SSM, CodeArtifact API
+ *   and repositories, EventBridge, Step Functions; optionally SageMaker Studio and notebook, and any
+ *   `additionalEndpoints` (CloudFormation where builds deploy stacks). `interfaceEndpoints` replaces the
+ *   default set with the services this VPC's workloads call (each costs per hour and zone).
  *   The CodeArtifact repositories endpoint is created after the API endpoint: both serve private DNS
  *   names under `codeartifact.<region>.amazonaws.com`, and creating both at once fails with a
  *   conflicting-DNS-domain error.
@@ -277,11 +290,21 @@ export class IsolatedNetwork extends Construct {
         throw new Error(`IsolatedNetwork: additionalEndpoints lists ${endpoint.name}, which the network always creates (or studioEndpoints controls); list only endpoints beyond the core ones, e.g. NetworkEndpoint.CLOUDFORMATION`);
       }
     }
+    const chosen = props.interfaceEndpoints;
+    if (chosen !== undefined) {
+      if (props.additionalEndpoints !== undefined) {
+        throw new Error('IsolatedNetwork: interfaceEndpoints and additionalEndpoints are both set; list every interface endpoint in interfaceEndpoints and remove additionalEndpoints');
+      }
+      const gateway = chosen.find((e) => e.isGateway);
+      if (gateway) {
+        throw new Error(`IsolatedNetwork: interfaceEndpoints lists ${gateway.name}, a gateway endpoint, which the network always creates; list interface endpoints only`);
+      }
+    }
     const wanted = [
-      ...NetworkEndpoint.CORE_INTERFACE_ENDPOINTS,
+      ...(chosen ?? NetworkEndpoint.CORE_INTERFACE_ENDPOINTS),
       ...(props.studioEndpoints ? NetworkEndpoint.STUDIO_INTERFACE_ENDPOINTS : []),
-      ...additional.filter((e, i) => additional.indexOf(e) === i),
-    ];
+      ...additional,
+    ].filter((e, i, all) => all.indexOf(e) === i);
     for (const endpoint of wanted) {
       if (existing.has(endpoint)) continue;
       const created = new ec2.InterfaceVpcEndpoint(this, endpoint._constructId, {

@@ -178,6 +178,23 @@ describe('IsolatedNetwork: create mode', () => {
     expect(() => created({ additionalEndpoints: [NetworkEndpoint.S3] })).toThrow(/additionalEndpoints lists s3/);
   });
 
+  test('interfaceEndpoints replaces the core set with the listed services; an empty list keeps only the S3 gateway endpoint', () => {
+    const listed = [NetworkEndpoint.ECR_API, NetworkEndpoint.ECR_DOCKER, NetworkEndpoint.CLOUDWATCH_LOGS, NetworkEndpoint.ECR_API];
+    const { t, network } = created({ interfaceEndpoints: listed });
+    expect(Object.keys(endpointsByService(t)).sort()).toEqual([S3_SERVICE, ...['ecr.api', 'ecr.dkr', 'logs'].map((s) => `com.amazonaws.${REGION}.${s}`)].sort());
+    expect(network.findEndpoint(NetworkEndpoint.KMS)).toBeUndefined();
+    const none = created({ interfaceEndpoints: [] });
+    expect(Object.keys(endpointsByService(none.t))).toEqual([S3_SERVICE]);
+    // the endpoint security group stays: workload groups and imported endpoints may still use it
+    none.t.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    const studio = created({ interfaceEndpoints: [NetworkEndpoint.SAGEMAKER_API], studioEndpoints: true });
+    expect(Object.keys(endpointsByService(studio.t))).toHaveLength(4);
+    expect(() => created({ interfaceEndpoints: [NetworkEndpoint.S3] })).toThrow(/interfaceEndpoints lists s3, a gateway endpoint/);
+    expect(() => created({ interfaceEndpoints: [NetworkEndpoint.STS], additionalEndpoints: [NetworkEndpoint.CLOUDFORMATION] })).toThrow(
+      /interfaceEndpoints and additionalEndpoints are both set; list every interface endpoint in interfaceEndpoints/,
+    );
+  });
+
   test('endpoint security group: ingress exactly TCP 443 from the VPC CIDR, no egress', () => {
     const { t, network } = created();
     const sgId = logicalIdOf(t, 'AWS::EC2::SecurityGroup', /^NetworkEndpointSecurityGroup/);
