@@ -4,10 +4,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComplianceBaseline } from '../../constructs/compliance';
 import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
-import { IsolatedNetwork, NetworkEndpoint } from '../../constructs/network';
+import { IsolatedNetwork } from '../../constructs/network';
 import { PersonaEnvironment, PersonaRoles, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
+import { accountInterfaceEndpoints } from './account-endpoints';
 import { allowServicesOfImportingStacks } from './imported-key-services';
 import { personaTrust } from './people-trust';
 
@@ -150,7 +151,8 @@ export class PlatformAccountStack extends Stack {
           ? { vpcId: network.vpcId, subnetIds: network.subnetIds, availabilityZones: network.availabilityZones }
           : { availabilityZones: zonesOf(props.config, props.account) }),
         flowLogKey: this.platformKey.key,
-        additionalEndpoints: additionalEndpoints(props.account),
+        // only the services this account's flows call from the VPC (see accountInterfaceEndpoints)
+        interfaceEndpoints: accountInterfaceEndpoints(props.account),
       });
       this.publish(PlatformParameter.VPC_ID, this.network.vpc.vpcId);
       this.publish(PlatformParameter.SUBNET_IDS, this.network.subnetIds.join(','));
@@ -212,16 +214,4 @@ function personaEnvironment(account: PlatformAccount): PersonaEnvironment | unde
     default:
       return undefined;
   }
-}
-
-/**
- * The interface endpoints an account needs beyond the core ones, each for a flow of that account:
- * RES runs `cdk deploy` of the serving stacks inside its VPC (the model deployment pipeline's Deploy
- * projects), which calls CloudFormation through the target accounts' bootstrap roles. The core endpoints
- * cover the other calls of the RES builds: sts (bootstrap and smoke-test roles, CodeArtifact's bearer
- * token), codeartifact.api/repositories (`npm ci` through the mirror), ecr.api/ecr.dkr (image builds and
- * image assets), sagemaker.api/runtime (Resolve, smoke tests), ssm (bootstrap version), logs, kms and S3.
- */
-function additionalEndpoints(account: PlatformAccount): NetworkEndpoint[] | undefined {
-  return account === PlatformAccount.RES ? [NetworkEndpoint.CLOUDFORMATION] : undefined;
 }
