@@ -11,6 +11,7 @@ import { endpointServiceOf } from './engine/network';
 import { FlowRequest } from './engine/types';
 import { ALL_FLOWS } from './flows';
 import { servingFlow } from './flows/serving';
+import { SHARED_ENDPOINTS_METADATA } from '../../src/blueprint/platform/platform-account-stack';
 
 let model: FlowModel;
 beforeAll(async () => {
@@ -72,4 +73,42 @@ test('a network leg fails when the account has no endpoint for the service', asy
   delete prod.template.Resources[model.logicalId('PlatformProd', 'NetworkSageMakerRuntime')];
   const result = await evaluateRequest(buildFlowModel(stacks), request!);
   expect(result.failure).toMatchObject({ stage: 'network', why: expect.stringContaining('no sagemaker.runtime endpoint in the VPC of') });
+});
+
+describe('an account that uses the landing zone\'s shared interface endpoints (sharedEndpoints)', () => {
+  /** The reference app with DEV's interface endpoints removed, and DEV's endpoint group marked as the blueprint does, or not. */
+  function devWithoutEndpoints(marked: boolean): FlowModel {
+    const stacks = readFlowStacks().map((s) => ({ ...s, template: structuredClone(s.template) }));
+    const dev = stacks.find((s) => s.name === 'PlatformDev')!;
+    for (const [id, r] of Object.entries<any>(dev.template.Resources)) {
+      if (r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties.VpcEndpointType === 'Interface') delete dev.template.Resources[id];
+    }
+    if (marked) dev.template.Resources[model.logicalId('PlatformDev', 'NetworkEndpointSecurityGroup')].Metadata = { [SHARED_ENDPOINTS_METADATA]: 'shared' };
+    return buildFlowModel(stacks);
+  }
+  const legs = servingFlow('DEV').requests.filter((r) => r.network && !r.deniedFor && endpointServiceOf(r.action) !== 's3');
+
+  test('the network legs of DEV reach the shared endpoints through the callers\' HTTPS egress to any address', async () => {
+    expect(legs.length).toBeGreaterThan(2);
+    const shared = devWithoutEndpoints(true);
+    for (const request of legs) {
+      const result = await evaluateRequest(shared, request);
+      expect([request.step, result.allowed]).toEqual([request.step, true]);
+      expect(result.checks.find((c) => c.stage === 'network')?.why).toContain('the landing zone\'s shared');
+    }
+    expect(unusedInterfaceEndpoints(shared, ALL_FLOWS.flatMap((f) => f.requests)).filter((e) => e.startsWith('PlatformDev/'))).toEqual([]);
+  });
+
+  test('without the marker the same legs find no endpoint, and S3 still needs the gateway endpoint', async () => {
+    const unmarked = devWithoutEndpoints(false);
+    for (const request of legs) {
+      expect((await evaluateRequest(unmarked, request)).failure).toMatchObject({ stage: 'network', why: expect.stringContaining('endpoint in the VPC of') });
+    }
+    const stacks = readFlowStacks().map((s) => ({ ...s, template: structuredClone(s.template) }));
+    const dev = stacks.find((s) => s.name === 'PlatformDev')!;
+    dev.template.Resources[model.logicalId('PlatformDev', 'NetworkEndpointSecurityGroup')].Metadata = { [SHARED_ENDPOINTS_METADATA]: 'shared' };
+    delete dev.template.Resources[model.logicalId('PlatformDev', 'NetworkS3')];
+    const s3Leg = servingFlow('DEV').requests.find((r) => r.network && endpointServiceOf(r.action) === 's3' && !r.deniedFor)!;
+    expect((await evaluateRequest(buildFlowModel(stacks), s3Leg)).failure).toMatchObject({ stage: 'network', why: expect.stringContaining('no s3 endpoint') });
+  });
 });

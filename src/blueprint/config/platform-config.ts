@@ -61,6 +61,18 @@ export interface NetworkConfig {
    * @default - for a created VPC, the first `maxAzs` zones of the region (`<region>a`, `<region>b`, ...)
    */
   readonly availabilityZones?: string[];
+
+  /**
+   * Use the interface endpoints the landing zone shares with this VPC (centrally hosted endpoints whose
+   * Route 53 private hosted zones are associated with the VPC) instead of creating them: the platform
+   * then creates no interface endpoint in this account (the S3 gateway endpoint stays), which removes
+   * their hourly cost. The landing zone must share an endpoint for every service the account's flows
+   * call (see the README's "Network: interface endpoints per account"), route the VPC to them, and let
+   * HTTPS in from the VPC's CIDR; the workloads' security groups already let HTTPS out to any address.
+   * The platform's endpoint security group stays, attached to nothing, for endpoints you add yourself.
+   * @default false
+   */
+  readonly sharedEndpoints?: boolean;
 }
 
 /**

@@ -168,7 +168,13 @@ function validateAccounts(accounts: unknown, allowShared: boolean, problems: Pro
 }
 
 function validateNetwork(network: unknown, path: string, region: string | undefined, problems: Problems): Ipv4Block | undefined {
-  if (!checkObject(network, path, ['cidr', 'maxAzs', 'vpcId', 'subnetIds', 'availabilityZones'], problems)) return undefined;
+  if (!checkObject(network, path, ['cidr', 'maxAzs', 'vpcId', 'subnetIds', 'availabilityZones', 'sharedEndpoints'], problems)) return undefined;
+  if (network.sharedEndpoints !== undefined && typeof network.sharedEndpoints !== 'boolean') {
+    problems.add(
+      `${path}.sharedEndpoints`,
+      `${show(network.sharedEndpoints)} is not true or false; write true to use the landing zone's shared interface endpoints instead of creating them, or remove it to create them`,
+    );
+  }
 
   let maxAzs = 2;
   if (network.maxAzs !== undefined) {

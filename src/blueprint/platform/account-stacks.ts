@@ -139,7 +139,7 @@ export class ExpAccountStack extends PlatformAccountStack {
   public readonly portfolio: MlopsPortfolio;
   /** What EXP needs to query DATA's share (with `dataShare` configured): resource link, Athena workgroup, grants. */
   public readonly sharedData?: DataShareConsumer;
-  /** The Glue and Athena interface endpoints (with `dataShare` configured). */
+  /** The Glue and Athena interface endpoints (with `dataShare` configured, unless EXP uses `sharedEndpoints`). */
   public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[] = [];
 
   /**
@@ -169,7 +169,8 @@ export class ExpAccountStack extends PlatformAccountStack {
         encryptionKey: this.platformKey.key,
         lakeFormationAdminArns: [cfnExecRoleArn(config, PlatformAccount.EXP)],
       });
-      this.dataEndpoints = this.addDataEndpoints();
+      // shared by the landing zone where the account uses its endpoints
+      if (!config.account(PlatformAccount.EXP).network?.sharedEndpoints) this.dataEndpoints = this.addDataEndpoints();
     }
     this.studio = new StudioDomain(this, 'Studio', {
       domainName: this.names.studioDomainName,

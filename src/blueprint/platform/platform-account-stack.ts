@@ -1,4 +1,4 @@
-import { DefaultStackSynthesizer, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnResource, DefaultStackSynthesizer, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -151,9 +151,11 @@ export class PlatformAccountStack extends Stack {
           ? { vpcId: network.vpcId, subnetIds: network.subnetIds, availabilityZones: network.availabilityZones }
           : { availabilityZones: zonesOf(props.config, props.account) }),
         flowLogKey: this.platformKey.key,
-        // only the services this account's flows call from the VPC (see accountInterfaceEndpoints)
-        interfaceEndpoints: accountInterfaceEndpoints(props.account),
+        // only the services this account's flows call from the VPC (see accountInterfaceEndpoints), or
+        // none where the landing zone shares its endpoints with the VPC
+        interfaceEndpoints: network.sharedEndpoints ? [] : accountInterfaceEndpoints(props.account),
       });
+      if (network.sharedEndpoints) markSharedEndpoints(this.network);
       this.publish(PlatformParameter.VPC_ID, this.network.vpc.vpcId);
       this.publish(PlatformParameter.SUBNET_IDS, this.network.subnetIds.join(','));
       this.publish(PlatformParameter.VPC_CIDR, this.network.vpcCidr);
@@ -214,4 +216,18 @@ function personaEnvironment(account: PlatformAccount): PersonaEnvironment | unde
     default:
       return undefined;
   }
+}
+
+/** The metadata key on the endpoint security group of a VPC that uses the landing zone's shared interface endpoints. @internal */
+export const SHARED_ENDPOINTS_METADATA = 'mlops-blueprint:shared-interface-endpoints';
+
+/**
+ * Records in the template that the VPC reaches AWS services through the landing zone's shared interface
+ * endpoints (CloudFormation metadata on the endpoint security group, which both created and imported
+ * networks have): tools that check the network paths (the flow suite) read it. The group itself stays,
+ * attached to nothing, for interface endpoints added to this VPC later.
+ */
+function markSharedEndpoints(network: IsolatedNetwork): void {
+  const group = network.endpointSecurityGroup.node.defaultChild as CfnResource;
+  group.addMetadata(SHARED_ENDPOINTS_METADATA, 'the landing zone\'s interface endpoints (private hosted zones associated with this VPC); none created here');
 }
