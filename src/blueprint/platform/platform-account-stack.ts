@@ -151,6 +151,7 @@ export class PlatformAccountStack extends Stack {
           ? { vpcId: network.vpcId, subnetIds: network.subnetIds, availabilityZones: network.availabilityZones }
           : { availabilityZones: zonesOf(props.config, props.account) }),
         flowLogKey: this.platformKey.key,
+        endpointAzCount: network.endpointAzs,
         // only the services this account's flows call from the VPC (see accountInterfaceEndpoints), or
         // none where the landing zone shares its endpoints with the VPC
         interfaceEndpoints: network.sharedEndpoints ? [] : accountInterfaceEndpoints(props.account),

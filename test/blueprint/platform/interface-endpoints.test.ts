@@ -81,3 +81,46 @@ describe('sharedEndpoints: the landing zone shares its interface endpoints with 
     ]);
   });
 });
+
+describe('endpointAzs: in how many zones the interface endpoints get a network interface', () => {
+  test('PROD with endpointAzs 2 of its 3 zones: the endpoints in the first two zones, the subnets in all three', () => {
+    const two = platformWith((p) => {
+      p.accounts.prod.network.endpointAzs = 2;
+    });
+    const t = Template.fromStack(two.stack(PlatformAccount.PROD));
+    const interfaces = Object.values<any>(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
+    expect(interfaces.map((r) => r.Properties.SubnetIds.length)).toEqual([2, 2, 2, 2, 2]);
+    const zoneOf = Object.fromEntries(Object.entries<any>(t.findResources('AWS::EC2::Subnet')).map(([id, r]) => [id, r.Properties.AvailabilityZone]));
+    expect(Object.keys(zoneOf)).toHaveLength(3);
+    expect(new Set(interfaces.flatMap((r) => r.Properties.SubnetIds.map((x: any) => zoneOf[x.Ref])))).toEqual(new Set(['eu-central-1a', 'eu-central-1b']));
+    const all = Object.values<any>(Template.fromStack(sample.stack(PlatformAccount.PROD)).findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
+    expect(all.map((r) => r.Properties.SubnetIds.length)).toEqual([3, 3, 3, 3, 3]);
+  });
+
+  test.each([
+    [0, 'write a whole number from 1 to 3'],
+    [4, 'write a whole number from 1 to 3'],
+    [1.5, 'write a whole number from 1 to 3'],
+    ['2', 'write a whole number from 1 to 3'],
+  ])('endpointAzs %p names the field and the fix', (value, fix) => {
+    const props = PlatformConfig.sample().toJson() as any;
+    props.accounts.prod.network.endpointAzs = value;
+    expect(PlatformConfig.validate(props)).toEqual([
+      `accounts.prod.network.endpointAzs: ${JSON.stringify(value)} is not a number of zones of this VPC; ${fix}, or remove it to place the interface endpoints in every zone`,
+    ]);
+  });
+
+  test('of an imported VPC: up to its distinct zones', () => {
+    const props = PlatformConfig.sample().toJson() as any;
+    props.accounts.dev.network = {
+      cidr: '10.30.0.0/16',
+      vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+      availabilityZones: ['eu-central-1a', 'eu-central-1b'],
+      endpointAzs: 3,
+    };
+    expect(PlatformConfig.validate(props)).toEqual([expect.stringMatching(/^accounts\.dev\.network\.endpointAzs: 3 is not a number of zones of this VPC; write a whole number from 1 to 2,/)]);
+    props.accounts.dev.network.endpointAzs = 1;
+    expect(PlatformConfig.validate(props)).toEqual([]);
+  });
+});

@@ -195,6 +195,20 @@ describe('IsolatedNetwork: create mode', () => {
     );
   });
 
+  test('endpointAzCount places the interface endpoints in the first zones only; the S3 gateway endpoint serves every route table', () => {
+    const zones = ['eu-central-1a', 'eu-central-1b', 'eu-central-1c'];
+    const subnetCounts = (t: Template) => Object.values<any>(t.findResources('AWS::EC2::VPCEndpoint'))
+      .map((r) => (r.Properties.VpcEndpointType === 'Interface' ? r.Properties.SubnetIds.length : -r.Properties.RouteTableIds.length));
+    const two = created({ availabilityZones: zones, endpointAzCount: 2, interfaceEndpoints: [NetworkEndpoint.STS, NetworkEndpoint.KMS] });
+    expect(subnetCounts(two.t).sort()).toEqual([-3, 2, 2]);
+    const t = two.t;
+    const subnetOfZone = (zone: string) => Object.entries<any>(t.findResources('AWS::EC2::Subnet')).find(([, r]) => r.Properties.AvailabilityZone === zone)![0];
+    expect(endpointsByService(t)[`com.amazonaws.${REGION}.sts`].Properties.SubnetIds).toEqual([{ Ref: subnetOfZone('eu-central-1a') }, { Ref: subnetOfZone('eu-central-1b') }]);
+    expect(subnetCounts(created({ availabilityZones: zones, interfaceEndpoints: [NetworkEndpoint.STS] }).t).sort()).toEqual([-3, 3]);
+    expect(() => created({ availabilityZones: zones, endpointAzCount: 4 })).toThrow(/props\.endpointAzCount is 4; give a whole number from 1 to 3 \(the zones of the VPC\)/);
+    expect(() => created({ endpointAzCount: 0 })).toThrow(/props\.endpointAzCount is 0; give a whole number from 1 to 2/);
+  });
+
   test('endpoint security group: ingress exactly TCP 443 from the VPC CIDR, no egress', () => {
     const { t, network } = created();
     const sgId = logicalIdOf(t, 'AWS::EC2::SecurityGroup', /^NetworkEndpointSecurityGroup/);
