@@ -11,8 +11,9 @@ import { PlatformAccount } from '../config/platform-config';
  *
  * - EXP: Studio in VpcOnly mode (SageMaker API, STS), the model-build jobs (ECR, logs, metrics), pip
  *   through the CodeArtifact mirror (API and repositories); Glue and Athena with `dataShare` (added by the
- *   EXP stack). No SageMaker Runtime: EXP hosts no endpoint and the Studio roles may invoke none. No KMS (S3, EBS and CloudWatch Logs call KMS themselves), no SSM, EventBridge or Step
- *   Functions (the approval events leave SageMaker on the service side).
+ *   EXP stack). No SageMaker Runtime: EXP hosts no endpoint and the Studio roles may invoke none. No KMS
+ *   (S3, EBS and CloudWatch Logs call KMS themselves), no SSM, EventBridge or Step Functions (the approval
+ *   events leave SageMaker on the service side).
  * - RES: the CodeBuild projects (image builds, the deployment pipeline): STS (role chaining, CodeArtifact's
  *   bearer token), CodeArtifact, ECR, SageMaker API (Resolve, smoke tests) and Runtime (smoke tests),
  *   CloudFormation and SSM (`cdk deploy` and its bootstrap version check), CloudWatch Logs (build logs),
