@@ -11,6 +11,9 @@ Pipelines (written to test/fixtures/pipeline-golden/<name>.json):
   tuning  hyperparameter tuning -> create the best model -> condition (GreaterThan,
           LessThanOrEqualTo, Or, Equals, Not, In) -> register model (DependsOn) / fail
   batch   create model -> batch transform -> Lambda step -> condition on the Lambda outputs -> fail
+  prefixed  processing -> training -> batch transform with PipelineDefinitionConfig(use_custom_job_prefix=True):
+          the job steps keep their base job names (ProcessingJobName, TransformJobName); 3.27's ModelTrainer
+          drops TrainingJobName under a PipelineSession (aws/sagemaker-python-sdk#5776), so Train has none
 
 Which SDK, and why: sagemaker==3.27.0 (with sagemaker-mlops/-core/-train/-serve 1.27.0/2.27.0/1.27.0),
 the newest release on PyPI, pinned exactly with its whole dependency set in requirements-golden.txt.
@@ -373,6 +376,44 @@ def batch_pipeline():
                     steps=[create, transform, summarize, check], sagemaker_session=sess)
 
 
+def prefixed_pipeline():
+    from sagemaker.core.network import NetworkConfig
+    from sagemaker.core.processing import ScriptProcessor
+    from sagemaker.core.shapes import ProcessingOutput, ProcessingS3Output
+    from sagemaker.core.training.configs import Compute, InputData, OutputDataConfig
+    from sagemaker.core.transformer import Transformer
+    from sagemaker.core.workflow.pipeline_definition_config import PipelineDefinitionConfig
+    from sagemaker.mlops.workflow.pipeline import Pipeline
+    from sagemaker.mlops.workflow.steps import ProcessingStep, TrainingStep, TransformStep
+    from sagemaker.train.model_trainer import ModelTrainer
+
+    sess = session()
+    network = NetworkConfig(enable_network_isolation=True, security_group_ids=SECURITY_GROUPS, subnets=SUBNETS,
+                            encrypt_inter_container_traffic=True)
+    processor = ScriptProcessor(role=ROLE, image_uri=SKLEARN_IMAGE, command=["python3"], instance_count=1,
+                                instance_type="ml.m5.large", volume_kms_key=KMS, output_kms_key=KMS,
+                                network_config=network, sagemaker_session=sess, base_job_name="golden-uc--prep")
+    prep = ProcessingStep(name="Preprocess", step_args=processor.run(
+        code=f"s3://{BUCKET}/code/preprocess.py",
+        outputs=[ProcessingOutput(output_name="train", s3_output=ProcessingS3Output(
+            s3_uri=f"s3://{BUCKET}/runs/train", local_path="/opt/ml/processing/train", s3_upload_mode="EndOfJob"))]))
+    trainer = ModelTrainer(
+        training_image=XGBOOST_IMAGE, role=ROLE, sagemaker_session=sess, base_job_name="golden-uc--train",
+        compute=Compute(instance_type="ml.m5.large", instance_count=1, volume_kms_key_id=KMS),
+        output_data_config=OutputDataConfig(s3_output_path=f"s3://{BUCKET}/models", kms_key_id=KMS),
+        input_data_config=[InputData(channel_name="train",
+                                     data_source=prep.properties.ProcessingOutputConfig.Outputs["train"].S3Output.S3Uri)],
+    )
+    train = TrainingStep(name="Train", step_args=trainer.train())
+    transformer = Transformer(model_name="golden-model", instance_count=1, instance_type="ml.m5.large",
+                              output_path=f"s3://{BUCKET}/batch-output", base_transform_job_name="golden-uc--batch",
+                              sagemaker_session=sess)
+    batch = TransformStep(name="BatchTransform",
+                          step_args=transformer.transform(data=f"s3://{BUCKET}/data/batch", content_type="text/csv"))
+    return Pipeline(name="golden-prefixed", steps=[prep, train, batch], sagemaker_session=sess,
+                    pipeline_definition_config=PipelineDefinitionConfig(use_custom_job_prefix=True))
+
+
 def main(check: bool) -> int:
     tmp = ROOT / ".tmp" / "golden-work"
     tmp.mkdir(parents=True, exist_ok=True)
@@ -392,7 +433,8 @@ def main(check: bool) -> int:
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         OUT.mkdir(parents=True, exist_ok=True)
         stale = []
-        for name, build in (("sample", sample_pipeline), ("tuning", tuning_pipeline), ("batch", batch_pipeline)):
+        for name, build in (("sample", sample_pipeline), ("tuning", tuning_pipeline), ("batch", batch_pipeline),
+                            ("prefixed", prefixed_pipeline)):
             text = json.dumps(json.loads(build().definition()), indent=2, sort_keys=True) + "\n"
             target = OUT / f"{name}.json"
             if check:

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildBenchApp } from '../../bench/bench-app';
 import { PlatformAccount, PlatformConfig } from '../../src';
+import { JOB_NAME_DELIMITER } from '../../src/constructs/core/tenancy-tag';
 import { sourceHash, readFlowStacks, FlowStack } from '../flows/engine/assembly';
 import { evaluateRequest } from '../flows/engine/evaluate';
 import { buildFlowModel, FlowModel, generatedRoleName, RoleModel } from '../flows/engine/model';
@@ -76,6 +77,8 @@ export const ACTION_CLASSES: ActionClass[] = [
   { name: 'endpoint change', kind: 'endpoint', actions: ['sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint'] },
   { name: 'stack change', kind: 'stack', actions: ['cloudformation:UpdateStack', 'cloudformation:DeleteStack'] },
   { name: 'logs read', kind: 'log-group', actions: ['logs:GetLogEvents'] },
+  // EXP's job log groups are shared by every use case's jobs; a stream's name starts with its job's
+  { name: 'job logs read', kind: 'job-log-stream', actions: ['logs:GetLogEvents'] },
   { name: 'deployment approve', kind: 'approval-action', actions: ['codepipeline:PutApprovalResult'] },
   { name: 'deployment pipeline read', kind: 'deployment-pipeline', actions: ['codepipeline:GetPipelineState', 'codepipeline:ListActionExecutions'] },
   { name: 'deployment pipeline change', kind: 'deployment-pipeline', actions: ['codepipeline:UpdatePipeline'] },
@@ -110,6 +113,10 @@ export function resourcesOf(model: FlowModel, useCase: string): TenantResource[]
     out.push({ kind: 'endpoint', arn: `${sm}:endpoint/${base}-${a}` });
     out.push({ kind: 'stack', arn: `arn:aws:cloudformation:${REGION}:${id}:stack/${base}-serving-${a}/1` });
     out.push({ kind: 'log-group', arn: `arn:aws:logs:${REGION}:${id}:log-group:/aws/sagemaker/Endpoints/${base}-${a}:log-stream:x` });
+  }
+  const exp = config.account(PlatformAccount.EXP).accountId;
+  for (const [group, step] of [['TrainingJobs', 'train'], ['ProcessingJobs', 'prep'], ['TransformJobs', 'batch']]) {
+    out.push({ kind: 'job-log-stream', arn: `arn:aws:logs:${REGION}:${exp}:log-group:/aws/sagemaker/${group}:log-stream:${base}${JOB_NAME_DELIMITER}${step}-a1b2c3d4e5f6/algo-1-1765000000` });
   }
   // the deployment pipeline in RES and its approval actions (before INT and PROD)
   const pipeline = `arn:aws:codepipeline:${REGION}:${config.account(PlatformAccount.RES).accountId}:${base}-deploy`;

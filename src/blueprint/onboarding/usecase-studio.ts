@@ -41,10 +41,9 @@ export function createUseCaseStudioProfiles(
   const mirror = platformPackageMirror(names.platform);
   // the profiles' security groups and execution policies name the VPC by its id only: importing it without
   // subnets keeps the platform's subnet-ids parameter out of this stack (an unused template parameter)
-  const network = config.account(PlatformAccount.EXP).network;
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'StudioVpc', {
-    vpcId: network?.vpcId ?? stack.parameter(PlatformParameter.VPC_ID),
-    vpcCidrBlock: network?.cidr,
+    vpcId: stack._vpcId(),
+    vpcCidrBlock: config.account(PlatformAccount.EXP).network?.cidr,
     availabilityZones: zonesOf(config, PlatformAccount.EXP),
   });
   const domain = StudioDomain.fromDomainAttributes(stack, 'Studio', {

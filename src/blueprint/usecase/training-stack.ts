@@ -124,6 +124,7 @@ export class TrainingStack extends UseCaseStack {
         securityGroupIds: [PipelinePlaceholder.SECURITY_GROUP_IDS],
         modelPackageGroupName: names.modelPackageGroupName,
         imageUri: PipelinePlaceholder.IMAGE_URI,
+        jobNamePrefix: names.jobNamePrefix,
       }),
     );
     // The use case's own image (RES, built from its ml/Dockerfile) by digest, where the definition asks for
@@ -146,6 +147,7 @@ export class TrainingStack extends UseCaseStack {
 
     this.pipeline = new ModelBuildPipeline(this, 'BuildPipeline', {
       pipelineName: names.pipelineName,
+      jobNamePrefix: names.jobNamePrefix,
       definitionSource,
       executionRoleName: names.pipelineRoleName,
       imageUri,

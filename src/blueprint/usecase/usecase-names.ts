@@ -1,4 +1,4 @@
-import { BUILD_PIPELINE_SUFFIX } from '../../constructs/core/tenancy-tag';
+import { BUILD_PIPELINE_SUFFIX, JOB_NAME_DELIMITER } from '../../constructs/core/tenancy-tag';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { Problems } from '../config/problems';
 import { PlatformNames } from '../naming';
@@ -102,6 +102,15 @@ export class UseCaseNames {
   /** The SageMaker pipeline in EXP. */
   public get pipelineName(): string {
     return `${this.base}${BUILD_PIPELINE_SUFFIX}`;
+  }
+
+  /**
+   * The prefix of the names of the pipeline's jobs in EXP, `<prefix>-<use case>--`: their log streams
+   * start with it, so people and roles of this use case can be given its job logs only (use-case
+   * names have single hyphens, so no other use case's prefix starts with this one).
+   */
+  public get jobNamePrefix(): string {
+    return `${this.base}${JOB_NAME_DELIMITER}`;
   }
 
   /** The execution role of the SageMaker pipeline and its jobs in EXP (fixed: the image repository names it). */

@@ -167,6 +167,9 @@ export interface MlopsUseCaseProps {
    * The use case's model-build pipeline definition. Build it with the pipeline-definition builder and
    * `PipelinePlaceholder` values for the role, bucket, key, subnets and security groups, which the
    * training stack fills in (the same function can build it with local values for a local run).
+   * Every processing, training and transform step carries a `jobNamePrefix` that starts with
+   * `<prefix>-<use case>--`, e.g. `vwml-weld-gun-pm--train`: the pipeline's role may start only jobs
+   * named so, and the use case's people read only those jobs' logs (synth names a step without it).
    * @default - the predictive-maintenance sample pipeline (`PredictiveMaintenancePipeline`)
    */
   readonly pipelineDefinition?: PipelineDefinitionSource;

@@ -6,6 +6,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
+import { NetworkConfig } from '../config/network-config';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { IMPORTED_KEY_SERVICE_WARNINGS } from '../platform/imported-key-services';
 import { PlatformParameter, zonesOf } from '../platform/platform-account-stack';
@@ -85,22 +86,37 @@ export class UseCaseStack extends Stack {
    */
   public get vpc(): ec2.IVpc {
     if (!this.importedVpc) {
-      const network = this.platform.account(this.platformAccount).network;
-      if (!network) {
-        throw new Error(`${this.stackName}: the ${this.platformAccount.toUpperCase()} account has no network in the platform configuration; add accounts.${this.platformAccount}.network`);
-      }
+      const network = this.networkConfig();
       const zones = zonesOf(this.platform, this.platformAccount);
       const subnetList = network.subnetIds
         ? network.subnetIds
         : zones.map((_, i) => Fn.select(i, Fn.split(',', this.parameter(PlatformParameter.SUBNET_IDS), zones.length)));
       this.importedVpc = ec2.Vpc.fromVpcAttributes(this, 'PlatformVpc', {
-        vpcId: network.vpcId ?? this.parameter(PlatformParameter.VPC_ID),
+        vpcId: this._vpcId(),
         vpcCidrBlock: network.cidr,
         availabilityZones: zones,
         isolatedSubnetIds: subnetList,
       });
     }
     return this.importedVpc;
+  }
+
+  /**
+   * The id of the platform's VPC of this account: from the configuration for an imported VPC, else from the
+   * platform's SSM parameter. For importers that need the id only (no subnets, so no subnet-ids parameter).
+   * @internal
+   */
+  public _vpcId(): string {
+    return this.networkConfig().vpcId ?? this.parameter(PlatformParameter.VPC_ID);
+  }
+
+  /** The network of this account in the platform configuration; an error naming the field without one. */
+  private networkConfig(): NetworkConfig {
+    const network = this.platform.account(this.platformAccount).network;
+    if (!network) {
+      throw new Error(`${this.stackName}: the ${this.platformAccount.toUpperCase()} account has no network in the platform configuration; add accounts.${this.platformAccount}.network`);
+    }
+    return network;
   }
 
   /**

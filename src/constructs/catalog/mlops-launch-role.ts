@@ -1,7 +1,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { PRODUCT_IAM_PREFIX } from './product-common';
+import { PRODUCT_IAM_PREFIX, PRODUCT_KEY_TAG } from './product-common';
 import { acknowledgeRules } from '../core/acknowledge';
 import { skipCheckovChecks } from '../core/checkov';
 import { arnPattern, literalEnv, regionPinned, wildcardResourceFinding } from '../core/iam-findings';
@@ -21,9 +21,6 @@ const BOUNDED_ROLE_ACTIONS = [
   'iam:DeleteRolePolicy',
   'iam:UpdateAssumeRolePolicy',
 ];
-
-/** The system tag CloudFormation puts on the resources of a stack, here the product keys (a condition key). */
-const PRODUCT_KEY_STACK_TAG = 'aws:ResourceTag/aws:cloudformation:stack-name';
 
 /**
  * Props of an `MlopsLaunchRole`.
@@ -58,9 +55,10 @@ export interface MlopsLaunchRoleProps {
  *
  * - CloudFormation: manage the stacks Service Catalog names `SC-<account>-pp-*`, and read the product
  *   templates from Service Catalog's own bucket (objects tagged `servicecatalog:provisioning`);
- * - KMS: create symmetric encryption keys, read the keys of this account and region, and change (policy,
- *   rotation, tags, description) only the keys of the product stacks, by their `aws:cloudformation:stack-name`
- *   tag (no deletion, no disabling, no rotation switched off: the products retain their keys);
+ * - KMS: create symmetric encryption keys tagged `mlops:product-key` (the tag the product templates give
+ *   their keys), read the keys of this account and region, and change (policy, rotation, tags, description)
+ *   only the keys with that tag; it may never put that tag on an existing key nor remove it (no deletion, no
+ *   disabling, no rotation switched off: the products retain their keys);
  * - S3: create and configure buckets whose generated names start with `sc-<account>-pp-` (no object reads,
  *   writes or deletion; the products retain their buckets);
  * - IAM: create and delete roles and managed policies named `mlops-*` (including what CloudFormation calls
@@ -82,7 +80,8 @@ export class MlopsLaunchRole extends Construct {
   /**
    * The explicit denies attached to the launch role: no IAM outside the products' `mlops-*` roles and
    * policies, no role change without the product roles' boundary (when given), no boundary removal, no key
-   * deletion or disabling and no key rotation switched off.
+   * deletion or disabling, no key rotation switched off, and the `mlops:product-key` tag never added to an
+   * existing key nor removed.
    */
   public readonly restrictions: iam.ManagedPolicy;
   /**
@@ -151,14 +150,25 @@ export class MlopsLaunchRole extends Construct {
     });
 
     const keys = arnPattern(this, 'kms', 'key/*');
+    const productKeyTag = { [`aws:ResourceTag/${PRODUCT_KEY_TAG.key}`]: PRODUCT_KEY_TAG.value };
     const createKeys = new iam.ManagedPolicy(this, 'CreateProductKeys', {
       description: 'Service Catalog launch: the customer-managed keys of the products',
       statements: [
         new iam.PolicyStatement({
-          sid: 'CreateSymmetricEncryptionKeys',
+          sid: 'CreateSymmetricEncryptionProductKeys',
           actions: ['kms:CreateKey'],
           resources: ['*'],
-          conditions: regionPinned(env, { StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' } }),
+          conditions: regionPinned(env, {
+            StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT', [`aws:RequestTag/${PRODUCT_KEY_TAG.key}`]: PRODUCT_KEY_TAG.value },
+          }),
+        }),
+        // CreateKey with tags needs kms:TagResource in an IAM policy not restricted to particular keys: KMS
+        // checks it before the key exists, on no key ARN. NotResource keeps this statement off every existing key.
+        new iam.PolicyStatement({
+          sid: 'TagProductKeysAtCreation',
+          actions: ['kms:TagResource'],
+          notResources: [keys],
+          conditions: regionPinned(env, { StringEquals: { [`aws:RequestTag/${PRODUCT_KEY_TAG.key}`]: PRODUCT_KEY_TAG.value } }),
         }),
         new iam.PolicyStatement({
           sid: 'ReadKeys',
@@ -166,22 +176,21 @@ export class MlopsLaunchRole extends Construct {
           resources: [keys],
           conditions: regionPinned(env),
         }),
-        // Only the products' own keys: the KMS::Key handler creates a key with the stack's system tags
-        // (aws:cloudformation:stack-name is the provisioned product's SC-<account>-pp-* stack), which nobody can
-        // set or remove (the aws: prefix is reserved). Without this condition the role could rewrite the policy
-        // of any key of its account and region, the platform's keys included.
+        // Only the products' own keys, by the tag their templates give them at CreateKey. Not the stack's
+        // aws:cloudformation:* system tags: the KMS::Key handler does not put them on keys. Without this
+        // condition the role could rewrite the policy of any key of its account and region, the platform's too.
         new iam.PolicyStatement({
           sid: 'ConfigureProductKeys',
           actions: ['kms:EnableKeyRotation', 'kms:PutKeyPolicy', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateKeyDescription'],
           resources: [keys],
-          conditions: regionPinned(env, { StringLike: { [PRODUCT_KEY_STACK_TAG]: `SC-${account}-pp-*` } }),
+          conditions: regionPinned(env, { StringEquals: productKeyTag }),
         }),
       ],
     });
     acknowledgeRules(createKeys, {
-      'AwsSolutions-IAM5[Resource::*]': 'kms:CreateKey has no resource ARN before the key exists; it is limited to symmetric encryption keys by condition.',
+      'AwsSolutions-IAM5[Resource::*]': 'kms:CreateKey has no resource ARN before the key exists; it is limited to symmetric encryption keys tagged as product keys by condition.',
       [wildcardResourceFinding(this, keys)]:
-        'Key ids are generated when the products create their keys; the role reads keys of this account and region, changes only those of the product stacks (their aws:cloudformation:stack-name tag), and never disables or deletes one.',
+        `Key ids are generated when the products create their keys; the role reads keys of this account and region, changes only those tagged ${PRODUCT_KEY_TAG.key} (a tag it can neither add to an existing key nor remove), and never disables or deletes one.`,
     });
 
     const buckets = arnPattern(this, 's3', `sc-${account}-pp-*`);
@@ -355,6 +364,25 @@ export class MlopsLaunchRole extends Construct {
           actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKeyRotation', 'kms:DisableKey'],
           resources: ['*'],
         }),
+        // The product-key tag is what the key-changing rights above rest on: it exists only where a product
+        // template created a key with it, and no one of the launch role's calls may add it later or remove it.
+        new iam.PolicyStatement({
+          sid: 'NoProductKeyTagOnOtherKeys',
+          effect: iam.Effect.DENY,
+          actions: ['kms:TagResource'],
+          resources: [keys],
+          conditions: {
+            'ForAnyValue:StringEquals': { 'aws:TagKeys': [PRODUCT_KEY_TAG.key] },
+            'StringNotEquals': productKeyTag,
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'NoProductKeyTagRemoval',
+          effect: iam.Effect.DENY,
+          actions: ['kms:UntagResource'],
+          resources: ['*'],
+          conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [PRODUCT_KEY_TAG.key] } },
+        }),
       ];
       if (props.productRolesBoundary) {
         statements.push(new iam.PolicyStatement({
@@ -395,7 +423,7 @@ export class MlopsLaunchRole extends Construct {
         + 'actions of the launch role\'s own policies, which name the resources, and grants nothing by itself';
       skipCheckovChecks(this.boundary, {
         CKV_AWS_108: `${boundaryOnly}; s3:GetObject works only on the objects Service Catalog tags for provisioning (the role's own policy).`,
-        CKV_AWS_109: `${boundaryOnly}; IAM and key-policy writes work only on the products' mlops-* roles and policies and the product stacks' keys, and its Denies forbid IAM elsewhere and boundary removal.`,
+        CKV_AWS_109: `${boundaryOnly}; IAM and key-policy writes work only on the products' mlops-* roles and policies and the keys tagged mlops:product-key at creation, and its Denies forbid IAM elsewhere and boundary removal.`,
         CKV_AWS_110: `${boundaryOnly}; its Denies keep every role it creates under the product roles' boundary and forbid IAM outside the products.`,
         CKV_AWS_111: `${boundaryOnly}; write actions work only where the role's own policy grants them on named resources.`,
       });

@@ -1,4 +1,4 @@
-import { Aws, CfnParameter, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnParameter, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -62,15 +62,26 @@ export function applyProductBoundary(stack: Construct, permissionsBoundaryArn: C
 }
 
 /**
- * A customer-managed key for one provisioned product: rotation on, retained.
+ * The tag every product key carries from its creation on (`CreateKey` sends the template's tags): the launch
+ * role may configure only keys with it (`aws:ResourceTag`), may create keys only with it (`aws:RequestTag`),
+ * and may never add it to an existing key nor remove it (`aws:TagKeys`).
+ * @internal
+ */
+export const PRODUCT_KEY_TAG = { key: 'mlops:product-key', value: 'true' };
+
+/**
+ * A customer-managed key for one provisioned product: rotation on, retained, tagged as a product key.
  * @internal
  */
 export function productKey(scope: Construct, useCaseName: string, purpose: string): kms.Key {
-  return new kms.Key(scope, 'EncryptionKey', {
+  const key = new kms.Key(scope, 'EncryptionKey', {
     description: `Encrypts the ${purpose} resources of the ${useCaseName} use case`,
     enableKeyRotation: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  // a fixed value, so that no update of a provisioned product ever untags or retags its key
+  Tags.of(key).add(PRODUCT_KEY_TAG.key, PRODUCT_KEY_TAG.value);
+  return key;
 }
 
 /**

@@ -14,3 +14,10 @@ export const PLATFORM_TAG_VALUE = 'platform';
  * use case's pipeline executions by it (their ARNs carry the pipeline's name, not its tags). @internal
  */
 export const BUILD_PIPELINE_SUFFIX = '-build';
+
+/**
+ * What follows the use case in the names of its pipeline's jobs, `<prefix><use case>--<step>-<suffix>`: the
+ * isolation policies name a use case's job log streams by it (use-case names have single hyphens, so
+ * `<use case>--` starts no other use case's names). @internal
+ */
+export const JOB_NAME_DELIMITER = '--';

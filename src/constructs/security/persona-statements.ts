@@ -4,7 +4,7 @@ import type { PersonaRolesProps } from './persona-roles';
 import { Persona, PersonaEnvironment } from './personas';
 import { useCaseIsolationStatements } from './use-case-isolation';
 import { literalPartition } from '../core/iam-findings';
-import { USE_CASE_TAG_KEY } from '../core/tenancy-tag';
+import { JOB_NAME_DELIMITER, USE_CASE_TAG_KEY } from '../core/tenancy-tag';
 import { ReasonedStatement } from '../core/wildcard-acknowledgement';
 import { STUDIO_USER_TAG_KEY } from '../studio/execution-policy';
 
@@ -78,7 +78,7 @@ export class PersonaStatements {
       case PersonaEnvironment.EXPERIMENTATION:
         return {
           allows: [
-            this.sageMakerRead(), this.metricsRead(), this.logsRead(), ...this.logsQuery(),
+            this.sageMakerRead(), this.metricsRead(), ...this.logsRead(), ...this.logsQuery(),
             this.experimentation(), this.studioAccess(), ...this.registry(persona === Persona.LEAD_DATA_SCIENTIST),
             ...(mlops ? this.mlopsTooling() : []), ...this.dataAccess(),
           ],
@@ -86,13 +86,13 @@ export class PersonaStatements {
         };
       case PersonaEnvironment.DEV:
         return {
-          allows: [this.sageMakerRead(), this.metricsRead(), this.logsRead(), ...this.logsQuery(), this.invokeEndpoints(),
+          allows: [this.sageMakerRead(), this.metricsRead(), ...this.logsRead(), ...this.logsQuery(), this.invokeEndpoints(),
             ...(mlops ? [this.stacksRead()] : [])],
           denies: [this.denyMutations(false)],
         };
       default:
         return {
-          allows: [this.sageMakerRead(), this.metricsRead(), ...(mlops ? [this.logsRead(), ...this.logsQuery(), this.stacksRead()] : [])],
+          allows: [this.sageMakerRead(), this.metricsRead(), ...(mlops ? [...this.logsRead(), ...this.logsQuery(), this.stacksRead()] : [])],
           denies: [this.denyMutations(true)],
         };
     }
@@ -127,26 +127,35 @@ export class PersonaStatements {
   }
 
   /**
-   * Log reads. EXPERIMENTATION: the job log groups SageMaker writes training, processing and transform
-   * jobs to (one per account: their streams are named after the jobs and cannot be told apart by IAM).
-   * DEV, INT, PROD: only the log group of the person's own use case's endpoint.
+   * Log reads. EXPERIMENTATION: the streams of the person's own use case's jobs in the job log groups
+   * SageMaker writes training, processing and transform jobs to (one per account; a stream's name starts
+   * with its job's, `<useCaseNamePrefix><use case>--<step>-<suffix>`, the `jobNamePrefix` of the use
+   * case's model-build pipeline); no FilterLogEvents or Logs Insights there, which read every stream of a
+   * group. DEV, INT, PROD: only the log group of the person's own use case's endpoint.
    */
-  private logsRead(): ReasonedStatement {
-    const exp = this.props.environment === PersonaEnvironment.EXPERIMENTATION;
-    const endpoint = `${this.props.useCaseNamePrefix ?? ''}\${aws:PrincipalTag/${USE_CASE_TAG_KEY}}${this.props.endpointNameSuffix ?? ''}`;
-    const groups = exp
-      ? ['TrainingJobs', 'ProcessingJobs', 'TransformJobs'].map((g) => `/aws/sagemaker/${g}`)
-      : [`/aws/sagemaker/Endpoints/${endpoint}`];
-    return {
+  private logsRead(): ReasonedStatement[] {
+    const own = `${this.props.useCaseNamePrefix ?? ''}\${aws:PrincipalTag/${USE_CASE_TAG_KEY}}`;
+    const group = (g: string) => this.arn('logs', 'log-group', g, ArnFormat.COLON_RESOURCE_NAME);
+    if (this.props.environment === PersonaEnvironment.EXPERIMENTATION) {
+      // /aws/sagemaker/{Training,Processing,Transform}Jobs (one pattern: the managed policy is near IAM's size limit)
+      const jobs = group('/aws/sagemaker/*Jobs');
+      return [{
+        statement: new iam.PolicyStatement({ sid: 'JobLogStreamsList', actions: ['logs:DescribeLogStreams'], resources: [jobs, `${jobs}:*`] }),
+        wildcardReason: 'Listing the streams of the SageMaker job log groups (names only; reading is limited to the person\'s own use case\'s streams)',
+      }, {
+        statement: new iam.PolicyStatement({ sid: 'JobLogsRead', actions: ['logs:GetLogEvents'], resources: [`${jobs}:log-stream:${own}${JOB_NAME_DELIMITER}*`] }),
+        wildcardReason: 'The log streams of the person\'s own use case\'s jobs, named <prefix><use case>--<step>-<suffix>/<instance> at run time',
+      }];
+    }
+    const endpoint = `/aws/sagemaker/Endpoints/${own}${this.props.endpointNameSuffix ?? ''}`;
+    return [{
       statement: new iam.PolicyStatement({
         sid: 'LogsRead',
         actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],
-        resources: groups.flatMap((g) => [g, `${g}:*`]).map((g) => this.arn('logs', 'log-group', g, ArnFormat.COLON_RESOURCE_NAME)),
+        resources: [group(endpoint), `${group(endpoint)}:*`],
       }),
-      wildcardReason: exp
-        ? 'The log streams of the SageMaker job log groups, whose names carry the job names chosen at run time'
-        : 'The log streams of the person\'s own use case\'s endpoint log group (named after the session tag mlops:use-case)',
-    };
+      wildcardReason: 'The log streams of the person\'s own use case\'s endpoint log group (named after the session tag mlops:use-case)',
+    }];
   }
 
   /**

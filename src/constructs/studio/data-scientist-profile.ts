@@ -8,7 +8,7 @@ import { createStudioPolicy, createStudioRole, STUDIO_USER_TAG_KEY } from './exe
 import { StudioAuthMode } from './studio-domain';
 import { IStudioDomain, studioAccessOf } from './studio-domain-attributes';
 import { literalPartition } from '../core/iam-findings';
-import { USE_CASE_TAG_KEY } from '../core/tenancy-tag';
+import { JOB_NAME_DELIMITER, USE_CASE_TAG_KEY } from '../core/tenancy-tag';
 import { useCaseIsolationStatements } from '../security/use-case-isolation';
 
 /** SageMaker user profile names: letters, digits and hyphens inside, at most 63 characters. */
@@ -38,7 +38,9 @@ export interface StudioProfileUseCase {
 
   /**
    * The text before the use-case name in its model package group's name: the role reads and writes model
-   * package versions of `<modelPackageGroupNamePrefix><name>` only.
+   * package versions of `<modelPackageGroupNamePrefix><name>` only, and reads the logs of the jobs named
+   * `<modelPackageGroupNamePrefix><name>--*` (its model-build pipeline's, and its own jobs named so
+   * with `base_job_name`).
    * @default ''
    */
   readonly modelPackageGroupNamePrefix?: string;
@@ -232,7 +234,9 @@ export class DataScientistProfile extends Construct {
       },
     } : domainAccess;
     if (useCase) validateUseCase(this.node.path, useCase, access.data);
-    createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, access);
+    // a use case's profile reads its use case's job logs (streams <prefix><use case>--* of the shared job log groups)
+    const jobLogs = useCase ? `${useCase.modelPackageGroupNamePrefix ?? ''}${useCase.name}${JOB_NAME_DELIMITER}` : undefined;
+    createStudioPolicy(this, 'ExecutionPolicy', role, domain.domainArn, domain.domainId, access, jobLogs);
     if (useCase) {
       this.useCaseIsolationPolicy = createUseCaseIsolationPolicy(this, role, useCase);
       Tags.of(this).add(USE_CASE_TAG_KEY, useCase.name);

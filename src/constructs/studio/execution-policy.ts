@@ -78,6 +78,7 @@ export function createStudioPolicy(
   domainArn: string,
   domainId: string,
   access: StudioAccess,
+  jobLogStreamPrefix?: string,
 ): iam.ManagedPolicy {
   const stack = Stack.of(scope);
   const partition = literalPartition(stack);
@@ -141,9 +142,21 @@ export function createStudioPolicy(
     }),
     new iam.PolicyStatement({
       sid: 'SageMakerLogGroups',
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'],
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
       resources: [arn('logs', 'log-group:/aws/sagemaker/*'), arn('logs', 'log-group:/aws/sagemaker/*:log-stream:*')],
     }),
+    // reads: the Studio apps' own logs here; the job log groups are shared by every use case, so a
+    // profile reads only its use case's job streams (the profile's use-case isolation policy)
+    new iam.PolicyStatement({
+      sid: 'StudioAppLogsRead',
+      actions: ['logs:GetLogEvents'],
+      resources: [arn('logs', 'log-group:/aws/sagemaker/studio:log-stream:*')],
+    }),
+    ...(jobLogStreamPrefix !== undefined ? [new iam.PolicyStatement({
+      sid: 'OwnJobLogsRead',
+      actions: ['logs:GetLogEvents'],
+      resources: [arn('logs', `log-group:/aws/sagemaker/*Jobs:log-stream:${jobLogStreamPrefix}*`)],
+    })] : []),
     new iam.PolicyStatement({
       sid: 'SageMakerMetrics',
       actions: ['cloudwatch:PutMetricData'],
@@ -284,6 +297,8 @@ const WILDCARD_REASONS: Record<string, string> = {
   SageMakerJobsExperimentsAndPipelines:
     'Job, experiment and pipeline names are chosen at run time; ARNs are limited to this account and region, the guardrail policy denies unsafe job settings.',
   SageMakerLogGroups: 'SageMaker writes one log group per job type and one stream per job under /aws/sagemaker/; the role is limited to that prefix.',
+  StudioAppLogsRead: 'Studio names one log stream per app of the domain at run time; reads are limited to the Studio log group.',
+  OwnJobLogsRead: 'SageMaker names one stream per job and instance in the job log groups at run time; reads are limited to the streams of the use case\'s own jobs (<prefix><use case>--*).',
   SageMakerMetrics: 'cloudwatch:PutMetricData supports no resource-level scoping; the role is limited to the SageMaker metric namespaces.',
   NetworkInterfacesInThisVpcOnly:
     'Network interface ids are created by SageMaker at run time; the ec2:Vpc condition limits the role to interfaces in this VPC.',

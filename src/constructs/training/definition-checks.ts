@@ -103,6 +103,8 @@ export interface CheckContext {
   readonly repositoryArns: string[];
   readonly modelPackageGroupName: string;
   readonly exemptions: PipelineSecurityExemptions;
+  /** The prefix every processing, training and transform job name must start with, if any. */
+  readonly jobNamePrefix?: string;
 }
 
 /** What the definition needs from the execution role. @internal */
@@ -117,7 +119,22 @@ export interface DefinitionNeeds {
   readonly experimentName?: string;
   /** The declared parameter names. */
   readonly parameterNames: string[];
+  /**
+   * Per job type, the prefixes of the names of its jobs: the steps' literal job-name prefixes, and
+   * `DEFAULT_JOB_NAME_PREFIX` for a step without one (SageMaker Pipelines names it). Absent: any name.
+   */
+  readonly jobNamePrefixes: Map<JobType, Set<string>>;
 }
+
+/** The prefix SageMaker Pipelines gives the jobs it names itself: `pipelines-<execution id>-<step>-<suffix>`. @internal */
+export const DEFAULT_JOB_NAME_PREFIX = 'pipelines-';
+
+/** The argument that carries a job step's name prefix (the SDK's `use_custom_job_prefix`). */
+const JOB_NAME_FIELDS: Partial<Record<JobType, string>> = {
+  [JobType.PROCESSING]: 'ProcessingJobName',
+  [JobType.TRAINING]: 'TrainingJobName',
+  [JobType.TRANSFORM]: 'TransformJobName',
+};
 
 /** The values of the placeholders. @internal */
 export interface PlaceholderValues {
@@ -242,6 +259,7 @@ export function checkDefinition(json: any, ctx: CheckContext): { problems: strin
   const problems: string[] = [];
   const steps = allSteps(json?.Steps ?? []);
   const jobTypes = new Map<JobType, Set<SecurityRule>>();
+  const jobNamePrefixes = new Map<JobType, Set<string>>();
   const lambdaFunctionArns: string[] = [];
   let registersModels = false;
 
@@ -348,6 +366,26 @@ export function checkDefinition(json: any, ctx: CheckContext): { problems: strin
       if (checkpoint !== undefined) output(p('CheckpointConfig.S3Uri'));
     };
 
+    const nameField = JOB_NAME_FIELDS[step.type as JobType];
+    if (nameField !== undefined) {
+      const names = jobNamePrefixes.get(step.type as JobType) ?? new Set<string>();
+      jobNamePrefixes.set(step.type as JobType, names);
+      const name = a?.[nameField];
+      const required = ctx.jobNamePrefix;
+      if (name === undefined || name === null) {
+        if (required !== undefined) {
+          issue(`${nameField} is missing: the pipeline's jobs are named "${required}<step>-<suffix>"; give the step a jobNamePrefix such as ${JSON.stringify(`${required}${step.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`)} (the SDK: base_job_name with PipelineDefinitionConfig(use_custom_job_prefix=True))`);
+        }
+        names.add(DEFAULT_JOB_NAME_PREFIX);
+      } else if (typeof name !== 'string') {
+        issue(`${nameField} ${describe(name)} must be a literal job name prefix, not a reference: the execution role may only create jobs of known names`);
+      } else if (required !== undefined && !name.startsWith(required)) {
+        issue(`${nameField} ${JSON.stringify(name)} does not start with the pipeline's job name prefix ${JSON.stringify(required)}; write ${JSON.stringify(`${required}${name}`)}`);
+      } else {
+        names.add(name);
+      }
+    }
+
     switch (step.type) {
       case JobType.PROCESSING: {
         jobTypes.set(JobType.PROCESSING, jobTypes.get(JobType.PROCESSING) ?? new Set());
@@ -441,7 +479,7 @@ export function checkDefinition(json: any, ctx: CheckContext): { problems: strin
     experimentName = name && typeof name === 'object' && name.Get === 'Execution.PipelineName' ? ctx.pipelineName : typeof name === 'string' ? name : '*';
   }
   const parameterNames = (json?.Parameters ?? []).map((p: any) => String(p?.Name));
-  return { problems, needs: { jobTypes, registersModels, lambdaFunctionArns, experimentName, parameterNames } };
+  return { problems, needs: { jobTypes, registersModels, lambdaFunctionArns, experimentName, parameterNames, jobNamePrefixes } };
 }
 
 /** A value for a message: literals as JSON, tokens and expressions named as such. */
@@ -460,5 +498,5 @@ export function unknownDefinitionNeeds(exemptions: PipelineSecurityExemptions, p
   const relaxed = new Set(Object.values(SecurityRule).filter((r) => (exemptions as any)[r] !== undefined));
   const jobTypes = new Map<JobType, Set<SecurityRule>>();
   for (const t of Object.values(JobType)) jobTypes.set(t, new Set([...relaxed].filter((r) => RULES_BY_JOB_TYPE[t].includes(r))));
-  return { jobTypes, registersModels: true, lambdaFunctionArns: [], experimentName: pipelineName, parameterNames: [] };
+  return { jobTypes, registersModels: true, lambdaFunctionArns: [], experimentName: pipelineName, parameterNames: [], jobNamePrefixes: new Map() };
 }

@@ -12,7 +12,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import {
   CheckContext, DefinitionNeeds, JobType, PipelineSecurityExemptions, RULES_BY_JOB_TYPE, SecurityExemption, SecurityRule,
-  checkDefinition, substitutePlaceholders, unknownDefinitionNeeds,
+  DEFAULT_JOB_NAME_PREFIX, checkDefinition, substitutePlaceholders, unknownDefinitionNeeds,
 } from './definition-checks';
 import { PipelineDefinitionSource } from './pipeline-definition-source';
 import { MIN_REASON_LENGTH, VAGUE_REASON, acknowledgeRules } from '../core/acknowledge';
@@ -33,8 +33,8 @@ const REPOSITORY_ARN = /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-
 /** The maximum size of a pipeline definition (`CreatePipeline`). */
 const MAX_DEFINITION_LENGTH = 1048576;
 
-/** The name SageMaker Pipelines gives the jobs it starts: `pipelines-<execution id>-<step>-<suffix>` (lower-cased in ARNs). */
-const PIPELINE_JOB_PREFIX = 'pipelines-';
+/** A job name prefix: SageMaker's rule for job names, with trailing hyphens allowed (`<use case>--`). */
+const JOB_NAME_PREFIX = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*-*$/;
 
 /**
  * When the pipeline runs on a schedule (EventBridge Scheduler).
@@ -187,6 +187,19 @@ export interface ModelBuildPipelineProps {
   readonly securityExemptions?: PipelineSecurityExemptions;
 
   /**
+   * The prefix every processing, training and transform job of the pipeline is named with: each such
+   * step must carry a `jobNamePrefix` that starts with it (the SDK: `base_job_name` under
+   * `PipelineDefinitionConfig(use_custom_job_prefix=True)`), and the execution role may create,
+   * describe and stop only jobs whose names start with it. Their CloudWatch log streams start with
+   * the job name, so readers can be given this pipeline's job logs only
+   * (`log-group:/aws/sagemaker/TrainingJobs:log-stream:<prefix>*`). End it with a delimiter that no
+   * other pipeline's prefix continues with, e.g. `vwml-weld-gun-pm--` when names have single hyphens.
+   * @default - no required prefix: the role may create jobs of the steps' own prefixes and, for steps
+   * without one, the names SageMaker Pipelines gives (`pipelines-*`, shared by every pipeline of the account)
+   */
+  readonly jobNamePrefix?: string;
+
+  /**
    * The bucket that receives the server access logs of the artifact buckets.
    * @default - each `SecureBucket` creates its own access-log bucket
    */
@@ -252,9 +265,10 @@ export interface ModelBuildPipelineProps {
  * registered in `modelPackageGroupName` and not as approved, and the step types are Processing,
  * Training, Tuning, Transform, Model, RegisterModel, Condition, Fail or Lambda.
  *
- * **The execution role** may only: create processing, training and transform jobs and models named
- * as SageMaker Pipelines names them (`pipelines-*`; the pipeline's own name is not part of job names)
- * and tuning jobs, each only with the subnets, security groups, keys, network isolation and
+ * **The execution role** may only: create processing, training and transform jobs named with the
+ * steps' `jobNamePrefix` (or as SageMaker Pipelines names them without one, `pipelines-*`: the
+ * pipeline's own name is not part of those names; `jobNamePrefix` makes every step carry one),
+ * models named `pipelines-*`, and tuning jobs, each only with the subnets, security groups, keys, network isolation and
  * inter-container encryption above (IAM conditions; an exemption relaxes its condition for the job
  * type of the exempted steps); register model versions in the group as `PendingManualApproval`;
  * pass itself to SageMaker; read and write objects of the artifact bucket (never delete), read the
@@ -396,6 +410,7 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
         repositoryArns,
         modelPackageGroupName: props.modelPackageGroupName,
         exemptions,
+        jobNamePrefix: props.jobNamePrefix,
       };
       const checked = checkDefinition(rendered, context);
       if (checked.problems.length > 0) {
@@ -528,13 +543,19 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
       if (wildcardReason) reasons[statement.sid!] = wildcardReason;
     };
 
-    // SageMaker jobs: created only with the secure settings (a relaxed rule still pins the values)
-    const jobs: Array<{ type: JobType; sid: string; create: string; manage: string[]; resource: string; logGroup?: string }> = [
-      { type: JobType.PROCESSING, sid: 'CreateProcessingJobsSecurely', create: 'sagemaker:CreateProcessingJob', manage: ['sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob'], resource: sm(`processing-job/${PIPELINE_JOB_PREFIX}*`), logGroup: '/aws/sagemaker/ProcessingJobs' },
-      { type: JobType.TRAINING, sid: 'CreateTrainingJobsSecurely', create: 'sagemaker:CreateTrainingJob', manage: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], resource: sm(`training-job/${PIPELINE_JOB_PREFIX}*`), logGroup: '/aws/sagemaker/TrainingJobs' },
-      { type: JobType.TUNING, sid: 'CreateTuningJobsSecurely', create: 'sagemaker:CreateHyperParameterTuningJob', manage: ['sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob'], resource: sm('hyper-parameter-tuning-job/*'), logGroup: '/aws/sagemaker/TrainingJobs' },
-      { type: JobType.TRANSFORM, sid: 'CreateTransformJobsSecurely', create: 'sagemaker:CreateTransformJob', manage: ['sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob'], resource: sm(`transform-job/${PIPELINE_JOB_PREFIX}*`), logGroup: '/aws/sagemaker/TransformJobs' },
-      { type: JobType.MODEL, sid: 'CreateModelsSecurely', create: 'sagemaker:CreateModel', manage: ['sagemaker:DescribeModel'], resource: sm(`model/${PIPELINE_JOB_PREFIX}*`) },
+    // SageMaker jobs: created only with the secure settings (a relaxed rule still pins the values), and
+    // named as the definition names them (its steps' prefixes, or pipelines-* where SageMaker names them)
+    const named = (type: JobType, kind: string) => {
+      const prefixes = needs.jobNamePrefixes.get(type);
+      const names = prefixes !== undefined && prefixes.size > 0 ? [...prefixes] : [props.jobNamePrefix ?? DEFAULT_JOB_NAME_PREFIX];
+      return [...new Set(names.map((n) => n.toLowerCase()))].map((n) => sm(`${kind}/${n}*`));
+    };
+    const jobs: Array<{ type: JobType; sid: string; create: string; manage: string[]; resource: string[]; logGroup?: string }> = [
+      { type: JobType.PROCESSING, sid: 'CreateProcessingJobsSecurely', create: 'sagemaker:CreateProcessingJob', manage: ['sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob'], resource: named(JobType.PROCESSING, 'processing-job'), logGroup: '/aws/sagemaker/ProcessingJobs' },
+      { type: JobType.TRAINING, sid: 'CreateTrainingJobsSecurely', create: 'sagemaker:CreateTrainingJob', manage: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], resource: named(JobType.TRAINING, 'training-job'), logGroup: '/aws/sagemaker/TrainingJobs' },
+      { type: JobType.TUNING, sid: 'CreateTuningJobsSecurely', create: 'sagemaker:CreateHyperParameterTuningJob', manage: ['sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob'], resource: [sm('hyper-parameter-tuning-job/*')], logGroup: '/aws/sagemaker/TrainingJobs' },
+      { type: JobType.TRANSFORM, sid: 'CreateTransformJobsSecurely', create: 'sagemaker:CreateTransformJob', manage: ['sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob'], resource: named(JobType.TRANSFORM, 'transform-job'), logGroup: '/aws/sagemaker/TransformJobs' },
+      { type: JobType.MODEL, sid: 'CreateModelsSecurely', create: 'sagemaker:CreateModel', manage: ['sagemaker:DescribeModel'], resource: [sm(`model/${DEFAULT_JOB_NAME_PREFIX}*`)] },
     ];
     const used = jobs.filter((j) => needs.jobTypes.has(j.type));
     for (const j of used) {
@@ -542,12 +563,12 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
         new iam.PolicyStatement({
           sid: j.sid,
           actions: [j.create],
-          resources: [j.resource],
+          resources: j.resource,
           conditions: jobConditions(j.type, needs.jobTypes.get(j.type)!, subnetIds, securityGroupIds, keyArns),
         }),
         j.type === JobType.TUNING
           ? 'Tuning job names are generated by SageMaker Pipelines per execution; the conditions pin the VPC, the key, network isolation and inter-container encryption.'
-          : 'SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step>-<suffix>; the conditions pin the VPC, the key, network isolation and inter-container encryption.',
+          : 'SageMaker Pipelines names the jobs it starts <job name prefix of the step>-<suffix> (pipelines-<execution id>-<step>-<suffix> without one); the conditions pin the VPC, the key, network isolation and inter-container encryption.',
       );
     }
     if (used.length > 0) {
@@ -555,9 +576,9 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
         new iam.PolicyStatement({
           sid: 'ManageThePipelineJobs',
           actions: [...used.flatMap((j) => j.manage), 'sagemaker:AddTags'],
-          resources: used.map((j) => j.resource),
+          resources: used.flatMap((j) => j.resource),
         }),
-        'The jobs SageMaker Pipelines starts get generated names (pipelines-<execution id>-<step>-<suffix>); describing, stopping and tagging is limited to that name pattern.',
+        'The jobs SageMaker Pipelines starts get generated names (<job name prefix of the step>-<suffix>, or pipelines-<execution id>-<step>-<suffix>); describing, stopping and tagging is limited to those name patterns.',
       );
     }
 
@@ -694,13 +715,16 @@ export class ModelBuildPipeline extends Resource implements sagemaker.IPipeline,
     const logGroups = [...new Set(used.map((j) => j.logGroup).filter((g): g is string => g !== undefined))];
     if (logGroups.length > 0) {
       const groupArn = (g: string) => stack.formatArn({ partition, service: 'logs', resource: 'log-group', resourceName: g, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      // a stream's name starts with its job's: with a required prefix (and no tuning job, whose training
+      // jobs SageMaker names), the jobs write to this pipeline's streams only
+      const streams = props.jobNamePrefix !== undefined && !needs.jobTypes.has(JobType.TUNING) ? `${props.jobNamePrefix}*` : '*';
       add(
         new iam.PolicyStatement({
           sid: 'WriteTheJobLogs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: logGroups.map((g) => `${groupArn(g)}:log-stream:*`),
+          resources: logGroups.map((g) => `${groupArn(g)}:log-stream:${streams}`),
         }),
-        'SageMaker names one log stream per job and instance at run time; the statement is limited to the streams of the SageMaker job log groups.',
+        'SageMaker names one log stream per job and instance at run time (<job name>/<instance>); the statement is limited to the streams of the SageMaker job log groups (of this pipeline\'s jobs, with jobNamePrefix).',
       );
       add(
         new iam.PolicyStatement({
@@ -1001,6 +1025,12 @@ function validateProps(props: ModelBuildPipelineProps): void {
   if (Token.isUnresolved(group) || !MODEL_PACKAGE_GROUP_NAME.test(group)) {
     throw new Error(
       `ModelBuildPipeline: modelPackageGroupName ${JSON.stringify(group)} is not a literal model package group name; write 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit, e.g. "weld-gun"`,
+    );
+  }
+  const jobNamePrefix = props.jobNamePrefix;
+  if (jobNamePrefix !== undefined && (Token.isUnresolved(jobNamePrefix) || jobNamePrefix.length > 40 || !JOB_NAME_PREFIX.test(jobNamePrefix))) {
+    throw new Error(
+      `ModelBuildPipeline: jobNamePrefix ${JSON.stringify(jobNamePrefix)} is not a literal job name prefix; write 1 to 40 letters, digits and hyphens, starting with a letter or digit, e.g. "weld-gun-pm--" (job names have at most 63 characters and SageMaker appends a suffix)`,
     );
   }
   if (props.pipelineDescription !== undefined && props.pipelineDescription.length > 3072) {

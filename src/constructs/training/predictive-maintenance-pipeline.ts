@@ -136,6 +136,14 @@ export interface PredictiveMaintenancePipelineProps {
    * @default - none: the script's defaults
    */
   readonly hyperparameters?: { [name: string]: string };
+
+  /**
+   * The prefix of the jobs' names: the steps' `jobNamePrefix` are `<prefix>prep`, `<prefix>train`
+   * and `<prefix>eval` (so that SageMaker names the jobs and their log streams `<prefix><step>-<suffix>`).
+   * Pass the `ModelBuildPipeline`'s `jobNamePrefix`, e.g. `vwml-weld-gun-pm--`; at most 35 characters.
+   * @default - none: SageMaker Pipelines names the jobs `pipelines-<execution id>-<step>-<suffix>`
+   */
+  readonly jobNamePrefix?: string;
 }
 
 /**
@@ -203,7 +211,10 @@ export class PredictiveMaintenancePipeline {
     const runOutput = (name: string) => PipelineValue.join('/', [s(`s3://${bucket}/${outputPrefix}`), ExecutionVariable.PIPELINE_EXECUTION_ID, s(name)]);
     const code = (file: string) => `s3://${bucket}/${codePrefix}/${file}`;
 
+    const jobName = (step: string) => (props.jobNamePrefix !== undefined ? { jobNamePrefix: `${props.jobNamePrefix}${step}` } : {});
+
     const preprocess = new ProcessingStep('Preprocess', {
+      ...jobName('prep'),
       description: 'Cleans the raw welds, derives the features and splits train, validation and test by gun',
       roleArn: role,
       imageUri: s(processingImage),
@@ -216,6 +227,7 @@ export class PredictiveMaintenancePipeline {
     });
 
     const train = new TrainingStep('Train', {
+      ...jobName('train'),
       description: 'Fits the gradient-boosted classifier of needs_maintenance (train.py, script mode)',
       roleArn: role,
       trainingImage: s(trainingImage),
@@ -238,6 +250,7 @@ export class PredictiveMaintenancePipeline {
     });
 
     const evaluate = new ProcessingStep('Evaluate', {
+      ...jobName('eval'),
       description: 'Scores the model on the test set and writes evaluation.json (the quality gate)',
       roleArn: role,
       imageUri: s(processingImage),
@@ -320,6 +333,9 @@ function trimSlashes(prefix: string): string {
 
 function validate(props: PredictiveMaintenancePipelineProps): void {
   const where = 'PredictiveMaintenancePipeline';
+  if (props.jobNamePrefix !== undefined && (props.jobNamePrefix.length > 35 || !/^[a-zA-Z0-9](-*[a-zA-Z0-9])*-*$/.test(props.jobNamePrefix))) {
+    throw new Error(`${where}: jobNamePrefix ${JSON.stringify(props.jobNamePrefix)} must be 1 to 35 letters, digits and hyphens, starting with a letter or digit (the step name and SageMaker's suffix follow it), e.g. "vwml-weld-gun-pm--"`);
+  }
   for (const [prop, value] of [['codePrefix', props.codePrefix], ['outputPrefix', props.outputPrefix]] as const) {
     if (value !== undefined && (Token.isUnresolved(value) || trimSlashes(value).length === 0 || /[*?\s]/.test(value))) {
       throw new Error(`${where}: ${prop} ${JSON.stringify(value)} is not a literal S3 key prefix; write one without wildcards or spaces, e.g. 'code'`);

@@ -483,8 +483,8 @@ class LocalRun {
     const record = this.records.get(step.name)!;
     record.properties = {
       ...args,
-      ProcessingJobName: this.jobName(step.name),
-      ProcessingJobArn: `arn:aws:sagemaker:local:000000000000:processing-job/${this.jobName(step.name)}`,
+      ProcessingJobName: this.jobName(step.name, args.ProcessingJobName),
+      ProcessingJobArn: `arn:aws:sagemaker:local:000000000000:processing-job/${this.jobName(step.name, args.ProcessingJobName)}`,
       ProcessingJobStatus: 'Completed',
     };
     record.propertyFiles = propertyFiles;
@@ -586,7 +586,7 @@ class LocalRun {
       user_entry_point: program,
       current_host: 'algo-1',
       hosts: ['algo-1'],
-      job_name: this.jobName(step.name),
+      job_name: this.jobName(step.name, args.TrainingJobName),
     });
     const env: Record<string, string | undefined> = {
       ...this.o.env,
@@ -614,8 +614,8 @@ class LocalRun {
     const record = this.records.get(step.name)!;
     record.properties = {
       ...args,
-      TrainingJobName: this.jobName(step.name),
-      TrainingJobArn: `arn:aws:sagemaker:local:000000000000:training-job/${this.jobName(step.name)}`,
+      TrainingJobName: this.jobName(step.name, args.TrainingJobName),
+      TrainingJobArn: `arn:aws:sagemaker:local:000000000000:training-job/${this.jobName(step.name, args.TrainingJobName)}`,
       TrainingJobStatus: 'Completed',
       ModelArtifacts: { S3ModelArtifacts: modelArtifact },
       FinalMetricDataList: Object.entries(metrics).map(([MetricName, Value]) => ({ MetricName, Value })),
@@ -817,8 +817,9 @@ class LocalRun {
     return dir;
   }
 
-  private jobName(step: string): string {
-    return `${step}-${this.executionId}`.slice(0, 63);
+  /** The job's name: its step's job-name prefix (as SageMaker Pipelines uses it), or the step's name, then the execution id. */
+  private jobName(step: string, prefix: unknown): string {
+    return `${typeof prefix === 'string' && prefix.length > 0 ? prefix : step}-${this.executionId}`.slice(0, 63);
   }
 
   private shown(p: string): string {

@@ -31,6 +31,8 @@ export function addUseCase(app: App): MlopsUseCase {
       pipelineName: names.pipelineName,
       region: platform.account(PlatformAccount.EXP).region,
       modelPackageGroupName: names.modelPackageGroupName,
+      // the jobs' names start with it: the pipeline role starts, and the use case's people read the logs of, only those
+      jobNamePrefix: names.jobNamePrefix,
       roleArn: PipelinePlaceholder.ROLE_ARN,
       bucketName: PipelinePlaceholder.ARTIFACT_BUCKET_NAME,
       kmsKeyArn: PipelinePlaceholder.KMS_KEY_ARN,

@@ -18,6 +18,8 @@ export interface PipelineTarget {
   readonly region: string;
   /** The model package group that receives the model versions. */
   readonly modelPackageGroupName: string;
+  /** The prefix of the jobs' names, `<prefix>-<use case>--` (`UseCaseNames.jobNamePrefix`). */
+  readonly jobNamePrefix: string;
   /** The execution role of the jobs. */
   readonly roleArn: string;
   /** The bucket of code, data and artifacts. */
@@ -58,6 +60,7 @@ export function localPipelineDefinition(): PipelineDefinition {
     pipelineName: names.pipelineName,
     region: platform.account(PlatformAccount.EXP).region,
     modelPackageGroupName: names.modelPackageGroupName,
+    jobNamePrefix: names.jobNamePrefix,
     roleArn: 'arn:aws:iam::000000000000:role/local',
     bucketName: 'local',
     kmsKeyArn: 'arn:aws:kms:eu-central-1:000000000000:key/local',

@@ -35,7 +35,7 @@ interface Need {
   readonly action: string;
   /** Realistic resource ARNs, best first (see `resourceArnsFor`). */
   readonly resources: string[];
-  readonly context: Record<string, string>;
+  readonly context: Record<string, string | string[]>;
   /** The resource policy AWS evaluates as well: the key policy for requests on a KMS key. */
   readonly resourcePolicy?: PolicyDocumentJson;
   /** `<stack>/<logical id> <type> <operation>` of the first resource that needs it. */
@@ -187,7 +187,7 @@ async function needsOf(templates: Template[]): Promise<Needs> {
             unneeded.add(skip);
             continue;
           }
-          const context: Record<string, string> = {};
+          const context: Record<string, string | string[]> = {};
           // KMS evaluates the key policy too (its :root statement delegates to the account's IAM policies)
           const resourcePolicy = !action.startsWith('kms:') ? undefined
             : resource.Type === 'AWS::KMS::Key' ? policies.resolve(resource.Properties.KeyPolicy) : delegatingKeyPolicy(t.account);
@@ -216,17 +216,32 @@ async function needsOf(templates: Template[]): Promise<Needs> {
           if (action === 'kms:CreateKey') {
             context['kms:KeySpec'] = properties.KeySpec ?? 'SYMMETRIC_DEFAULT';
             context['kms:KeyUsage'] = properties.KeyUsage ?? 'ENCRYPT_DECRYPT';
-          } else if (resource.Type === 'AWS::KMS::Key' && action.startsWith('kms:')) {
-            // the handler creates the key with the stack's system tags (generateTagsForCreate): every later call
-            // on the key carries the stack's name as a resource tag
-            context['aws:ResourceTag/aws:cloudformation:stack-name'] = t.stackName;
           }
-          add({ account: t.account, region: t.region, action, resources: arns, context, resourcePolicy }, `${where} ${op}`);
+          let requestArns = arns;
+          if (resource.Type === 'AWS::KMS::Key' && action.startsWith('kms:')) {
+            // the handler creates the key with the template's tags, never the stack's aws:cloudformation:* system
+            // tags (generateTagsForCreate: "KMS does not support system tags"); KMS checks the kms:TagResource that
+            // CreateKey's Tags need before the key exists, on no key ARN, with the request's tags only
+            const tags = keyTagsOf(properties);
+            const atCreation = action === 'kms:CreateKey' || (action === 'kms:TagResource' && op === 'create');
+            if (action === 'kms:CreateKey' || action === 'kms:TagResource') {
+              for (const [k, v] of Object.entries(tags)) context[`aws:RequestTag/${k}`] = v;
+              if (Object.keys(tags).length > 0) context['aws:TagKeys'] = Object.keys(tags);
+            }
+            if (!atCreation) for (const [k, v] of Object.entries(tags)) context[`aws:ResourceTag/${k}`] = v;
+            if (action === 'kms:TagResource' && op === 'create') requestArns = ['*'];
+          }
+          add({ account: t.account, region: t.region, action, resources: requestArns, context, resourcePolicy }, `${where} ${op}`);
         }
       }
     }
   }
   return { needs, unknownActions, noSchema, unneeded };
+}
+
+/** The tags of a KMS key's template properties (resolved), as a map. */
+function keyTagsOf(properties: Record<string, any>): Record<string, string> {
+  return Object.fromEntries(((properties.Tags ?? []) as Array<{ Key: string; Value: string }>).map((tag) => [tag.Key, String(tag.Value)]));
 }
 
 /** The decision on the first resource ARN the simulator can classify; the ARN and the denying Sids with it. */
@@ -246,7 +261,9 @@ async function decide(
         context: { ...need.context, 'aws:RequestedRegion': requestedRegion(need.action, need.region) },
       });
       const sids = result.explicitDenials.map((d) => d.sid).filter((s) => s);
-      return { decision: sids.length > 0 ? `${result.decision} (${sids.join(', ')})` : result.decision, resource };
+      // the denying Sids explain a denial; for a request on no ARN (KMS's tag check of CreateKey) the simulator also
+      // lists Denies on key ARNs that it did not apply
+      return { decision: sids.length > 0 && result.decision !== 'Allowed' ? `${result.decision} (${sids.join(', ')})` : result.decision, resource };
     } catch (e) {
       errors.push((e as Error).message);
     }

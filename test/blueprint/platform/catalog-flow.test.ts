@@ -76,9 +76,17 @@ describe('Service Catalog: the EXP launch role creates and deletes exactly what 
   const group = `arn:aws:sagemaker:${REGION}:${EXP}:model-package-group/weld-gun-pm`;
   const bounded: Record<string, ContextValue> = { 'iam:PermissionsBoundary': boundaryArn };
 
+  const productKey = Object.values<any>(product.Resources).find((r) => r.Type === 'AWS::KMS::Key');
+  const tags: Array<{ Key: string; Value: string }> = productKey.Properties.Tags;
+  const keyTags: Record<string, ContextValue> = {
+    ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key}`, t.Value])),
+    'aws:TagKeys': tags.map((t) => t.Key),
+  };
   const launchRequests: Array<[string, string, Record<string, ContextValue>?]> = [
     ['cloudformation:CreateStack', stack],
-    ['kms:CreateKey', '*', { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' }],
+    // the key with its template's tags: mlops:product-key is what the role's key rights rest on
+    ['kms:CreateKey', '*', { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT', ...keyTags }],
+    ['kms:TagResource', '*', keyTags],
     ['s3:CreateBucket', bucket],
     ['s3:PutBucketPolicy', bucket],
     ['sagemaker:CreateModelPackageGroup', group],
@@ -119,6 +127,11 @@ describe('Service Catalog: the EXP launch role creates and deletes exactly what 
 
   test('launch: every create request of the product\'s resources is allowed', async () => {
     expect(await refused(launchRequests)).toEqual([]);
+  });
+
+  test('the product key carries mlops:product-key, without which the role creates no key', async () => {
+    expect(tags).toContainEqual({ Key: 'mlops:product-key', Value: 'true' });
+    expect(await simulate({ ...launch, action: 'kms:CreateKey', resource: '*', context: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' } })).toBe('ImplicitlyDenied');
   });
 
   test('terminate: every delete request of the product\'s deleted resources is allowed', async () => {

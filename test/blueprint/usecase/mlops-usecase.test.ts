@@ -189,6 +189,7 @@ describe('MlopsUseCase: the use case\'s own pipeline definition', () => {
       subnetIds: [PipelinePlaceholder.SUBNET_IDS],
       securityGroupIds: [PipelinePlaceholder.SECURITY_GROUP_IDS],
       modelPackageGroupName: 'vwml-weld-gun-pm',
+      jobNamePrefix: 'vwml-weld-gun-pm--',
       f1Threshold: 0.85,
     });
     const { uc } = useCase({ pipelineDefinition: PipelineDefinitionSource.fromDefinition(definition) });

@@ -267,6 +267,7 @@ describe('the training stack runs the image by digest', () => {
         subnetIds: ['{{ModelBuildPipeline.SubnetIds}}'],
         securityGroupIds: ['{{ModelBuildPipeline.SecurityGroupIds}}'],
         modelPackageGroupName: names.modelPackageGroupName,
+        jobNamePrefix: names.jobNamePrefix,
       })),
     });
     expect(Template.fromStack(own.training).toJSON().Parameters?.ImageDigest).toBeUndefined();

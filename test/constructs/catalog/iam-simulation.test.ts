@@ -72,9 +72,16 @@ async function decide(identityPolicies: NamedPolicy[], action: string, resource:
   return response.overallResult;
 }
 
-/** The system tag CloudFormation gives the resources of a stack; the product keys carry their product stack's name. */
-const STACK_TAG = 'aws:ResourceTag/aws:cloudformation:stack-name';
-const PRODUCT_KEY = { [STACK_TAG]: `SC-${RES}-pp-abcdefghijklm` };
+/**
+ * The tag the product templates give their keys at CreateKey. (Not the stack's aws:cloudformation:stack-name
+ * system tag: the KMS::Key handler does not put system tags on keys, so a condition on it denied every launch.)
+ */
+const PRODUCT_KEY = { 'aws:ResourceTag/mlops:product-key': 'true' };
+/** The request context of CreateKey and of the kms:TagResource check KMS makes for its Tags (on no key ARN). */
+const PRODUCT_KEY_REQUEST = { 'aws:RequestTag/mlops:product-key': 'true', 'aws:TagKeys': ['mlops:product-key'] };
+/** A platform key of the account: tags of its own, not the product-key tag. */
+const PLATFORM_KEY = { 'aws:ResourceTag/mlops:use-case': 'weld-gun-pm' };
+const A_KEY = `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 describe('launch role, simulated', () => {
   const policies = launchRolePolicies();
@@ -85,8 +92,11 @@ describe('launch role, simulated', () => {
     ['creates a product bucket', 's3:CreateBucket', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678`, {}],
     ['sets a product bucket policy', 's3:PutBucketPolicy', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsaccesslogs-1234`, {}],
     ['creates a provisioned product stack', 'cloudformation:CreateStack', `arn:aws:cloudformation:eu-central-1:${RES}:stack/SC-${RES}-pp-abcdefghijklm/1b2c`, {}],
-    ['configures a product key', 'kms:EnableKeyRotation', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, PRODUCT_KEY],
-    ['rewrites the policy of a product key', 'kms:PutKeyPolicy', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, PRODUCT_KEY],
+    ['configures a product key', 'kms:EnableKeyRotation', A_KEY, PRODUCT_KEY],
+    ['rewrites the policy of a product key', 'kms:PutKeyPolicy', A_KEY, PRODUCT_KEY],
+    ['tags a product key at its creation (KMS checks kms:TagResource on no key ARN)', 'kms:TagResource', '*', PRODUCT_KEY_REQUEST],
+    ['retags a product key (other tags)', 'kms:TagResource', A_KEY, { ...PRODUCT_KEY, 'aws:RequestTag/owner': 'x', 'aws:TagKeys': ['owner'] }],
+    ['removes another tag from a product key', 'kms:UntagResource', A_KEY, { ...PRODUCT_KEY, 'aws:TagKeys': ['owner'] }],
     ['reads any key of its account', 'kms:GetKeyPolicy', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}],
     ['creates a model package group', 'sagemaker:CreateModelPackageGroup', `arn:aws:sagemaker:eu-central-1:${RES}:model-package-group/churn`, {}],
   ])('allows: %s', async (_name, action, resource, context) => {
@@ -94,7 +104,9 @@ describe('launch role, simulated', () => {
   });
 
   test('allows creating symmetric encryption keys only', async () => {
-    expect(await decide(policies, 'kms:CreateKey', '*', { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' })).toBe('Allowed');
+    expect(await decide(policies, 'kms:CreateKey', '*', { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT', ...PRODUCT_KEY_REQUEST })).toBe('Allowed');
+    // a key without the product-key tag could never be configured by the role: it may not create one
+    expect(await decide(policies, 'kms:CreateKey', '*', { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' })).toBe('ImplicitlyDenied');
     expect(await decide(policies, 'kms:CreateKey', '*', { 'kms:KeySpec': 'RSA_2048', 'kms:KeyUsage': 'SIGN_VERIFY' })).toBe('ImplicitlyDenied');
   });
 
@@ -150,9 +162,14 @@ describe('launch role, simulated', () => {
     ['deleting product data', 's3:DeleteObject', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}, 'ImplicitlyDenied'],
     ['setting ACLs on product data', 's3:PutObjectAcl', `arn:aws:s3:::sc-${RES}-pp-abcdefghijklm-artifactsbucket1234-5678/model.tar.gz`, {}, 'ImplicitlyDenied'],
     ['sharing a model package group', 'sagemaker:PutModelPackageGroupPolicy', `arn:aws:sagemaker:eu-central-1:${RES}:model-package-group/churn`, {}, 'ImplicitlyDenied'],
-    ['rewriting the policy of a platform key', 'kms:PutKeyPolicy', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, { [STACK_TAG]: 'vwml-platform-res' }, 'ImplicitlyDenied'],
-    ['rewriting the policy of a key made outside CloudFormation', 'kms:PutKeyPolicy', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ImplicitlyDenied'],
-    ['retagging a key of another stack', 'kms:TagResource', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, { [STACK_TAG]: 'vwml-weld-gun-pm-training' }, 'ImplicitlyDenied'],
+    ['rewriting the policy of a platform key', 'kms:PutKeyPolicy', A_KEY, PLATFORM_KEY, 'ImplicitlyDenied'],
+    ['rewriting the policy of an untagged key', 'kms:PutKeyPolicy', A_KEY, {}, 'ImplicitlyDenied'],
+    ['rewriting the policy of a key tagged product-key with another value', 'kms:PutKeyPolicy', A_KEY, { 'aws:ResourceTag/mlops:product-key': 'yes' }, 'ImplicitlyDenied'],
+    ['retagging a platform key', 'kms:TagResource', A_KEY, { ...PLATFORM_KEY, 'aws:RequestTag/owner': 'x', 'aws:TagKeys': ['owner'] }, 'ImplicitlyDenied'],
+    ['putting the product-key tag on a platform key', 'kms:TagResource', A_KEY, { ...PLATFORM_KEY, ...PRODUCT_KEY_REQUEST }, 'ExplicitlyDenied'],
+    ['putting the product-key tag on an untagged key', 'kms:TagResource', A_KEY, PRODUCT_KEY_REQUEST, 'ExplicitlyDenied'],
+    ['removing the product-key tag from a product key', 'kms:UntagResource', A_KEY, { ...PRODUCT_KEY, 'aws:TagKeys': ['mlops:product-key'] }, 'ExplicitlyDenied'],
+    ['tagging at creation without the product-key tag', 'kms:TagResource', '*', { 'aws:RequestTag/owner': 'x', 'aws:TagKeys': ['owner'] }, 'ImplicitlyDenied'],
     ['decrypting with a key', 'kms:Decrypt', `arn:aws:kms:eu-central-1:${RES}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, {}, 'ImplicitlyDenied'],
     ['registering model versions', 'sagemaker:CreateModelPackage', `arn:aws:sagemaker:eu-central-1:${RES}:model-package/churn/1`, {}, 'ImplicitlyDenied'],
   ])('refuses: %s', async (_name, action, resource, context, expected) => {

@@ -68,7 +68,9 @@ const othersModelPackage = sm('model-package/paint/3');
 const pipeline = sm('pipeline/churn-build');
 const othersPipeline = sm('pipeline/paint-build');
 const ownProfile = { 'aws:ResourceTag/studio-user': 'alice', 'aws:PrincipalTag/studio-user': 'alice' };
-const logStream = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:train-1/algo-1`;
+const jobLogs = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs`;
+/** A stream of the own use case's training job: `<use case>--<step>-<suffix>/<instance>` (no name prefix in this test). */
+const logStream = `${jobLogs}:log-stream:churn--train-a1b2c3/algo-1-1765000000`;
 const endpointLogs = (endpointName: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/${endpointName}:log-stream:AllTraffic/i-1`;
 
 const CASES: Case[] = [
@@ -132,6 +134,12 @@ const CASES: Case[] = [
   { name: 'PROD auditor invokes an endpoint', env: PROD, persona: AUDITOR, action: 'sagemaker:InvokeEndpoint', resource: endpoint, expected: 'ExplicitlyDenied', sid: 'ReadOnlySageMaker' },
   // EXP job logs share SageMaker's account-wide log groups
   { name: 'data scientist reads training logs', env: EXP, persona: DS, action: 'logs:GetLogEvents', resource: logStream, expected: 'Allowed' },
+  { name: 'data scientist lists the job log streams', env: EXP, persona: DS, action: 'logs:DescribeLogStreams', resource: `${jobLogs}:*`, expected: 'Allowed' },
+  { name: 'data scientist reads another use case\'s training logs', env: EXP, persona: DS, action: 'logs:GetLogEvents', resource: `${jobLogs}:log-stream:paint--train-a1b2c3/algo-1-1765000000`, expected: 'ImplicitlyDenied' },
+  { name: 'data scientist reads the logs of a use case whose name starts with the own', env: EXP, persona: DS, action: 'logs:GetLogEvents', resource: `${jobLogs}:log-stream:churn-eu--train-a1b2c3/algo-1-1765000000`, expected: 'ImplicitlyDenied' },
+  { name: 'MLOps engineer reads processing logs SageMaker named (not the use case\'s)', env: EXP, persona: MLOPS, action: 'logs:GetLogEvents', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/ProcessingJobs:log-stream:pipelines-a1b2c3-prep-x/algo-1`, expected: 'ImplicitlyDenied' },
+  { name: 'lead data scientist filters a whole job log group (every use case\'s streams)', env: EXP, persona: LEAD, action: 'logs:FilterLogEvents', resource: `${jobLogs}:*`, expected: 'ImplicitlyDenied' },
+  { name: 'data scientist queries a job log group with Logs Insights', env: EXP, persona: DS, action: 'logs:StartQuery', resource: `${jobLogs}:*`, expected: 'ImplicitlyDenied' },
   // one use case per session (issue 12, points 3 and 6): each of these was allowed before
   { name: 'data scientist starts the own use case\'s pipeline', env: EXP, persona: DS, action: 'sagemaker:StartPipelineExecution', resource: pipeline, context: OWN, expected: 'Allowed' },
   { name: 'data scientist starts another use case\'s pipeline', env: EXP, persona: DS, action: 'sagemaker:StartPipelineExecution', resource: othersPipeline, context: OTHERS, expected: 'ExplicitlyDenied', sid: 'OtherUseCasesResources' },

@@ -129,7 +129,7 @@ describe('PersonaRoles', () => {
       dataBucketArns: ['arn:aws:s3:::exp-data'], kmsKeyArns: [KEY], passableRoleArns: ['arn:aws:iam::222222222222:role/SageMakerExecution'],
     });
     const ds = statementsOf(stack, people, Persona.DATA_SCIENTIST);
-    expect(Object.keys(ds)).toEqual(['SageMakerRead', 'MetricsRead', 'LogsRead', 'LogsQuery', 'Experimentation', 'OwnStudioUserProfile',
+    expect(Object.keys(ds)).toEqual(['SageMakerRead', 'MetricsRead', 'JobLogStreamsList', 'JobLogsRead', 'LogsQuery', 'Experimentation', 'OwnStudioUserProfile',
       'RegisterModels', 'UpdateModelVersionMetadata', 'DataBuckets', 'DataObjects', 'UseKeys', 'GrantKeysToSageMaker', 'PassExecutionRoles',
       'NoStudioUserTagChanges', 'OnlyLeadsApproveModels']);
     expect(ds.NoStudioUserTagChanges).toEqual({
@@ -161,9 +161,11 @@ describe('PersonaRoles', () => {
       Resource: 'arn:aws:iam::222222222222:role/SageMakerExecution',
       Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     });
-    // the job log groups only (one per account, shared by the jobs of every use case)
-    expect(ds.LogsRead.Resource).toEqual(['TrainingJobs', 'ProcessingJobs', 'TransformJobs']
-      .flatMap((g) => [`arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/${g}`, `arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/${g}:*`]));
+    // the job log groups (one per account, shared by the jobs of every use case): stream names listed, the
+    // own use case's streams read (no FilterLogEvents or StartQuery, which read every stream of a group)
+    const jobs = 'arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker/*Jobs';
+    expect(ds.JobLogStreamsList).toEqual({ Sid: 'JobLogStreamsList', Effect: 'Allow', Action: 'logs:DescribeLogStreams', Resource: [jobs, `${jobs}:*`] });
+    expect(ds.JobLogsRead).toEqual({ Sid: 'JobLogsRead', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: `${jobs}:log-stream:\${aws:PrincipalTag/mlops:use-case}--*` });
 
     const lead = statementsOf(stack, people, Persona.LEAD_DATA_SCIENTIST);
     expect(lead.ApproveModels.Action).toEqual(['sagemaker:UpdateModelPackage', 'sagemaker:DeleteModelPackage', 'sagemaker:DeleteModelPackageGroup']);

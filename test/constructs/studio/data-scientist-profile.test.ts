@@ -162,6 +162,32 @@ describe('DataScientistProfile', () => {
     expect((await addUseCaseTag(sm('space/d-abc123/mine'), undefined)).decision).toBe('Allowed');
   });
 
+  test('a use case\'s Studio role reads its own use case\'s job logs and the Studio app logs, not another use case\'s job logs', async () => {
+    const { stack, domain } = setup();
+    const bob = new DataScientistProfile(stack, 'Bob', {
+      domain,
+      userProfileName: 'bob',
+      useCase: { name: 'weld-gun-pm', readableBucketNamePatterns: ['vw-weld-gun-pm-artifacts-222222222222'], modelPackageGroupNamePrefix: 'vw-' },
+    });
+    const domainLogicalId = stack.getLogicalId(domain.cfnDomain);
+    const policies = TemplatePolicies.fromStack(stack, { references: { [`${domainLogicalId}.DomainId`]: 'd-abc123' } }).rolePolicies(logicalIdOf(bob.role));
+    const logs = 'arn:aws:logs:eu-central-1:222222222222:log-group:/aws/sagemaker';
+    const read = async (stream: string) => (await simulateWithDetails({
+      ...policies,
+      principal: 'arn:aws:iam::222222222222:role/vw-studio-bob',
+      action: 'logs:GetLogEvents',
+      resource: `${logs}${stream}`,
+      context: { 'aws:PrincipalTag/mlops:use-case': 'weld-gun-pm' },
+    })).decision;
+    expect(await read('/TrainingJobs:log-stream:vw-weld-gun-pm--train-a1b2c3/algo-1-1765000000')).toBe('Allowed');
+    expect(await read('/ProcessingJobs:log-stream:vw-weld-gun-pm--prep-a1b2c3/algo-1-1765000000')).toBe('Allowed');
+    expect(await read('/studio:log-stream:d-abc123/bob/JupyterLab/default')).toBe('Allowed');
+    // before: SageMakerLogGroups allowed GetLogEvents on every stream under /aws/sagemaker/
+    expect(await read('/TrainingJobs:log-stream:vw-paint-qa--train-a1b2c3/algo-1-1765000000')).toBe('ImplicitlyDenied');
+    expect(await read('/TrainingJobs:log-stream:vw-weld-gun-pm2--train-a1b2c3/algo-1-1765000000')).toBe('ImplicitlyDenied');
+    expect(await read('/TransformJobs:log-stream:pipelines-a1b2c3-batch-x/i-1')).toBe('ImplicitlyDenied');
+  });
+
   test('executionRoleName names the execution role (so that other accounts can grant to it by ARN); by default CloudFormation names it', () => {
     const { stack, domain } = setup();
     const alice = new DataScientistProfile(stack, 'Alice', { domain, userProfileName: 'alice', executionRoleName: 'vwml-studio_alice' });

@@ -225,6 +225,7 @@ describe('StudioDomain', () => {
       'SageMakerJobsExperimentsAndPipelines',
       'PassOnlyThisRoleOnlyToSageMaker',
       'SageMakerLogGroups',
+      'StudioAppLogsRead',
       'SageMakerMetrics',
       'NetworkInterfacesInThisVpcOnly',
       'DescribeNetwork',

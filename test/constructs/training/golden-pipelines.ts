@@ -1,5 +1,5 @@
 /**
- * The three reference pipelines of scripts/golden/generate.py, built with our builder. Each function
+ * The four reference pipelines of scripts/golden/generate.py, built with our builder. Each function
  * mirrors the SDK code of the same name there, field by field; pipeline-golden.test.ts compares the
  * results with the committed SDK output (test/fixtures/pipeline-golden/*.json).
  *
@@ -313,4 +313,45 @@ export function batchPipeline(): PipelineDefinition {
     parameters: [modelData, batchData, maxErrorRate],
     steps: [create, transform, summarize, check],
   });
+}
+
+/**
+ * (d) processing -> training -> batch transform, with custom job name prefixes (the SDK's
+ * `PipelineDefinitionConfig(use_custom_job_prefix=True)`). The training step has none: the SDK 3.27
+ * `ModelTrainer` drops `TrainingJobName` under a pipeline session (aws/sagemaker-python-sdk#5776);
+ * `TrainingStep` renders it where the SDK's own `TrainingStep.arguments` keeps it.
+ */
+export function prefixedPipeline(): PipelineDefinition {
+  const preprocess = new ProcessingStep('Preprocess', {
+    jobNamePrefix: 'golden-uc--prep',
+    roleArn: s(ROLE),
+    imageUri: s(SKLEARN_IMAGE),
+    instanceType: s('ml.m5.large'),
+    volumeKmsKeyId: s(KMS),
+    outputKmsKeyId: s(KMS),
+    vpcConfig: { securityGroupIds: SECURITY_GROUPS, subnets: SUBNETS },
+    enableNetworkIsolation: true,
+    enableInterContainerTrafficEncryption: true,
+    code: { s3Uri: `s3://${BUCKET}/code/preprocess.py` },
+    outputs: [{ outputName: 'train', s3Uri: s(`s3://${BUCKET}/runs/train`), localPath: '/opt/ml/processing/train' }],
+  });
+  const train = new TrainingStep('Train', {
+    roleArn: s(ROLE),
+    trainingImage: s(XGBOOST_IMAGE),
+    instanceType: s('ml.m5.large'),
+    volumeKmsKeyId: s(KMS),
+    outputPath: s(`s3://${BUCKET}/models`),
+    outputKmsKeyId: s(KMS),
+    hyperparameters: {},
+    inputs: [{ channelName: 'train', s3Uri: preprocess.outputS3Uri('train'), inputMode: TrainingInputMode.FILE }],
+  });
+  const batch = new TransformStep('BatchTransform', {
+    jobNamePrefix: 'golden-uc--batch',
+    modelName: s('golden-model'),
+    inputS3Uri: s(`s3://${BUCKET}/data/batch`),
+    contentType: s('text/csv'),
+    outputPath: s(`s3://${BUCKET}/batch-output`),
+    instanceType: s('ml.m5.large'),
+  });
+  return new PipelineDefinition({ pipelineName: 'golden-prefixed', steps: [preprocess, train, batch] });
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { batchPipeline, samplePipeline, tuningPipeline } from './golden-pipelines';
+import { batchPipeline, prefixedPipeline, samplePipeline, tuningPipeline } from './golden-pipelines';
 import { PipelineDefinition } from '../../../src';
 
 const GOLDEN = path.join(__dirname, '..', '..', 'fixtures', 'pipeline-golden');
@@ -23,6 +23,7 @@ describe.each([
   ['sample', samplePipeline],
   ['tuning', tuningPipeline],
   ['batch', batchPipeline],
+  ['prefixed', prefixedPipeline],
 ])('golden pipeline %s', (name, build) => {
   test('equals the SageMaker Python SDK definition', () => {
     expect(rendered(build())).toStrictEqual(golden(name));

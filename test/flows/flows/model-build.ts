@@ -73,7 +73,7 @@ export const MODEL_BUILD: Flow = {
       reason: 'Each job step runs with a role that the pipeline passes',
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
     },
-    ...job('processing', 'preprocess', 'pipelines-a1b2c3-preprocess'),
+    ...job('processing', 'preprocess', 'vwml-weld-gun-pm--prep-a1b2c3d4e5f6'),
     // the use case's rows and columns of the table shared from DATA (its data cells filter, granted to this role):
     // the job calls Athena; Athena calls Glue and Lake Formation with the job's credentials
     {
@@ -156,7 +156,7 @@ export const MODEL_BUILD: Flow = {
       reason: 'SageMaker pulls the job image (the use case\'s, by digest) with the execution role through the ecr.dkr endpoint of the job VPC; the repository policy of RES admits that role',
       doc: JOBS_DOC,
     },
-    ...job('training', 'train', 'pipelines-a1b2c3-train'),
+    ...job('training', 'train', 'vwml-weld-gun-pm--train-a1b2c3d4e5f6'),
     {
       step: 'train: job reads the training split',
       caller: ROLE,
@@ -189,7 +189,7 @@ export const MODEL_BUILD: Flow = {
       reason: 'Training metrics go to CloudWatch with the execution role, through the monitoring endpoint of the job VPC',
       doc: JOBS_DOC,
     },
-    ...job('processing', 'evaluate', 'pipelines-a1b2c3-evaluate'),
+    ...job('processing', 'evaluate', 'vwml-weld-gun-pm--eval-a1b2c3d4e5f6'),
     {
       step: 'evaluate: job reads the model artifact',
       caller: ROLE,
@@ -217,7 +217,7 @@ export const MODEL_BUILD: Flow = {
       caller: ROLE,
       account: 'EXP',
       action: 'sagemaker:CreateTrainingJob',
-      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:training-job/pipelines-a1b2c3-train',
+      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:training-job/vwml-weld-gun-pm--train-a1b2c3d4e5f6',
       context: { ...SECURE_JOB, 'sagemaker:VpcSubnets': undefined, 'sagemaker:VpcSecurityGroupIds': undefined },
       reason: 'Guardrail: SageMaker work outside the VPC is explicitly denied',
       doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/security_iam_id-based-policy-examples.html',
@@ -245,6 +245,17 @@ export const MODEL_BUILD: Flow = {
       reason: 'Other accounts may read released artifacts, never write them',
       doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
       deniedFor: { stage: 'iam', because: 'ImplicitlyDenied' },
+    },
+    {
+      step: 'pipeline starts a job named as another use case\'s',
+      caller: ROLE,
+      account: 'EXP',
+      action: 'sagemaker:CreateTrainingJob',
+      resource: 'arn:aws:sagemaker:eu-central-1:222222222222:training-job/vwml-weld-gun-pm2--train-a1b2c3d4e5f6',
+      context: SECURE_JOB,
+      reason: 'The role starts only jobs named <prefix>-<use case>--<step> (ModelBuildPipeline jobNamePrefix), whose log streams only this use case reads',
+      doc: 'https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-access.html',
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
     },
     {
       step: 'job reads the Glue catalog from the VPC',

@@ -8,6 +8,9 @@ import { Flow } from '../engine/types';
 const LAUNCH = 'vwml-catalog-launch';
 const SC_STACK = 'arn:aws:cloudformation:eu-central-1:222222222222:stack/SC-222222222222-pp-abcdefghijklm/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab';
 const SC_DOC = 'https://docs.aws.amazon.com/servicecatalog/latest/adminguide/constraints-launch.html';
+const KMS_TAG_DOC = 'https://docs.aws.amazon.com/kms/latest/developerguide/tag-permissions.html';
+/** The tag the product templates give their keys, as CreateKey (and its tag check) carries it. */
+const PRODUCT_KEY_TAGS = { 'aws:RequestTag/mlops:product-key': 'true', 'aws:TagKeys': ['mlops:product-key'] };
 
 /** Service Catalog launch and terminate. */
 export const SERVICE_CATALOG: Flow = {
@@ -48,8 +51,8 @@ export const SERVICE_CATALOG: Flow = {
       account: 'EXP',
       action: 'kms:CreateKey',
       resource: '*',
-      context: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' },
-      reason: 'The product encrypts its bucket with its own key',
+      context: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT', ...PRODUCT_KEY_TAGS },
+      reason: 'The product encrypts its bucket with its own key, created with the product-key tag',
       doc: 'https://docs.aws.amazon.com/kms/latest/developerguide/create-keys.html',
     },
     {
@@ -119,6 +122,27 @@ export const SERVICE_CATALOG: Flow = {
       reason: 'Keys are retained by design (the product key too): encrypted model data must stay readable',
       doc: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html',
       deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by identity (NoKeyDeletionOrRotationOff)' },
+    },
+    {
+      step: 'launch role rewrites the policy of the platform key',
+      caller: LAUNCH,
+      account: 'EXP',
+      action: 'kms:PutKeyPolicy',
+      resource: '${PlatformExp/PlatformKey.Arn}',
+      reason: 'The launch role changes only the keys its products create (tag mlops:product-key); the platform key has no such tag',
+      doc: KMS_TAG_DOC,
+      deniedFor: { stage: 'iam', because: 'ImplicitlyDenied by identity' },
+    },
+    {
+      step: 'launch role puts the product-key tag on the platform key',
+      caller: LAUNCH,
+      account: 'EXP',
+      action: 'kms:TagResource',
+      resource: '${PlatformExp/PlatformKey.Arn}',
+      context: PRODUCT_KEY_TAGS,
+      reason: 'The product-key tag is set only at CreateKey: on an existing key it would give the launch role its policy',
+      doc: KMS_TAG_DOC,
+      deniedFor: { stage: 'iam', because: 'ExplicitlyDenied by identity (NoProductKeyTagOnOtherKeys)' },
     },
     {
       step: 'launch role disables a key',

@@ -3,7 +3,7 @@ import {
   PipelineVpcConfig, PropertyFile, S3CompressionType, S3DataDistributionType, S3DataType, S3InputMode,
   S3UploadMode, compact, renderCache, renderVpc,
 } from './common';
-import { JobStepOptions } from './job-step';
+import { JobStepOptions, jobNameArgument } from './job-step';
 import { PipelineStep, StepType, withAdditional } from './step';
 import { PipelineValue, v, vlist, vmap } from './value';
 
@@ -180,6 +180,7 @@ export class ProcessingStep extends PipelineStep {
   constructor(stepName: string, props: ProcessingStepProps) {
     super(stepName, StepType.PROCESSING, props);
     this.props = props;
+    jobNameArgument(stepName, 'ProcessingJobName', props.jobNamePrefix);
     const where = `step "${stepName}"`;
     if (props.code && props.containerEntrypoint) {
       throw new Error(`${where}: give either code or containerEntrypoint, not both (code sets the entrypoint to run the script)`);
@@ -241,6 +242,7 @@ export class ProcessingStep extends PipelineStep {
       }
       : undefined;
     const args = compact({
+      ...jobNameArgument(this.stepName, 'ProcessingJobName', p.jobNamePrefix),
       ProcessingResources: {
         ClusterConfig: {
           InstanceType: p.instanceType.toJson(),

@@ -1,5 +1,5 @@
 import { PipelineVpcConfig, S3CompressionType, S3DataDistributionType, S3DataType, compact, renderCache, renderVpc } from './common';
-import { JobStepOptions } from './job-step';
+import { JobStepOptions, jobNameArgument } from './job-step';
 import { PipelineStep, StepType, withAdditional } from './step';
 import { PipelineValue, v, vmap } from './value';
 
@@ -236,6 +236,7 @@ export class TrainingStep extends PipelineStep {
   constructor(stepName: string, props: TrainingStepProps) {
     super(stepName, StepType.TRAINING, props);
     this.props = props;
+    jobNameArgument(stepName, 'TrainingJobName', props.jobNamePrefix);
   }
 
   /** The S3 URI of the model artifacts: `{"Get": "Steps.<name>.ModelArtifacts.S3ModelArtifacts"}`. */
@@ -245,7 +246,8 @@ export class TrainingStep extends PipelineStep {
 
   /** @internal */
   public _renderArguments(): any {
-    return withAdditional(renderTrainingJob(this.props, 'HyperParameters'), this.props.additionalArguments);
+    const args = { ...jobNameArgument(this.stepName, 'TrainingJobName', this.props.jobNamePrefix), ...renderTrainingJob(this.props, 'HyperParameters') };
+    return withAdditional(args, this.props.additionalArguments);
   }
 
   /** @internal */

@@ -1,5 +1,5 @@
 import { S3CompressionType, S3DataType, compact } from './common';
-import { JobStepOptions } from './job-step';
+import { JobStepOptions, jobNameArgument } from './job-step';
 import { PipelineStep, StepType, withAdditional } from './step';
 import { renderJobFields } from './training-step';
 import { PipelineValue, v, vmap } from './value';
@@ -153,6 +153,7 @@ export class TransformStep extends PipelineStep {
   constructor(stepName: string, props: TransformStepProps) {
     super(stepName, StepType.TRANSFORM, props);
     this.props = props;
+    jobNameArgument(stepName, 'TransformJobName', props.jobNamePrefix);
   }
 
   /** Where the results are: `{"Get": "Steps.<name>.TransformOutput.S3OutputPath"}`. */
@@ -167,6 +168,7 @@ export class TransformStep extends PipelineStep {
       ? { InputFilter: v(p.inputFilter), OutputFilter: v(p.outputFilter), JoinSource: p.joinSource }
       : undefined;
     const args = compact({
+      ...jobNameArgument(this.stepName, 'TransformJobName', p.jobNamePrefix),
       ModelName: p.modelName.toJson(),
       TransformInput: {
         DataSource: { S3DataSource: { S3DataType: p.inputS3DataType ?? S3DataType.S3_PREFIX, S3Uri: p.inputS3Uri.toJson() } },

@@ -147,6 +147,9 @@ export class TuningStep extends PipelineStep {
   constructor(stepName: string, props: TuningStepProps) {
     super(stepName, StepType.TUNING, props);
     this.props = props;
+    if (props.jobNamePrefix !== undefined) {
+      throw new Error(`step "${stepName}": a tuning step takes no jobNamePrefix (tuning job names have at most 32 characters and SageMaker Pipelines names the tuning job and its training jobs itself); remove it`);
+    }
     const ranges = (props.continuousParameterRanges?.length ?? 0) + (props.integerParameterRanges?.length ?? 0)
       + (props.categoricalParameterRanges?.length ?? 0);
     if (ranges === 0) {
