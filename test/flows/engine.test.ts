@@ -85,8 +85,10 @@ test('CIDR containment', () => {
 test('the mutation run catches every statement and rule the model-build flow relies on', async () => {
   const report = await runMutation(MODEL_BUILD.requests);
   expect(report.reliedOn).toBeGreaterThan(10);
-  expect(report.uncaught).toEqual([]);
-  expect(report.caught).toBe(report.reliedOn);
+  // the one redundancy: the job group's HTTPS to the VPC CIDR (the interface endpoints its logs, metrics and
+  // image pulls go through) is also granted by its HTTPS to 0.0.0.0/0 (S3 without a prefix list)
+  expect(report.uncaught).toEqual([{ id: expect.stringMatching(/^WeldGunTraining\|JobSecurityGroup[0-9A-F]{8}\|SecurityGroupEgress\.0$/), why: expect.stringContaining('redundant') }]);
+  expect(report.caught).toBe(report.reliedOn - 1);
 }, 120_000);
 
 test('a call through a VPC endpoint is evaluated against the endpoint policy', async () => {

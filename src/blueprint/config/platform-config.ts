@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { LandingZoneConfig } from './landing-zone-config';
+import { NetworkConfig } from './network-config';
 import { Problems } from './problems';
 import { UseCaseConfig } from './usecase-config';
 import { PLATFORM_ACCOUNT_NAMES, validatePlatformConfig } from './validation';
@@ -23,44 +24,6 @@ export enum PlatformAccount {
   INT = 'int',
   /** production */
   PROD = 'prod',
-}
-
-/**
- * Network settings of one account: either create an isolated VPC with `cidr`, or import the
- * existing VPC `vpcId` (whose CIDR is `cidr`) with its isolated `subnetIds`.
- */
-export interface NetworkConfig {
-  /**
-   * The IPv4 CIDR of the VPC: the block of the VPC to create, or the primary block of the VPC to
-   * import. Must be a /16 to /24 and must not overlap the block of any other account.
-   */
-  readonly cidr: string;
-
-  /**
-   * The number of availability zones to spread the isolated subnets over (2 to 6).
-   * @default 2
-   */
-  readonly maxAzs?: number;
-
-  /**
-   * The id of an existing VPC to import instead of creating one (`vpc-` and 8 or 17 hex digits).
-   * @default - a new isolated VPC is created with `cidr`
-   */
-  readonly vpcId?: string;
-
-  /**
-   * The private (isolated) subnets of the imported VPC, at least two, in different availability zones.
-   * Required with `vpcId`, forbidden without it.
-   * @default - none (a VPC is created)
-   */
-  readonly subnetIds?: string[];
-
-  /**
-   * The availability zones: with `vpcId`, the zone of each of `subnetIds` in the same order (required);
-   * for a created VPC, the zones to use (as many as `maxAzs`).
-   * @default - for a created VPC, the first `maxAzs` zones of the region (`<region>a`, `<region>b`, ...)
-   */
-  readonly availabilityZones?: string[];
 }
 
 /**

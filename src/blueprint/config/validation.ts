@@ -168,7 +168,13 @@ function validateAccounts(accounts: unknown, allowShared: boolean, problems: Pro
 }
 
 function validateNetwork(network: unknown, path: string, region: string | undefined, problems: Problems): Ipv4Block | undefined {
-  if (!checkObject(network, path, ['cidr', 'maxAzs', 'vpcId', 'subnetIds', 'availabilityZones'], problems)) return undefined;
+  if (!checkObject(network, path, ['cidr', 'maxAzs', 'vpcId', 'subnetIds', 'availabilityZones', 'endpointAzs', 'sharedEndpoints'], problems)) return undefined;
+  if (network.sharedEndpoints !== undefined && typeof network.sharedEndpoints !== 'boolean') {
+    problems.add(
+      `${path}.sharedEndpoints`,
+      `${show(network.sharedEndpoints)} is not true or false; write true to use the landing zone's shared interface endpoints instead of creating them, or remove it to create them`,
+    );
+  }
 
   let maxAzs = 2;
   if (network.maxAzs !== undefined) {
@@ -209,6 +215,7 @@ function validateNetwork(network: unknown, path: string, region: string | undefi
 
   const subnets = stringList(network, path, 'subnetIds', problems);
   const azs = stringList(network, path, 'availabilityZones', problems);
+  checkEndpointAzs(network.endpointAzs, vpcId === undefined ? (azs?.length ?? maxAzs) : new Set(azs ?? []).size, path, problems);
   if (vpcId === undefined) {
     if (subnets !== undefined) problems.add(`${path}.subnetIds`, 'is only used to import an existing VPC; add "vpcId", or remove "subnetIds" to create a new VPC from "cidr"');
     if (azs !== undefined) {
@@ -239,6 +246,17 @@ function validateNetwork(network: unknown, path: string, region: string | undefi
     checkZones(azs, path, region, problems);
   }
   return block;
+}
+
+/** `endpointAzs`: a whole number from 1 to the number of zones of the VPC. */
+function checkEndpointAzs(value: unknown, zones: number, path: string, problems: Problems): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || (zones > 0 && value > zones)) {
+    problems.add(
+      `${path}.endpointAzs`,
+      `${show(value)} is not a number of zones of this VPC; write a whole number from 1 to ${zones || 'the number of its zones'}, or remove it to place the interface endpoints in every zone`,
+    );
+  }
 }
 
 function checkZones(azs: string[], path: string, region: string | undefined, problems: Problems): void {

@@ -118,7 +118,7 @@ export function cfnExecRoleArn(config: PlatformConfig, account: PlatformAccount)
  * EXP: experimentation. The SageMaker Studio domain in the isolated VPC with one user profile per data
  * scientist without an onboarded use case (the others are in their use case's EXP onboarding stack), and the CodeArtifact mirror of PyPI and npm. With `dataShare` configured, the data scientists
  * query DATA's share: a resource link to the shared database, an Athena workgroup with encrypted results,
- * the Glue, Athena and Lake Formation interface endpoints, and Lake Formation grants to the Studio execution
+ * the Glue and Athena interface endpoints, and Lake Formation grants to the Studio execution
  * roles (see `DataShareConsumer`): the shared columns, or, with use cases' `dataAccess`, DESCRIBE on the link.
  */
 export class ExpAccountStack extends PlatformAccountStack {
@@ -139,7 +139,7 @@ export class ExpAccountStack extends PlatformAccountStack {
   public readonly portfolio: MlopsPortfolio;
   /** What EXP needs to query DATA's share (with `dataShare` configured): resource link, Athena workgroup, grants. */
   public readonly sharedData?: DataShareConsumer;
-  /** The Glue, Athena and Lake Formation interface endpoints (with `dataShare` configured). */
+  /** The Glue and Athena interface endpoints (with `dataShare` configured, unless EXP uses `sharedEndpoints`). */
   public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[] = [];
 
   /**
@@ -169,7 +169,8 @@ export class ExpAccountStack extends PlatformAccountStack {
         encryptionKey: this.platformKey.key,
         lakeFormationAdminArns: [cfnExecRoleArn(config, PlatformAccount.EXP)],
       });
-      this.dataEndpoints = this.addDataEndpoints();
+      // shared by the landing zone where the account uses its endpoints
+      if (!config.account(PlatformAccount.EXP).network?.sharedEndpoints) this.dataEndpoints = this.addDataEndpoints();
     }
     this.studio = new StudioDomain(this, 'Studio', {
       domainName: this.names.studioDomainName,
@@ -268,16 +269,17 @@ export class ExpAccountStack extends PlatformAccountStack {
   }
 
   /**
-   * The interface endpoints that querying the share from Studio needs in the isolated VPC: Glue (table
-   * metadata), Athena (queries) and Lake Formation (`GetDataAccess`), behind the network's endpoint
-   * security group (HTTPS from the VPC CIDR). Only with `dataShare`: no flow uses them otherwise.
+   * The interface endpoints that querying the share from Studio and the model-build jobs needs in the
+   * isolated VPC: Glue (table metadata, read by notebooks) and Athena (queries), behind the network's
+   * endpoint security group (HTTPS from the VPC CIDR). Only with `dataShare`: no flow uses them otherwise.
+   * No Lake Formation endpoint: Athena calls `GetDataAccess` on the service side, with the caller's
+   * permission, and nothing in the VPC calls Lake Formation.
    */
   private addDataEndpoints(): ec2.InterfaceVpcEndpoint[] {
     const network = this.network!;
     const services: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [
       ['GlueEndpoint', ec2.InterfaceVpcEndpointAwsService.GLUE],
       ['AthenaEndpoint', ec2.InterfaceVpcEndpointAwsService.ATHENA],
-      ['LakeFormationEndpoint', ec2.InterfaceVpcEndpointAwsService.LAKE_FORMATION],
     ];
     return services.map(([id_, service]) => new ec2.InterfaceVpcEndpoint(this, id_, {
       vpc: network.vpc,

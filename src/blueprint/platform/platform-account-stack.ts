@@ -1,13 +1,14 @@
-import { DefaultStackSynthesizer, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnResource, DefaultStackSynthesizer, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComplianceBaseline } from '../../constructs/compliance';
 import { PLATFORM_TAG_VALUE, USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
-import { IsolatedNetwork, NetworkEndpoint } from '../../constructs/network';
+import { IsolatedNetwork } from '../../constructs/network';
 import { PersonaEnvironment, PersonaRoles, PlatformKey, SageMakerGuardrails } from '../../constructs/security';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { KeyPurpose, PlatformNames } from '../naming';
+import { accountInterfaceEndpoints } from './account-endpoints';
 import { allowServicesOfImportingStacks } from './imported-key-services';
 import { personaTrust } from './people-trust';
 
@@ -150,8 +151,12 @@ export class PlatformAccountStack extends Stack {
           ? { vpcId: network.vpcId, subnetIds: network.subnetIds, availabilityZones: network.availabilityZones }
           : { availabilityZones: zonesOf(props.config, props.account) }),
         flowLogKey: this.platformKey.key,
-        additionalEndpoints: additionalEndpoints(props.account),
+        endpointAzCount: network.endpointAzs,
+        // only the services this account's flows call from the VPC (see accountInterfaceEndpoints), or
+        // none where the landing zone shares its endpoints with the VPC
+        interfaceEndpoints: network.sharedEndpoints ? [] : accountInterfaceEndpoints(props.account),
       });
+      if (network.sharedEndpoints) markSharedEndpoints(this.network);
       this.publish(PlatformParameter.VPC_ID, this.network.vpc.vpcId);
       this.publish(PlatformParameter.SUBNET_IDS, this.network.subnetIds.join(','));
       this.publish(PlatformParameter.VPC_CIDR, this.network.vpcCidr);
@@ -214,14 +219,16 @@ function personaEnvironment(account: PlatformAccount): PersonaEnvironment | unde
   }
 }
 
+/** The metadata key on the endpoint security group of a VPC that uses the landing zone's shared interface endpoints. @internal */
+export const SHARED_ENDPOINTS_METADATA = 'mlops-blueprint:shared-interface-endpoints';
+
 /**
- * The interface endpoints an account needs beyond the core ones, each for a flow of that account:
- * RES runs `cdk deploy` of the serving stacks inside its VPC (the model deployment pipeline's Deploy
- * projects), which calls CloudFormation through the target accounts' bootstrap roles. The core endpoints
- * cover the other calls of the RES builds: sts (bootstrap and smoke-test roles, CodeArtifact's bearer
- * token), codeartifact.api/repositories (`npm ci` through the mirror), ecr.api/ecr.dkr (image builds and
- * image assets), sagemaker.api/runtime (Resolve, smoke tests), ssm (bootstrap version), logs, kms and S3.
+ * Records in the template that the VPC reaches AWS services through the landing zone's shared interface
+ * endpoints (CloudFormation metadata on the endpoint security group, which both created and imported
+ * networks have): tools that check the network paths (the flow suite) read it. The group itself stays,
+ * attached to nothing, for interface endpoints added to this VPC later.
  */
-function additionalEndpoints(account: PlatformAccount): NetworkEndpoint[] | undefined {
-  return account === PlatformAccount.RES ? [NetworkEndpoint.CLOUDFORMATION] : undefined;
+function markSharedEndpoints(network: IsolatedNetwork): void {
+  const group = network.endpointSecurityGroup.node.defaultChild as CfnResource;
+  group.addMetadata(SHARED_ENDPOINTS_METADATA, 'the landing zone\'s interface endpoints (private hosted zones associated with this VPC); none created here');
 }

@@ -6,7 +6,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { USE_CASE_TAG_KEY } from '../../constructs/core/tenancy-tag';
-import { NetworkConfig, PlatformAccount, PlatformConfig } from '../config/platform-config';
+import { NetworkConfig } from '../config/network-config';
+import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { IMPORTED_KEY_SERVICE_WARNINGS } from '../platform/imported-key-services';
 import { PlatformParameter, zonesOf } from '../platform/platform-account-stack';
 

@@ -4,110 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { isolatedSubnetPrefix, validateCommon } from './isolated-network-validation';
+import { NetworkEndpoint } from './network-endpoint';
 import { skipCheckovChecks } from '../core/checkov';
 import { parseIpv4Cidr } from '../core/cidr';
 import { EncryptedLogGroup } from '../core/encrypted-log-group';
 import { createWorkloadSecurityGroup } from '../core/workload-security-group';
-
-/**
- * A VPC endpoint that an `IsolatedNetwork` provides, so that workloads without internet access reach
- * the AWS service. Use the static members; pass them in `IsolatedNetworkProps.existingEndpoints` to say
- * that an imported VPC already has an endpoint for that service.
- */
-export class NetworkEndpoint {
-  /** SageMaker API (`com.amazonaws.<region>.sagemaker.api`). */
-  public static readonly SAGEMAKER_API = new NetworkEndpoint('sagemaker.api', 'SageMakerApi', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_API);
-  /** SageMaker Runtime, for invoking endpoints (`com.amazonaws.<region>.sagemaker.runtime`). */
-  public static readonly SAGEMAKER_RUNTIME = new NetworkEndpoint('sagemaker.runtime', 'SageMakerRuntime', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME);
-  /**
-   * SageMaker Studio (`aws.sagemaker.<region>.studio`): lets browsers reach Studio through the VPC.
-   * Only created with `studioEndpoints: true`.
-   */
-  public static readonly SAGEMAKER_STUDIO = new NetworkEndpoint('sagemaker.studio', 'SageMakerStudio', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_STUDIO);
-  /**
-   * SageMaker notebooks (`aws.sagemaker.<region>.notebook`): lets browsers reach notebook instances and
-   * Studio Classic through the VPC. Only created with `studioEndpoints: true`.
-   */
-  public static readonly SAGEMAKER_NOTEBOOK = new NetworkEndpoint('sagemaker.notebook', 'SageMakerNotebook', ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_NOTEBOOK);
-  /** AWS STS (`com.amazonaws.<region>.sts`). */
-  public static readonly STS = new NetworkEndpoint('sts', 'Sts', ec2.InterfaceVpcEndpointAwsService.STS);
-  /** CloudWatch Logs (`com.amazonaws.<region>.logs`). */
-  public static readonly CLOUDWATCH_LOGS = new NetworkEndpoint('logs', 'CloudWatchLogs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS);
-  /** CloudWatch metrics (`com.amazonaws.<region>.monitoring`). */
-  public static readonly CLOUDWATCH_MONITORING = new NetworkEndpoint('monitoring', 'CloudWatchMonitoring', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING);
-  /** ECR API (`com.amazonaws.<region>.ecr.api`). */
-  public static readonly ECR_API = new NetworkEndpoint('ecr.api', 'EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR);
-  /** ECR image pulls (`com.amazonaws.<region>.ecr.dkr`); image layers then come from S3 through the S3 endpoint. */
-  public static readonly ECR_DOCKER = new NetworkEndpoint('ecr.dkr', 'EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER);
-  /** AWS KMS (`com.amazonaws.<region>.kms`). */
-  public static readonly KMS = new NetworkEndpoint('kms', 'Kms', ec2.InterfaceVpcEndpointAwsService.KMS);
-  /** Systems Manager (`com.amazonaws.<region>.ssm`), e.g. for parameters. */
-  public static readonly SSM = new NetworkEndpoint('ssm', 'Ssm', ec2.InterfaceVpcEndpointAwsService.SSM);
-  /** CodeArtifact API, e.g. `GetAuthorizationToken` (`com.amazonaws.<region>.codeartifact.api`). */
-  public static readonly CODEARTIFACT_API = new NetworkEndpoint('codeartifact.api', 'CodeArtifactApi', ec2.InterfaceVpcEndpointAwsService.CODEARTIFACT_API);
-  /** CodeArtifact repositories, used by pip and npm (`com.amazonaws.<region>.codeartifact.repositories`). */
-  public static readonly CODEARTIFACT_REPOSITORIES = new NetworkEndpoint(
-    'codeartifact.repositories',
-    'CodeArtifactRepositories',
-    ec2.InterfaceVpcEndpointAwsService.CODEARTIFACT_REPOSITORIES,
-  );
-  /** EventBridge (`com.amazonaws.<region>.events`). */
-  public static readonly EVENTBRIDGE = new NetworkEndpoint('events', 'EventBridge', ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE);
-  /** Step Functions (`com.amazonaws.<region>.states`). */
-  public static readonly STEP_FUNCTIONS = new NetworkEndpoint('states', 'StepFunctions', ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS);
-  /**
-   * CloudFormation (`com.amazonaws.<region>.cloudformation`): not a core endpoint; the account that deploys
-   * stacks from inside the VPC (RES: `cdk deploy` in the model deployment pipeline) adds it through
-   * `IsolatedNetworkProps.additionalEndpoints`.
-   */
-  public static readonly CLOUDFORMATION = new NetworkEndpoint('cloudformation', 'CloudFormation', ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION);
-  /** S3, as a gateway endpoint on the route tables of the isolated subnets (`com.amazonaws.<region>.s3`). */
-  public static readonly S3 = new NetworkEndpoint('s3', 'S3', undefined);
-
-  /** The interface endpoints every `IsolatedNetwork` provides (without the Studio ones). */
-  public static readonly CORE_INTERFACE_ENDPOINTS: NetworkEndpoint[] = Object.freeze([
-    NetworkEndpoint.SAGEMAKER_API,
-    NetworkEndpoint.SAGEMAKER_RUNTIME,
-    NetworkEndpoint.STS,
-    NetworkEndpoint.CLOUDWATCH_LOGS,
-    NetworkEndpoint.CLOUDWATCH_MONITORING,
-    NetworkEndpoint.ECR_API,
-    NetworkEndpoint.ECR_DOCKER,
-    NetworkEndpoint.KMS,
-    NetworkEndpoint.SSM,
-    NetworkEndpoint.CODEARTIFACT_API,
-    NetworkEndpoint.CODEARTIFACT_REPOSITORIES,
-    NetworkEndpoint.EVENTBRIDGE,
-    NetworkEndpoint.STEP_FUNCTIONS,
-  ]) as NetworkEndpoint[];
-
-  /** The interface endpoints that `studioEndpoints: true` adds. */
-  public static readonly STUDIO_INTERFACE_ENDPOINTS: NetworkEndpoint[] = Object.freeze([
-    NetworkEndpoint.SAGEMAKER_STUDIO,
-    NetworkEndpoint.SAGEMAKER_NOTEBOOK,
-  ]) as NetworkEndpoint[];
-
-  /** The service's short name, e.g. `sagemaker.api` or `s3`. */
-  public readonly name: string;
-  /** Whether this is a gateway endpoint (S3) rather than an interface endpoint. */
-  public readonly isGateway: boolean;
-  /** @internal */
-  public readonly _constructId: string;
-  /** @internal */
-  public readonly _service?: ec2.InterfaceVpcEndpointAwsService;
-
-  private constructor(name: string, constructId: string, service: ec2.InterfaceVpcEndpointAwsService | undefined) {
-    this.name = name;
-    this.isGateway = service === undefined;
-    this._constructId = constructId;
-    this._service = service;
-  }
-
-  /** The short name, e.g. `sagemaker.api`. */
-  public toString(): string {
-    return this.name;
-  }
-}
 
 /**
  * Props of an `IsolatedNetwork`.
@@ -182,6 +84,29 @@ export interface IsolatedNetworkProps {
   readonly existingEndpoints?: NetworkEndpoint[];
 
   /**
+   * The interface endpoints to create, instead of `NetworkEndpoint.CORE_INTERFACE_ENDPOINTS`: list the
+   * services the workloads of this VPC call (an endpoint costs per hour and zone whether used or not).
+   * An empty list creates no interface endpoint, for a VPC whose workloads reach AWS services through
+   * endpoints shared by the landing zone (private hosted zones associated with this VPC); the S3
+   * gateway endpoint is created either way (unless `existingEndpoints` lists it). Gateway endpoints
+   * are refused here; `studioEndpoints` still adds the Studio ones; not together with `additionalEndpoints`.
+   * @default NetworkEndpoint.CORE_INTERFACE_ENDPOINTS: every service SageMaker jobs, Studio apps and
+   *   endpoints of the platform may call
+   */
+  readonly interfaceEndpoints?: NetworkEndpoint[];
+
+  /**
+   * In how many availability zones the interface endpoints get a network interface: the first
+   * `endpointAzCount` zones of the VPC (1 up to the number of zones). An interface endpoint is billed per
+   * zone and hour, so fewer zones cost less; workloads in the other zones then reach the endpoints across
+   * zones (cross-zone data transfer), and while a zone with endpoints is down, the calls that resolve to
+   * its addresses fail until DNS stops returning them: with one zone, no AWS API is reachable from the VPC
+   * while that zone is down.
+   * @default - every zone of the VPC
+   */
+  readonly endpointAzCount?: number;
+
+  /**
    * Interface endpoints beyond the core ones, for the flows of this account that need them (e.g.
    * `NetworkEndpoint.CLOUDFORMATION` where builds in the VPC deploy stacks). Gateway endpoints and the
    * core or Studio endpoints are refused here: they are always created (or controlled by `studioEndpoints`).
@@ -235,10 +160,11 @@ export interface IsolatedNetworkProps {
  * no NAT, no public subnet), VPC flow logs to a KMS-encrypted log group, and VPC endpoints for every
  * AWS service the platform's workloads call.
  *
- * - Interface endpoints (private DNS on, in the isolated subnets, one per zone): SageMaker API and
- *   Runtime, STS, CloudWatch Logs and Monitoring, ECR API and Docker, KMS, SSM, CodeArtifact API and
- *   repositories, EventBridge, Step Functions; optionally SageMaker Studio and notebook, and any
- *   `additionalEndpoints` (CloudFormation where builds deploy stacks).
+ * - Interface endpoints (private DNS on, in the isolated subnets, one per zone): by default SageMaker
+ *   API and Runtime, STS, CloudWatch Logs and Monitoring, ECR API and Docker, KMS, SSM, CodeArtifact API
+ *   and repositories, EventBridge, Step Functions; optionally SageMaker Studio and notebook, and any
+ *   `additionalEndpoints` (CloudFormation where builds deploy stacks). `interfaceEndpoints` replaces the
+ *   default set with the services this VPC's workloads call (each costs per hour and zone).
  *   The CodeArtifact repositories endpoint is created after the API endpoint: both serve private DNS
  *   names under `codeartifact.<region>.amazonaws.com`, and creating both at once fails with a
  *   conflicting-DNS-domain error.
@@ -376,18 +302,29 @@ export class IsolatedNetwork extends Construct {
         throw new Error(`IsolatedNetwork: additionalEndpoints lists ${endpoint.name}, which the network always creates (or studioEndpoints controls); list only endpoints beyond the core ones, e.g. NetworkEndpoint.CLOUDFORMATION`);
       }
     }
+    const chosen = props.interfaceEndpoints;
+    if (chosen !== undefined) {
+      if (props.additionalEndpoints !== undefined) {
+        throw new Error('IsolatedNetwork: interfaceEndpoints and additionalEndpoints are both set; list every interface endpoint in interfaceEndpoints and remove additionalEndpoints');
+      }
+      const gateway = chosen.find((e) => e.isGateway);
+      if (gateway) {
+        throw new Error(`IsolatedNetwork: interfaceEndpoints lists ${gateway.name}, a gateway endpoint, which the network always creates; list interface endpoints only`);
+      }
+    }
     const wanted = [
-      ...NetworkEndpoint.CORE_INTERFACE_ENDPOINTS,
+      ...(chosen ?? NetworkEndpoint.CORE_INTERFACE_ENDPOINTS),
       ...(props.studioEndpoints ? NetworkEndpoint.STUDIO_INTERFACE_ENDPOINTS : []),
-      ...additional.filter((e, i) => additional.indexOf(e) === i),
-    ];
+      ...additional,
+    ].filter((e, i, all) => all.indexOf(e) === i);
+    const endpointSubnets = this.endpointSubnets(props.endpointAzCount, fail);
     for (const endpoint of wanted) {
       if (existing.has(endpoint)) continue;
       const created = new ec2.InterfaceVpcEndpoint(this, endpoint._constructId, {
         vpc: this.vpc,
         service: endpoint._service!,
         privateDnsEnabled: true,
-        subnets: this.subnetSelection,
+        subnets: endpointSubnets,
         securityGroups: [endpointSg],
         open: false,
       });
@@ -451,6 +388,19 @@ export class IsolatedNetwork extends Construct {
     return createWorkloadSecurityGroup(scope, id, { vpc: this.vpc, vpcCidr: this.vpcCidr, description, s3PrefixListId: this.s3PrefixListIdProp });
   }
 
+  /** The subnets of the interface endpoints: those of the first `count` zones, or all. */
+  private endpointSubnets(count: number | undefined, fail: (message: string) => never): ec2.SubnetSelection {
+    if (count === undefined) return this.subnetSelection;
+    const zones = this.vpc.availabilityZones;
+    if (!Number.isInteger(count) || count < 1 || count > zones.length) {
+      fail(`props.endpointAzCount is ${count}; give a whole number from 1 to ${zones.length} (the zones of the VPC), or remove it to place the endpoints in every zone`);
+    }
+    if (zones.slice(0, count).some((z) => Token.isUnresolved(z))) {
+      fail('props.endpointAzCount needs the zone names at synth time; give props.availabilityZones');
+    }
+    return { ...this.subnetSelection, availabilityZones: zones.slice(0, count) };
+  }
+
   private createFlowLogRole(): iam.Role {
     const stack = Stack.of(this);
     // confused-deputy protection: only flow logs of this account may assume the role
@@ -467,138 +417,7 @@ export class IsolatedNetwork extends Construct {
 }
 
 
-/** The prefix of each isolated subnet: the VPC prefix plus enough bits for one subnet per zone. */
-function isolatedSubnetPrefix(vpcPrefix: number, azCount: number): number {
-  return vpcPrefix + Math.ceil(Math.log2(azCount));
-}
-
-const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
-const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
-const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/;
-const PREFIX_LIST_ID = /^pl-[0-9a-f]{8}([0-9a-f]{9})?$/;
-const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 const SG_DESCRIPTION = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
-
-function validateCommon(props: IsolatedNetworkProps, imported: boolean, region: string, fail: (message: string) => never): void {
-  // cidr (both modes)
-  if (props.cidr === undefined || props.cidr === null) {
-    fail('props.cidr is missing; give the VPC CIDR block, e.g. "10.20.0.0/16"');
-  }
-  let vpcPrefix: number | undefined;
-  if (!Token.isUnresolved(props.cidr)) {
-    const parsed = parseIpv4Cidr(props.cidr);
-    if (typeof parsed === 'string') fail(`props.cidr: ${parsed}`);
-    const prefix = (parsed as { prefix: number }).prefix;
-    if (prefix < 16 || prefix > 28) {
-      fail(`props.cidr ${JSON.stringify(props.cidr)}: a VPC CIDR block has a prefix from /16 to /28; write e.g. "10.20.0.0/16"`);
-    }
-    vpcPrefix = prefix;
-  } else if (!imported) {
-    fail('props.cidr is a token; a created VPC needs a literal CIDR block such as "10.20.0.0/16" to plan its subnets');
-  }
-
-  // availability zones (both modes)
-  const azs = props.availabilityZones;
-  if (azs !== undefined) {
-    if (azs.length !== new Set(azs).size) fail(`props.availabilityZones lists a zone twice (${azs.join(', ')}); list each zone once`);
-    for (const az of azs) {
-      if (Token.isUnresolved(az)) continue;
-      if (!AZ_NAME.test(az)) fail(`props.availabilityZones: ${JSON.stringify(az)} is not an availability zone name; write e.g. "eu-central-1a"`);
-      if (!Token.isUnresolved(region) && !az.startsWith(region)) {
-        fail(`props.availabilityZones: ${JSON.stringify(az)} is not a zone of the stack's region ${region}; use zones such as "${region}a"`);
-      }
-    }
-  }
-
-  if (props.flowLogs !== false && props.flowLogKey === undefined) {
-    fail('props.flowLogKey is missing; give the customer-managed KMS key that encrypts the flow-log group (e.g. a PlatformKey\'s key)');
-  }
-  if (props.s3PrefixListId !== undefined && !Token.isUnresolved(props.s3PrefixListId) && !PREFIX_LIST_ID.test(props.s3PrefixListId)) {
-    fail(`props.s3PrefixListId ${JSON.stringify(props.s3PrefixListId)} is not a prefix list id; write e.g. "pl-6ea54007" (aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.s3)`);
-  }
-
-  if (imported) {
-    validateImport(props, fail);
-  } else {
-    validateCreate(props, vpcPrefix!, fail);
-  }
-}
-
-function validateCreate(props: IsolatedNetworkProps, vpcPrefix: number, fail: (message: string) => never): void {
-  const importOnly: Array<[keyof IsolatedNetworkProps, string]> = [
-    ['subnetIds', 'subnets are created from props.cidr'],
-    ['routeTableIds', 'route tables are created with the subnets'],
-    ['existingEndpoints', 'a new VPC has no endpoints yet'],
-  ];
-  for (const [prop, why] of importOnly) {
-    if (props[prop] !== undefined) {
-      fail(`props.${prop} only applies to an imported VPC (${why}); set props.vpcId to import an existing VPC, or remove props.${prop}`);
-    }
-  }
-  if (props.flowLogs === false) {
-    fail('props.flowLogs is false, but a created VPC always has flow logs; remove props.flowLogs (it may only be false for an imported VPC that is already logged)');
-  }
-  if (props.maxAzs !== undefined && props.availabilityZones !== undefined) {
-    fail('props.maxAzs and props.availabilityZones are both set; give either the number of zones or the zone names');
-  }
-  const azCount = props.availabilityZones?.length ?? props.maxAzs ?? 2;
-  if (props.maxAzs !== undefined && (!Number.isInteger(props.maxAzs) || props.maxAzs < 2)) {
-    fail(`props.maxAzs is ${props.maxAzs}; an isolated network spans at least 2 availability zones, set a whole number >= 2`);
-  }
-  if (props.availabilityZones !== undefined && props.availabilityZones.length < 2) {
-    fail(`props.availabilityZones lists ${props.availabilityZones.length} zone(s); an isolated network spans at least 2 availability zones`);
-  }
-  const subnetPrefix = isolatedSubnetPrefix(vpcPrefix, azCount);
-  if (subnetPrefix > 28) {
-    fail(
-      `props.cidr ${props.cidr} is too small for ${azCount} availability zones: each subnet would be a /${subnetPrefix}, and AWS subnets are at most /28; use a block of /${28 - Math.ceil(Math.log2(azCount))} or larger, or fewer zones`,
-    );
-  }
-}
-
-function validateImport(props: IsolatedNetworkProps, fail: (message: string) => never): void {
-  if (props.maxAzs !== undefined) {
-    fail('props.maxAzs only applies to a created VPC; for an imported VPC (props.vpcId) give the zones of props.subnetIds in props.availabilityZones and remove props.maxAzs');
-  }
-  if (!Token.isUnresolved(props.vpcId) && !VPC_ID.test(props.vpcId!)) {
-    fail(`props.vpcId ${JSON.stringify(props.vpcId)} is not a VPC id; write e.g. "vpc-0123456789abcdef0"`);
-  }
-  const azs = props.availabilityZones;
-  if (azs === undefined || azs.length === 0) {
-    fail('props.availabilityZones is missing; an imported VPC needs the zone names of props.subnetIds, in the same order, e.g. ["eu-central-1a", "eu-central-1b"]');
-  }
-  const subnets = props.subnetIds;
-  if (subnets === undefined || subnets.length === 0) {
-    fail('props.subnetIds is missing; an imported VPC needs the ids of the isolated subnets where workloads and endpoints run');
-  }
-  if (Token.isUnresolved(subnets)) {
-    fail('props.subnetIds is a token list; give a literal list of subnet ids (each id may be a token) so that the subnets can be matched to their zones');
-  }
-  for (const id of subnets!) {
-    if (!Token.isUnresolved(id) && !SUBNET_ID.test(id)) fail(`props.subnetIds: ${JSON.stringify(id)} is not a subnet id; write e.g. "subnet-0123456789abcdef0"`);
-  }
-  if (new Set(subnets).size !== subnets!.length) fail('props.subnetIds lists a subnet twice; list each subnet once');
-  if (subnets!.length % azs!.length !== 0) {
-    fail(
-      `props.subnetIds has ${subnets!.length} subnets for ${azs!.length} availability zones; give the same number of subnets in every zone, ordered like props.availabilityZones`,
-    );
-  }
-  const existing = props.existingEndpoints ?? [];
-  if (new Set(existing).size !== existing.length) fail('props.existingEndpoints lists an endpoint twice; list each endpoint once');
-  const routeTables = props.routeTableIds;
-  if (routeTables !== undefined) {
-    if (routeTables.length !== subnets!.length) {
-      fail(`props.routeTableIds has ${routeTables.length} entries for ${subnets!.length} subnets; give the route table of each subnet of props.subnetIds, in the same order`);
-    }
-    for (const id of routeTables) {
-      if (!Token.isUnresolved(id) && !ROUTE_TABLE_ID.test(id)) fail(`props.routeTableIds: ${JSON.stringify(id)} is not a route table id; write e.g. "rtb-0123456789abcdef0"`);
-    }
-  } else if (!existing.includes(NetworkEndpoint.S3)) {
-    fail(
-      'props.routeTableIds is missing; the S3 gateway endpoint is added to the route tables of the imported subnets, so give them, or list NetworkEndpoint.S3 in props.existingEndpoints if the VPC already has an S3 gateway endpoint',
-    );
-  }
-}
 
 /** The construct id CDK gives the stack-wide provider of `restrictDefaultSecurityGroup` (one per stack). */
 const RESTRICT_DEFAULT_SG_PROVIDER_ID = 'Custom::VpcRestrictDefaultSGCustomResourceProvider';

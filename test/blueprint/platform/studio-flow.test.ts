@@ -106,7 +106,12 @@ describe('EXP: Studio reaches S3 and the data services through the VPC', () => {
     );
   });
 
-  test.each(['glue', 'athena', 'lakeformation'])('an interface endpoint for %s, private DNS, behind the endpoint security group', (service) => {
+  test('no Lake Formation endpoint: Athena calls GetDataAccess on the service side, nothing in the VPC calls Lake Formation', () => {
+    const services = Object.values(exp.findResources('AWS::EC2::VPCEndpoint')).map((r: any) => JSON.stringify(r.Properties.ServiceName));
+    expect(services.filter((s) => s.includes('lakeformation'))).toEqual([]);
+  });
+
+  test.each(['glue', 'athena'])('an interface endpoint for %s, private DNS, behind the endpoint security group', (service) => {
     exp.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       ServiceName: `com.amazonaws.${REGION}.${service}`,
       VpcEndpointType: 'Interface',

@@ -178,6 +178,37 @@ describe('IsolatedNetwork: create mode', () => {
     expect(() => created({ additionalEndpoints: [NetworkEndpoint.S3] })).toThrow(/additionalEndpoints lists s3/);
   });
 
+  test('interfaceEndpoints replaces the core set with the listed services; an empty list keeps only the S3 gateway endpoint', () => {
+    const listed = [NetworkEndpoint.ECR_API, NetworkEndpoint.ECR_DOCKER, NetworkEndpoint.CLOUDWATCH_LOGS, NetworkEndpoint.ECR_API];
+    const { t, network } = created({ interfaceEndpoints: listed });
+    expect(Object.keys(endpointsByService(t)).sort()).toEqual([S3_SERVICE, ...['ecr.api', 'ecr.dkr', 'logs'].map((s) => `com.amazonaws.${REGION}.${s}`)].sort());
+    expect(network.findEndpoint(NetworkEndpoint.KMS)).toBeUndefined();
+    const none = created({ interfaceEndpoints: [] });
+    expect(Object.keys(endpointsByService(none.t))).toEqual([S3_SERVICE]);
+    // the endpoint security group stays: workload groups and imported endpoints may still use it
+    none.t.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    const studio = created({ interfaceEndpoints: [NetworkEndpoint.SAGEMAKER_API], studioEndpoints: true });
+    expect(Object.keys(endpointsByService(studio.t))).toHaveLength(4);
+    expect(() => created({ interfaceEndpoints: [NetworkEndpoint.S3] })).toThrow(/interfaceEndpoints lists s3, a gateway endpoint/);
+    expect(() => created({ interfaceEndpoints: [NetworkEndpoint.STS], additionalEndpoints: [NetworkEndpoint.CLOUDFORMATION] })).toThrow(
+      /interfaceEndpoints and additionalEndpoints are both set; list every interface endpoint in interfaceEndpoints/,
+    );
+  });
+
+  test('endpointAzCount places the interface endpoints in the first zones only; the S3 gateway endpoint serves every route table', () => {
+    const zones = ['eu-central-1a', 'eu-central-1b', 'eu-central-1c'];
+    const subnetCounts = (t: Template) => Object.values<any>(t.findResources('AWS::EC2::VPCEndpoint'))
+      .map((r) => (r.Properties.VpcEndpointType === 'Interface' ? r.Properties.SubnetIds.length : -r.Properties.RouteTableIds.length));
+    const two = created({ availabilityZones: zones, endpointAzCount: 2, interfaceEndpoints: [NetworkEndpoint.STS, NetworkEndpoint.KMS] });
+    expect(subnetCounts(two.t).sort()).toEqual([-3, 2, 2]);
+    const t = two.t;
+    const subnetOfZone = (zone: string) => Object.entries<any>(t.findResources('AWS::EC2::Subnet')).find(([, r]) => r.Properties.AvailabilityZone === zone)![0];
+    expect(endpointsByService(t)[`com.amazonaws.${REGION}.sts`].Properties.SubnetIds).toEqual([{ Ref: subnetOfZone('eu-central-1a') }, { Ref: subnetOfZone('eu-central-1b') }]);
+    expect(subnetCounts(created({ availabilityZones: zones, interfaceEndpoints: [NetworkEndpoint.STS] }).t).sort()).toEqual([-3, 3]);
+    expect(() => created({ availabilityZones: zones, endpointAzCount: 4 })).toThrow(/props\.endpointAzCount is 4; give a whole number from 1 to 3 \(the zones of the VPC\)/);
+    expect(() => created({ endpointAzCount: 0 })).toThrow(/props\.endpointAzCount is 0; give a whole number from 1 to 2/);
+  });
+
   test('endpoint security group: ingress exactly TCP 443 from the VPC CIDR, no egress', () => {
     const { t, network } = created();
     const sgId = logicalIdOf(t, 'AWS::EC2::SecurityGroup', /^NetworkEndpointSecurityGroup/);

@@ -11,6 +11,7 @@
 import { createHash } from 'crypto';
 import { FlowStack } from './assembly';
 import { bootstrapRoles } from './bootstrap';
+import { SHARED_ENDPOINTS_METADATA } from '../../../src/blueprint/platform/platform-account-stack';
 import { TemplatePolicies, PolicyDocumentJson } from '../../helpers/iam-simulator';
 
 /** A policy document and where it comes from (`stack|logicalId|path`). */
@@ -100,6 +101,8 @@ export interface FlowModel {
   readonly endpoints: EndpointModel[];
   /** VPC id -> CIDR. */
   readonly vpcCidrs: Map<string, string>;
+  /** VPCs that reach AWS services through the landing zone's shared interface endpoints (the platform's `sharedEndpoints`). */
+  readonly sharedEndpointVpcs: Set<string>;
   /** `account|ssm parameter name` -> value. */
   readonly ssm: Map<string, string>;
   /** Resolves a value of a stack's template. */
@@ -271,6 +274,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
   const securityGroups = new Map<string, SecurityGroupModel>();
   const endpoints: EndpointModel[] = [];
   const vpcCidrs = new Map<string, string>();
+  const sharedEndpointVpcs = new Set<string>();
   const looseRules: Array<{ groupId: string; rule: SgRule }> = [];
   const attachments: Array<{ account: string; role: string; policy: LabeledPolicy }> = [];
 
@@ -378,6 +382,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
           asArray(p.SecurityGroupIngress).forEach((x, i) => rules.push(ruleOf(label(`SecurityGroupIngress.${i}`), 'ingress', res.resolve(x))));
           asArray(p.SecurityGroupEgress).forEach((x, i) => rules.push(ruleOf(label(`SecurityGroupEgress.${i}`), 'egress', res.resolve(x))));
           securityGroups.set(groupId, { id: groupId, label: label(''), vpcId: String(res.resolve(p.VpcId)), rules });
+          if (r.Metadata?.[SHARED_ENDPOINTS_METADATA] !== undefined) sharedEndpointVpcs.add(String(res.resolve(p.VpcId)));
           break;
         }
         case 'AWS::EC2::SecurityGroupIngress':
@@ -450,6 +455,7 @@ export function buildFlowModel(stacks: FlowStack[]): FlowModel {
     securityGroups,
     endpoints,
     vpcCidrs,
+    sharedEndpointVpcs,
     ssm,
     resolve: (stack, value) => resolverOf(stacks.find((s) => s.name === stack)!).resolve(value),
     stack: (name) => {

@@ -2,8 +2,14 @@
  * The network path of a call made from inside a VPC: the caller's security group lets HTTPS out to
  * the service's endpoint, the VPC has an endpoint for the service (interface endpoints with private
  * DNS, so the SDK's default host name reaches it), and the endpoint's security group lets the caller in.
+ *
+ * A VPC marked as using the landing zone's shared interface endpoints (`sharedEndpoints` in the platform
+ * configuration) has no interface endpoint of its own. Assumed, as the README documents: the landing
+ * zone shares an endpoint for every service its flows call, its private hosted zone is associated with
+ * the VPC, it is routed to the VPC and its security group admits HTTPS from the VPC. The caller's group
+ * must still let HTTPS out to it: to any address, since the endpoint lives outside the VPC's CIDR.
  */
-import { EndpointModel, FlowModel, SgRule } from './model';
+import { EndpointModel, FlowModel, SecurityGroupModel, SgRule } from './model';
 import { display } from './names';
 
 /** The VPC endpoint service an action goes through. */
@@ -55,6 +61,7 @@ export function checkNetwork(model: FlowModel, groupId: string, service: string)
   const cidr = model.vpcCidrs.get(group.vpcId);
   if (!cidr) throw new Error(`flows: the VPC ${group.vpcId} of ${display(group.label)} is in no template`);
   const endpoint = model.endpoints.find((e) => e.vpcId === group.vpcId && e.service === service);
+  if (!endpoint && service !== 's3' && model.sharedEndpointVpcs.has(group.vpcId)) return checkSharedEndpoint(group, service);
   if (!endpoint) return { allowed: false, why: `no ${service} endpoint in the VPC of ${display(group.label)}`, reliedOn: [] };
   if (endpoint.type === 'Gateway') {
     const egress = group.rules.find((r) => r.direction === 'egress' && coversHttps(r) && (r.prefixListId !== undefined || r.cidr === '0.0.0.0/0'));
@@ -72,4 +79,11 @@ export function checkNetwork(model: FlowModel, groupId: string, service: string)
     if (ingress) return { allowed: true, why: `egress ${display(egress.label)}, ingress ${display(ingress.label)}`, reliedOn: [egress.label, ingress.label], endpoint };
   }
   return { allowed: false, why: `the security groups of the ${service} endpoint let no HTTPS in from ${display(group.label)}`, reliedOn: [] };
+}
+
+/** The path to the landing zone's shared interface endpoint of `service` (outside the VPC): HTTPS egress to any address. */
+function checkSharedEndpoint(group: SecurityGroupModel, service: string): NetworkCheck {
+  const egress = group.rules.find((r) => r.direction === 'egress' && coversHttps(r) && r.cidr === '0.0.0.0/0');
+  if (!egress) return { allowed: false, why: `egress of ${display(group.label)} has no HTTPS rule to the landing zone's shared ${service} endpoint (outside the VPC)`, reliedOn: [] };
+  return { allowed: true, why: `egress ${display(egress.label)} to the landing zone's shared ${service} endpoint`, reliedOn: [egress.label] };
 }
