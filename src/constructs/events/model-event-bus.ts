@@ -46,6 +46,13 @@ export interface ModelEventBusProps {
   readonly allowedEventSources?: string[];
 
   /**
+   * Restrict the events the source accounts may put to these `detail-type` values (condition
+   * `events:detail-type`), e.g. `['CloudWatch Alarm State Change']`.
+   * @default - any detail type
+   */
+  readonly allowedDetailTypes?: string[];
+
+  /**
    * The customer-managed key that encrypts the events on the bus, the archive and the dead-letter queue.
    * When it is a `kms.Key` of this app, its policy is extended to let EventBridge use it for this bus
    * and its archive, and SQS for the queue; an imported key's policy must already allow that.
@@ -190,6 +197,9 @@ export class ModelEventBus extends Construct {
     if (props.organizationId) conditions.StringEquals = { 'aws:PrincipalOrgID': props.organizationId };
     if (props.allowedEventSources && props.allowedEventSources.length > 0) {
       conditions.StringEquals = { ...conditions.StringEquals, 'events:source': props.allowedEventSources };
+    }
+    if (props.allowedDetailTypes && props.allowedDetailTypes.length > 0) {
+      conditions.StringEquals = { ...conditions.StringEquals, 'events:detail-type': props.allowedDetailTypes };
     }
     this.eventBus.addToResourcePolicy(
       new iam.PolicyStatement({
