@@ -28,12 +28,11 @@ export function admitDriftEvents(bus: ModelEventBus, config: PlatformConfig): vo
     principals: senders.map((a) => new iam.AccountPrincipal(a)),
     actions: ['events:PutEvents'],
     resources: [bus.eventBusArn],
+    // multivalued keys: every value of the request must be listed, and both keys must be present
     conditions: {
-      StringEquals: {
-        'events:source': [DRIFT_EVENT_SOURCE],
-        'events:detail-type': [DRIFT_EVENT_DETAIL_TYPE],
-        ...(config.organizationId ? { 'aws:PrincipalOrgID': config.organizationId } : {}),
-      },
+      'ForAllValues:StringEquals': { 'events:source': [DRIFT_EVENT_SOURCE], 'events:detail-type': [DRIFT_EVENT_DETAIL_TYPE] },
+      'Null': { 'events:source': 'false', 'events:detail-type': 'false' },
+      ...(config.organizationId ? { StringEquals: { 'aws:PrincipalOrgID': config.organizationId } } : {}),
     },
   }));
 }

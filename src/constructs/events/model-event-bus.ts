@@ -195,11 +195,14 @@ export class ModelEventBus extends Construct {
 
     const conditions: Record<string, Record<string, unknown>> = {};
     if (props.organizationId) conditions.StringEquals = { 'aws:PrincipalOrgID': props.organizationId };
-    if (props.allowedEventSources && props.allowedEventSources.length > 0) {
-      conditions.StringEquals = { ...conditions.StringEquals, 'events:source': props.allowedEventSources };
-    }
-    if (props.allowedDetailTypes && props.allowedDetailTypes.length > 0) {
-      conditions.StringEquals = { ...conditions.StringEquals, 'events:detail-type': props.allowedDetailTypes };
+    // events:source and events:detail-type are multivalued keys: each value of the request must be listed
+    // (and the keys must be present, which PutEvents always sends)
+    const only: Record<string, string[]> = {};
+    if (props.allowedEventSources && props.allowedEventSources.length > 0) only['events:source'] = props.allowedEventSources;
+    if (props.allowedDetailTypes && props.allowedDetailTypes.length > 0) only['events:detail-type'] = props.allowedDetailTypes;
+    if (Object.keys(only).length > 0) {
+      conditions['ForAllValues:StringEquals'] = only;
+      conditions.Null = Object.fromEntries(Object.keys(only).map((k) => [k, 'false']));
     }
     this.eventBus.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -128,7 +128,7 @@ describe('the platform\'s buses admit the loop and nothing else', () => {
     expect([drift.Principal.AWS].flat().map((p: any) => JSON.stringify(p))).toEqual(
       ['dev', 'int', 'prod'].map((a) => expect.stringContaining(acct(a))),
     );
-    expect(drift.Condition.StringEquals).toEqual(expect.objectContaining({ 'events:source': ['aws.cloudwatch'], 'events:detail-type': ['CloudWatch Alarm State Change'] }));
+    expect(drift.Condition['ForAllValues:StringEquals']).toEqual(expect.objectContaining({ 'events:source': ['aws.cloudwatch'], 'events:detail-type': ['CloudWatch Alarm State Change'] }));
   });
 
   test('EXP: the retraining bus admits RES, for CloudWatch alarm state changes only', () => {
@@ -137,6 +137,6 @@ describe('the platform\'s buses admit the loop and nothing else', () => {
     const statements = Object.values(t.findResources('AWS::Events::EventBusPolicy')).map((p: any) => p.Properties.Statement);
     expect(statements).toHaveLength(1);
     expect(JSON.stringify(statements[0].Principal)).toContain(acct('res'));
-    expect(statements[0].Condition.StringEquals).toEqual(expect.objectContaining({ 'events:source': ['aws.cloudwatch'], 'events:detail-type': ['CloudWatch Alarm State Change'] }));
+    expect(statements[0].Condition['ForAllValues:StringEquals']).toEqual(expect.objectContaining({ 'events:source': ['aws.cloudwatch'], 'events:detail-type': ['CloudWatch Alarm State Change'] }));
   });
 });

@@ -61,8 +61,11 @@ describe('ModelEventBus', () => {
   test('organization id and allowed sources become conditions of the same statement', () => {
     const { t } = build({ organizationId: 'o-a1b2c3d4e5', allowedEventSources: ['aws.sagemaker'] });
     const [policy] = Object.values(t.findResources('AWS::Events::EventBusPolicy')) as any[];
+    // events:source is multivalued: every value must be listed, and the key present
     expect(policy.Properties.Statement.Condition).toEqual({
-      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:source': ['aws.sagemaker'] },
+      'StringEquals': { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+      'ForAllValues:StringEquals': { 'events:source': ['aws.sagemaker'] },
+      'Null': { 'events:source': 'false' },
     });
     expect(policy.Properties.Statement.Principal.AWS).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${EXP}:root`]] });
   });
