@@ -207,3 +207,14 @@ describe('ModelEventBus validation', () => {
     expect(() => build(extra)).toThrow(message);
   });
 });
+
+describe('ModelEventBus: allowed detail types', () => {
+  test('allowedDetailTypes restrict events:detail-type (every value listed, the key present)', () => {
+    const { t } = build({ allowedEventSources: ['aws.cloudwatch'], allowedDetailTypes: ['CloudWatch Alarm State Change'] });
+    const [policy] = Object.values(t.findResources('AWS::Events::EventBusPolicy')) as any[];
+    expect(policy.Properties.Statement.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'events:source': ['aws.cloudwatch'], 'events:detail-type': ['CloudWatch Alarm State Change'] },
+      'Null': { 'events:source': 'false', 'events:detail-type': 'false' },
+    });
+  });
+});
