@@ -97,6 +97,20 @@ export class PlatformNames {
   }
 
   /**
+   * The name of the retraining event bus in EXP: it receives, from RES only, the drift alarm state
+   * changes that start a use case's model-build pipeline.
+   */
+  public get retrainingBusName(): string {
+    return `${this.prefix}-retraining`;
+  }
+
+  /** The ARN of the retraining event bus in EXP. */
+  public get retrainingBusArn(): string {
+    const exp = this.config.account(PlatformAccount.EXP);
+    return `arn:${this.partition(PlatformAccount.EXP)}:events:${exp.region}:${exp.accountId}:event-bus/${this.retrainingBusName}`;
+  }
+
+  /**
    * The name of an SSM parameter the platform publishes in each account for the use-case stacks of
    * that account (same-account lookups at deploy time, no exports), e.g. `/vwml/platform/vpc-id`.
    * @param name the parameter's short name

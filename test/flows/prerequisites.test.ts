@@ -32,8 +32,9 @@ test('prerequisites are derived from the templates (log groups, alarm topics, de
   const alarms = all.filter((p) => p.name.startsWith('alarm:'));
   expect(alarms.length).toBeGreaterThanOrEqual(4);
   expect([...new Set(alarms.map((p) => p.account))]).toEqual(['PROD']);
-  // the serving stacks' dead-letter queue belongs to model monitoring: PROD only (DEV and INT scale to zero)
-  expect(all.filter((p) => p.name.startsWith('dead letters:')).map((p) => p.account).sort()).toEqual(['EXP', 'PROD', 'RES', 'RES']);
+  // the serving stacks' dead-letter queue belongs to model monitoring: PROD only (DEV and INT scale to zero),
+  // for its failed-execution rule and its retraining rule (the drift alarm to the RES bus)
+  expect(all.filter((p) => p.name.startsWith('dead letters:')).map((p) => p.account).sort()).toEqual(['EXP', 'PROD', 'PROD', 'RES', 'RES']);
   // the inference API is always-on serving only (PROD in the reference app)
   expect(all.filter((p) => p.name.startsWith('apigateway:')).map((p) => p.account).sort()).toEqual(['PROD']);
 });

@@ -51,6 +51,8 @@ export function referenceStageSettings(_config: PlatformConfig, stage: PlatformA
     modelMonitor: true,
     // model quality against labels in the location the serving stack creates (and its labelling role)
     modelQuality: true,
+    // the quality alarm that is the drift alarm: going into ALARM starts retraining (on in PROD by default)
+    minimumF1: 0.7,
   };
 }
 

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { BaseImageCache } from './base-image-cache';
 import { PlatformAccountStack, PlatformParameter } from './platform-account-stack';
 import { platformPackageMirror } from './platform-mirror';
+import { admitDriftEvents, createRetrainingBus } from './retraining-bus';
 import { ImageBuildPipeline, ImageRegistry, PackageMirror } from '../../constructs/artifacts';
 import { MlopsPortfolio, MlopsProduct } from '../../constructs/catalog';
 import { PipelineSource, SecureBucket } from '../../constructs/core';
@@ -137,6 +138,8 @@ export class ExpAccountStack extends PlatformAccountStack {
   public readonly githubDeployRole?: iam.Role;
   /** The Service Catalog portfolio of EXP: the "Model Building" product, launched by the MLOps engineers. */
   public readonly portfolio: MlopsPortfolio;
+  /** The retraining bus: drift alarms forwarded by RES, which start the use cases' model-build pipelines. */
+  public readonly retrainingBus: ModelEventBus;
   /** What EXP needs to query DATA's share (with `dataShare` configured): resource link, Athena workgroup, grants. */
   public readonly sharedData?: DataShareConsumer;
   /** The Glue and Athena interface endpoints (with `dataShare` configured, unless EXP uses `sharedEndpoints`). */
@@ -160,6 +163,7 @@ export class ExpAccountStack extends PlatformAccountStack {
         .filter((id_, i, all) => all.indexOf(id_) === i),
       organizationId: config.organizationId,
     });
+    this.retrainingBus = createRetrainingBus(this, this.names, config, this.platformKey.key);
     const share = config.dataShare;
     if (share) {
       this.sharedData = new DataShareConsumer(this, 'SharedData', {
@@ -436,6 +440,7 @@ export class ResAccountStack extends PlatformAccountStack {
       organizationId: config.organizationId,
       encryptionKey: this.platformKey.key,
     });
+    admitDriftEvents(this.eventBus, config);
 
     // Model Building lives in EXP's portfolio (see ExpAccountStack); RES keeps Model Deployment
     this.portfolio = new MlopsPortfolio(this, 'Portfolio', {

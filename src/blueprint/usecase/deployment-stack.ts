@@ -1,7 +1,9 @@
 import { Annotations, CfnOutput, Tags } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DEPLOYMENT_STAGE_OF, requiresApprovalBefore } from './deployment-approvals';
+import { createRetrainingForward } from './retraining-loop';
 import { SMOKE_TEST_TAG_KEY } from './serving-stack';
 import { UseCaseImageBuild } from './usecase-image';
 import { SERVING_STAGES } from './usecase-names';
@@ -29,6 +31,12 @@ export interface DeploymentStackProps {
    * @default - an S3 source bucket created here (`source.zip`)
    */
   readonly source?: UseCaseSourceProps;
+  /**
+   * The stages whose drift alarm starts retraining (`UseCaseStageSettings.retraining`; `MlopsUseCase`
+   * passes them).
+   * @default - none: no retraining rule
+   */
+  readonly retrainingStages?: PlatformAccount[];
 }
 
 /**
@@ -56,6 +64,13 @@ export class DeploymentStack extends UseCaseStack {
    * the repository's `ml/` (the S3 object `ml.zip`, or the connection's repository).
    */
   public readonly image: UseCaseImageBuild;
+  /**
+   * The rule on the RES model event bus that forwards the use case's drift alarm events to the EXP
+   * retraining bus (with `retrainingStages`).
+   */
+  public readonly retrainingForwardRule?: events.Rule;
+  /** The role of that rule's target, allowed `events:PutEvents` on the EXP retraining bus only. */
+  public readonly retrainingForwardRole?: iam.IRole;
 
   /**
    * @param scope the parent construct
@@ -160,6 +175,11 @@ export class DeploymentStack extends UseCaseStack {
       })),
     });
     // the stage it deploys to, as a label (the scoped deploy roles trust the role by ARN, not by this tag)
+    if ((props.retrainingStages ?? []).length > 0) {
+      const forward = createRetrainingForward(this, names, props.retrainingStages!);
+      this.retrainingForwardRule = forward.rule;
+      this.retrainingForwardRole = forward.role;
+    }
     if (registered) SERVING_STAGES.forEach((stage, i) => Tags.of(this.pipeline.deployRoles[i]).add(DEPLOYS_TO_TAG_KEY, stage));
     // the smoke-test roles in DEV, INT and PROD trust exactly these roles by ARN; the tag only labels them
     for (const role of this.pipeline.smokeTestRoles) Tags.of(role).add(SMOKE_TEST_TAG_KEY, names.base);

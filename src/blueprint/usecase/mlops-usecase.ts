@@ -1,6 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DeploymentStack } from './deployment-stack';
+import { resolveRetraining } from './retraining-loop';
 import { ServingStack } from './serving-stack';
 import { TrainingStack } from './training-stack';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
@@ -68,9 +69,11 @@ export class MlopsUseCase extends Construct {
     }
     this.image = props.image;
     const base = { platform: props.platform, useCaseName: props.useCaseName };
-    this.training = new TrainingStack(this, 'Training', { ...base, pipelineDefinition: props.pipelineDefinition, image: props.image });
-    this.deployment = new DeploymentStack(this, 'Deployment', { ...base, source: props.source });
     const settings: Record<string, UseCaseStageSettings | undefined> = { dev: props.dev, int: props.int, prod: props.prod };
+    // the stages whose drift alarm starts retraining: RES forwards their events, EXP starts the pipeline
+    const retrainingStages = SERVING_STAGES.filter((stage) => resolveRetraining(stage, stage, settings[stage] ?? {}));
+    this.training = new TrainingStack(this, 'Training', { ...base, pipelineDefinition: props.pipelineDefinition, image: props.image, retrainingStages });
+    this.deployment = new DeploymentStack(this, 'Deployment', { ...base, source: props.source, retrainingStages });
     const serving = SERVING_STAGES.map(
       (stage) =>
         new ServingStack(this, this.names.servingStackId(stage), {

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { GroundTruthLocation } from './ground-truth-location';
 import { stageMonitoring } from './monitoring-cadence';
 import { restrictBucketsToUseCase } from './owner-only-buckets';
+import { resolveRetraining } from './retraining-loop';
 import { ServingMode } from './serving-mode';
 import { UseCaseNames } from './usecase-names';
 import { UseCaseStageSettings } from './usecase-props';
@@ -14,7 +15,7 @@ import {
   EndpointInstanceType, EndpointModelSource, IRealtimeEndpoint, RealtimeEndpoint, ScaleToZeroEndpoint,
 } from '../../constructs/deployment';
 import { BatchInference, InferenceApi } from '../../constructs/inference';
-import { ModelMonitor, ModelQualityProblemType } from '../../constructs/monitoring';
+import { ModelMonitor, ModelQualityMetric, ModelQualityProblemType, RetrainingTarget } from '../../constructs/monitoring';
 import { ModelImage, SageMakerFrameworkImage } from '../../constructs/training';
 import { PlatformAccount, PlatformConfig } from '../config/platform-config';
 import { scopedStackSynthesizer } from '../onboarding/scoped-deploy-roles';
@@ -84,6 +85,8 @@ export class ServingStack extends UseCaseStack {
   public readonly batchInference?: BatchInference;
   /** Model monitoring, when enabled. */
   public readonly modelMonitor?: ModelMonitor;
+  /** Whether the stage's drift alarm starts retraining (`UseCaseStageSettings.retraining`). */
+  public readonly retraining: boolean;
   /** The ground-truth location this stack created (with `modelQuality` and no `groundTruthS3Uri`). */
   public readonly groundTruth?: GroundTruthLocation;
 
@@ -115,6 +118,7 @@ export class ServingStack extends UseCaseStack {
     // untagged bootstrap role deploys the stack and must keep managing the bucket policies)
     if (props.platform.useCase(props.useCaseName)) restrictBucketsToUseCase(this, props.useCaseName);
     this.servingMode = resolveServingMode(props.stage, settings);
+    this.retraining = resolveRetraining(props.stage, props.stage, settings);
 
     this.modelPackageArn = props.pinnedModelPackageArn
       ?? (this.node.tryGetContext(PINNED_MODEL_CONTEXT_KEY) as string | undefined)
@@ -278,8 +282,16 @@ export class ServingStack extends UseCaseStack {
         instanceType: monitoring.instanceType,
         dataQuality: { schedule: monitoring.dataQuality },
         modelQuality: groundTruthS3Uri
-          ? { problemType: ModelQualityProblemType.BINARY_CLASSIFICATION, groundTruthS3Uri, schedule: monitoring.modelQuality }
+          ? {
+            problemType: ModelQualityProblemType.BINARY_CLASSIFICATION,
+            groundTruthS3Uri,
+            schedule: monitoring.modelQuality,
+            alarms: settings.minimumF1 !== undefined ? [{ metric: ModelQualityMetric.F1, threshold: settings.minimumF1 }] : undefined,
+          }
           : undefined,
+        driftAlarmName: names.driftAlarmName(props.stage),
+        // the alarm's state change goes to the RES model event bus, which forwards it to EXP (see MlopsUseCase)
+        retrainingTarget: this.retraining ? RetrainingTarget.eventBus(names.platform.eventBusArn) : undefined,
       });
       this.modelMonitor.node.addDependency(this.endpoint);
     }

@@ -1,6 +1,8 @@
 import { CfnParameter } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { createRetrainingStart } from './retraining-loop';
 import { SERVING_STAGES, UseCaseNames } from './usecase-names';
 import { UseCaseStack } from './usecase-stack';
 import { createWorkloadSecurityGroup } from '../../constructs/core/workload-security-group';
@@ -37,6 +39,12 @@ export interface TrainingStackProps {
    * @default - the use case's own image by the digest of the `ImageDigest` parameter
    */
   readonly image?: ModelImage;
+  /**
+   * The stages whose drift alarm starts retraining (`UseCaseStageSettings.retraining`; `MlopsUseCase`
+   * passes them).
+   * @default - none: no retraining rule
+   */
+  readonly retrainingStages?: PlatformAccount[];
 }
 
 /**
@@ -64,6 +72,10 @@ export class TrainingStack extends UseCaseStack {
    * Formation credentials, the Athena workgroup and its results): only for a use case with `dataAccess`.
    */
   public readonly sharedDataPolicy?: iam.ManagedPolicy;
+  /** The rules on the EXP retraining bus that start the pipeline, one per stage of `retrainingStages`. */
+  public readonly retrainingRules: events.Rule[];
+  /** The role of those rules' target, allowed `sagemaker:StartPipelineExecution` on the pipeline only. */
+  public readonly retrainingStartRole?: iam.IRole;
 
   /**
    * @param scope the parent construct
@@ -190,6 +202,17 @@ export class TrainingStack extends UseCaseStack {
         readableBucketKeyAliases: [],
         ...sharedDataReach(this, config),
       }, `The shared data of ${names.base} for its model-build pipeline: the resource link and its table in DATA, Lake Formation credentials, the Athena workgroup`);
+    }
+
+    // Retraining: the stages' drift alarms arrive on the EXP retraining bus (from RES) and start the pipeline
+    const retrainingStages = props.retrainingStages ?? [];
+    if (retrainingStages.length > 0) {
+      const declared = ((definitionJson?.Parameters ?? []) as Array<{ Name?: string }>).map((p) => p.Name ?? '');
+      const start = createRetrainingStart(this, names, retrainingStages, this.pipeline.pipelineArn, declared);
+      this.retrainingRules = start.rules;
+      this.retrainingStartRole = start.role;
+    } else {
+      this.retrainingRules = [];
     }
   }
 }

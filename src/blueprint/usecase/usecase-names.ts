@@ -220,6 +220,39 @@ export class UseCaseNames {
     return `${this.base}-${stage}-deploy-run`;
   }
 
+  /**
+   * The composite drift alarm of a stage's model monitor (its state changes start retraining).
+   * @param stage DEV, INT or PROD
+   */
+  public driftAlarmName(stage: PlatformAccount): string {
+    return `${this.base}-${stage}-drift`;
+  }
+
+  /**
+   * The ARN of the composite drift alarm of a stage.
+   * @param stage DEV, INT or PROD
+   */
+  public driftAlarmArn(stage: PlatformAccount): string {
+    const account = this.platform.config.account(stage);
+    return `arn:${this.platform.partition(stage)}:cloudwatch:${account.region}:${account.accountId}:alarm:${this.driftAlarmName(stage)}`;
+  }
+
+  /** The role with which the retraining rule in RES forwards the use case's drift alarms to EXP's retraining bus. */
+  public get retrainingForwardRoleName(): string {
+    return `${this.base}-retrain-forward`;
+  }
+
+  /** The role with which the retraining rules in EXP start the use case's model-build pipeline. */
+  public get retrainingStartRoleName(): string {
+    return `${this.base}-retrain-start`;
+  }
+
+  /** The ARN of the use case's model-build pipeline in EXP. */
+  public get pipelineArn(): string {
+    const exp = this.platform.config.account(PlatformAccount.EXP);
+    return `arn:${this.platform.partition(PlatformAccount.EXP)}:sagemaker:${exp.region}:${exp.accountId}:pipeline/${this.pipelineName.toLowerCase()}`;
+  }
+
   /** The role of the deployment pipeline's Resolve step in RES (reads the registry in EXP). */
   public get resolveRoleName(): string {
     return `${this.base}-resolve`;

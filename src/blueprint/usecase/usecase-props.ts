@@ -137,6 +137,24 @@ export interface UseCaseStageSettings {
    * @default - with `modelQuality`, the location the serving stack creates; else no model-quality monitoring
    */
   readonly groundTruthS3Uri?: string;
+
+  /**
+   * The F1 score (binary classification, from model-quality monitoring) below which the stage's quality
+   * alarm fires, between 0 and 1: it becomes the stage's drift alarm `<prefix>-<use case>-<stage>-drift`,
+   * whose going into ALARM starts retraining where `retraining` is on. Needs `modelMonitor` and
+   * `modelQuality` (or `groundTruthS3Uri`).
+   * @default - no quality alarm (and so no retraining)
+   */
+  readonly minimumF1?: number;
+
+  /**
+   * Retrain when the stage's drift alarm goes into ALARM: its state change goes to the RES model event
+   * bus, from there to the EXP retraining bus, which starts the use case's model-build pipeline; the new
+   * version waits for approval as usual. One start per transition into ALARM: while the alarm stays in
+   * ALARM nothing more is started (see the README, "Drift starts retraining"). Needs `minimumF1`.
+   * @default - true in PROD when `minimumF1` is set, false in DEV and INT
+   */
+  readonly retraining?: boolean;
 }
 
 /**

@@ -46,6 +46,13 @@ export interface ModelEventBusProps {
   readonly allowedEventSources?: string[];
 
   /**
+   * Restrict the events the source accounts may put to these `detail-type` values (condition
+   * `events:detail-type`), e.g. `['CloudWatch Alarm State Change']`.
+   * @default - any detail type
+   */
+  readonly allowedDetailTypes?: string[];
+
+  /**
    * The customer-managed key that encrypts the events on the bus, the archive and the dead-letter queue.
    * When it is a `kms.Key` of this app, its policy is extended to let EventBridge use it for this bus
    * and its archive, and SQS for the queue; an imported key's policy must already allow that.
@@ -188,8 +195,14 @@ export class ModelEventBus extends Construct {
 
     const conditions: Record<string, Record<string, unknown>> = {};
     if (props.organizationId) conditions.StringEquals = { 'aws:PrincipalOrgID': props.organizationId };
-    if (props.allowedEventSources && props.allowedEventSources.length > 0) {
-      conditions.StringEquals = { ...conditions.StringEquals, 'events:source': props.allowedEventSources };
+    // events:source and events:detail-type are multivalued keys: each value of the request must be listed
+    // (and the keys must be present, which PutEvents always sends)
+    const only: Record<string, string[]> = {};
+    if (props.allowedEventSources && props.allowedEventSources.length > 0) only['events:source'] = props.allowedEventSources;
+    if (props.allowedDetailTypes && props.allowedDetailTypes.length > 0) only['events:detail-type'] = props.allowedDetailTypes;
+    if (Object.keys(only).length > 0) {
+      conditions['ForAllValues:StringEquals'] = only;
+      conditions.Null = Object.fromEntries(Object.keys(only).map((k) => [k, 'false']));
     }
     this.eventBus.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -309,6 +309,14 @@ export interface ModelMonitorProps {
   readonly retrainingTarget?: RetrainingTarget;
 
   /**
+   * The name of the composite drift alarm (when there is at least one drift or quality alarm). Name it
+   * when another account matches its state changes by ARN (e.g. the rule that starts retraining in the
+   * account of the model-build pipeline): 1 to 255 characters, no control characters.
+   * @default - a name CDK derives from the construct path
+   */
+  readonly driftAlarmName?: string;
+
+  /**
    * More keys the monitoring role may decrypt with: the keys of baselines and ground truth in other buckets.
    * @default - none
    */

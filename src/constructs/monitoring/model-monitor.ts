@@ -205,6 +205,10 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
       fail(`analyzerImageUri ${JSON.stringify(props.analyzerImageUri)} is not an ECR image URI; write <account>.dkr.ecr.<region>.amazonaws.com/${ANALYZER_REPOSITORY}`);
     }
     if (props.retrainingTarget) checkRetrainingTarget(stack, props.retrainingTarget, fail);
+    if (props.driftAlarmName !== undefined && !Token.isUnresolved(props.driftAlarmName)
+      && !/^[^\x00-\x1f\x7f]{1,255}$/.test(props.driftAlarmName)) {
+      fail(`driftAlarmName ${JSON.stringify(props.driftAlarmName)} is not an alarm name; write 1 to 255 characters without control characters`);
+    }
     this.dataQualityScheduleName = `${schedulePrefix}${DATA_QUALITY_SUFFIX}`;
     this.modelQualityScheduleName = modelQuality ? `${schedulePrefix}${MODEL_QUALITY_SUFFIX}` : undefined;
 
@@ -440,6 +444,7 @@ export class ModelMonitor extends Construct implements ec2.IConnectable {
     const driftSignals = [...this.featureDriftAlarms, ...this.modelQualityAlarms];
     if (driftSignals.length > 0) {
       this.driftAlarm = new cloudwatch.CompositeAlarm(this, 'DriftAlarm', {
+        compositeAlarmName: props.driftAlarmName,
         alarmRule: cloudwatch.AlarmRule.anyOf(...driftSignals),
         alarmDescription: `Persistent drift or quality loss of the SageMaker endpoint ${props.endpointName}${props.retrainingTarget ? '; retraining is started' : ''}`,
       });

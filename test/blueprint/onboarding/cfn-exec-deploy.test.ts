@@ -93,6 +93,7 @@ function createRequest(stack: Stack, logicalId: string, r: { Type: string; Prope
     case 'AWS::SQS::Queue': return { action: 'sqs:CreateQueue', resource: `arn:aws:sqs:${REGION}:${acct}:${named('QueueName')}`, context: tag };
     case 'AWS::SQS::QueuePolicy': return { action: 'sqs:SetQueueAttributes', resource: `arn:aws:sqs:${REGION}:${acct}:${generated}` };
     case 'AWS::CloudWatch::Alarm': return { action: 'cloudwatch:PutMetricAlarm', resource: `arn:aws:cloudwatch:${REGION}:${acct}:alarm:${named('AlarmName')}` };
+    case 'AWS::CloudWatch::CompositeAlarm': return { action: 'cloudwatch:PutCompositeAlarm', resource: `arn:aws:cloudwatch:${REGION}:${acct}:alarm:${named('AlarmName')}` };
     case 'AWS::CloudWatch::Dashboard': return { action: 'cloudwatch:PutDashboard', resource: `arn:aws:cloudwatch::${acct}:dashboard/${named('DashboardName')}` };
     case 'AWS::ApplicationAutoScaling::ScalableTarget': return { action: 'application-autoscaling:RegisterScalableTarget', resource: `arn:aws:application-autoscaling:${REGION}:${acct}:scalable-target/0a1b2c3d` };
     case 'AWS::ApplicationAutoScaling::ScalingPolicy': return { action: 'application-autoscaling:PutScalingPolicy', resource: `arn:aws:application-autoscaling:${REGION}:${acct}:scalable-target/0a1b2c3d` };

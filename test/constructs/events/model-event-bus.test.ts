@@ -61,8 +61,11 @@ describe('ModelEventBus', () => {
   test('organization id and allowed sources become conditions of the same statement', () => {
     const { t } = build({ organizationId: 'o-a1b2c3d4e5', allowedEventSources: ['aws.sagemaker'] });
     const [policy] = Object.values(t.findResources('AWS::Events::EventBusPolicy')) as any[];
+    // events:source is multivalued: every value must be listed, and the key present
     expect(policy.Properties.Statement.Condition).toEqual({
-      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:source': ['aws.sagemaker'] },
+      'StringEquals': { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+      'ForAllValues:StringEquals': { 'events:source': ['aws.sagemaker'] },
+      'Null': { 'events:source': 'false' },
     });
     expect(policy.Properties.Statement.Principal.AWS).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${EXP}:root`]] });
   });
@@ -202,5 +205,16 @@ describe('ModelEventBus validation', () => {
   ];
   test.each(cases)('refuses %s', (_name, extra, message) => {
     expect(() => build(extra)).toThrow(message);
+  });
+});
+
+describe('ModelEventBus: allowed detail types', () => {
+  test('allowedDetailTypes restrict events:detail-type (every value listed, the key present)', () => {
+    const { t } = build({ allowedEventSources: ['aws.cloudwatch'], allowedDetailTypes: ['CloudWatch Alarm State Change'] });
+    const [policy] = Object.values(t.findResources('AWS::Events::EventBusPolicy')) as any[];
+    expect(policy.Properties.Statement.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'events:source': ['aws.cloudwatch'], 'events:detail-type': ['CloudWatch Alarm State Change'] },
+      'Null': { 'events:source': 'false', 'events:detail-type': 'false' },
+    });
   });
 });

@@ -863,3 +863,19 @@ describe('ModelMonitor: bad props fail at synth time', () => {
     expect(ModelQualityMetric.of('f2', true)).toMatchObject({ metricName: 'f2', lowerIsWorse: true });
   });
 });
+
+describe('ModelMonitor: the drift alarm\'s name', () => {
+  test('driftAlarmName names the composite drift alarm (another account matches its ARN); without it CDK names it after the construct path', () => {
+    const f = fixture();
+    fullMonitor(f, { driftAlarmName: 'churn-prod-drift' });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmName: 'churn-prod-drift' });
+    const g = fixture('Unnamed');
+    fullMonitor(g);
+    expect(Object.values(Template.fromStack(g.stack).findResources('AWS::CloudWatch::CompositeAlarm'))[0].Properties.AlarmName).toMatch(/^UnnamedMonitorDriftAlarm/);
+  });
+
+  test('an empty or over-long driftAlarmName fails at synth time naming the field and the fix', () => {
+    expect(() => fullMonitor(fixture(), { driftAlarmName: '' })).toThrow(/driftAlarmName "" is not an alarm name; write 1 to 255 characters without control characters/);
+    expect(() => fullMonitor(fixture('Long'), { driftAlarmName: 'x'.repeat(256) })).toThrow(/driftAlarmName .* is not an alarm name/);
+  });
+});
