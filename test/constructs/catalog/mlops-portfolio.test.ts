@@ -91,7 +91,8 @@ describe('MlopsPortfolio', () => {
     // one of them only denies: the launch role's restrictions
     const restrictions = managedPolicies(t)[role.ManagedPolicyArns[5].Ref].Properties.PolicyDocument.Statement;
     expect(restrictions.map((s: any) => [s.Sid, s.Effect])).toEqual([
-      ['NoIamOutsideTheProducts', 'Deny'], ['NoBoundaryRemoval', 'Deny'], ['NoKeyDeletionOrRotationOff', 'Deny'], ['NoRoleChangeWithoutTheProductBoundary', 'Deny'],
+      ['NoIamOutsideTheProducts', 'Deny'], ['NoBoundaryRemoval', 'Deny'], ['NoKeyDeletionOrRotationOff', 'Deny'],
+      ['NoProductKeyTagOnOtherKeys', 'Deny'], ['NoProductKeyTagRemoval', 'Deny'], ['NoRoleChangeWithoutTheProductBoundary', 'Deny'],
     ]);
     t.resourceCountIs('AWS::IAM::Policy', 0);
   });
@@ -143,12 +144,15 @@ describe('MlopsPortfolio', () => {
   test('launch role: keys, buckets and model package groups are created and configured, never deleted or disabled', () => {
     const { t } = build();
     const statements = Object.values(managedPolicies(t)).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Allow');
-    expect(statements.find((s) => s.Sid === 'CreateSymmetricEncryptionKeys')).toMatchObject({
+    expect(statements.find((s) => s.Sid === 'CreateSymmetricEncryptionProductKeys')).toMatchObject({
       Action: 'kms:CreateKey',
       Resource: '*',
-      Condition: { StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' } },
+      Condition: { StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT', 'aws:RequestTag/mlops:product-key': 'true' } },
     });
-    expect(statements.find((s) => s.Sid === 'ConfigureProductKeys').Resource).toBe(`arn:aws:kms:eu-central-1:${RES}:key/*`);
+    expect(statements.find((s) => s.Sid === 'ConfigureProductKeys')).toMatchObject({
+      Resource: `arn:aws:kms:eu-central-1:${RES}:key/*`,
+      Condition: { StringEquals: { 'aws:ResourceTag/mlops:product-key': 'true' } },
+    });
     expect(statements.find((s) => s.Sid === 'CreateAndConfigureProductBuckets').Resource).toBe(`arn:aws:s3:*:*:sc-${RES}-pp-*`);
     expect(statements.find((s) => s.Sid === 'ManageModelPackageGroups').Resource).toBe(`arn:aws:sagemaker:eu-central-1:${RES}:model-package-group/*`);
     const actions = statements.flatMap((s) => [s.Action].flat());

@@ -184,7 +184,8 @@ describe('policies against the AWS service authorization reference', () => {
               if (concrete === 'kms:DescribeKey' && key === 'kms:EncryptionContext:aws:events:event-bus:arn') continue;
               // the statement pairs each action with the resources of its own type
               // a trailing '*' also admits sub-resources, e.g. log-group:/aws/sagemaker/* admits its log streams
-              const candidates = [s.Resource].flat().flatMap((r) => (typeof r === 'string' && r.endsWith('*') ? [r, `${r}:log-stream:*`] : [r]));
+              // a NotResource statement applies to every other resource: sampled as '*'
+              const candidates = [s.Resource ?? '*'].flat().flatMap((r) => (typeof r === 'string' && r.endsWith('*') ? [r, `${r}:log-stream:*`] : [r]));
               const perResource = (await Promise.all(candidates.map((r) => allowedKeys(concrete, r)))).filter((k) => k !== undefined);
               if (perResource.length === 0) wrong.push(`${doc.where}: no resource of the statement fits ${concrete}`);
               for (const allowed of perResource) {
