@@ -56,6 +56,8 @@ def reference_stage_settings(config: PlatformConfig, stage: PlatformAccount) -> 
         model_monitor=True,
         # model quality against labels in the location the serving stack creates (and its labelling role)
         model_quality=True,
+        # the quality alarm that is the drift alarm: going into ALARM starts retraining (on in PROD by default)
+        minimum_f1=0.7,
     )
 
 
